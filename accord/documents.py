@@ -1,0 +1,158 @@
+"""Reading one document file: JSON through orjson, YAML through libyaml, lines on demand.
+
+Large documents are the common case for real APIs (GitHub's is 13 MB of JSON), so JSON is
+parsed as JSON and YAML with the C loader; line numbers are only computed when a finding
+needs one.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from accord.errors import DocumentError, UsageError
+from accord.pointers import split
+
+#: Largest document accord reads (bytes): bounded memory on hostile input.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+#: Most YAML aliases accepted in one file (a "billion laughs" document has many).
+MAX_YAML_ALIASES = 10_000
+
+
+class _Loader(yaml.CSafeLoader):  # type: ignore[misc, name-defined]
+    """Safe libyaml loader that keeps dates as strings and mapping keys as strings.
+
+    OpenAPI is JSON-compatible: `200:` is the response key "200" and `2024-01-01` is a string.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, bool):
+            key = "true" if key else "false"
+        elif key is None:
+            key = "null"
+        elif not isinstance(key, str):
+            key = str(key)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory, not a document")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"document is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", file=str(path)
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror}", file=str(path)) from exc
+
+
+def parse(data: bytes, file: str) -> Any:
+    """Parse JSON or YAML bytes; a syntax error names the file and line."""
+    stripped = data.lstrip()
+    if file.endswith(".json") or stripped[:1] in (b"{", b"["):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            if file.endswith(".json"):
+                raise DocumentError(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno) from exc
+            # Flow-style YAML can start with "{": fall through to the YAML loader.
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DocumentError("not valid UTF-8", file=file, line=line) from exc
+    if text.count("*") > MAX_YAML_ALIASES and _alias_count(text) > MAX_YAML_ALIASES:
+        raise DocumentError(f"more than {MAX_YAML_ALIASES} YAML aliases (refused)", file=file)
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DocumentError(f"invalid YAML: {problem}", file=file, line=line) from exc
+    except yaml.YAMLError as exc:
+        raise DocumentError(f"invalid YAML: {exc}", file=file) from exc
+    except RecursionError as exc:
+        raise DocumentError("document nested too deeply", file=file) from exc
+
+
+def _alias_count(text: str) -> int:
+    count = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            count += 1
+    return count
+
+
+def load(path: Path) -> Any:
+    return parse(read_bytes(path), str(path))
+
+
+@lru_cache(maxsize=32)
+def _composed(file: str, mtime: float) -> yaml.Node | None:
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def line_of(file: str, pointer: str) -> int | None:
+    """1-based line where the node at `pointer` is written in `file` (None if unknown).
+
+    Walks the libyaml node tree (JSON is YAML for this purpose); the deepest existing
+    ancestor's line is returned when the pointer goes past what the file holds.
+    """
+    try:
+        mtime = Path(file).stat().st_mtime
+    except OSError:
+        return None
+    node = _composed(file, mtime)
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    try:
+        tokens = split(pointer)
+    except ValueError:
+        return line
+    for token in tokens:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if getattr(key_node, "value", None) == token:
+                    child = value_node
+                    line = key_node.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+            index = int(token)
+            if index < len(node.value):
+                child = node.value[index]
+                line = child.start_mark.line + 1
+        if child is None:
+            return line
+        node = child
+    return line

@@ -1,0 +1,43 @@
+"""A located finding: what is wrong, and where (file, line, JSON pointer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(slots=True, frozen=True)
+class Finding:
+    """One problem in a document.
+
+    `pointer` is an RFC 6901 JSON pointer into the bundled document; `file`, `line` and
+    `source_pointer` say where that node is written in the (possibly multi-file) source.
+    """
+
+    rule: str
+    message: str
+    pointer: str = ""
+    file: str | None = None
+    line: int | None = None
+    source_pointer: str | None = None
+    severity: str = "error"
+
+    def render(self) -> str:
+        where = self.file or "<document>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        pointer = self.source_pointer if self.source_pointer is not None else self.pointer
+        return f"{where}: {self.severity}: {self.message} [{self.rule}] at #{pointer}"
+
+    def located(self, file: str | None, line: int | None, source_pointer: str | None) -> Finding:
+        return replace(self, file=file, line=line, source_pointer=source_pointer)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "pointer": self.pointer,
+            "file": self.file,
+            "line": self.line,
+            "source_pointer": self.source_pointer,
+        }

@@ -1,0 +1,291 @@
+"""Load an OpenAPI document: parse every file it references, apply the `$ref` policy, bundle.
+
+`load_spec(path)` returns a `Spec`: the bundled document (external file references resolved
+by prance, internal `#/...` references kept), its OpenAPI version, the files it was read from,
+and a source map so that any pointer in the bundle can be traced back to file and line.
+
+Policy (refused unless explicitly allowed): a `$ref` to a URL, or to a file outside the root
+document's folder. Refused references are reported before any of them is read or fetched.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from accord import documents, pointers
+from accord.errors import DocumentError, FindingsError, RefError, UsageError
+from accord.findings import Finding
+
+
+@dataclass(slots=True)
+class Spec:
+    """A loaded document and where each part of it came from."""
+
+    path: Path
+    document: dict[str, Any]
+    version: str  # "2.0", "3.0" or "3.1"
+    files: list[Path]
+    # bundled pointer -> (file, pointer in file), for each inlined external reference
+    source_map: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    _prefixes: list[str] = field(default_factory=list)
+
+    def locate(self, pointer: str) -> tuple[str, str]:
+        """The file and in-file pointer where the bundled node at `pointer` is written."""
+        if not self._prefixes and self.source_map:
+            self._prefixes = sorted(self.source_map)
+        best = ""
+        index = bisect.bisect_right(self._prefixes, pointer)
+        # Walk back to the longest prefix that is an ancestor of pointer.
+        while index > 0:
+            candidate = self._prefixes[index - 1]
+            if pointer == candidate or pointer.startswith(candidate + "/"):
+                best = candidate
+                break
+            index -= 1
+        if best:
+            file, inner = self.source_map[best]
+            return str(file), inner + pointer[len(best):]
+        return str(self.path), pointer
+
+    def locate_finding(self, finding: Finding) -> Finding:
+        file, inner = self.locate(finding.pointer)
+        return finding.located(file, documents.line_of(file, inner), inner)
+
+
+def detect_version(document: Any, file: str) -> str:
+    if not isinstance(document, dict):
+        raise DocumentError("not an OpenAPI document: the top level is not a mapping", file=file, line=1)
+    if "openapi" in document:
+        raw = str(document["openapi"])
+        if raw.startswith("3.0"):
+            return "3.0"
+        if raw.startswith("3.1"):
+            return "3.1"
+        raise DocumentError(f"unsupported OpenAPI version {raw!r} (2.0, 3.0 and 3.1 are)", file=file)
+    if str(document.get("swagger", "")).startswith("2."):
+        return "2.0"
+    raise DocumentError(
+        "not an OpenAPI document: no 'openapi' (3.x) or 'swagger' (2.0) field", file=file, line=1
+    )
+
+
+class _RefScanner:
+    """Walks a document and every file it references, checking each `$ref` against the policy."""
+
+    def __init__(self, root: Path, *, allow_remote: bool, allow_outside: bool) -> None:
+        self.root = root
+        self.base = root.parent.resolve()
+        self.allow_remote = allow_remote
+        self.allow_outside = allow_outside
+        self.files: dict[Path, Any] = {}
+        self.findings: list[Finding] = []
+        self.source_map: dict[str, tuple[Path, str]] = {}
+        self.external = False
+
+    def _finding(self, rule: str, message: str, file: Path, pointer: str) -> None:
+        line = documents.line_of(str(file), pointer)
+        self.findings.append(
+            Finding(rule, message, pointer=pointer, file=str(file), line=line, source_pointer=pointer)
+        )
+
+    def _load(self, file: Path) -> Any:
+        if file not in self.files:
+            self.files[file] = documents.load(file)
+        return self.files[file]
+
+    def scan(self, document: Any) -> None:
+        self.files[self.root.resolve()] = document
+        self._walk(document, self.root.resolve(), "", "", ())
+
+    def _walk(self, node: Any, file: Path, file_ptr: str, bundle_ptr: str, stack: tuple) -> None:
+        # Iterative over siblings, recursive over depth: documents are wide, not deep.
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                self._follow(ref, file, file_ptr, bundle_ptr, stack)
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    token = pointers.escape(key)
+                    self._walk(value, file, f"{file_ptr}/{token}", f"{bundle_ptr}/{token}", stack)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    self._walk(value, file, f"{file_ptr}/{index}", f"{bundle_ptr}/{index}", stack)
+
+    def _follow(self, ref: str, file: Path, file_ptr: str, bundle_ptr: str, stack: tuple) -> None:
+        at = file_ptr + "/$ref"
+        parts = urlsplit(ref)
+        if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
+            if not self.allow_remote:
+                self._finding("ref-remote", f"$ref to a URL is refused: {ref!r} (allow with --allow-remote-refs)", file, at)
+            else:
+                self.external = True
+            return
+        target_path = unquote(parts.path)
+        fragment = unquote(parts.fragment)
+        if target_path:
+            target = (file.parent / target_path).resolve()
+            if not self.allow_outside and not target.is_relative_to(self.base):
+                self._finding(
+                    "ref-outside",
+                    f"$ref to a file outside the document's folder is refused: {ref!r}",
+                    file,
+                    at,
+                )
+                return
+            if not target.exists():
+                self._finding("ref-unresolved", f"$ref points to a missing file: {ref!r}", file, at)
+                return
+        else:
+            target = file
+        pointer = fragment if fragment.startswith("/") or fragment == "" else None
+        if pointer is None:
+            self._finding("ref-unresolved", f"$ref fragment is not a JSON pointer: {ref!r}", file, at)
+            return
+        try:
+            content = self._load(target)
+        except DocumentError as exc:
+            self.findings.append(Finding("document-invalid", str(exc), pointer=at, file=exc.file, line=exc.line))
+            return
+        try:
+            resolved = pointers.resolve(content, pointer)
+        except KeyError:
+            self._finding("ref-unresolved", f"$ref points to nothing: {ref!r}", file, at)
+            return
+        except ValueError:
+            self._finding("ref-unresolved", f"$ref fragment is not a JSON pointer: {ref!r}", file, at)
+            return
+        if target == self.root.resolve():
+            return  # internal reference: kept as it is in the bundle
+        self.external = True
+        key = (target, pointer)
+        if key in stack:
+            return  # circular across files: the bundler hoists the cycle into components
+        self._walk(resolved, target, pointer, bundle_ptr, stack + (key,))
+
+
+def load_spec(
+    path: str | Path,
+    *,
+    allow_remote: bool = False,
+    allow_outside: bool = False,
+) -> Spec:
+    """Load, check references and bundle the document at `path`.
+
+    Raises `UsageError` (missing file), `DocumentError` (unparseable, with line) or
+    `RefError` (refused or dangling references, all of them, each located).
+    """
+    root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{root}: no such file")
+    document = documents.load(root)
+    version = detect_version(document, str(root))
+    scanner = _RefScanner(root, allow_remote=allow_remote, allow_outside=allow_outside)
+    scanner.scan(document)
+    if scanner.findings:
+        raise RefError(scanner.findings)
+    if scanner.external:
+        document = _bundle_external(root, document, scanner)
+    return Spec(
+        path=root,
+        document=document,
+        version=version,
+        files=sorted(scanner.files),
+        source_map=scanner.source_map,
+    )
+
+
+def _bundle_external(root: Path, document: dict[str, Any], scanner: _RefScanner) -> dict[str, Any]:
+    """Inline every external file reference; internal `#/...` references of the root stay.
+
+    prance was tried first and leaves a file-local `#/X` inside a referenced file pointing at
+    the root document, which silently changes its meaning; this bundler resolves every
+    reference relative to the file it is written in.
+    """
+    return _Bundler(root.resolve(), scanner, document).build()
+
+
+class _Bundler:
+    def __init__(self, root: Path, scanner: _RefScanner, document: dict[str, Any]) -> None:
+        self.root = root
+        self.scanner = scanner
+        self.document = document
+        self.hoisted: dict[tuple[Path, str], str] = {}
+        self.pending: list[tuple[str, tuple[Path, str]]] = []
+        self.section = ("definitions",) if "swagger" in document else ("components", "schemas")
+
+    def build(self) -> dict[str, Any]:
+        result = self._copy(self.document, self.root, "", ())
+        while self.pending:
+            name, key = self.pending.pop()
+            target, pointer = key
+            node = pointers.resolve(self.scanner.files[target], pointer)
+            bundle_ptr = pointers.join("", *self.section, name)
+            self.scanner.source_map.setdefault(bundle_ptr, key)
+            holder = result
+            for part in self.section:
+                holder = holder.setdefault(part, {})
+            holder[name] = self._copy(node, target, bundle_ptr, (key,))
+        return result
+
+    def _copy(self, node: Any, file: Path, bundle_ptr: str, stack: tuple) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                inlined = self._inline(node, ref, file, bundle_ptr, stack)
+                if inlined is not None:
+                    return inlined
+            return {
+                key: self._copy(value, file, f"{bundle_ptr}/{pointers.escape(key)}", stack)
+                if isinstance(value, (dict, list))
+                else value
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [
+                self._copy(value, file, f"{bundle_ptr}/{index}", stack)
+                if isinstance(value, (dict, list))
+                else value
+                for index, value in enumerate(node)
+            ]
+        return node
+
+    def _inline(self, node: dict, ref: str, file: Path, bundle_ptr: str, stack: tuple) -> Any:
+        parts = urlsplit(ref)
+        if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
+            return None  # allowed remote reference: left for the consumer
+        target = (file.parent / unquote(parts.path)).resolve() if parts.path else file
+        if target == self.root:
+            return None  # internal reference of the root document: kept
+        pointer = unquote(parts.fragment)
+        key = (target, pointer)
+        if key in stack:
+            name = self.hoisted.get(key)
+            if name is None:
+                base = (pointer.rsplit("/", 1)[-1] or target.stem).replace("~1", "_").replace("~0", "_")
+                name = base
+                taken = set(self.hoisted.values()) | set(_section(self.document, self.section))
+                counter = 2
+                while name in taken:
+                    name, counter = f"{base}{counter}", counter + 1
+                self.hoisted[key] = name
+                self.pending.append((name, key))
+            return {"$ref": "#" + pointers.join("", *self.section, name)}
+        self.scanner.source_map.setdefault(bundle_ptr, key)
+        resolved = pointers.resolve(self.scanner.files[target], pointer)
+        copied = self._copy(resolved, target, bundle_ptr, stack + (key,))
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        if siblings and isinstance(copied, dict):
+            copied = {**copied, **siblings}
+        return copied
+
+
+def _section(document: dict[str, Any], section: tuple[str, ...]) -> dict[str, Any]:
+    node: Any = document
+    for part in section:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return node if isinstance(node, dict) else {}

@@ -1,0 +1,191 @@
+"""OpenAPI Schema Objects as compiled JSON Schema validators (jsonschema-rs).
+
+OpenAPI 3.0 and Swagger 2.0 schemas are a dialect of JSON Schema draft 4 (`nullable`,
+`x-nullable`, `readOnly`/`writeOnly` relaxing `required`); 3.1 schemas are draft 2020-12.
+`SchemaCompiler` converts a schema once, carries along only the components it references
+(by their original JSON pointers, so `$ref`s keep working), and caches the compiled validator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jsonschema_rs
+
+from accord import pointers
+
+Direction = Literal["request", "response", "any"]
+
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_SINGLE = ("items", "not", "additionalProperties", "contains", "if", "then", "else",
+                  "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+
+
+@dataclass(slots=True, frozen=True)
+class SchemaViolation:
+    """One way an instance fails a schema: where in the instance, and why."""
+
+    pointer: str  # RFC 6901 pointer into the instance ("" = the whole instance)
+    message: str
+    keyword: str
+
+
+class SchemaCompileError(ValueError):
+    """The schema itself cannot be compiled (for example an invalid `pattern`)."""
+
+
+class SchemaCompiler:
+    """Compiles schemas of one document; validators are cached per schema and direction."""
+
+    def __init__(self, document: dict[str, Any], version: str) -> None:
+        self.document = document
+        self.version = version
+        self._cache: dict[tuple[int, str], Any] = {}
+        self._keep: list[Any] = []  # keeps cached schema objects alive so their ids stay valid
+
+    # -- public -------------------------------------------------------------------------
+    def validator(self, schema: Any, direction: Direction = "any") -> Any:
+        key = (id(schema), direction)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._compile(schema, direction)
+            self._cache[key] = cached
+            self._keep.append(schema)
+        return cached
+
+    def iter_violations(self, schema: Any, instance: Any, direction: Direction = "any") -> Iterator[SchemaViolation]:
+        validator = self.validator(schema, direction)
+        for error in validator.iter_errors(instance):
+            yield SchemaViolation(
+                pointer=pointers.from_path(list(error.instance_path)),
+                message=error.message,
+                keyword=str(error.schema_path[-1]) if error.schema_path else "",
+            )
+
+    def is_valid(self, schema: Any, instance: Any, direction: Direction = "any") -> bool:
+        return self.validator(schema, direction).is_valid(instance)
+
+    def convert(self, schema: Any, direction: Direction = "any") -> dict[str, Any]:
+        """A self-contained JSON Schema for `schema`, its references carried along."""
+        refs: dict[str, Any] = {}
+        root = self._convert(schema, direction, refs)
+        if not isinstance(root, dict):
+            root = {} if root is True else {"not": {}}
+        skeleton: dict[str, Any] = {}
+        for pointer, converted in refs.items():
+            _place(skeleton, pointer, converted)
+        if skeleton:
+            root = {**skeleton, "allOf": [root]} if _clashes(root, skeleton) else {**root, **skeleton}
+        if self.version == "3.1":
+            root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
+        return root
+
+    # -- conversion ---------------------------------------------------------------------
+    def _compile(self, schema: Any, direction: Direction) -> Any:
+        converted = self.convert(schema, direction)
+        cls = jsonschema_rs.Draft202012Validator if self.version == "3.1" else jsonschema_rs.Draft4Validator
+        try:
+            return cls(converted, validate_formats=True, ignore_unknown_formats=True, retriever=_no_retrieval)
+        except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
+            raise SchemaCompileError(str(exc)) from exc
+
+    def _convert(self, schema: Any, direction: Direction, refs: dict[str, Any]) -> Any:
+        if not isinstance(schema, dict):
+            return schema
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                out[key] = {name: self._convert(sub, direction, refs) for name, sub in value.items()}
+            elif key in _SCHEMA_LISTS and isinstance(value, list):
+                out[key] = [self._convert(sub, direction, refs) for sub in value]
+            elif key in _SCHEMA_SINGLE and isinstance(value, (dict, list)):
+                if isinstance(value, list):  # draft-4 tuple items
+                    out[key] = [self._convert(sub, direction, refs) for sub in value]
+                else:
+                    out[key] = self._convert(value, direction, refs)
+            elif key == "$ref" and isinstance(value, str):
+                out[key] = value
+                self._follow(value, direction, refs)
+            elif key in ("example", "examples", "discriminator", "xml", "externalDocs", "deprecated") and self.version != "3.1":
+                continue
+            else:
+                out[key] = value
+        if direction != "any" and isinstance(out.get("required"), list) and isinstance(out.get("properties"), dict):
+            hidden = "readOnly" if direction == "request" else "writeOnly"
+            props = schema["properties"]
+            out["required"] = [n for n in out["required"] if not self._flag(props.get(n), hidden)]
+            if not out["required"]:
+                del out["required"]
+        if self.version != "3.1":
+            nullable = out.pop("nullable", None)
+            if out.pop("x-nullable", None) is True:
+                nullable = True
+            if nullable is True:
+                out = _nullable(out)
+        return out
+
+    def _flag(self, schema: Any, flag: str) -> bool:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 16:
+            if schema.get(flag) is True:
+                return True
+            try:
+                schema = pointers.resolve(self.document, schema["$ref"])
+            except (KeyError, ValueError):
+                return False
+            seen += 1
+        return isinstance(schema, dict) and schema.get(flag) is True
+
+    def _follow(self, ref: str, direction: Direction, refs: dict[str, Any]) -> None:
+        if not ref.startswith("#"):
+            return
+        pointer = ref[1:]
+        if pointer in refs:
+            return
+        refs[pointer] = {}  # placeholder: breaks cycles
+        try:
+            target = pointers.resolve(self.document, ref)
+        except (KeyError, ValueError):
+            del refs[pointer]
+            return
+        refs[pointer] = self._convert(target, direction, refs)
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    kind = schema.get("type")
+    if kind is not None and not any(k in schema for k in ("$ref", "allOf", "anyOf", "oneOf", "not")):
+        if isinstance(kind, list):
+            if "null" not in kind:
+                schema["type"] = [*kind, "null"]
+        elif kind != "null":
+            schema["type"] = [kind, "null"]
+        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], None]
+        return schema
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _place(skeleton: dict[str, Any], pointer: str, value: Any) -> None:
+    tokens = pointers.split(pointer)
+    if not tokens:
+        return
+    node = skeleton
+    for token in tokens[:-1]:
+        child = node.get(token)
+        if not isinstance(child, dict):
+            child = {}
+            node[token] = child
+        node = child
+    if tokens[-1] not in node:
+        node[tokens[-1]] = value
+
+
+def _clashes(root: dict[str, Any], skeleton: dict[str, Any]) -> bool:
+    return any(key in root for key in skeleton)
+
+
+def _no_retrieval(uri: str) -> Any:
+    raise ValueError(f"remote schema retrieval is disabled: {uri}")
