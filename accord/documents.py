@@ -21,6 +21,9 @@ from accord.pointers import split
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 #: Most YAML aliases accepted in one file (a "billion laughs" document has many).
 MAX_YAML_ALIASES = 10_000
+#: Files larger than this get no line numbers (the JSON pointer still locates a finding):
+#: building libyaml's node tree for GitHub's 13 MB description takes ~12 s.
+MAX_LINE_LOOKUP_BYTES = 4 * 1024 * 1024
 
 
 class _Loader(yaml.CSafeLoader):  # type: ignore[misc, name-defined]
@@ -128,9 +131,12 @@ def line_of(file: str, pointer: str) -> int | None:
     ancestor's line is returned when the pointer goes past what the file holds.
     """
     try:
-        mtime = Path(file).stat().st_mtime
+        stat = Path(file).stat()
     except OSError:
         return None
+    if stat.st_size > MAX_LINE_LOOKUP_BYTES:
+        return None
+    mtime = stat.st_mtime
     node = _composed(file, mtime)
     if node is None:
         return None

@@ -1,0 +1,146 @@
+"""What `accord diff` found, and how it is shown: text, JSON, or markdown for a PR comment.
+
+A `Change` is one difference between the old and new contract that a client could notice:
+the rule id (oasdiff's where one exists), its level, the operation it concerns, an RFC 6901
+pointer into each bundled document (the nearest existing node when one side lacks it) and
+a one-line explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+
+import orjson
+
+from accord.diff.rules import BREAKING, INFO, LEVELS, RANK, WARNING
+
+
+@dataclass(slots=True, frozen=True)
+class Change:
+    """One client-visible change between two versions of a contract."""
+
+    rule: str
+    level: str  # breaking | warning | info
+    operation: str  # "METHOD /path"
+    operation_id: str | None
+    old_pointer: str | None
+    new_pointer: str | None
+    message: str
+    old_location: str | None = None  # "file:line" where old_pointer is written
+    new_location: str | None = None
+
+    def located(self, old: str | None, new: str | None) -> Change:
+        return replace(self, old_location=old, new_location=new)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def render(self) -> str:
+        where = self.new_location or self.old_location
+        head = f"{where}: " if where else ""
+        pointer = self.new_pointer if self.new_pointer is not None else self.old_pointer
+        return f"{head}{self.level}: {self.operation}: {self.message} [{self.rule}] at #{pointer}"
+
+
+@dataclass(slots=True, frozen=True)
+class DiffReport:
+    """All changes between OLD and NEW, most severe first."""
+
+    old: str
+    new: str
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    def count(self, level: str) -> int:
+        return sum(1 for change in self.changes if change.level == level)
+
+    def at_or_above(self, level: str) -> list[Change]:
+        return [c for c in self.changes if RANK[c.level] <= RANK[level]]
+
+    def fails(self, fail_on: str) -> bool:
+        return bool(self.at_or_above(fail_on))
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.count(level)} {level}" for level in LEVELS)
+
+
+def sort_changes(changes: Iterable[Change]) -> tuple[Change, ...]:
+    return tuple(sorted(changes, key=lambda c: (RANK[c.level], c.operation, c.rule, c.new_pointer or "", c.old_pointer or "")))
+
+
+def _selected(report: DiffReport, changelog: bool) -> list[Change]:
+    """Changelog mode lists everything; otherwise what can break someone (breaking, warning)."""
+    return list(report.changes) if changelog else report.at_or_above(WARNING)
+
+
+def _by_operation(changes: list[Change]) -> dict[str, list[Change]]:
+    groups: dict[str, list[Change]] = {}
+    for change in sorted(changes, key=lambda c: (c.operation, RANK[c.level], c.rule)):
+        groups.setdefault(change.operation, []).append(change)
+    return groups
+
+
+def render_text(report: DiffReport, changelog: bool = False) -> str:
+    changes = _selected(report, changelog)
+    lines: list[str] = []
+    if changelog:
+        for operation, group in _by_operation(changes).items():
+            lines.append(operation)
+            lines.extend(f"  {c.level}: {c.message} [{c.rule}]" for c in group)
+    else:
+        lines.extend(change.render() for change in changes)
+    lines.append(f"{report.old} -> {report.new}: {report.summary()}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: DiffReport, changelog: bool = False) -> str:
+    payload = {
+        "old": report.old,
+        "new": report.new,
+        "summary": {level: report.count(level) for level in LEVELS},
+        "changes": [c.as_dict() for c in _selected(report, changelog)],
+    }
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+_BADGE = {BREAKING: "🔴 breaking", WARNING: "🟠 warning", INFO: "🔵 info"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: DiffReport, changelog: bool = False) -> str:
+    """A pull-request comment: verdict first, then one table per operation."""
+    changes = _selected(report, changelog)
+    breaking = report.count(BREAKING)
+    title = "API changelog" if changelog else "API contract changes"
+    verdict = (
+        f"**{breaking} breaking change{'s' if breaking != 1 else ''}**"
+        if breaking
+        else "**No breaking changes**"
+    )
+    lines = [f"### {title}", "", f"{verdict} — `{report.old}` → `{report.new}` ({report.summary()})", ""]
+    for operation, group in _by_operation(changes).items():
+        op_id = group[0].operation_id
+        lines.append(f"#### `{operation}`" + (f" ({op_id})" if op_id else ""))
+        lines.append("")
+        lines.append("| level | change | rule | where |")
+        lines.append("|---|---|---|---|")
+        for c in group:
+            pointer = c.new_pointer if c.new_pointer is not None else c.old_pointer
+            lines.append(f"| {_BADGE[c.level]} | {_cell(c.message)} | `{c.rule}` | `#{_cell(pointer or '')}` |")
+        lines.append("")
+    if not changes:
+        lines.append("Nothing to report." if changelog else "No breaking or possibly breaking changes.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+RENDERERS: dict[str, Callable[[DiffReport, bool], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+}
+
+__all__ = ["BREAKING", "INFO", "WARNING", "Change", "DiffReport", "RENDERERS", "sort_changes"]

@@ -1,0 +1,195 @@
+"""The rule table of `accord diff`: rule id -> level and a one-line explanation template.
+
+Rule ids are oasdiff's (v1.28.0, see reference/contract_anchors.md §3.1) wherever oasdiff has
+one. Levels follow one principle, direction-aware: a *request* change breaks clients when it
+narrows what the server accepts; a *response* change breaks clients when it widens what may
+come back or removes what they rely on. Where this table departs from oasdiff's default level
+it says so next to the rule (security additions and response enum additions are raised, as
+the contract_anchors notes and issue 6 ask).
+
+Templates are `str.format` strings; `{what}` names the thing changed ("request body property
+`owner.email`", "query parameter `limit`"), `{old}` / `{new}` the values involved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BREAKING = "breaking"
+WARNING = "warning"
+INFO = "info"
+
+#: Order used by --fail-on and for sorting (most severe first).
+LEVELS = (BREAKING, WARNING, INFO)
+RANK = {BREAKING: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(slots=True, frozen=True)
+class Rule:
+    """One kind of change: its stable id, how bad it is, and how to say it."""
+
+    id: str
+    level: str
+    template: str
+
+
+_OPERATION_RULES: dict[str, tuple[str, str]] = {
+    # endpoints
+    "api-path-removed-without-deprecation": (BREAKING, "path {what} was removed without being deprecated first"),
+    "api-path-removed-with-deprecation": (WARNING, "deprecated path {what} was removed"),
+    "api-removed-without-deprecation": (BREAKING, "operation {what} was removed without being deprecated first"),
+    "api-removed-with-deprecation": (WARNING, "deprecated operation {what} was removed"),
+    "api-removed-before-sunset": (BREAKING, "operation {what} was removed before its sunset date {old}"),
+    "endpoint-added": (INFO, "operation {what} was added"),
+    "endpoint-deprecated": (INFO, "operation {what} is now deprecated"),
+    "endpoint-reactivated": (INFO, "operation {what} is no longer deprecated"),
+    # oasdiff: INFO and optional; generated SDKs and operationId routing (Connexion) break.
+    "api-operation-id-removed": (WARNING, "operationId changed from `{old}` to `{new}` (generated clients rename the call)"),
+    "api-operation-id-added": (INFO, "operationId `{new}` was added"),
+    # security: oasdiff INFO, raised here (an old client without the new credential is refused)
+    "api-security-added": (BREAKING, "operation now requires security `{new}`; clients sending only `{old}` are refused"),
+    "api-security-scope-added": (BREAKING, "operation now requires scopes `{new}` of `{what}`"),
+    "api-security-removed": (INFO, "security scheme `{old}` is no longer accepted or needed"),
+    # parameters
+    "new-required-request-parameter": (BREAKING, "new required {what}; existing clients do not send it"),
+    "new-request-path-parameter": (BREAKING, "new path parameter {what}; the URL template changed"),
+    "new-optional-request-parameter": (INFO, "new optional {what}"),
+    "request-parameter-removed": (WARNING, "{what} was removed; clients still sending it may be rejected"),
+    "request-parameter-became-required": (BREAKING, "{what} became required; clients that omit it are refused"),
+    "request-parameter-became-optional": (INFO, "{what} became optional"),
+    # request body
+    "request-body-added-required": (BREAKING, "a required request body was added"),
+    "request-body-added-optional": (INFO, "an optional request body was added"),
+    "request-body-removed": (WARNING, "the request body was removed; clients still sending one may be rejected"),
+    "request-body-became-required": (BREAKING, "the request body became required"),
+    "request-body-became-optional": (INFO, "the request body became optional"),
+    "request-body-media-type-removed": (BREAKING, "request content type `{old}` is no longer accepted"),
+    "request-body-media-type-added": (INFO, "request content type `{new}` is now accepted"),
+    # request body properties
+    "new-required-request-property": (BREAKING, "new required {what}; existing clients do not send it"),
+    "new-optional-request-property": (INFO, "new optional {what}"),
+    "request-property-removed": (WARNING, "{what} was removed; clients still sending it may be rejected"),
+    "request-property-became-required": (BREAKING, "{what} became required; clients that omit it are refused"),
+    "request-property-became-optional": (INFO, "{what} became optional"),
+    # responses
+    "response-success-status-removed": (BREAKING, "success response {what} was removed"),
+    "response-non-success-status-removed": (INFO, "error response {what} is no longer documented"),
+    "response-success-status-added": (INFO, "success response {what} was added (covered by `{old}` before)"),
+    "response-non-success-status-added": (INFO, "error response {what} was added (covered by `{old}` before)"),
+    # issue 6: "a new status without default" widens what may come back
+    "response-status-added-without-default": (BREAKING, "new response {what}; the operation had no `default` or range response, so clients do not expect it"),
+    "response-error-status-added-without-default": (WARNING, "new error response {what}; the operation had no `default` or range response"),
+    "response-media-type-removed": (BREAKING, "response content type `{old}` of {what} was removed"),
+    "response-media-type-added": (INFO, "response content type `{new}` of {what} was added"),
+    "required-response-header-removed": (BREAKING, "required response header {what} was removed"),
+    "optional-response-header-removed": (WARNING, "optional response header {what} was removed"),
+    "response-header-became-optional": (BREAKING, "response header {what} became optional"),
+    "response-header-became-required": (INFO, "response header {what} became required"),
+    "new-response-header": (INFO, "new response header {what}"),
+    # response body properties
+    "response-required-property-removed": (BREAKING, "required {what} was removed from the response"),
+    "response-optional-property-removed": (WARNING, "optional {what} was removed from the response"),
+    "response-property-became-optional": (BREAKING, "{what} became optional; clients reading it may find it missing"),
+    "response-property-became-required": (INFO, "{what} became required"),
+    "response-required-property-added": (INFO, "new required {what}"),
+    "response-optional-property-added": (INFO, "new optional {what}"),
+}
+
+#: Schema-level rules, applied under each prefix below: suffix -> (request level,
+#: response level, template). The prefix says where the schema sits.
+_SCHEMA_RULES: dict[str, tuple[str, str, str]] = {
+    "type-changed": (BREAKING, BREAKING, "{what} changed type from `{old}` to `{new}`"),
+    "type-generalized": (INFO, BREAKING, "{what} widened type from `{old}` to `{new}`"),
+    "type-specialized": (BREAKING, INFO, "{what} narrowed type from `{old}` to `{new}`"),
+    "became-nullable": (INFO, BREAKING, "{what} may now be null"),
+    "became-not-nullable": (BREAKING, INFO, "{what} may no longer be null"),
+    "enum-value-removed": (BREAKING, INFO, "{what} no longer allows value {old}"),
+    # oasdiff: response enum value added is WARN; issue 6 counts it as breaking.
+    "enum-value-added": (INFO, BREAKING, "{what} may now be {new}, a value clients do not know"),
+    "became-enum": (BREAKING, INFO, "{what} is now restricted to {new}"),
+    "enum-removed": (INFO, WARNING, "{what} is no longer restricted to a list of values"),
+    "pattern-added": (BREAKING, INFO, "{what} must now match `{new}`"),
+    "pattern-changed": (WARNING, WARNING, "{what} pattern changed from `{old}` to `{new}`"),
+    "pattern-removed": (INFO, WARNING, "{what} no longer has pattern `{old}`"),
+    "format-changed": (WARNING, WARNING, "{what} format changed from `{old}` to `{new}`"),
+    "default-value-changed": (WARNING, INFO, "{what} default changed from {old} to {new}"),
+    "one-of-removed": (BREAKING, INFO, "{what} no longer accepts the oneOf alternative {old}"),
+    "one-of-added": (INFO, BREAKING, "{what} may now be the new oneOf alternative {new}"),
+    "any-of-removed": (BREAKING, INFO, "{what} no longer accepts the anyOf alternative {old}"),
+    "any-of-added": (INFO, BREAKING, "{what} may now be the new anyOf alternative {new}"),
+    "additional-properties-restricted": (WARNING, INFO, "{what} no longer accepts additional properties"),
+}
+
+#: Bounds: keyword -> (rule name, kind). For an upper bound, "decreased" and "set" narrow;
+#: for a lower bound "increased" and "set" narrow.
+BOUNDS: dict[str, tuple[str, str]] = {
+    "maximum": ("max", "upper"),
+    "minimum": ("min", "lower"),
+    "maxLength": ("max-length", "upper"),
+    "minLength": ("min-length", "lower"),
+    "maxItems": ("max-items", "upper"),
+    "minItems": ("min-items", "lower"),
+    "maxProperties": ("max-properties", "upper"),
+    "minProperties": ("min-properties", "lower"),
+}
+
+_BOUND_CHANGES = {
+    # (kind, change) -> (narrows?, template)
+    ("upper", "decreased"): (True, "{what} {keyword} decreased from {old} to {new}"),
+    ("upper", "increased"): (False, "{what} {keyword} increased from {old} to {new}"),
+    ("upper", "set"): (True, "{what} now has {keyword} {new}"),
+    ("upper", "unset"): (False, "{what} no longer has {keyword} {old}"),
+    ("lower", "increased"): (True, "{what} {keyword} increased from {old} to {new}"),
+    ("lower", "decreased"): (False, "{what} {keyword} decreased from {old} to {new}"),
+    ("lower", "set"): (True, "{what} now has {keyword} {new}"),
+    ("lower", "unset"): (False, "{what} no longer has {keyword} {old}"),
+}
+
+#: prefix -> which side of the exchange the schema is on.
+SCHEMA_PREFIXES = {
+    "request-parameter": "request",
+    "request-body": "request",
+    "request-property": "request",
+    "response-body": "response",
+    "response-property": "response",
+    "response-header": "response",
+}
+
+
+def _build() -> dict[str, Rule]:
+    rules = {rule_id: Rule(rule_id, level, template) for rule_id, (level, template) in _OPERATION_RULES.items()}
+    schema_rules = dict(_SCHEMA_RULES)
+    for name, kind in BOUNDS.values():
+        for (bound_kind, change), (narrows, template) in _BOUND_CHANGES.items():
+            if bound_kind == kind:
+                # Narrowing a request breaks; widening a response breaks.
+                schema_rules[f"{name}-{change}"] = (
+                    BREAKING if narrows else INFO,
+                    INFO if narrows else BREAKING,
+                    template,
+                )
+    for prefix, side in SCHEMA_PREFIXES.items():
+        for suffix, (request_level, response_level, template) in schema_rules.items():
+            rule_id = f"{prefix}-{suffix}"
+            level = request_level if side == "request" else response_level
+            rules.setdefault(rule_id, Rule(rule_id, level, template))
+    return rules
+
+
+RULES: dict[str, Rule] = _build()
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id (KeyError for an unknown id: a bug in the walker, not user input)."""
+    return RULES[rule_id]
+
+
+def bound_change(old: float | None, new: float | None, kind: str) -> str | None:
+    """Name the change of a bound: "increased", "decreased", "set", "unset" or None."""
+    if old == new:
+        return None
+    if old is None:
+        return "set"
+    if new is None:
+        return "unset"
+    return "increased" if new > old else "decreased"

@@ -1,0 +1,181 @@
+"""Handler stubs for operations that have none: `accord scaffold [SPEC]`.
+
+The convention (shared with impl/'s resolver): an operation's handler is the function
+`snake_case(operationId)` in the module named after the operation's first tag
+(`getLiveness` tagged `health` → `get_liveness` in `<handlers_dir>/health.py`). Existing code is
+never overwritten: a function that exists in *any* module of the handlers folder counts, and new
+stubs are appended. Each stub answers 501 problem+json until someone writes it.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from accord.loading import load_spec
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+DEFAULT_MODULE = "default"
+
+_PY_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list[Any]",
+             "object": "dict[str, Any]"}
+
+
+def handler_name(operation_id: str) -> str:
+    """`getLiveness` → `get_liveness`, `getHTTPStatus` → `get_http_status`, `list-jobs` → `list_jobs`."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", operation_id)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"\W+", "_", name).strip("_").lower()
+    if not name or name[0].isdigit() or keyword.iskeyword(name):
+        name = f"op_{name}"
+    return name
+
+
+def module_name(tag: str | None) -> str:
+    """A tag as a module name: `Prediction jobs` → `prediction_jobs`; no tag → `default`."""
+    if not tag:
+        return DEFAULT_MODULE
+    name = re.sub(r"\W+", "_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", tag)).strip("_").lower()
+    if not name or name[0].isdigit() or keyword.iskeyword(name):
+        name = f"tag_{name}"
+    return name
+
+
+@dataclass(slots=True, frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    module: str
+    function: str
+    operation: dict[str, Any]
+    path_item: dict[str, Any]
+
+
+def operations(document: dict[str, Any]) -> Iterator[Operation]:
+    """Every operation that has an operationId, in document order."""
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, dict) and isinstance(op.get("operationId"), str):
+                tags = op.get("tags") or [None]
+                yield Operation(op["operationId"], method, path, module_name(tags[0]),
+                                handler_name(op["operationId"]), op, item)
+
+
+def defined_functions(handlers_dir: Path) -> dict[str, Path]:
+    """Top-level function names defined in the handler modules (read, never imported)."""
+    found: dict[str, Path] = {}
+    if not handlers_dir.is_dir():
+        return found
+    for file in sorted(handlers_dir.glob("*.py")):
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                found.setdefault(node.name, file)
+    return found
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = document
+        for token in ref[2:].split("/"):
+            target = target.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+        return target
+    return node
+
+
+def _arguments(document: dict[str, Any], op: Operation) -> list[str]:
+    """Typed parameters Connexion passes by name: path, query, then the body."""
+    params: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in [*(op.path_item.get("parameters") or []), *(op.operation.get("parameters") or [])]:
+        param = _resolve(document, raw)
+        if isinstance(param, dict) and param.get("in") in ("path", "query"):
+            params[(param["in"], param["name"])] = param
+    required, optional = [], []
+    for (_, name), param in params.items():
+        schema = _resolve(document, param.get("schema") or {})
+        py_type = _PY_TYPES.get(schema.get("type"), "Any") if isinstance(schema, dict) else "Any"
+        arg = re.sub(r"\W+", "_", name)
+        if keyword.iskeyword(arg):
+            arg += "_"
+        if param.get("required"):
+            required.append(f"{arg}: {py_type}")
+        else:
+            optional.append(f"{arg}: {py_type} | None = None")
+    if "requestBody" in op.operation:
+        body = _resolve(document, op.operation["requestBody"])
+        if isinstance(body, dict) and body.get("required"):
+            required.append("body: Any")
+        else:
+            optional.append("body: Any = None")
+    return required + optional
+
+
+_HEADER = '''"""Handlers for the `{tag}` operations of the contract (see `accord scaffold`)."""
+
+from __future__ import annotations
+
+from typing import Any
+'''
+
+_STUB = '''
+
+def {function}({arguments}) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """{method} {path} ({operation_id}): not implemented yet; written by `accord scaffold`."""
+    return (
+        {{
+            "type": "https://accord.dev/problems/not-implemented",
+            "title": "Not implemented",
+            "status": 501,
+            "detail": "{operation_id} has no implementation yet",
+        }},
+        501,
+        {{"Content-Type": "application/problem+json"}},
+    )
+'''
+
+
+def render_stub(document: dict[str, Any], op: Operation) -> str:
+    return _STUB.format(function=op.function, arguments=", ".join(_arguments(document, op)),
+                        method=op.method.upper(), path=op.path, operation_id=op.operation_id)
+
+
+def missing_handlers(document: dict[str, Any], handlers_dir: Path) -> list[Operation]:
+    defined = defined_functions(handlers_dir)
+    return [op for op in operations(document) if op.function not in defined]
+
+
+def scaffold(spec_path: str | Path, handlers_dir: str | Path = "impl/handlers") -> list[tuple[str, str]]:
+    """Append a 501 stub for each operation without a handler; returns the (file, function) written."""
+    document = load_spec(spec_path).document
+    folder = Path(handlers_dir)
+    written: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for op in missing_handlers(document, folder):
+        if op.function in seen:  # the same operationId twice is the linter's business, not ours
+            continue
+        seen.add(op.function)
+        file = folder / f"{op.module}.py"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = file.read_text(encoding="utf-8") if file.exists() else _HEADER.format(tag=op.module)
+        if "from typing import Any" not in text:
+            text = text.rstrip("\n") + "\n\nfrom typing import Any  # noqa: E402 (added by accord scaffold)\n"
+        text = text.rstrip("\n") + "\n" + render_stub(document, op)
+        file.write_text(text, encoding="utf-8")
+        written.append((str(file), op.function))
+    init = folder / "__init__.py"
+    if written and not init.exists():
+        init.write_text('"""Request handlers, one module per tag of the contract."""\n', encoding="utf-8")
+    return written
