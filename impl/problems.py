@@ -18,7 +18,6 @@ MAX_ERRORS = 50
 #: name → (status, title). The catalogue the contract publishes (ml_serving.md §6.4).
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "validation-error": (400, "Request failed validation"),
-    "malformed-request": (400, "Request body is not valid JSON"),
     "invalid-page-token": (400, "Invalid page token"),
     "unauthorized": (401, "Missing or invalid API key"),
     "forbidden": (403, "Forbidden"),
@@ -27,6 +26,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "model-version-not-found": (404, "Model version not found"),
     "job-not-found": (404, "Prediction job not found"),
     "method-not-allowed": (405, "Method not allowed"),
+    "not-acceptable": (406, "Not acceptable"),
     "job-not-finished": (409, "Prediction job has not finished"),
     "job-already-finished": (409, "Prediction job has already finished"),
     "idempotency-key-in-use": (409, "Idempotency-Key is in use by a request still in progress"),
@@ -44,7 +44,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
 #: Fallback names for statuses raised by the framework without a name of ours.
 NAME_FOR_STATUS: dict[int, str] = {
     400: "validation-error", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-    405: "method-not-allowed", 409: "job-not-finished", 413: "payload-too-large",
+    405: "method-not-allowed", 406: "not-acceptable", 409: "job-not-finished", 413: "payload-too-large",
     415: "unsupported-media-type", 422: "capability-not-supported", 429: "rate-limited",
     500: "internal-error", 501: "not-implemented", 503: "model-not-ready",
 }

@@ -71,7 +71,7 @@ BREAST_CANCER_FEATURES = (
 )
 DIABETES_FEATURES = ("age_years", "sex", "bmi_kg_m2", "bp_mmhg", "total_cholesterol", "ldl", "hdl",
                      "cholesterol_hdl_ratio", "log_triglycerides", "glucose")
-DIGITS_FEATURES = tuple(f"pixels[{r}][{c}]" for r in range(8) for c in range(8))
+DIGITS_FEATURES = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
 
 
 def _load_iris() -> Dataset:

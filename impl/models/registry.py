@@ -57,7 +57,13 @@ class ModelRegistry:
                         trained = train(definition)
                         store.save(self.models_dir, trained.pipeline, trained.manifest)
             pipeline, manifest = store.load(self.models_dir, definition.id, MODEL_VERSION)
-            entry.predictor = Predictor(definition, pipeline, manifest)
+            if manifest.get("features") != list(definition.feature_names):
+                raise ArtefactError(definition.id, "manifest features do not match this service's catalogue; "
+                                    "delete the model folder to retrain")
+            try:
+                entry.predictor = Predictor(definition, pipeline, manifest)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ArtefactError(definition.id, f"manifest is incomplete: {exc!r}") from exc
             entry.manifest = manifest
         except ArtefactError as exc:
             log.error("%s; the model is not ready, the others keep serving", exc)

@@ -1,0 +1,161 @@
+"""The outermost ASGI layer: request id, body-size limit, and one shape for every error.
+
+Per request, top to bottom:
+  1. take `X-Request-ID` if it matches the contract's pattern, else generate one (uuid4 hex);
+  2. refuse bodies above the limit with 413 (from Content-Length, or while streaming);
+  3. run Connexion's stack (routing → security → validation → handler → response validation);
+  4. rewrite any problem Connexion produced itself (`about:blank`, 404/405/415/500…) into our
+     RFC 9457 shape with `request_id` and `instance`, and never let a stack trace out;
+  5. add `X-Request-ID` to every response, errors and health included.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from impl.context import Services, request_id_var, services_var
+from impl.problems import NAME_FOR_STATUS, PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body
+
+log = logging.getLogger("impl.errors")
+
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+#: Details Connexion writes that help a client, kept; anything else is replaced by ours.
+_GENERIC_DETAIL = {
+    401: "missing or invalid X-API-Key",
+    403: "this key is not allowed to do this",
+    404: "no such resource",
+    405: "method not allowed on this resource",
+    415: "request body must be application/json",
+    500: "the server hit an unexpected error; quote the request_id when reporting it",
+}
+_KEEP_DETAIL = {400, 401, 404, 405, 415}
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value
+    return None
+
+
+def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str) -> bytes:
+    """Our problem shape from whatever body an error response carried."""
+    try:
+        body = orjson.loads(raw) if raw else {}
+    except orjson.JSONDecodeError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    kind = body.get("type")
+    if isinstance(kind, str) and kind.startswith(PROBLEM_BASE):
+        body.setdefault("instance", instance)
+        body["request_id"] = request_id
+        body["status"] = status
+        return orjson.dumps(body)
+    detail = body.get("detail")
+    if status not in _KEEP_DETAIL or not isinstance(detail, str) or not detail or len(detail) > 300:
+        detail = _GENERIC_DETAIL.get(status, "request failed")
+    name = NAME_FOR_STATUS.get(status, "internal-error" if status >= 500 else "validation-error")
+    return orjson.dumps(problem_body(name, status, detail=detail, instance=instance, request_id=request_id))
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    def _limit(self, scope: Scope) -> int:
+        settings = self.services.settings
+        if scope.get("method") == "POST" and scope.get("path", "").endswith("/prediction-jobs"):
+            return settings.max_job_body_bytes
+        return settings.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        supplied = _header(scope, b"x-request-id")
+        text = supplied.decode("latin-1") if supplied else ""
+        request_id = text if REQUEST_ID_PATTERN.match(text) else uuid.uuid4().hex
+        token_rid = request_id_var.set(request_id)
+        token_services = services_var.set(self.services)
+        instance = scope.get("path", "")
+        rid_header = (b"x-request-id", request_id.encode())
+        started = False
+        pending: dict[str, Any] | None = None  # a problem response being buffered for rewriting
+        chunks: list[bytes] = []
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal started, pending
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k != b"x-request-id"]
+                headers.append(rid_header)
+                status = message["status"]
+                content_type = dict(headers).get(b"content-type", b"")
+                if status >= 400 and not content_type.startswith(b"text/html"):
+                    pending = {**message, "headers": headers}
+                    return
+                await send({**message, "headers": headers})
+                return
+            if message["type"] == "http.response.body" and pending is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = normalise_problem(pending["status"], b"".join(chunks), instance=instance,
+                                         request_id=request_id)
+                headers = [(k, v) for k, v in pending["headers"] if k not in (b"content-type", b"content-length")]
+                headers += [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+                status = pending["status"]
+                pending = None
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        limit = self._limit(scope)
+        declared = _header(scope, b"content-length")
+        try:
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
+            received = 0
+
+            async def receive_wrapper() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > limit:
+                        raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
+                return message
+
+            await self.app(scope, receive_wrapper, send_wrapper)
+        except ProblemError as exc:
+            if started:
+                raise
+            await self._send_problem(send, exc, instance, request_id)
+        except Exception:
+            log.exception("unhandled error (request_id=%s)", request_id)
+            if not started:
+                await self._send_problem(send, ProblemError("internal-error", _GENERIC_DETAIL[500]),
+                                         instance, request_id)
+        finally:
+            request_id_var.reset(token_rid)
+            services_var.reset(token_services)
+
+    @staticmethod
+    async def _send_problem(send: Send, exc: ProblemError, instance: str, request_id: str) -> None:
+        body = orjson.dumps(problem_body(exc.name, exc.status, detail=exc.detail, instance=instance,
+                                         request_id=request_id, errors=exc.errors))
+        headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+                   (b"x-request-id", request_id.encode())]
+        headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
+        await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,66 @@
+"""API keys through Connexion's own security handler, with no Python path in the contract.
+
+Keys come from `ACCORD_API_KEYS` (comma-separated) or `ACCORD_API_KEYS_FILE` (one per line);
+with neither, the development key `accord-dev-key` is accepted and a warning is logged.
+Keys are compared with `hmac.compare_digest` and never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from connexion.security import ApiKeySecurityHandler
+
+from impl.config import DEVELOPMENT_API_KEY
+
+log = logging.getLogger("impl.security")
+
+
+def keys_from_env() -> list[str]:
+    """Configured keys, or the development key (with a warning) when none are configured."""
+    raw = os.environ.get("ACCORD_API_KEYS")
+    if raw and raw.strip():
+        return [k.strip() for k in raw.split(",") if k.strip()]
+    file = os.environ.get("ACCORD_API_KEYS_FILE")
+    if file:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+        keys = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        if keys:
+            return keys
+    log.warning("no ACCORD_API_KEYS or ACCORD_API_KEYS_FILE set: accepting the development key only "
+                "(see README); never run like this in production")
+    return [DEVELOPMENT_API_KEY]
+
+
+def key_checker(keys: Iterable[str]) -> Callable[..., dict[str, Any] | None]:
+    """`(apikey, required_scopes=None) -> token info | None`, in constant time per configured key."""
+    encoded = [k.encode() for k in keys]
+
+    def check(apikey: str, required_scopes: Any = None, request: Any = None) -> dict[str, Any] | None:
+        candidate = apikey.encode("utf-8", "surrogateescape")
+        matched = False
+        for key in encoded:  # no early exit: timing does not reveal which key (or how many) matched
+            matched |= hmac.compare_digest(candidate, key)
+        if not matched:
+            return None
+        # The subject is a digest, so logs and context never carry the key itself.
+        return {"sub": "key-" + hashlib.sha256(candidate).hexdigest()[:12]}
+
+    return check
+
+
+def api_key_handler(keys: Iterable[str]) -> type[ApiKeySecurityHandler]:
+    """A handler class for `security_map={"apiKey": ...}` bound to these keys."""
+    checker = key_checker(keys)
+
+    class InjectedApiKeyHandler(ApiKeySecurityHandler):
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+            return checker
+
+    return InjectedApiKeyHandler
