@@ -239,6 +239,9 @@ class _Bundler:
                 inlined = self._inline(node, ref, file, bundle_ptr, stack)
                 if inlined is not None:
                     return inlined
+            discriminator = node.get("discriminator")
+            if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+                node = {**node, "discriminator": self._mapping(discriminator, file)}
             return {
                 key: self._copy(value, file, f"{bundle_ptr}/{pointers.escape(key)}", stack)
                 if isinstance(value, (dict, list))
@@ -254,6 +257,37 @@ class _Bundler:
             ]
         return node
 
+    def _mapping(self, discriminator: dict[str, Any], file: Path) -> dict[str, Any]:
+        """Discriminator mapping values are references too: point them at hoisted components."""
+        mapping = {}
+        for value, ref in discriminator["mapping"].items():
+            target = self._external_target(ref, file) if isinstance(ref, str) and ("#" in ref or "/" in ref) else None
+            mapping[value] = self._hoist(target, ref) if target is not None else ref
+        return {**discriminator, "mapping": mapping}
+
+    def _external_target(self, ref: str, file: Path) -> tuple[Path, str] | None:
+        parts = urlsplit(ref)
+        if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
+            return None
+        target = (file.parent / unquote(parts.path)).resolve() if parts.path else file
+        if target == self.root or target not in self.scanner.files:
+            return None
+        return target, unquote(parts.fragment)
+
+    def _hoist(self, key: tuple[Path, str], ref: str) -> str:
+        target, pointer = key
+        name = self.hoisted.get(key)
+        if name is None:
+            base = (pointer.rsplit("/", 1)[-1] or target.stem).replace("~1", "_").replace("~0", "_")
+            name = base
+            taken = set(self.hoisted.values()) | set(_section(self.document, self.section))
+            counter = 2
+            while name in taken:
+                name, counter = f"{base}{counter}", counter + 1
+            self.hoisted[key] = name
+            self.pending.append((name, key))
+        return "#" + pointers.join("", *self.section, name)
+
     def _inline(self, node: dict, ref: str, file: Path, bundle_ptr: str, stack: tuple) -> Any:
         parts = urlsplit(ref)
         if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
@@ -264,17 +298,7 @@ class _Bundler:
         pointer = unquote(parts.fragment)
         key = (target, pointer)
         if key in stack:
-            name = self.hoisted.get(key)
-            if name is None:
-                base = (pointer.rsplit("/", 1)[-1] or target.stem).replace("~1", "_").replace("~0", "_")
-                name = base
-                taken = set(self.hoisted.values()) | set(_section(self.document, self.section))
-                counter = 2
-                while name in taken:
-                    name, counter = f"{base}{counter}", counter + 1
-                self.hoisted[key] = name
-                self.pending.append((name, key))
-            return {"$ref": "#" + pointers.join("", *self.section, name)}
+            return {"$ref": self._hoist(key, ref)}
         self.scanner.source_map.setdefault(bundle_ptr, key)
         resolved = pointers.resolve(self.scanner.files[target], pointer)
         copied = self._copy(resolved, target, bundle_ptr, stack + (key,))

@@ -211,17 +211,26 @@ def iter_examples(document: dict[str, Any], version: str) -> Iterator[tuple[str,
     yield from _walk_examples(document, document, "", "any", in_schema=False, version=version)
 
 
+_SCHEMA_MAP_KEYS = ("properties", "patternProperties", "definitions", "$defs", "dependentSchemas")
+_SCHEMA_VALUE_KEYS = ("items", "additionalProperties", "not", "contains", "if", "then", "else",
+                      "propertyNames", "additionalItems", "unevaluatedItems", "unevaluatedProperties")
+_SCHEMA_LIST_KEYS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
 def _walk_examples(
     document: dict[str, Any], node: Any, pointer: str, direction: Direction, *, in_schema: bool, version: str
 ) -> Iterator[tuple[str, Any, Any, Direction]]:
+    if in_schema:
+        yield from _walk_schema(document, node, pointer, direction, version)
+        return
     if isinstance(node, list):
         for index, item in enumerate(node):
             if isinstance(item, (dict, list)):
-                yield from _walk_examples(document, item, f"{pointer}/{index}", direction, in_schema=in_schema, version=version)
+                yield from _walk_examples(document, item, f"{pointer}/{index}", direction, in_schema=False, version=version)
         return
     if not isinstance(node, dict) or "$ref" in node:
         return
-    schema = node.get("schema") if not in_schema else None
+    schema = node.get("schema")
     if isinstance(schema, dict) and version != "2.0":
         if "example" in node:
             yield f"{pointer}/example", node["example"], schema, direction
@@ -231,12 +240,7 @@ def _walk_examples(
                 entry = _deref(document, entry)
                 if isinstance(entry, dict) and "value" in entry:
                     yield pointers.join(pointer, "examples", name, "value"), entry["value"], schema, direction
-    if in_schema and "example" in node and version != "3.1":
-        yield f"{pointer}/example", node["example"], node, direction
-    if in_schema and version == "3.1" and isinstance(node.get("examples"), list):
-        for index, value in enumerate(node["examples"]):
-            yield f"{pointer}/examples/{index}", value, node, direction
-    if version == "2.0" and not in_schema and isinstance(node.get("examples"), dict) and isinstance(schema, dict):
+    if version == "2.0" and isinstance(node.get("examples"), dict) and isinstance(schema, dict):
         for mime, value in node["examples"].items():
             if "json" in mime:
                 yield pointers.join(pointer, "examples", mime), value, schema, "response"
@@ -248,10 +252,40 @@ def _walk_examples(
             child_direction = "request"
         elif key in ("responses", "headers"):
             child_direction = "response"
-        child_in_schema = in_schema or key in ("schema", "schemas", "definitions")
-        # Inside a schema, only schema-valued keywords lead to schemas; `properties` holds names.
-        if in_schema and key in ("enum", "default", "const", "required"):
-            continue
-        yield from _walk_examples(
-            document, value, pointers.join(pointer, key), child_direction, in_schema=child_in_schema, version=version
-        )
+        child_ptr = pointers.join(pointer, key)
+        if key == "schema":
+            yield from _walk_schema(document, value, child_ptr, child_direction, version)
+        elif key in ("schemas", "definitions") and isinstance(value, dict):
+            for name, sub in value.items():
+                yield from _walk_schema(document, sub, pointers.join(child_ptr, name), child_direction, version)
+        else:
+            yield from _walk_examples(document, value, child_ptr, child_direction, in_schema=False, version=version)
+
+
+def _walk_schema(
+    document: dict[str, Any], schema: Any, pointer: str, direction: Direction, version: str
+) -> Iterator[tuple[str, Any, Any, Direction]]:
+    if not isinstance(schema, dict) or "$ref" in schema and version != "3.1":
+        return
+    if "example" in schema and version != "3.1":
+        yield f"{pointer}/example", schema["example"], schema, direction
+    if version == "3.1" and isinstance(schema.get("examples"), list):
+        for index, value in enumerate(schema["examples"]):
+            yield f"{pointer}/examples/{index}", value, schema, direction
+    for key in _SCHEMA_MAP_KEYS:
+        children = schema.get(key)
+        if isinstance(children, dict):
+            for name, sub in children.items():
+                yield from _walk_schema(document, sub, pointers.join(pointer, key, name), direction, version)
+    for key in _SCHEMA_VALUE_KEYS:
+        sub = schema.get(key)
+        if isinstance(sub, dict):
+            yield from _walk_schema(document, sub, pointers.join(pointer, key), direction, version)
+        elif isinstance(sub, list):
+            for index, item in enumerate(sub):
+                yield from _walk_schema(document, item, pointers.join(pointer, key, index), direction, version)
+    for key in _SCHEMA_LIST_KEYS:
+        subs = schema.get(key)
+        if isinstance(subs, list):
+            for index, item in enumerate(subs):
+                yield from _walk_schema(document, item, pointers.join(pointer, key, index), direction, version)
