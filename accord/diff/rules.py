@@ -105,7 +105,7 @@ _SCHEMA_RULES: dict[str, tuple[str, str, str]] = {
     "became-not-nullable": (BREAKING, INFO, "{what} may no longer be null"),
     "enum-value-removed": (BREAKING, INFO, "{what} no longer allows value {old}"),
     # oasdiff: response enum value added is WARN; issue 6 counts it as breaking.
-    "enum-value-added": (INFO, BREAKING, "{what} may now be {new}, a value clients do not know"),
+    "enum-value-added": (INFO, BREAKING, "{what} now also allows {new}"),
     "became-enum": (BREAKING, INFO, "{what} is now restricted to {new}"),
     "enum-removed": (INFO, WARNING, "{what} is no longer restricted to a list of values"),
     "pattern-added": (BREAKING, INFO, "{what} must now match `{new}`"),

@@ -1,0 +1,56 @@
+"""Breaking-change detection: what a change of the contract breaks, and for whom.
+
+    report = diff("main:spec/openapi.yaml", "spec/openapi.yaml")
+    report.fails("breaking")            # any change at or above that level?
+    RENDERERS["markdown"](report, False)  # a pull-request comment
+
+Modules by role: `sources` (files and `REF:path` from git), `operations` (the parts of an
+operation a client depends on), `schemadiff` (structural schema comparison), `walker` (pairs
+operations and emits changes), `rules` (rule id -> level and explanation), `report`
+(`Change`, `DiffReport`, renderers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from accord import documents
+from accord.diff.report import RENDERERS, Change, DiffReport, sort_changes
+from accord.diff.sources import Source, open_source
+from accord.diff.walker import diff_documents
+
+#: Files larger than this are not scanned for line numbers: composing the YAML node tree of a
+#: 13 MB document costs far more than the diff itself. Pointers are always given.
+LINE_LOOKUP_MAX_BYTES = 4 * 1024 * 1024
+
+__all__ = ["RENDERERS", "Change", "DiffReport", "diff", "diff_documents"]
+
+
+def diff(old: str, new: str, *, cwd: Path | None = None, allow_remote: bool = False,
+         allow_outside: bool = False) -> DiffReport:
+    """Compare two documents, each a file or `REF:path` read from git (relative to `cwd`)."""
+    policy = {"cwd": cwd, "allow_remote": allow_remote, "allow_outside": allow_outside}
+    with open_source(old, **policy) as old_source, open_source(new, **policy) as new_source:
+        changes = diff_documents(
+            old_source.spec.document, old_source.spec.version,
+            new_source.spec.document, new_source.spec.version,
+        )
+        located = [
+            change.located(_location(old_source, change.old_pointer), _location(new_source, change.new_pointer))
+            for change in changes
+        ]
+    return DiffReport(old, new, sort_changes(located))
+
+
+def _location(source: Source, pointer: str | None) -> str | None:
+    """`file:line` where the node at `pointer` is written (file alone for very large files)."""
+    if pointer is None:
+        return None
+    file, inner = source.spec.locate(pointer)
+    try:
+        small = Path(file).stat().st_size <= LINE_LOOKUP_MAX_BYTES
+    except OSError:
+        small = False
+    line = documents.line_of(file, inner) if small else None
+    shown = source.display(file)
+    return f"{shown}:{line}" if line is not None else shown

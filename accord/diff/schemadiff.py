@@ -1,0 +1,389 @@
+"""Structural comparison of two schemas, direction-aware.
+
+Schemas are compared by structure, never by component name: `$ref`s are followed on each side,
+so renaming `Pet` to `Animal` is no change. `allOf` is flattened into one view (properties and
+`required` merged, bounds tightest), `oneOf`/`anyOf` branches are paired (same component, then
+structurally equal, then same title, then the last one left) before being compared.
+Recursion stops at a pair of schemas already being compared, so circular schemas terminate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from accord import pointers
+from accord.diff.operations import Node, resolve
+from accord.diff.rules import BOUNDS, bound_change
+
+#: emit(rule_id, old_pointer, new_pointer, what=..., old=..., new=...)
+Emit = Callable[..., None]
+
+_FIRST_WINS = ("type", "nullable", "x-nullable", "enum", "const", "pattern", "format", "default",
+               "readOnly", "writeOnly", "title", "additionalProperties", "x-extensible-enum")
+_MAX_TRIALS = 400
+
+
+@dataclass(slots=True, frozen=True)
+class Where:
+    """Where a schema sits: which side of the exchange, what to call it, how deep we are."""
+
+    side: str  # request | response
+    root: str  # rule prefix at the top: request-parameter, request-body, response-body, response-header
+    label: str  # "query parameter `limit`", "request body", "response 200 body"
+    path: tuple[str, ...] = ()
+
+    def child(self, token: str) -> Where:
+        return Where(self.side, self.root, self.label, (*self.path, token))
+
+    @property
+    def prefix(self) -> str:
+        if self.path and self.root in ("request-body", "response-body"):
+            return f"{self.side}-property"
+        return self.root
+
+    @property
+    def what(self) -> str:
+        if not self.path:
+            return self.label
+        text = ""
+        for token in self.path:
+            text += "[]" if token == "[]" else (("." if text else "") + token)
+        return f"{self.label} property `{text}`"
+
+
+@dataclass(slots=True)
+class View:
+    """A schema with `$ref`s followed and `allOf` merged; each keyword keeps its holder's pointer."""
+
+    pointer: str
+    keywords: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    properties: dict[str, Node] = field(default_factory=dict)
+    required: dict[str, str] = field(default_factory=dict)
+    items: Node | None = None
+    additional: Node | None = None
+    unions: dict[str, tuple[list[Node], str]] = field(default_factory=dict)
+    refs: list[str] = field(default_factory=list)
+
+    def value(self, keyword: str) -> Any:
+        entry = self.keywords.get(keyword)
+        return entry[0] if entry else None
+
+    def at(self, keyword: str) -> str:
+        entry = self.keywords.get(keyword)
+        return entry[1] if entry else self.pointer
+
+    @property
+    def name(self) -> str | None:
+        if self.refs:
+            return self.refs[0].rsplit("/", 1)[-1]
+        title = self.value("title")
+        return str(title) if title is not None else None
+
+
+def build_view(document: Any, node: Any, pointer: str) -> View:
+    target, target_pointer = resolve(document, node, pointer)
+    view = View(pointer=target_pointer)
+    seen: set[str] = set()
+
+    def merge(raw: Any, at: str) -> None:
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
+            ref = raw["$ref"]
+            view.refs.append(ref)
+            merge_plain(*resolve(document, {"$ref": ref}, at))
+            siblings = {k: v for k, v in raw.items() if k != "$ref"}
+            if siblings:  # 3.1 allows siblings; in 3.0 they are common in practice (nullable)
+                merge_plain(siblings, at)
+            return
+        merge_plain(raw, at)
+
+    def merge_plain(raw: Any, at: str) -> None:
+        if not isinstance(raw, dict) or (at in seen and "$ref" not in raw):
+            return
+        seen.add(at)
+        members = raw.get("allOf")
+        if isinstance(members, list):
+            for index, member in enumerate(members):
+                merge(member, f"{at}/allOf/{index}")
+        properties = raw.get("properties")
+        if isinstance(properties, dict):
+            for name, sub in properties.items():
+                view.properties.setdefault(name, Node(sub, pointers.join(at, "properties", name)))
+        required = raw.get("required")
+        if isinstance(required, list):
+            for name in required:
+                view.required.setdefault(str(name), f"{at}/required")
+        if isinstance(raw.get("items"), dict) and view.items is None:
+            view.items = Node(raw["items"], f"{at}/items")
+        if isinstance(raw.get("additionalProperties"), dict) and view.additional is None:
+            view.additional = Node(raw["additionalProperties"], f"{at}/additionalProperties")
+        for union in ("oneOf", "anyOf"):
+            branches = raw.get(union)
+            if isinstance(branches, list) and union not in view.unions:
+                view.unions[union] = ([Node(b, f"{at}/{union}/{i}") for i, b in enumerate(branches)], f"{at}/{union}")
+        for keyword in _FIRST_WINS:
+            if keyword in raw and keyword not in view.keywords:
+                view.keywords[keyword] = (raw[keyword], at)
+        for keyword, (_, kind) in BOUNDS.items():
+            _merge_bound(view, keyword, kind, raw.get(keyword), at)
+        for exclusive, keyword in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
+            value = raw.get(exclusive)  # 3.1: a number; 3.0: a boolean flag (ignored)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                _merge_bound(view, keyword, BOUNDS[keyword][1], value, at)
+
+    merge(node, pointer)
+    return view
+
+
+def _merge_bound(view: View, keyword: str, kind: str, value: Any, at: str) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    current = view.keywords.get(keyword)
+    if current is None or (value < current[0] if kind == "upper" else value > current[0]):
+        view.keywords[keyword] = (value, at)
+
+
+def _types(view: View) -> tuple[frozenset[str] | None, bool]:
+    raw = view.value("type")
+    nullable = view.value("nullable") is True or view.value("x-nullable") is True
+    if isinstance(raw, str):
+        types = {raw}
+    elif isinstance(raw, list):
+        types = {str(t) for t in raw}
+    else:
+        return None, nullable
+    if "null" in types:
+        nullable = True
+        types.discard("null")
+    return frozenset(types), nullable
+
+
+def _widen(types: frozenset[str]) -> frozenset[str]:
+    return types | {"integer"} if "number" in types else types
+
+
+def _enum(view: View) -> dict[bytes, Any] | None:
+    values = view.value("enum")
+    if not isinstance(values, list):
+        if "const" in view.keywords:
+            values = [view.value("const")]
+        else:
+            return None
+    result = {}
+    for value in values:
+        try:
+            result[orjson.dumps(value, option=orjson.OPT_SORT_KEYS)] = value
+        except TypeError:
+            result[repr(value).encode()] = value
+    return result
+
+
+def _show(values: list[Any]) -> str:
+    return ", ".join(f"`{orjson.dumps(v).decode()}`" for v in values)
+
+
+class SchemaDiff:
+    """Compares schemas of two documents for one operation; `visited` bounds the recursion."""
+
+    def __init__(self, old_doc: Any, new_doc: Any, emit: Emit, same: Callable[[Any, Any], bool]) -> None:
+        self.old_doc = old_doc
+        self.new_doc = new_doc
+        self.emit = emit
+        self.same = same
+        self.visited: set[tuple[str, str, str]] = set()
+
+    def compare(self, old: Node, new: Node, where: Where) -> None:
+        if old.value is None or new.value is None or self.same(old.value, new.value):
+            return
+        ov = build_view(self.old_doc, old.value, old.pointer)
+        nv = build_view(self.new_doc, new.value, new.pointer)
+        key = (ov.pointer, nv.pointer, where.root)
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        if (_plain(ov) and _pure_union(nv)) or (_pure_union(ov) and _plain(nv)):
+            self._unions(ov, nv, where, wrap=True)  # Pet became oneOf [Pet, Robot], or back
+            return
+        if self._types(ov, nv, where):
+            return  # a different type: its sub-schemas are not comparable
+        for check in (self._enum, self._bounds, self._strings, self._properties, self._children, self._unions):
+            check(ov, nv, where)
+
+    # -- keyword checks -------------------------------------------------------------------
+    def _types(self, ov: View, nv: View, where: Where) -> bool:
+        old_types, old_null = _types(ov)
+        new_types, new_null = _types(nv)
+        if old_null != new_null:
+            rule = "became-nullable" if new_null else "became-not-nullable"
+            self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what)
+        if old_types is None or new_types is None or old_types == new_types:
+            return False
+        old_text, new_text = "|".join(sorted(old_types)), "|".join(sorted(new_types))
+        if new_types <= _widen(old_types):
+            rule = "type-specialized"
+        elif old_types <= _widen(new_types):
+            rule = "type-generalized"
+        else:
+            rule = "type-changed"
+        self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what, old=old_text, new=new_text)
+        return rule == "type-changed"
+
+    def _enum(self, ov: View, nv: View, where: Where) -> None:
+        old_enum, new_enum = _enum(ov), _enum(nv)
+        old_at = ov.at("enum") if "enum" in ov.keywords else ov.at("const")
+        new_at = nv.at("enum") if "enum" in nv.keywords else nv.at("const")
+        if old_enum is None and new_enum is None:
+            return
+        if old_enum is None:
+            self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, new=_show(list(new_enum.values())))  # type: ignore[union-attr]
+            return
+        if new_enum is None:
+            self.emit(f"{where.prefix}-enum-removed", old_at, new_at, what=where.what)
+            return
+        removed = [v for k, v in old_enum.items() if k not in new_enum]
+        added = [v for k, v in new_enum.items() if k not in old_enum]
+        if removed:
+            self.emit(f"{where.prefix}-enum-value-removed", old_at, new_at, what=where.what, old=_show(removed))
+        if added and not (where.side == "response" and nv.value("x-extensible-enum")):
+            self.emit(f"{where.prefix}-enum-value-added", old_at, new_at, what=where.what, new=_show(added))
+
+    def _bounds(self, ov: View, nv: View, where: Where) -> None:
+        for keyword, (name, kind) in BOUNDS.items():
+            old_value, new_value = ov.value(keyword), nv.value(keyword)
+            change = bound_change(old_value, new_value, kind)
+            if change:
+                self.emit(f"{where.prefix}-{name}-{change}", ov.at(keyword), nv.at(keyword),
+                          what=where.what, keyword=keyword, old=old_value, new=new_value)
+
+    def _strings(self, ov: View, nv: View, where: Where) -> None:
+        old_pattern, new_pattern = ov.value("pattern"), nv.value("pattern")
+        if old_pattern != new_pattern:
+            rule = "pattern-added" if old_pattern is None else "pattern-removed" if new_pattern is None else "pattern-changed"
+            self.emit(f"{where.prefix}-{rule}", ov.at("pattern"), nv.at("pattern"), what=where.what, old=old_pattern, new=new_pattern)
+        old_format, new_format = ov.value("format"), nv.value("format")
+        if old_format != new_format:
+            self.emit(f"{where.prefix}-format-changed", ov.at("format"), nv.at("format"), what=where.what,
+                      old=old_format or "none", new=new_format or "none")
+        if "default" in ov.keywords and "default" in nv.keywords and ov.value("default") != nv.value("default"):
+            self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"), what=where.what,
+                      old=_show([ov.value("default")]), new=_show([nv.value("default")]))
+
+    def _skipped(self, document: Any, node: Node, where: Where) -> bool:
+        """readOnly properties are not sent in requests, writeOnly ones not returned (OAS 3 §4.8.24)."""
+        flag = "readOnly" if where.side == "request" else "writeOnly"
+        if isinstance(node.value, dict) and node.value.get(flag) is True:
+            return True
+        target, _ = resolve(document, node.value, node.pointer)
+        return isinstance(target, dict) and target.get(flag) is True
+
+    def _properties(self, ov: View, nv: View, where: Where) -> None:
+        names = list(dict.fromkeys([*ov.properties, *ov.required, *nv.properties, *nv.required]))
+        request = where.side == "request"
+        for name in names:
+            old_prop, new_prop = ov.properties.get(name), nv.properties.get(name)
+            old_req, new_req = name in ov.required, name in nv.required
+            if (old_prop and self._skipped(self.old_doc, old_prop, where)) or (new_prop and self._skipped(self.new_doc, new_prop, where)):
+                continue
+            old_exists = old_prop is not None or old_req
+            new_exists = new_prop is not None or new_req
+            old_at = old_prop.pointer if old_prop else ov.required.get(name, ov.pointer)
+            new_at = new_prop.pointer if new_prop else nv.required.get(name, nv.pointer)
+            child = where.child(name)
+            if old_exists and not new_exists:
+                rule = "request-property-removed" if request else (
+                    "response-required-property-removed" if old_req else "response-optional-property-removed")
+                self.emit(rule, old_at, nv.pointer, what=child.what)
+            elif new_exists and not old_exists:
+                if request:
+                    rule = "new-required-request-property" if new_req else "new-optional-request-property"
+                else:
+                    rule = "response-required-property-added" if new_req else "response-optional-property-added"
+                self.emit(rule, ov.pointer, new_at, what=child.what)
+            else:
+                if old_req != new_req:
+                    state = "required" if new_req else "optional"
+                    self.emit(f"{where.side}-property-became-{state}", old_at, new_at, what=child.what)
+                if old_prop and new_prop:
+                    self.compare(old_prop, new_prop, child)
+
+    def _children(self, ov: View, nv: View, where: Where) -> None:
+        if ov.items and nv.items:
+            self.compare(ov.items, nv.items, where.child("[]"))
+        if ov.additional and nv.additional:
+            self.compare(ov.additional, nv.additional, where.child("*"))
+        old_extra, new_extra = ov.value("additionalProperties"), nv.value("additionalProperties")
+        if old_extra is not False and new_extra is False and (ov.properties or nv.properties):
+            self.emit(f"{where.prefix}-additional-properties-restricted", ov.at("additionalProperties"),
+                      nv.at("additionalProperties"), what=where.what)
+
+    # -- unions ---------------------------------------------------------------------------
+    def _unions(self, ov: View, nv: View, where: Where, wrap: bool = False) -> None:
+        for union, rule in (("oneOf", "one-of"), ("anyOf", "any-of")):
+            old_entry, new_entry = ov.unions.get(union), nv.unions.get(union)
+            if old_entry is None and new_entry is None:
+                continue
+            # In `wrap` mode a plain schema is compared as a union of one branch: itself.
+            old_branches, old_at = old_entry or ([_itself(ov)] if wrap else [], ov.pointer)
+            new_branches, new_at = new_entry or ([_itself(nv)] if wrap else [], nv.pointer)
+            if not old_branches or not new_branches:
+                continue
+            pairs, removed, added = self._pair(old_branches, new_branches, where)
+            for i, j in pairs:
+                self.compare(old_branches[i], new_branches[j], where)
+            for i in removed:
+                self.emit(f"{where.prefix}-{rule}-removed", old_branches[i].pointer, new_at, what=where.what,
+                          old=self._branch_name(self.old_doc, old_branches[i], i))
+            for j in added:
+                self.emit(f"{where.prefix}-{rule}-added", old_at, new_branches[j].pointer, what=where.what,
+                          new=self._branch_name(self.new_doc, new_branches[j], j))
+
+    def _branch_name(self, document: Any, node: Node, index: int) -> str:
+        name = build_view(document, node.value, node.pointer).name
+        return f"`{name}`" if name else f"#{index}"
+
+    def _pair(self, old: list[Node], new: list[Node], where: Where) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+        left, right = list(range(len(old))), list(range(len(new)))
+        pairs: list[tuple[int, int]] = []
+
+        def take(match: Callable[[int, int], bool]) -> None:
+            for i in list(left):
+                for j in right:
+                    if match(i, j):
+                        pairs.append((i, j))
+                        left.remove(i)
+                        right.remove(j)
+                        break
+
+        old_views = [build_view(self.old_doc, n.value, n.pointer) for n in old]
+        new_views = [build_view(self.new_doc, n.value, n.pointer) for n in new]
+        take(lambda i, j: bool(old_views[i].refs) and old_views[i].refs == new_views[j].refs)
+        if len(left) * len(right) <= _MAX_TRIALS:
+            take(lambda i, j: self._trial(old[i], new[j], where) == 0)
+        take(lambda i, j: old_views[i].name is not None and old_views[i].name == new_views[j].name)
+        if len(left) == 1 and len(right) == 1:
+            take(lambda i, j: True)
+        return pairs, left, right
+
+    def _trial(self, old: Node, new: Node, where: Where) -> int:
+        """How many changes comparing two branches would report (0: structurally equal)."""
+        found: list[object] = []
+        trial = SchemaDiff(self.old_doc, self.new_doc, lambda *a, **k: found.append(a), self.same)
+        trial.visited = set(self.visited)
+        trial.compare(old, new, where)
+        return len(found)
+
+
+def _plain(view: View) -> bool:
+    return not view.unions
+
+
+def _pure_union(view: View) -> bool:
+    """Only a oneOf/anyOf: no properties or type of its own to compare."""
+    return bool(view.unions) and not view.properties and view.value("type") is None
+
+
+def _itself(view: View) -> Node:
+    return Node({"$ref": "#" + view.pointer}, view.pointer)

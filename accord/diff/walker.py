@@ -1,0 +1,307 @@
+"""Pairs the operations of two bundled documents and reports what changed for their clients.
+
+Operations pair by (path template with variable names erased, method); then, per operation:
+deprecation and operationId, security, parameters (by location and name, path parameters by
+position), request body (by media type), responses (by status), response headers and every
+schema under them (`schemadiff`). A shared component is reported under each operation that
+uses it, as oasdiff does, with pointers into the component.
+
+Unchanged parts are skipped cheaply: two subtrees are "the same" when they are equal as data
+and none of the `$ref`s inside them leads (transitively) to a component that differs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from accord import pointers
+from accord.diff.operations import Body, Node, Operation, Response, operations, path_key
+from accord.diff.report import Change
+from accord.diff.rules import rule
+from accord.diff.schemadiff import SchemaDiff, Where
+
+
+def diff_documents(old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str) -> list[Change]:
+    """Every client-visible change from `old` to `new` (bundled documents), unsorted."""
+    return _Walker(old, old_version, new, new_version).run()
+
+
+def _iter_refs(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                yield ref
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
+
+
+def _target(document: Any, ref: str) -> Any:
+    try:
+        return pointers.resolve(document, ref[1:])
+    except (KeyError, ValueError):
+        return KeyError  # a sentinel no document value equals
+
+
+def tainted_refs(old: Any, new: Any) -> set[str]:
+    """`$ref`s whose target differs between the documents, directly or through other refs."""
+    edges: dict[str, set[str]] = {}
+    pending = list(set(_iter_refs(old)))
+    while pending:
+        ref = pending.pop()
+        if ref in edges:
+            continue
+        edges[ref] = set(_iter_refs(_target(old, ref)))
+        pending.extend(edges[ref] - edges.keys())
+    tainted = {ref for ref in edges if _target(old, ref) != _target(new, ref)}
+    reverse: dict[str, set[str]] = {}
+    for ref, children in edges.items():
+        for child in children:
+            reverse.setdefault(child, set()).add(ref)
+    frontier = list(tainted)
+    while frontier:
+        for parent in reverse.get(frontier.pop(), ()):
+            if parent not in tainted:
+                tainted.add(parent)
+                frontier.append(parent)
+    return tainted
+
+
+class _Walker:
+    def __init__(self, old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str) -> None:
+        self.old, self.new = old, new
+        self.old_ops = operations(old, old_version)
+        self.new_ops = operations(new, new_version)
+        self.tainted = tainted_refs(old, new)
+        # id -> (object, its refs): holding the object keeps its id from being reused
+        self._refs_cache: dict[int, tuple[Any, frozenset[str]]] = {}
+        self.changes: dict[tuple, Change] = {}
+        self.operation = ""
+        self.operation_id: str | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+    def same(self, old: Any, new: Any) -> bool:
+        """Equal data whose references all lead to unchanged components."""
+        if old is not new and old != new:
+            return False
+        if not isinstance(old, (dict, list)):
+            return True
+        cached = self._refs_cache.get(id(old))
+        if cached is None:
+            cached = self._refs_cache[id(old)] = (old, frozenset(_iter_refs(old)))
+        return not (cached[1] & self.tainted)
+
+    def emit(self, rule_id: str, old_pointer: str | None, new_pointer: str | None, **values: Any) -> None:
+        spec = rule(rule_id)
+        message = spec.template.format_map(_Defaults(values))
+        change = Change(rule_id, spec.level, self.operation, self.operation_id, old_pointer, new_pointer, message)
+        self.changes.setdefault((rule_id, self.operation, old_pointer, new_pointer, message), change)
+
+    def _enter(self, op: Operation, other: Operation | None = None) -> SchemaDiff:
+        self.operation = op.label
+        self.operation_id = op.operation_id or (other.operation_id if other else None)
+        return SchemaDiff(self.old, self.new, self.emit, self.same)
+
+    # -- operations -----------------------------------------------------------------------
+    def run(self) -> list[Change]:
+        new_paths = {key for key, _ in self.new_ops}
+        for key, old_op in self.old_ops.items():
+            new_op = self.new_ops.get(key)
+            self._enter(new_op or old_op, old_op)
+            if new_op is None:
+                self._removed(old_op, path_gone=key[0] not in new_paths)
+            else:
+                self._operation(old_op, new_op)
+        for key, new_op in self.new_ops.items():
+            if key not in self.old_ops:
+                self._enter(new_op)
+                self.emit("endpoint-added", _parent(new_op.pointer), new_op.pointer, what=new_op.label)
+        return list(self.changes.values())
+
+    def _removed(self, op: Operation, path_gone: bool) -> None:
+        new_pointer = None if path_gone else self._new_item_pointer(op)
+        if op.deprecated and op.sunset and _in_future(op.sunset):
+            self.emit("api-removed-before-sunset", op.pointer, new_pointer, what=op.label, old=op.sunset)
+        elif path_gone:
+            rule_id = "api-path-removed-with-deprecation" if op.deprecated else "api-path-removed-without-deprecation"
+            self.emit(rule_id, op.pointer, "/paths", what=f"`{op.path}`")
+        else:
+            rule_id = "api-removed-with-deprecation" if op.deprecated else "api-removed-without-deprecation"
+            self.emit(rule_id, op.pointer, new_pointer, what=op.label)
+
+    def _new_item_pointer(self, op: Operation) -> str | None:
+        for (key, _), new_op in self.new_ops.items():
+            if key == path_key(op.path):
+                return _parent(new_op.pointer)
+        return None
+
+    def _operation(self, old: Operation, new: Operation) -> None:
+        if old == new and not (set(_iter_refs(_schemas_of(old))) & self.tainted):
+            return  # same operation, and every component it uses is unchanged
+        schemas = SchemaDiff(self.old, self.new, self.emit, self.same)
+        if old.deprecated != new.deprecated:
+            rule_id = "endpoint-deprecated" if new.deprecated else "endpoint-reactivated"
+            self.emit(rule_id, old.pointer, new.pointer, what=new.label)
+        if old.operation_id and old.operation_id != new.operation_id:
+            self.emit("api-operation-id-removed", old.pointer, new.pointer, old=old.operation_id, new=new.operation_id or "none")
+        elif not old.operation_id and new.operation_id:
+            self.emit("api-operation-id-added", old.pointer, new.pointer, new=new.operation_id)
+        self._security(old, new)
+        self._parameters(old, new, schemas)
+        self._body(old.body, new.body, old, new, schemas)
+        self._responses(old, new, schemas)
+
+    def _security(self, old: Operation, new: Operation) -> None:
+        old_alts, new_alts = old.security, new.security
+        old_open = not old_alts or any(not alt for alt in old_alts)
+        new_open = not new_alts or any(not alt for alt in new_alts)
+        names = lambda alts: sorted({name for alt in alts for name in alt})  # noqa: E731
+        if old_open and not new_open:
+            self.emit("api-security-added", old.security_pointer, new.security_pointer,
+                      old="none", new=" or ".join(names(new_alts)))
+        elif not new_open:
+            for alt in old_alts:
+                if any(_covers(candidate, alt) for candidate in new_alts):
+                    continue
+                same_schemes = [c for c in new_alts if c.keys() <= alt.keys()]
+                if same_schemes:
+                    extra = sorted({s for c in same_schemes for k in c for s in c[k] - alt.get(k, frozenset())})
+                    scheme = next(iter(same_schemes[0]), "")
+                    self.emit("api-security-scope-added", old.security_pointer, new.security_pointer,
+                              what=scheme, new=", ".join(extra))
+                else:
+                    self.emit("api-security-added", old.security_pointer, new.security_pointer,
+                              old=" and ".join(sorted(alt)), new=" or ".join(names(new_alts)))
+                break  # one uncovered alternative is enough to break its clients
+        for name in sorted(set(names(old_alts)) - set(names(new_alts))):
+            self.emit("api-security-removed", old.security_pointer, new.security_pointer, old=name)
+
+    def _parameters(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
+        for key, param in old.params.items():
+            other = new.params.get(key)
+            if other is None:
+                self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe())
+                continue
+            if param.required != other.required:
+                state = "required" if other.required else "optional"
+                self.emit(f"request-parameter-became-{state}", param.pointer, other.pointer, what=other.describe())
+            if param.schema and other.schema:
+                where = Where("request", "request-parameter", other.describe())
+                schemas.compare(param.schema, other.schema, where)
+        for key, param in new.params.items():
+            if key in old.params:
+                continue
+            if param.location == "path":
+                rule_id = "new-request-path-parameter"
+            else:
+                rule_id = "new-required-request-parameter" if param.required else "new-optional-request-parameter"
+            self.emit(rule_id, old.pointer, param.pointer, what=param.describe())
+
+    def _body(self, old: Body | None, new: Body | None, old_op: Operation, new_op: Operation, schemas: SchemaDiff) -> None:
+        if old is None and new is None:
+            return
+        if old is None:
+            rule_id = "request-body-added-required" if new.required else "request-body-added-optional"  # type: ignore[union-attr]
+            self.emit(rule_id, old_op.pointer, new.pointer)  # type: ignore[union-attr]
+            return
+        if new is None:
+            self.emit("request-body-removed", old.pointer, new_op.pointer)
+            return
+        if old.required != new.required:
+            self.emit(f"request-body-became-{'required' if new.required else 'optional'}", old.pointer, new.pointer)
+        for media, schema in old.media.items():
+            if media not in new.media:
+                self.emit("request-body-media-type-removed", schema.pointer, new.pointer, old=media)
+            else:
+                schemas.compare(schema, new.media[media], Where("request", "request-body", "request body"))
+        for media, schema in new.media.items():
+            if media not in old.media:
+                self.emit("request-body-media-type-added", old.pointer, schema.pointer, new=media)
+
+    def _responses(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
+        for status, response in old.responses.items():
+            other = new.responses.get(status)
+            if other is None:
+                success = status.startswith("2")
+                rule_id = "response-success-status-removed" if success else "response-non-success-status-removed"
+                self.emit(rule_id, response.pointer, pointers.join(new.pointer, "responses"), what=f"`{status}`")
+            else:
+                self._response(status, response, other, schemas)
+        for status, response in new.responses.items():
+            if status in old.responses:
+                continue
+            cover = "default" if "default" in old.responses else f"{status[0]}XX" if f"{status[0]}XX" in old.responses else None
+            old_at = pointers.join(old.pointer, "responses")
+            if cover:
+                rule_id = "response-success-status-added" if status.startswith("2") else "response-non-success-status-added"
+                self.emit(rule_id, old_at, response.pointer, what=f"`{status}`", old=cover)
+            elif status[0] in "123":
+                self.emit("response-status-added-without-default", old_at, response.pointer, what=f"`{status}`")
+            else:
+                self.emit("response-error-status-added-without-default", old_at, response.pointer, what=f"`{status}`")
+
+    def _response(self, status: str, old: Response, new: Response, schemas: SchemaDiff) -> None:
+        what = f"response `{status}`"
+        for media, schema in old.media.items():
+            if media not in new.media:
+                self.emit("response-media-type-removed", schema.pointer, new.pointer, what=what, old=media)
+            else:
+                schemas.compare(schema, new.media[media], Where("response", "response-body", f"response {status} body"))
+        for media, schema in new.media.items():
+            if media not in old.media:
+                self.emit("response-media-type-added", old.pointer, schema.pointer, what=what, new=media)
+        for name, header in old.headers.items():
+            other = new.headers.get(name)
+            label = f"`{header.name}` of response `{status}`"
+            if other is None:
+                rule_id = "required-response-header-removed" if header.required else "optional-response-header-removed"
+                self.emit(rule_id, header.pointer, new.pointer, what=label)
+                continue
+            if header.required != other.required:
+                state = "required" if other.required else "optional"
+                self.emit(f"response-header-became-{state}", header.pointer, other.pointer, what=label)
+            if header.schema and other.schema:
+                where = Where("response", "response-header", f"response `{status}` header `{other.name}`")
+                schemas.compare(header.schema, other.schema, where)
+        for name, header in new.headers.items():
+            if name not in old.headers:
+                self.emit("new-response-header", old.pointer, header.pointer, what=f"`{header.name}` of response `{status}`")
+
+
+def _schemas_of(op: Operation) -> list[Any]:
+    """The raw schemas an operation compares (what its `$ref`s can reach)."""
+    nodes: list[Node | None] = [p.schema for p in op.params.values()]
+    if op.body:
+        nodes.extend(op.body.media.values())
+    for response in op.responses.values():
+        nodes.extend(response.media.values())
+        nodes.extend(h.schema for h in response.headers.values())
+    return [n.value for n in nodes if n is not None]
+
+
+def _covers(new_alt: dict[str, frozenset[str]], old_alt: dict[str, frozenset[str]]) -> bool:
+    """A client able to satisfy `old_alt` also satisfies `new_alt`."""
+    return new_alt.keys() <= old_alt.keys() and all(new_alt[k] <= old_alt[k] for k in new_alt)
+
+
+def _parent(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0]
+
+
+def _in_future(date: str) -> bool:
+    try:
+        return datetime.date.fromisoformat(date[:10]) > datetime.date.today()
+    except ValueError:
+        return False
+
+
+class _Defaults(dict):
+    """Template values; a placeholder a rule does not fill renders as "?" rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
