@@ -1,0 +1,128 @@
+"""The table of lint rules: rule id -> function, default severity, description, recommended.
+
+Rules shared with Spectral's `spectral:oas` ruleset keep Spectral's names, default
+severities ("warn" is our "warning") and recommended flags, so teams coming from Spectral
+recognise them; rules of our own are prefixed `accord-`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from accord.lint.context import Hits, LintContext
+from accord.lint.rules import (
+    components,
+    consistency,
+    contract,
+    examples,
+    info,
+    markdown,
+    operations,
+    paths,
+    schemas,
+    servers,
+)
+
+SEVERITIES = ("error", "warning", "info", "hint")
+ALL = frozenset(("2.0", "3.0", "3.1"))
+OAS3 = frozenset(("3.0", "3.1"))
+
+
+@dataclass(slots=True, frozen=True)
+class Rule:
+    id: str
+    check: Callable[[LintContext], Hits]
+    severity: str
+    description: str
+    recommended: bool = True
+    versions: frozenset[str] = ALL
+
+
+_RULES = (
+    # -- spectral:oas: operations ---------------------------------------------------------------
+    Rule("operation-operationId", operations.operation_id, "warning", 'Operation must have "operationId".'),
+    Rule("operation-operationId-unique", operations.operation_id_unique, "error", 'Every operation must have unique "operationId".'),
+    Rule("operation-operationId-valid-in-url", operations.operation_id_valid_in_url, "warning",
+         "operationId must not contain characters that are invalid when used in URL."),
+    Rule("operation-parameters", operations.operation_parameters, "warning", "Operation parameters are unique and non-repeating."),
+    Rule("operation-success-response", operations.operation_success_response, "warning",
+         'Operation must have at least one "2xx" or "3xx" response.'),
+    Rule("operation-description", operations.operation_description, "warning", 'Operation "description" must be present and non-empty string.'),
+    Rule("operation-tags", operations.operation_tags, "warning", 'Operation must have non-empty "tags" array.'),
+    Rule("operation-tag-defined", operations.operation_tag_defined, "warning", "Operation tags must be defined in global tags."),
+    Rule("operation-singular-tag", operations.operation_singular_tag, "warning", "Operation must not have more than a single tag.",
+         recommended=False),
+    Rule("oas3-operation-security-defined", operations.operation_security_defined, "warning",
+         'Operation "security" values must match a scheme defined in the "components.securitySchemes" object.', versions=OAS3),
+    Rule("oas3-callbacks-in-callbacks", operations.callbacks_in_callbacks, "warning", "Callbacks should not be defined within a callback.",
+         versions=OAS3),
+    Rule("oas3_1-servers-in-webhook", operations.webhook_servers, "warning", "Servers should not be defined in a webhook.",
+         versions=frozenset(("3.1",))),
+    Rule("oas3_1-callbacks-in-webhook", operations.webhook_callbacks, "warning", "Callbacks should not be defined in a webhook.",
+         versions=frozenset(("3.1",))),
+    # -- spectral:oas: paths --------------------------------------------------------------------
+    Rule("path-params", paths.path_params, "error", "Path parameters must be defined and valid."),
+    Rule("path-declarations-must-exist", paths.path_declarations_must_exist, "warning",
+         'Path parameter declarations must not be empty, ex."/given/{}" is invalid.'),
+    Rule("path-keys-no-trailing-slash", paths.path_keys_no_trailing_slash, "warning", "Path must not end with slash."),
+    Rule("path-not-include-query", paths.path_not_include_query, "warning", "Path must not include query string."),
+    Rule("path-ambiguous", paths.path_ambiguous, "error",
+         "No two paths match the same requests alike (Spectral reports equivalent ones under path-params)."),
+    # -- spectral:oas: info and tags ------------------------------------------------------------
+    Rule("info-contact", info.info_contact, "warning", 'Info object must have "contact" object.'),
+    Rule("info-description", info.info_description, "warning", 'Info "description" must be present and non-empty string.'),
+    Rule("info-license", info.info_license, "warning", 'Info object must have "license" object.', recommended=False),
+    Rule("license-url", info.license_url, "warning", 'License object must include "url".', recommended=False),
+    Rule("contact-properties", info.contact_properties, "warning", 'Contact object must have "name", "url" and "email".',
+         recommended=False),
+    Rule("openapi-tags", info.openapi_tags, "warning", 'OpenAPI object must have non-empty "tags" array.', recommended=False),
+    Rule("openapi-tags-alphabetical", info.openapi_tags_alphabetical, "warning", 'OpenAPI object must have alphabetical "tags".',
+         recommended=False),
+    Rule("openapi-tags-uniqueness", info.openapi_tags_uniqueness, "error", "Each tag must have a unique name."),
+    Rule("tag-description", info.tag_description, "warning", 'Tag object must have "description".', recommended=False),
+    Rule("no-eval-in-markdown", markdown.no_eval_in_markdown, "warning", 'Markdown descriptions must not have "eval(".'),
+    Rule("no-script-tags-in-markdown", markdown.no_script_tags_in_markdown, "warning", 'Markdown descriptions must not have "<script>" tags.'),
+    # -- spectral:oas: schemas ------------------------------------------------------------------
+    Rule("no-$ref-siblings", schemas.no_ref_siblings, "error", "Property must not be placed among $ref.",
+         versions=frozenset(("2.0", "3.0"))),
+    Rule("duplicated-entry-in-enum", schemas.duplicated_entry_in_enum, "warning", "Enum values must not have duplicate entry."),
+    Rule("typed-enum", schemas.typed_enum, "warning", "Enum values must respect the specified type."),
+    Rule("array-items", schemas.array_items, "error", 'Schemas with "type: array", require a sibling "items" field.'),
+    # -- spectral:oas: servers ------------------------------------------------------------------
+    Rule("oas3-api-servers", servers.api_servers, "warning", 'OpenAPI "servers" must be present and non-empty array.', versions=OAS3),
+    Rule("oas3-server-trailing-slash", servers.server_trailing_slash, "warning", "Server URL must not have trailing slash.", versions=OAS3),
+    Rule("oas3-server-not-example.com", servers.server_not_example_com, "warning", "Server URL must not point at example.com.",
+         recommended=False, versions=OAS3),
+    Rule("oas3-server-variables", servers.server_variables, "error",
+         "Server variables must be defined and valid and there must be no unused variables.", versions=OAS3),
+    # -- spectral:oas: examples and components --------------------------------------------------
+    Rule("oas3-valid-media-example", examples.valid_media_example, "error", "Examples must be valid against their defined schema.",
+         versions=OAS3),
+    Rule("oas3-valid-schema-example", examples.valid_schema_example, "error", "Examples must be valid against their defined schema.",
+         versions=OAS3),
+    Rule("oas3-examples-value-or-externalValue", examples.examples_value_or_external_value, "warning",
+         'Examples must have either "value" or "externalValue" field.', versions=OAS3),
+    Rule("oas3-unused-component", components.unused_component, "warning", "Potentially unused component has been detected.",
+         versions=OAS3),
+    # -- accord: contract-first -----------------------------------------------------------------
+    Rule("accord-problem-json-errors", contract.problem_json_errors, "error",
+         "Every operation documents its client errors (4xx) as application/problem+json.", versions=OAS3),
+    Rule("accord-operation-id-python", contract.operation_id_python, "error",
+         "operationIds are valid Python identifiers (the service binds handlers by operationId)."),
+    Rule("accord-request-schema-closed", contract.request_schema_closed, "error",
+         "Request object schemas are closed (additionalProperties: false).", versions=OAS3),
+    Rule("accord-response-schema-open", contract.response_schema_open, "warning",
+         "Response object schemas stay open (no additionalProperties: false), so fields can be added.", versions=OAS3),
+    Rule("accord-numeric-bounds", contract.numeric_bounds, "warning", "Numeric request inputs have a minimum and a maximum.",
+         versions=OAS3),
+    Rule("accord-example-present", contract.example_present, "warning", "Every request body and response has an example.",
+         versions=OAS3),
+    Rule("accord-consistent-pagination", consistency.consistent_pagination, "warning",
+         "List operations share the limit / page_token parameters and the next_page_token field.", versions=OAS3),
+    Rule("accord-consistent-errors", consistency.consistent_errors, "warning", "All error responses use the same schema.",
+         versions=OAS3),
+)
+
+#: rule id -> Rule, in the order rules run and are listed.
+REGISTRY: dict[str, Rule] = {rule.id: rule for rule in _RULES}
