@@ -57,6 +57,18 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def display(path: str | Path) -> str:
+    """A path as a person would type it: relative to the working directory when inside it."""
+    import os
+
+    text = str(path)
+    try:
+        relative = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if relative.startswith("..") else relative
+
+
 def read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise UsageError(f"{path}: no such file")

@@ -11,6 +11,7 @@ document's folder. Refused references are reported before any of them is read or
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,8 @@ class Spec:
             index -= 1
         if best:
             file, inner = self.source_map[best]
-            return str(file), inner + pointer[len(best):]
-        return str(self.path), pointer
+            return documents.display(file), inner + pointer[len(best):]
+        return documents.display(self.path), pointer
 
     def locate_finding(self, finding: Finding) -> Finding:
         file, inner = self.locate(finding.pointer)
@@ -89,7 +90,7 @@ class _RefScanner:
     def _finding(self, rule: str, message: str, file: Path, pointer: str) -> None:
         line = documents.line_of(str(file), pointer)
         self.findings.append(
-            Finding(rule, message, pointer=pointer, file=str(file), line=line, source_pointer=pointer)
+            Finding(rule, message, pointer=pointer, file=documents.display(file), line=line, source_pointer=pointer)
         )
 
     def _load(self, file: Path) -> Any:
@@ -200,13 +201,71 @@ def load_spec(
 
 
 def _bundle_external(root: Path, document: dict[str, Any], scanner: _RefScanner) -> dict[str, Any]:
-    """Inline every external file reference; internal `#/...` references of the root stay.
+    """Resolve every external file reference; internal `#/...` references of the root stay.
 
-    prance was tried first and leaves a file-local `#/X` inside a referenced file pointing at
-    the root document, which silently changes its meaning; this bundler resolves every
-    reference relative to the file it is written in.
+    A referenced schema, parameter, response, header, request body, example or link is
+    hoisted once into the root's `components` (Swagger 2.0: schemas into `definitions`) and
+    referenced from there, as a team's bundler would, so shared parts stay shared and cycles
+    need nothing special; anything else (a path item) is inlined. prance was tried first and
+    leaves a file-local `#/X` inside a referenced file pointing at the root document, which
+    silently changes its meaning; here each reference is resolved against its own file.
     """
     return _Bundler(root.resolve(), scanner, document).build()
+
+
+#: What a node is, from its parent's kind and its key: drives where a $ref is hoisted.
+_SCHEMA_CHILD = {
+    **dict.fromkeys(("properties", "patternProperties", "definitions", "$defs", "dependentSchemas"), "schema-map"),
+    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), "schema-list"),
+    **dict.fromkeys(("items", "additionalProperties", "not", "contains", "if", "then", "else",
+                     "propertyNames", "additionalItems", "unevaluatedItems", "unevaluatedProperties"), "schema"),
+}
+_OBJECT_CHILD = {
+    "schema": "schema",
+    "parameters": "parameter-list",
+    "responses": "response-map",
+    "headers": "header-map",
+    "requestBody": "requestBody",
+    "examples": "example-map",
+    "links": "link-map",
+    "content": "content-map",
+    "paths": "path-map",
+    "callbacks": "callback-map",
+}
+_COMPONENT_SECTIONS = {
+    "schemas": "schema-map", "parameters": "parameter-map", "responses": "response-map",
+    "headers": "header-map", "requestBodies": "requestBody-map", "examples": "example-map",
+    "links": "link-map", "callbacks": "callback-map", "pathItems": "path-map",
+}
+_HOISTED = {  # kind -> components section
+    "schema": "schemas", "parameter": "parameters", "response": "responses", "header": "headers",
+    "requestBody": "requestBodies", "example": "examples", "link": "links",
+}
+_DATA_KEYS = frozenset(("example", "examples", "default", "enum", "const", "value", "x-examples"))
+
+
+def _child_kind(kind: str | None, key: str, is_root: bool) -> str | None:
+    if kind == "data":
+        return "data"
+    if kind and kind.endswith("-map"):
+        return kind[:-4]
+    if kind and kind.endswith("-list"):
+        return kind[:-5]
+    if kind == "schema":
+        if key in ("example", "default", "enum", "const", "examples"):
+            return "data"
+        return _SCHEMA_CHILD.get(key)
+    if kind == "components":
+        return _COMPONENT_SECTIONS.get(key)
+    if is_root and key == "components":
+        return "components"
+    if is_root and key == "definitions":
+        return "schema-map"
+    if key in ("example", "default", "value", "x-examples") or (key == "examples" and kind in ("schema",)):
+        return "data"
+    if key == "examples" and kind == "response":  # Swagger 2.0: mime type -> example data
+        return "data"
+    return _OBJECT_CHILD.get(key)
 
 
 class _Bundler:
@@ -214,43 +273,52 @@ class _Bundler:
         self.root = root
         self.scanner = scanner
         self.document = document
-        self.hoisted: dict[tuple[Path, str], str] = {}
-        self.pending: list[tuple[str, tuple[Path, str]]] = []
-        self.section = ("definitions",) if "swagger" in document else ("components", "schemas")
+        self.swagger = "swagger" in document
+        self.hoisted: dict[tuple[Path, str, str], str] = {}
+        self.pending: list[tuple[str, str, tuple[Path, str]]] = []
 
     def build(self) -> dict[str, Any]:
-        result = self._copy(self.document, self.root, "", ())
+        result = self._copy(self.document, self.root, "", (), None, is_root=True)
         while self.pending:
-            name, key = self.pending.pop()
+            section, name, key = self.pending.pop()
             target, pointer = key
             node = pointers.resolve(self.scanner.files[target], pointer)
-            bundle_ptr = pointers.join("", *self.section, name)
+            path = self._section_path(section)
+            bundle_ptr = pointers.join("", *path, name)
             self.scanner.source_map.setdefault(bundle_ptr, key)
             holder = result
-            for part in self.section:
+            for part in path:
                 holder = holder.setdefault(part, {})
-            holder[name] = self._copy(node, target, bundle_ptr, (key,))
+            kind = next(k for k, v in _HOISTED.items() if v == section)
+            holder[name] = self._copy(node, target, bundle_ptr, (), kind)
         return result
 
-    def _copy(self, node: Any, file: Path, bundle_ptr: str, stack: tuple) -> Any:
+    def _section_path(self, section: str) -> tuple[str, ...]:
+        return ("definitions",) if self.swagger else ("components", section)
+
+    def _copy(self, node: Any, file: Path, bundle_ptr: str, stack: tuple, kind: str | None, *, is_root: bool = False) -> Any:
+        if kind == "data":
+            return node
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                inlined = self._inline(node, ref, file, bundle_ptr, stack)
-                if inlined is not None:
-                    return inlined
-            discriminator = node.get("discriminator")
+                replaced = self._reference(node, ref, file, bundle_ptr, stack, kind)
+                if replaced is not None:
+                    return replaced
+            discriminator = node.get("discriminator") if kind == "schema" else None
             if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
                 node = {**node, "discriminator": self._mapping(discriminator, file)}
             return {
-                key: self._copy(value, file, f"{bundle_ptr}/{pointers.escape(key)}", stack)
+                key: self._copy(value, file, f"{bundle_ptr}/{pointers.escape(key)}", stack,
+                                _child_kind(kind, key, is_root))
                 if isinstance(value, (dict, list))
                 else value
                 for key, value in node.items()
             }
         if isinstance(node, list):
+            child = kind[:-5] if kind and kind.endswith("-list") else kind if kind == "data" else None
             return [
-                self._copy(value, file, f"{bundle_ptr}/{index}", stack)
+                self._copy(value, file, f"{bundle_ptr}/{index}", stack, child)
                 if isinstance(value, (dict, list))
                 else value
                 for index, value in enumerate(node)
@@ -258,14 +326,15 @@ class _Bundler:
         return node
 
     def _mapping(self, discriminator: dict[str, Any], file: Path) -> dict[str, Any]:
-        """Discriminator mapping values are references too: point them at hoisted components."""
+        """Discriminator mapping values are references too: point them at hoisted schemas."""
         mapping = {}
         for value, ref in discriminator["mapping"].items():
-            target = self._external_target(ref, file) if isinstance(ref, str) and ("#" in ref or "/" in ref) else None
-            mapping[value] = self._hoist(target, ref) if target is not None else ref
+            target = self._target(ref, file) if isinstance(ref, str) and ("#" in ref or "/" in ref) else None
+            mapping[value] = self._hoist("schemas", target) if target is not None else ref
         return {**discriminator, "mapping": mapping}
 
-    def _external_target(self, ref: str, file: Path) -> tuple[Path, str] | None:
+    def _target(self, ref: str, file: Path) -> tuple[Path, str] | None:
+        """(file, pointer) of an external reference; None for internal or remote ones."""
         parts = urlsplit(ref)
         if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
             return None
@@ -274,42 +343,38 @@ class _Bundler:
             return None
         return target, unquote(parts.fragment)
 
-    def _hoist(self, key: tuple[Path, str], ref: str) -> str:
+    def _hoist(self, section: str, key: tuple[Path, str]) -> str:
         target, pointer = key
-        name = self.hoisted.get(key)
+        name = self.hoisted.get((*key, section))
         if name is None:
-            base = (pointer.rsplit("/", 1)[-1] or target.stem).replace("~1", "_").replace("~0", "_")
-            name = base
-            taken = set(self.hoisted.values()) | set(_section(self.document, self.section))
-            counter = 2
+            base = pointers.split(pointer)[-1] if pointer.strip("/") else target.stem
+            base = re.sub(r"[^A-Za-z0-9._-]", "_", base) or "Component"
+            existing = self.document
+            for part in self._section_path(section):
+                existing = existing.get(part, {}) if isinstance(existing, dict) else {}
+            taken = {n for (_, _, s), n in self.hoisted.items() if s == section} | set(existing or {})
+            name, counter = base, 2
             while name in taken:
                 name, counter = f"{base}{counter}", counter + 1
-            self.hoisted[key] = name
-            self.pending.append((name, key))
-        return "#" + pointers.join("", *self.section, name)
+            self.hoisted[(*key, section)] = name
+            self.pending.append((section, name, key))
+        return "#" + pointers.join("", *self._section_path(section), name)
 
-    def _inline(self, node: dict, ref: str, file: Path, bundle_ptr: str, stack: tuple) -> Any:
-        parts = urlsplit(ref)
-        if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
-            return None  # allowed remote reference: left for the consumer
-        target = (file.parent / unquote(parts.path)).resolve() if parts.path else file
-        if target == self.root:
-            return None  # internal reference of the root document: kept
-        pointer = unquote(parts.fragment)
-        key = (target, pointer)
+    def _reference(self, node: dict, ref: str, file: Path, bundle_ptr: str, stack: tuple, kind: str | None) -> Any:
+        key = self._target(ref, file)
+        if key is None:
+            return None  # internal to the root, or an allowed remote reference: kept
+        section = _HOISTED.get(kind or "")
+        if section is not None and not (self.swagger and section != "schemas"):
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return {"$ref": self._hoist(section, key), **siblings}
         if key in stack:
-            return {"$ref": self._hoist(key, ref)}
+            raise FindingsError([Finding("ref-circular", f"circular reference cannot be inlined: {ref!r}",
+                                         pointer=bundle_ptr, file=documents.display(file))])
         self.scanner.source_map.setdefault(bundle_ptr, key)
-        resolved = pointers.resolve(self.scanner.files[target], pointer)
-        copied = self._copy(resolved, target, bundle_ptr, stack + (key,))
+        resolved = pointers.resolve(self.scanner.files[key[0]], key[1])
+        copied = self._copy(resolved, key[0], bundle_ptr, stack + (key,), kind)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         if siblings and isinstance(copied, dict):
             copied = {**copied, **siblings}
         return copied
-
-
-def _section(document: dict[str, Any], section: tuple[str, ...]) -> dict[str, Any]:
-    node: Any = document
-    for part in section:
-        node = node.get(part, {}) if isinstance(node, dict) else {}
-    return node if isinstance(node, dict) else {}

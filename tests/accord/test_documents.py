@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accord import documents
+from accord.errors import DocumentError, UsageError
+
+
+def test_yaml_keeps_dates_and_status_keys_as_strings(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("responses:\n  200: {description: ok}\nwhen: 2024-01-01\n")
+    data = documents.load(path)
+    assert data == {"responses": {"200": {"description": "ok"}}, "when": "2024-01-01"}
+
+
+def test_json_is_parsed_as_json(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_bytes(b'{"a": [1, 2.5, null]}')
+    assert documents.load(path) == {"a": [1, 2.5, None]}
+
+
+def test_invalid_json_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{\n  "a": 1,\n  "b": ]\n}')
+    with pytest.raises(DocumentError) as info:
+        documents.load(path)
+    assert info.value.line == 3
+    assert info.value.file == str(path)
+
+
+def test_invalid_yaml_names_the_line(fixtures: Path) -> None:
+    with pytest.raises(DocumentError) as info:
+        documents.load(fixtures / "bad-yaml" / "openapi.yaml")
+    assert info.value.line == 8
+
+
+def test_invalid_utf8_is_a_document_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"a: 1\nb: \xff\xfe\n")
+    with pytest.raises(DocumentError) as info:
+        documents.load(path)
+    assert info.value.line == 2
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        documents.load(tmp_path / "nope.yaml")
+
+
+def test_billion_laughs_is_refused(tmp_path: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for index in range(1, 9):
+        prev = chr(ord("a") + index - 1)
+        name = chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    lines.append("z: [" + ",".join(["*i"] * 2000) + "]")
+    path = tmp_path / "laughs.yaml"
+    # Repeat aliases until over the limit.
+    body = "\n".join(lines) + "\n" + "\n".join(f"k{n}: [" + ",".join(["*i"] * 10) + "]" for n in range(1000))
+    path.write_text(body)
+    with pytest.raises(DocumentError, match="aliases"):
+        documents.load(path)
+
+
+def test_line_of_follows_pointer(fixtures: Path) -> None:
+    file = str(fixtures / "valid-multifile" / "schemas" / "pets.yaml")
+    assert documents.line_of(file, "/Pet/properties/name") == 6
+    assert documents.line_of(file, "/PetList/properties/data/items") == 17
+    # Past the end of what exists: the deepest ancestor's line.
+    assert documents.line_of(file, "/Kind/nothing/here") == 8

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+
+from accord.schemas import SchemaCompileError, SchemaCompiler
+
+DOC = {
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["id", "name", "secret"],
+                "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "name": {"type": "string", "nullable": True, "enum": ["a", "b"]},
+                    "secret": {"type": "string", "writeOnly": True},
+                },
+            },
+            "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}},
+            "Maybe": {"allOf": [{"$ref": "#/components/schemas/Node"}], "nullable": True},
+        }
+    }
+}
+PET = {"$ref": "#/components/schemas/Pet"}
+
+
+def test_read_only_is_not_required_in_requests() -> None:
+    compiler = SchemaCompiler(DOC, "3.0")
+    assert compiler.is_valid(PET, {"name": "a", "secret": "s"}, "request")
+    assert not compiler.is_valid(PET, {"name": "a", "secret": "s"}, "response")
+
+
+def test_write_only_is_not_required_in_responses() -> None:
+    compiler = SchemaCompiler(DOC, "3.0")
+    assert compiler.is_valid(PET, {"id": 1, "name": "b"}, "response")
+    assert not compiler.is_valid(PET, {"id": 1, "name": "b"}, "request")
+
+
+def test_nullable_with_enum_and_with_combinators() -> None:
+    compiler = SchemaCompiler(DOC, "3.0")
+    assert compiler.is_valid(PET, {"id": 1, "name": None}, "response")
+    assert not compiler.is_valid(PET, {"id": 1, "name": "c"}, "response")
+    maybe = {"$ref": "#/components/schemas/Maybe"}
+    assert compiler.is_valid(maybe, None)
+    assert compiler.is_valid(maybe, {"next": {}})
+
+
+def test_recursive_schema_and_violation_pointers() -> None:
+    compiler = SchemaCompiler(DOC, "3.0")
+    node = {"$ref": "#/components/schemas/Node"}
+    violations = list(compiler.iter_violations(node, {"next": {"next": {"next": 5}}}))
+    assert [(v.pointer, v.keyword) for v in violations] == [("/next/next/next", "type")]
+
+
+def test_boolean_exclusive_minimum_is_draft4() -> None:
+    compiler = SchemaCompiler({}, "3.0")
+    schema = {"type": "number", "minimum": 0, "exclusiveMinimum": True}
+    assert not compiler.is_valid(schema, 0)
+    assert compiler.is_valid(schema, 0.1)
+
+
+def test_openapi_31_uses_2020_12() -> None:
+    compiler = SchemaCompiler({}, "3.1")
+    schema = {"type": ["integer", "null"], "exclusiveMinimum": 0, "const": 3}
+    assert compiler.is_valid(schema, 3)
+    assert not compiler.is_valid(schema, 4)
+
+
+def test_formats_are_checked() -> None:
+    compiler = SchemaCompiler({}, "3.0")
+    assert not compiler.is_valid({"type": "string", "format": "date-time"}, "yesterday")
+    assert compiler.is_valid({"type": "string", "format": "date-time"}, "2024-01-01T00:00:00Z")
+
+
+def test_invalid_pattern_is_a_compile_error() -> None:
+    compiler = SchemaCompiler({}, "3.0")
+    with pytest.raises(SchemaCompileError):
+        compiler.validator({"type": "string", "pattern": "(unclosed"})
+
+
+def test_validators_are_cached_per_schema_and_direction() -> None:
+    compiler = SchemaCompiler(DOC, "3.0")
+    assert compiler.validator(PET, "request") is compiler.validator(PET, "request")
+    assert compiler.validator(PET, "request") is not compiler.validator(PET, "response")
