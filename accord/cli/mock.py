@@ -1,0 +1,63 @@
+"""accord mock [SPEC]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from accord import config
+from accord.cli.options import ref_policy, spec_argument
+
+
+def _seed(value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    return int(value) if value.lstrip("-").isdigit() else value
+
+
+@click.command("mock")
+@spec_argument
+@ref_policy
+@click.option("--host", default=config.DEFAULT_HOST, show_default=True, envvar="ACCORD_MOCK_HOST", help="Interface to bind.")
+@click.option("--port", default=config.DEFAULT_MOCK_PORT, show_default=True, type=int, envvar="ACCORD_MOCK_PORT", help="Port to bind.")
+@click.option("--dynamic", is_flag=True, envvar="ACCORD_MOCK_DYNAMIC", help="Generate response data per request instead of serving examples.")
+@click.option("--seed", default=None, envvar="ACCORD_MOCK_SEED", help="Seed for generated data (deterministic output).")
+@click.option("--no-cors", is_flag=True, help="Do not answer CORS preflights or add CORS headers.")
+@click.option("--api-key", "api_keys", multiple=True,
+              help="Accept only this key (repeatable); default: ACCORD_API_KEYS, else any non-empty credential.")
+@click.option("--no-watch", is_flag=True, help="Do not reload when the document's files change.")
+@click.option("--no-validate-requests", is_flag=True, help="Serve responses without validating requests.")
+def command(
+    spec: Path,
+    allow_remote_refs: bool,
+    allow_outside_refs: bool,
+    host: str,
+    port: int,
+    dynamic: bool,
+    seed: str | None,
+    no_cors: bool,
+    api_keys: tuple[str, ...],
+    no_watch: bool,
+    no_validate_requests: bool,
+) -> None:
+    """Serve a mock of SPEC (any OpenAPI 3.0/3.1 document) that never breaks its contract.
+
+    Prism-compatible: `Prefer: code=, example=, dynamic=, seed=` and the `__code`/`__example`/
+    `__dynamic`/`__seed` query parameters; Swagger UI at /__accord/docs.
+    """
+    from mock.server import run
+
+    run(
+        spec,
+        host,
+        port,
+        dynamic=dynamic,
+        seed=_seed(seed),
+        cors=not no_cors,
+        api_keys=list(api_keys) if api_keys else None,
+        validate_requests=not no_validate_requests,
+        watch=not no_watch,
+        allow_remote=allow_remote_refs,
+        allow_outside=allow_outside_refs,
+    )

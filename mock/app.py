@@ -1,0 +1,351 @@
+"""The mock as a raw ASGI app: a visible pipeline of steps over a compiled document.
+
+    preflight → internal → route → preferences → authenticate → read body → validate → respond
+
+Each step returns a Reply to end the request, or None to pass it on. Everything a step needs
+from the document was compiled before the first request (or on the operation's first use).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any
+from unittest.mock import cors, negotiation, parameters, problems, routing
+
+from accord import pointers
+from accord.loading import Spec, load_spec
+from mock.bodies import (
+    MAX_BODY_BYTES,
+    BodyContext,
+    BodyError,
+    find_declared,
+    split_media_type,
+)
+from mock.compiler import CompiledApi, Operation
+from mock.docs import PREFIX, Docs
+from mock.exchange import Exchange, Reply, problem_reply, send_reply
+from mock.journal import DEFAULT_SIZE, Entry, Journal
+from mock.negotiation import PreferenceError
+from mock.problems import Violation, problem
+from mock.rejections import Rejector, request_id_value
+from mock.responses import _FAILED, generate_valid
+from mock.security import configured_keys
+
+log = logging.getLogger("accord.mock")
+
+#: Documents with at most this many operations are fully prepared before serving.
+EAGER_OPERATIONS = 300
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+Step = Callable[["MockApp", Exchange], Awaitable["Reply | None"]]
+
+
+# -- the steps ------------------------------------------------------------------------------------
+async def preflight(app: MockApp, ex: Exchange) -> Reply | None:
+    """CORS preflight: 204 on any path (Prism)."""
+    if app.cors and cors.is_preflight(ex.method, ex.headers):
+        return cors.preflight(ex.headers)
+    return None
+
+
+async def internal(app: MockApp, ex: Exchange) -> Reply | None:
+    """Swagger UI, the served document and the journal under /__accord/."""
+    if ex.path.startswith(PREFIX):
+        return app.docs.serve(ex.method, ex.path)
+    return None
+
+
+async def route(app: MockApp, ex: Exchange) -> Reply | None:
+    """404 for an unknown path, 405 with Allow for a known path and another method."""
+    try:
+        segments = routing.split_path(ex.path)
+    except routing.PathEncodingError as exc:
+        return problem_reply(400, problem(400, str(exc), instance=ex.path))
+    allow: list[str] = []
+    method = ex.method.lower()
+    for match in app.api.router.match(segments):
+        op = match.target.operations.get(method)
+        if op is None and method == "head":
+            op = match.target.operations.get("get")  # HEAD is GET without a body (RFC 9110 §9.3.2)
+        if op is not None:
+            ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
+            return None
+        allow.append(match.target.allow)
+    if allow:
+        detail = f"The path {ex.path} exists, but does not have the {ex.method} method"
+        return problem_reply(405, problem(405, detail, instance=ex.path), [(b"allow", allow[0].encode("ascii"))])
+    return problem_reply(404, problem(404, f"The path {ex.path} is not in the document", instance=ex.path))
+
+
+async def preferences(app: MockApp, ex: Exchange) -> Reply | None:
+    """Request parts, and the `Prefer` header / `__*` query parameters (422/400 when invalid)."""
+    op = ex.op
+    assert op is not None
+    try:
+        query = parameters.parse_query(ex.query)
+    except parameters.ParameterDecodeError as exc:
+        return app.reject(ex, [Violation("query", "", "", "encoding", str(exc), kind="malformed")])
+    ex.parts = parameters.RequestParts(dict(zip(op.names, ex.values)), query, ex.headers)
+    try:
+        ex.prefs = negotiation.read_preferences(ex.headers.get("prefer"), query)
+    except PreferenceError as exc:
+        return app.reject(ex, [Violation(exc.location, exc.parameter, "", "prefer", str(exc))])
+    return None
+
+
+async def authenticate(app: MockApp, ex: Exchange) -> Reply | None:
+    """401 with WWW-Authenticate unless one alternative of the security requirements holds."""
+    op = ex.op
+    assert op is not None and ex.parts is not None
+    if op.security.alternatives:
+        violations = op.security.check(ex.parts, app.keys)
+        if violations:
+            return app.reject(ex, violations)
+    return None
+
+
+async def read_body(app: MockApp, ex: Exchange) -> Reply | None:
+    """The body, up to the limit (413 beyond it)."""
+    if ex.method not in _BODY_METHODS and "content-length" not in ex.headers and "transfer-encoding" not in ex.headers:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await ex.receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > app.max_body:
+            detail = f"The request body is larger than {app.max_body} bytes"
+            return problem_reply(413, problem(413, detail, instance=ex.path))
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    ex.body = b"".join(chunks)
+    return None
+
+
+async def validate(app: MockApp, ex: Exchange) -> Reply | None:
+    """Every parameter and body violation at once; errors → a documented 4xx."""
+    if not app.validate_requests:
+        return None
+    op = ex.op
+    assert op is not None and ex.parts is not None
+    values, violations = parameters.read_all(op.parameters, ex.parts)
+    if op.param_schema is not None and values:
+        for v in app.api.schemas.iter_violations(op.param_schema, values, "request"):
+            tokens = pointers.split(v.pointer) or ["."]
+            location, _, name = tokens[0].partition(".")
+            inner = pointers.join("", *tokens[1:])
+            violations.append(Violation(location, name, inner, v.keyword, f"{location} parameter '{name}': {v.message}"))
+    violations.extend(_body_violations(app, ex, op))
+    ex.violations = violations
+    if any(v.severity == "Error" for v in violations):
+        return app.reject(ex, violations)
+    return None
+
+
+def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violation]:
+    body = op.body
+    if body is None:
+        return []
+    if not ex.body:
+        return [Violation("body", "", "", "required", "the request body is required")] if body.required else []
+    header = ex.headers.get("content-type", "")
+    key = find_declared(split_media_type(header)[0], body.declared)
+    if key is None:
+        accepted = ", ".join(body.media) or "none"
+        return [Violation("body", "", "", "415", f"Content-Type {header or '(none)'!r} is not accepted; supported: {accepted}", kind="content-type")]
+    media = body.media[key]
+    if media.parser is None:
+        return []
+    try:
+        value = media.parser(ex.body, BodyContext(header, media.context_shape, media.json_properties))
+    except BodyError as exc:
+        return [Violation("body", "", "", "parse", str(exc), kind="malformed")]
+    if media.schema is None:
+        return []
+    try:
+        return [Violation("body", "", v.pointer, v.keyword, v.message) for v in app.api.schemas.iter_violations(media.schema, value, "request")]
+    except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
+        return [Violation("body", "", "", "value", f"the body cannot be validated: {exc}", kind="malformed")]
+
+
+async def respond(app: MockApp, ex: Exchange) -> Reply:
+    """The chosen response: forced code/example, negotiated media type, static or generated."""
+    op, prefs = ex.op, ex.prefs or negotiation.NO_PREFERENCES
+    assert op is not None
+    if prefs.code is not None:
+        key = negotiation.forced_key(op.responses, prefs.code)
+        if key is None:
+            detail = f"Requested status code {prefs.code} is not defined in the document for {op.label}"
+            return problem_reply(404, problem(404, detail, instance=ex.path))
+    else:
+        key = op.default_key
+        if key is None:
+            return problem_reply(501, problem(501, f"{op.label} documents no response", instance=ex.path))
+    response = op.responses[key]
+    status = negotiation.served_status(key, prefs.code)
+    headers = list(response.headers)
+    rid = request_id_value(response, ex.request_id)
+    if rid is not None:
+        headers.append((b"x-request-id", rid))
+    if op.deprecated:
+        headers.append((b"deprecation", b"true"))
+    if not response.contents:
+        return Reply(status, headers)
+    accept = ex.headers.get("accept")
+    index = response.negotiate(accept)
+    if index is None:
+        detail = f"Unable to find content for {accept}; the response offers {', '.join(response.served)}"
+        return problem_reply(406, problem(406, detail, instance=ex.path))
+    content = response.contents[index]
+    headers.append((b"content-type", content.content_type))
+    if prefs.example is not None:
+        body = content.examples.get(prefs.example)
+        if body is None:
+            detail = f"Response {key} has no example {prefs.example!r} for {content.served}"
+            return problem_reply(404, problem(404, detail, instance=ex.path))
+        return Reply(status, headers, body)
+    dynamic = app.dynamic if prefs.dynamic is None else prefs.dynamic
+    if dynamic and content.schema is not None:
+        return Reply(status, headers, app.generate(content, prefs.seed))
+    return Reply(status, headers, content.body)
+
+
+PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate, respond)  # type: ignore[assignment]
+
+
+class MockApp:
+    """ASGI callable serving one compiled document."""
+
+    def __init__(
+        self,
+        api: CompiledApi,
+        *,
+        dynamic: bool = False,
+        cors: bool = True,
+        api_keys: Iterable[str] | None = None,
+        validate_requests: bool = True,
+        journal_size: int = DEFAULT_SIZE,
+        max_body: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.api = api
+        self.dynamic = dynamic
+        self.cors = cors
+        self.keys = configured_keys(api_keys)
+        self.validate_requests = validate_requests
+        self.max_body = max_body
+        self.journal = Journal(journal_size)
+        self.docs = Docs(api.document, self.journal)
+        self.rejector = Rejector(api)
+        self._random = random.Random()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        ex = Exchange.from_scope(scope, receive)
+        reply: Reply | None = None
+        try:
+            for step in PIPELINE:
+                reply = await step(self, ex)
+                if reply is not None:
+                    break
+        except Exception:  # a bug in the mock: answer, log, never leak a traceback
+            log.exception("internal error on %s %s", ex.method, ex.path)
+            reply = problem_reply(500, problem(500, "The mock failed on this request; see its log", instance=ex.path))
+        assert reply is not None
+        if self.cors:
+            reply.headers.extend(cors.headers_for(ex.headers))
+        warnings = [v for v in ex.violations if v.severity != "Error"]
+        if warnings and reply.status < 400:
+            reply.headers.append((b"sl-violations", problems.sl_violations(warnings)))
+        await send_reply(send, reply, head=ex.method == "HEAD")
+        if self.journal.enabled:
+            self._record(ex, reply)
+
+    def reject(self, ex: Exchange, violations: list[Violation]) -> Reply:
+        assert ex.op is not None
+        ex.violations = violations
+        return self.rejector.reply(ex, ex.op, violations, ex.request_id)
+
+    def generate(self, content: Any, seed: str | None) -> bytes:
+        """A freshly generated body (deterministic for a given seed), valid or the static one."""
+        chosen: int | str = seed if seed is not None else self._random.getrandbits(48)
+        valid = self.api.schemas.validator(content.schema, "response").is_valid
+        value = generate_valid(self.api, content.schema, chosen, valid)
+        rendered = None if value is _FAILED else content.serialise(value)
+        return content.body if rendered is None else rendered
+
+    def _record(self, ex: Exchange, reply: Reply) -> None:
+        op = ex.op
+        self.journal.record(
+            Entry(
+                method=ex.method,
+                path=ex.path,
+                query=ex.query.decode("latin-1"),
+                headers=dict(ex.headers),
+                body=ex.body[: 64 * 1024],
+                status=reply.status,
+                operation=op.label if op else None,
+                template=op.path if op else None,
+                violations=tuple(v.sl_entry() for v in ex.violations),
+            )
+        )
+
+    async def lifespan(self, receive: Any, send: Any) -> None:
+        warmup: asyncio.Task[None] | None = None
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if any(not op.prepared for op in self.api.operations):
+                    warmup = asyncio.get_running_loop().create_task(self.warm_up())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if warmup is not None:
+                    warmup.cancel()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def warm_up(self) -> None:
+        """Prepare the remaining operations between requests, so findings surface early."""
+        for op in list(self.api.operations):
+            if not op.prepared:
+                self.api.prepare(op)
+                await asyncio.sleep(0)
+        log.info("all %d operations prepared", len(self.api.operations))
+
+
+def create_app(
+    spec_or_path: Spec | str | Path,
+    *,
+    dynamic: bool = False,
+    seed: int | str | None = None,
+    cors: bool = True,
+    api_keys: Iterable[str] | None = None,
+    validate_requests: bool = True,
+    generator: Any = None,
+    eager: bool | None = None,
+    journal_size: int = DEFAULT_SIZE,
+) -> MockApp:
+    """An ASGI app mocking the document; raises accord errors for a document it cannot serve."""
+    spec = spec_or_path if isinstance(spec_or_path, Spec) else load_spec(spec_or_path)
+    if generator is None:
+        from mock.generation import Generator
+
+        generator = Generator(spec.document, spec.version)
+    api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding)
+    if eager is None:
+        eager = len(api.operations) <= EAGER_OPERATIONS
+    if eager:
+        api.prepare_all()
+    return MockApp(api, dynamic=dynamic, cors=cors, api_keys=api_keys, validate_requests=validate_requests, journal_size=journal_size)

@@ -1,0 +1,233 @@
+"""Compile an OpenAPI 3.0/3.1 document once into what requests need: routes and operations.
+
+Start-up only builds the routing table and security checks (cheap even for GitHub's 13 MB
+description); everything else of an operation — parameter readers, validators, response
+bodies rendered to bytes — is prepared the first time the operation is used (`prepare`), or
+up front by `prepare_all` for small documents, or in the background by the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from unittest.mock import bodies, responses, routing
+
+from accord import pointers
+from accord.errors import FindingsError
+from accord.findings import Finding
+from accord.schemas import SchemaCompileError, SchemaCompiler
+from mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, deref, shape_of
+from mock.responses import Response
+from mock.security import Security, compile_security
+
+log = logging.getLogger("accord.mock")
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(slots=True)
+class MediaBody:
+    """One declared request media type: how to parse it and what schema it must match."""
+
+    key: str
+    schema: Any
+    parser: bodies.Parser | None
+    context_shape: Any
+    json_properties: frozenset[str]
+
+
+@dataclass(slots=True)
+class RequestBody:
+    required: bool
+    declared: dict[str, str]  # normalised base media type -> document key
+    media: dict[str, MediaBody]  # document key -> MediaBody
+    pointer: str
+
+
+@dataclass(slots=True)
+class Operation:
+    """One method of one path; `prepare()` fills the request/response parts on first use."""
+
+    method: str
+    path: str
+    names: tuple[str, ...]  # template parameter names, in order
+    pointer: str
+    raw: dict[str, Any]
+    path_item: dict[str, Any]
+    security: Security
+    label: str
+    deprecated: bool = False
+    prepared: bool = False
+    parameters: list[Parameter] = field(default_factory=list)
+    param_schema: dict[str, Any] | None = None
+    body: RequestBody | None = None
+    responses: dict[str, Response] = field(default_factory=dict)
+    default_key: str | None = None
+
+
+@dataclass(slots=True)
+class PathItem:
+    template: str
+    operations: dict[str, Operation]
+    allow: str  # the Allow header value for 405
+
+
+class CompiledApi:
+    """The compiled document: a router of path items and the shared compilers."""
+
+    def __init__(
+        self,
+        document: dict[str, Any],
+        version: str,
+        *,
+        generator: Any,
+        seed: int | str | None = None,
+        locate: Callable[[Finding], Finding] | None = None,
+    ) -> None:
+        if version not in ("3.0", "3.1"):
+            raise FindingsError([Finding("mock-version", f"the mock serves OpenAPI 3.0 and 3.1 documents, not {version}", "")])
+        self.document = document
+        self.version = version
+        self.schemas = SchemaCompiler(document, version)
+        self.generator = generator
+        self.seed = seed
+        self.locate = locate or (lambda f: f)
+        self.router: routing.Router[PathItem] = routing.Router()
+        self.operations: list[Operation] = []
+        self.findings: list[Finding] = []
+        self._build()
+
+    # -- start-up: routes and security ------------------------------------------------------
+    def _build(self) -> None:
+        paths = self.document.get("paths")
+        if paths is None:
+            paths = {}
+        if not isinstance(paths, dict):
+            raise FindingsError([self.locate(Finding("mock-paths", "'paths' is not a mapping", "/paths"))])
+        components = self.document.get("components") or {}
+        schemes = components.get("securitySchemes") or {} if isinstance(components, dict) else {}
+        schemes = {name: deref(self.document, s) for name, s in schemes.items()} if isinstance(schemes, dict) else {}
+        root_security = self.document.get("security")
+        for template, item in paths.items():
+            item_pointer = pointers.join("/paths", template)
+            item = deref(self.document, item)
+            if not isinstance(item, dict) or not template.startswith("/"):
+                self.report(Finding("mock-path-invalid", f"path item {template!r} is not usable", item_pointer, severity="warning"))
+                continue
+            operations: dict[str, Operation] = {}
+            for method in HTTP_METHODS:
+                raw = item.get(method)
+                if not isinstance(raw, dict):
+                    continue
+                requirements = raw.get("security", root_security)
+                label = raw.get("operationId") or f"{method.upper()} {template}"
+                operations[method] = Operation(
+                    method=method.upper(),
+                    path=template,
+                    names=tuple(routing.template_names(template)),
+                    pointer=pointers.join(item_pointer, method),
+                    raw=raw,
+                    path_item=item,
+                    security=compile_security(requirements, schemes),
+                    label=str(label),
+                    deprecated=raw.get("deprecated") is True,
+                )
+            if not operations:
+                continue
+            allow = ", ".join(sorted({m.upper() for m in operations} | ({"HEAD"} if "get" in operations else set())))
+            self.router.add(template, PathItem(template, operations, allow))
+            self.operations.extend(operations.values())
+        if not self.operations:
+            raise FindingsError([self.locate(Finding("mock-no-operations", "the document has no operations to serve", "/paths"))])
+
+    def report(self, finding: Finding) -> None:
+        """Log a finding about the document once, located by file and line."""
+        located = self.locate(finding)
+        self.findings.append(located)
+        (log.warning if located.severity != "info" else log.info)("%s", located.render())
+
+    # -- first use: parameters, bodies, responses ------------------------------------------
+    def prepare(self, op: Operation) -> Operation:
+        if op.prepared:
+            return op
+        self._prepare_parameters(op)
+        self._prepare_body(op)
+        compiled = responses.ResponseBuilder(self, op)
+        op.responses = compiled.build()
+        op.default_key = responses.default_key(op.responses)
+        op.prepared = True
+        return op
+
+    def prepare_all(self) -> None:
+        for op in self.operations:
+            self.prepare(op)
+
+    def _prepare_parameters(self, op: Operation) -> None:
+        declared: dict[tuple[str, str], tuple[Any, str]] = {}
+        for source, base in ((op.path_item, pointers.join("/paths", op.path)), (op.raw, op.pointer)):
+            for index, param in enumerate(source.get("parameters") or ()):
+                resolved = deref(self.document, param)
+                if isinstance(resolved, dict) and "name" in resolved and "in" in resolved:
+                    declared[(str(resolved["name"]), str(resolved["in"]))] = (resolved, f"{base}/parameters/{index}")
+        properties: dict[str, Any] = {}
+        for (name, location), (param, pointer) in declared.items():
+            if location not in DEFAULT_STYLE or (location == "header" and name.lower() in IGNORED_HEADERS):
+                continue
+            schema = param.get("schema")
+            content_json = False
+            if schema is None and isinstance(param.get("content"), dict) and param["content"]:
+                media, entry = next(iter(param["content"].items()))
+                schema = entry.get("schema") if isinstance(entry, dict) else None
+                content_json = bodies.is_json(bodies.split_media_type(media)[0])
+            style = str(param.get("style") or DEFAULT_STYLE[location])
+            explode = param.get("explode", style == "form")
+            parameter = Parameter(
+                name=name,
+                location=location,
+                required=bool(param.get("required")) or location == "path",
+                style=style,
+                explode=bool(explode),
+                shape=shape_of(self.document, schema),
+                schema=schema,
+                content_json=content_json,
+                deprecated=param.get("deprecated") is True,
+                pointer=pointer,
+            )
+            op.parameters.append(parameter)
+            if schema is not None and self._compiles(schema, "request", pointer + "/schema"):
+                properties[parameter.key] = schema
+        if properties:
+            op.param_schema = {"type": "object", "properties": properties}
+
+    def _prepare_body(self, op: Operation) -> None:
+        pointer = op.pointer + "/requestBody"
+        raw = deref(self.document, op.raw.get("requestBody"))
+        if not isinstance(raw, dict) or not isinstance(raw.get("content"), dict):
+            return
+        declared: dict[str, str] = {}
+        media: dict[str, MediaBody] = {}
+        for key, entry in raw["content"].items():
+            base = bodies.split_media_type(key)[0]
+            declared.setdefault(base, key)
+            entry = entry if isinstance(entry, dict) else {}
+            schema = entry.get("schema")
+            if schema is not None and not self._compiles(schema, "request", pointers.join(pointer, "content", key, "schema")):
+                schema = None
+            json_properties = frozenset(
+                name
+                for name, enc in (entry.get("encoding") or {}).items()
+                if isinstance(enc, dict) and bodies.is_json(bodies.split_media_type(str(enc.get("contentType", "")))[0])
+            )
+            media[key] = MediaBody(key, schema, bodies.parser_for(base), shape_of(self.document, schema), json_properties)
+        op.body = RequestBody(raw.get("required") is True, declared, media, pointer)
+
+    def _compiles(self, schema: Any, direction: str, pointer: str) -> bool:
+        """Compile now, so a broken schema is reported once at start-up, not per request."""
+        try:
+            self.schemas.validator(schema, direction)  # type: ignore[arg-type]
+            return True
+        except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
+            self.report(Finding("mock-schema-invalid", f"schema cannot be compiled, not validated: {exc}", pointer))
+            return False

@@ -1,0 +1,90 @@
+"""Swagger UI for the served document, under `/__accord/` (a prefix no API path uses).
+
+    /__accord/docs           Swagger UI (static files of the swagger_ui_bundle package)
+    /__accord/openapi.json   the bundled document being served
+    /__accord/journal        the request journal, as JSON
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from mock.exchange import Reply, problem_reply
+from mock.problems import problem
+
+if TYPE_CHECKING:
+    from mock.journal import Journal
+
+PREFIX = "/__accord/"
+DOCS = PREFIX + "docs"
+OPENAPI = PREFIX + "openapi.json"
+JOURNAL = PREFIX + "journal"
+
+_INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <title>{title} — accord mock</title>
+  <link rel="stylesheet" type="text/css" href="{base}/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="{base}/swagger-ui-bundle.js" charset="UTF-8"></script>
+  <script src="{base}/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+  <script>
+  window.onload = function() {{
+    window.ui = SwaggerUIBundle({{
+      url: "{spec}", dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null,
+      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+      layout: "StandaloneLayout"
+    }});
+  }};
+  </script>
+</body>
+</html>
+"""
+
+
+def _static_root() -> Path | None:
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return None
+    return Path(str(swagger_ui_path))
+
+
+class Docs:
+    """Serves the internal routes; the document's JSON is rendered on first request."""
+
+    def __init__(self, document: dict[str, Any], journal: Journal) -> None:
+        self.document = document
+        self.journal = journal
+        self._spec: bytes | None = None
+        self.root = _static_root()
+
+    def serve(self, method: str, path: str) -> Reply:
+        if method not in ("GET", "HEAD"):
+            return problem_reply(405, problem(405, f"{path} answers GET only", instance=path), [(b"allow", b"GET, HEAD")])
+        if path == OPENAPI:
+            if self._spec is None:
+                self._spec = orjson.dumps(self.document)
+            return Reply(200, [(b"content-type", b"application/json")], self._spec)
+        if path == JOURNAL:
+            body = orjson.dumps([e.as_dict() for e in self.journal.entries()])
+            return Reply(200, [(b"content-type", b"application/json")], body)
+        if path in (DOCS, DOCS + "/"):
+            if self.root is None:
+                return problem_reply(404, problem(404, "Swagger UI is not installed (pip install swagger-ui-bundle)", instance=path))
+            title = str((self.document.get("info") or {}).get("title", "API")).replace("<", "&lt;")
+            html = _INDEX.format(title=title, base=DOCS, spec=OPENAPI)
+            return Reply(200, [(b"content-type", b"text/html; charset=utf-8")], html.encode("utf-8"))
+        if path.startswith(DOCS + "/") and self.root is not None:
+            name = path[len(DOCS) + 1 :]
+            if "/" not in name and not name.startswith(".") and (self.root / name).is_file():
+                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                return Reply(200, [(b"content-type", kind.encode("ascii"))], (self.root / name).read_bytes())
+        return problem_reply(404, problem(404, f"No internal resource at {path}", instance=path))

@@ -1,0 +1,78 @@
+"""One request/response exchange over raw ASGI: what the pipeline steps read and produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mock.problems import PROBLEM_JSON, Violation
+from mock.problems import render as render_problem
+
+if TYPE_CHECKING:
+    from mock.compiler import Operation, PathItem
+    from mock.negotiation import Preferences
+    from mock.parameters import RequestParts
+
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(slots=True)
+class Reply:
+    """A response ready to send: status, headers (without Content-Length) and body bytes."""
+
+    status: int
+    headers: Headers
+    body: bytes = b""
+
+
+def problem_reply(status: int, body: dict[str, Any], extra: Headers | None = None) -> Reply:
+    headers: Headers = [(b"content-type", PROBLEM_JSON.encode())]
+    if extra:
+        headers.extend(extra)
+    return Reply(status, headers, render_problem(body))
+
+
+@dataclass(slots=True)
+class Exchange:
+    """The request as the pipeline sees it, and what the steps found out about it."""
+
+    scope: dict[str, Any]
+    receive: Any
+    method: str
+    path: str
+    query: bytes
+    headers: dict[str, str]
+    body: bytes = b""
+    item: PathItem | None = None
+    op: Operation | None = None
+    values: tuple[str, ...] = ()
+    parts: RequestParts | None = None
+    prefs: Preferences | None = None
+    violations: list[Violation] = field(default_factory=list)  # warnings kept for sl-violations
+
+    @classmethod
+    def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:
+        headers: dict[str, str] = {}
+        for raw_key, raw_value in scope["headers"]:
+            key = raw_key.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            if key in headers:
+                headers[key] += ("; " if key == "cookie" else ", ") + value
+            else:
+                headers[key] = value
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else scope["path"]
+        if "?" in path:  # some servers leave the query in raw_path
+            path = path.split("?", 1)[0]
+        return cls(scope, receive, scope["method"].upper(), path, scope.get("query_string", b""), headers)
+
+    @property
+    def request_id(self) -> str | None:
+        return self.headers.get("x-request-id")
+
+
+async def send_reply(send: Any, reply: Reply, *, head: bool = False) -> None:
+    headers = reply.headers
+    headers.append((b"content-length", str(len(reply.body)).encode("ascii")))
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else reply.body})

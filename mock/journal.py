@@ -1,0 +1,96 @@
+"""A bounded journal of the requests the mock received, for assertions in tests.
+
+    journal.calls("POST /v1/models/{model_id}/predict")  # by method and path template
+    journal.calls("GET /health/live")                      # or by the concrete path
+    journal.last().status
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Default number of requests kept; the oldest are dropped first.
+DEFAULT_SIZE = 1000
+#: Request bodies are kept up to this many bytes.
+MAX_BODY_KEPT = 64 * 1024
+
+
+@dataclass(slots=True, frozen=True)
+class Entry:
+    """One received request and the mock's answer."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    operation: str | None  # operationId, else "METHOD /template"; None when no route matched
+    template: str | None
+    violations: tuple[dict[str, Any], ...] = field(default=())
+
+    def json(self) -> Any:
+        import orjson
+
+        return orjson.loads(self.body) if self.body else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body.decode("utf-8", errors="replace"),
+            "status": self.status,
+            "operation": self.operation,
+            "template": self.template,
+            "violations": list(self.violations),
+        }
+
+
+class Journal:
+    """Thread-safe bounded list of entries (the server thread writes, the test thread reads)."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self._entries: deque[Entry] = deque(maxlen=max(size, 0) or None)
+        self._lock = threading.Lock()
+        self.enabled = size > 0
+
+    def record(self, entry: Entry) -> None:
+        if self.enabled:
+            with self._lock:
+                self._entries.append(entry)
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            return list(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def calls(self, what: str | None = None) -> list[Entry]:
+        """Entries matching "METHOD /path-or-template", "/path-or-template" or an operationId."""
+        if what is None:
+            return self.entries()
+        method, _, target = what.partition(" ") if " " in what else ("", "", what)
+        method = method.upper()
+        return [
+            e
+            for e in self.entries()
+            if (not method or e.method == method) and target in (e.path, e.template, e.operation)
+        ]
+
+    def last(self) -> Entry | None:
+        with self._lock:
+            return self._entries[-1] if self._entries else None

@@ -1,0 +1,204 @@
+"""Which response: Prism's selection rules, `Prefer` preferences, and `Accept` negotiation.
+
+- No code forced: the lowest 2xx (sorted as strings, so `200` before `2XX`), else `default`
+  (served as 200), else the first response listed (anchors §2.5).
+- `Prefer: code=N`: exact, else the `NXX` range, else `default`, all served as N; else 404.
+- `Prefer` (RFC 7240) wins over the `__code`/`__example`/`__dynamic`/`__seed` query
+  parameters all-or-nothing: when the header is present the query parameters are ignored.
+- `Accept` (RFC 9110 §12.5.1): the declared media type with the highest q, more specific
+  ranges first; ties keep declaration order, JSON first when the client accepts anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from mock.bodies import is_json
+
+R = TypeVar("R")
+
+_CODE = re.compile(r"\d{3}")
+_PREFER_ITEM = re.compile(r'\s*([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^,;\s]*))?')
+#: Preference name -> query parameter name.
+QUERY_NAMES = {"code": "__code", "example": "__example", "dynamic": "__dynamic", "seed": "__seed"}
+
+
+@dataclass(slots=True, frozen=True)
+class Preferences:
+    """What the client asked for in this one request (never leaks into the next, cf. Prism #1071)."""
+
+    code: int | None = None
+    example: str | None = None
+    dynamic: bool | None = None
+    seed: str | None = None
+    source: str = ""  # "header" | "query" | ""
+
+
+NO_PREFERENCES = Preferences()
+
+
+class PreferenceError(ValueError):
+    """An invalid preference value; `parameter`/`location` say where it was sent."""
+
+    def __init__(self, message: str, parameter: str, location: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.location = location
+
+
+def parse_prefer(header: str) -> dict[str, str]:
+    """RFC 7240 preferences: `name[=value][; param]`, comma separated; quoted values unquoted."""
+    found: dict[str, str] = {}
+    for item in header.split(","):
+        head = item.split(";", 1)[0]
+        hit = _PREFER_ITEM.match(head)
+        if not hit or not hit.group(1):
+            continue
+        value = hit.group(2) or ""
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1].replace('\\"', '"')
+        found.setdefault(hit.group(1).lower(), value)
+    return found
+
+
+def read_preferences(prefer: str | None, query: Iterable[tuple[str, str]]) -> Preferences:
+    """The request's preferences; raises PreferenceError for an invalid code or dynamic value."""
+    if prefer is not None:
+        raw = parse_prefer(prefer)
+        source, where = "header", ("Prefer", "header")
+    else:
+        names = {v: k for k, v in QUERY_NAMES.items()}
+        raw = {}
+        for key, value in query:
+            if key in names:
+                raw.setdefault(names[key], value)
+        if not raw:
+            return NO_PREFERENCES
+        source, where = "query", ("", "query")
+    code = dynamic = None
+    if "code" in raw:
+        if not _CODE.fullmatch(raw["code"]):
+            raise PreferenceError(f"code must be three digits, got {raw['code']!r}", *_where(where, "code"))
+        code = int(raw["code"])
+    if "dynamic" in raw:
+        if raw["dynamic"] not in ("true", "false"):
+            raise PreferenceError(f"dynamic must be true or false, got {raw['dynamic']!r}", *_where(where, "dynamic"))
+        dynamic = raw["dynamic"] == "true"
+    return Preferences(code, raw.get("example") or None, dynamic, raw.get("seed") or None, source)
+
+
+def _where(where: tuple[str, str], key: str) -> tuple[str, str]:
+    name, location = where
+    return (name or QUERY_NAMES[key], location)
+
+
+# -- response selection -------------------------------------------------------------------------
+def default_key(keys: Iterable[str]) -> str | None:
+    """The response Prism serves by default: lowest 2xx (string order), `default`, first."""
+    keys = list(keys)
+    success = sorted(k for k in keys if len(k) == 3 and k[0] == "2" and (k[1:].isdigit() or k[1:].upper() == "XX"))
+    if success:
+        return success[0]
+    if "default" in keys:
+        return "default"
+    return keys[0] if keys else None
+
+
+def served_status(key: str, forced: int | None = None) -> int:
+    if forced is not None:
+        return forced
+    if key.isdigit():
+        return int(key)
+    if key == "default":
+        return 200
+    return int(key[0]) * 100  # 2XX -> 200
+
+
+def forced_key(responses: Mapping[str, R], code: int) -> str | None:
+    """Exact code, then its `NXX` range, then `default` (anchors §2.5)."""
+    text = str(code)
+    if text in responses:
+        return text
+    for key in responses:
+        if len(key) == 3 and key[0] == text[0] and key[1:].upper() == "XX":
+            return key
+    return "default" if "default" in responses else None
+
+
+def error_key(responses: Mapping[str, R], candidates: tuple[int, ...]) -> tuple[str, int] | None:
+    """The documented response for an invalid request: each candidate exactly, then by range,
+    then `default` served with the first candidate (Prism §2.8, plus ranges)."""
+    for code in candidates:
+        if str(code) in responses:
+            return str(code), code
+    for code in candidates:
+        for key in responses:
+            if len(key) == 3 and key[0] == str(code)[0] and key[1:].upper() == "XX":
+                return key, code
+    if "default" in responses:
+        return "default", candidates[0]
+    return None
+
+
+# -- Accept -------------------------------------------------------------------------------------
+@dataclass(slots=True, frozen=True)
+class _Range:
+    major: str
+    minor: str
+    q: float
+    specificity: int
+
+
+def parse_accept(header: str) -> list[_Range]:
+    ranges: list[_Range] = []
+    for item in header.split(","):
+        media, *params = item.split(";")
+        media = media.strip().lower()
+        if not media:
+            continue
+        major, _, minor = media.partition("/")
+        q = 1.0
+        for param in params:
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        specificity = 0 if major == "*" else (1 if minor == "*" else 2)
+        ranges.append(_Range(major, minor or "*", q, specificity))
+    return ranges
+
+
+def _quality(media: str, ranges: list[_Range]) -> tuple[float, int]:
+    major, _, minor = media.partition("/")
+    best: tuple[float, int] | None = None
+    for r in ranges:
+        matches = (r.major == "*" or r.major == major) and (r.minor == "*" or r.minor == minor)
+        if matches and (best is None or r.specificity > best[1]):
+            best = (r.q, r.specificity)
+    return best or (0.0, -1)
+
+
+def choose_media(accept: str | None, served: list[str]) -> int | None:
+    """Index of the declared media type to send (by its served type), None when none is acceptable."""
+    if not served:
+        return None
+    if accept is None or accept.strip() in ("", "*/*"):
+        for index, media in enumerate(served):
+            if is_json(media):
+                return index
+        return 0
+    ranges = parse_accept(accept)
+    best_index, best_score = None, None
+    for index, media in enumerate(served):
+        q, specificity = _quality(media, ranges)
+        if q <= 0:
+            continue
+        score = (q, specificity, is_json(media), -index)
+        if best_score is None or score > best_score:
+            best_index, best_score = index, score
+    return best_index

@@ -1,0 +1,368 @@
+"""Request parameters: read each one in its OpenAPI style, then coerce strings by its schema.
+
+OpenAPI 3 §4.8.12.4 (style values): path `simple`/`label`/`matrix`, query `form`/
+`spaceDelimited`/`pipeDelimited`/`deepObject`, header `simple`, cookie `form`, each with
+`explode`. A value that does not follow its style is a violation, not a crash; a string that
+cannot be coerced to the schema's type is kept as a string so the validator names the error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote_plus
+
+import orjson
+
+from accord import pointers
+from mock.problems import Violation
+
+MISSING: Any = object()
+
+#: Header parameters OpenAPI tells tools to ignore (§4.8.12.1).
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+#: Default style per location (§4.8.12.4).
+DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+_INTEGER = re.compile(r"[-+]?\d+")
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+class ParameterDecodeError(ValueError):
+    """A query string or cookie that cannot be decoded (invalid percent-encoded UTF-8)."""
+
+
+@dataclass(slots=True, frozen=True)
+class Shape:
+    """What a parameter's schema expects, as far as turning strings into values needs."""
+
+    types: frozenset[str]
+    items: frozenset[str] = frozenset()
+    properties: dict[str, frozenset[str]] = field(default_factory=dict)
+    property_items: dict[str, frozenset[str]] = field(default_factory=dict)  # item types of array properties
+    open_object: bool = True  # additionalProperties is not false
+
+
+def schema_types(document: dict[str, Any], schema: Any, depth: int = 0) -> frozenset[str]:
+    """The JSON types a schema can take, looking through $ref, combinators, nullable and enum."""
+    schema = deref(document, schema)
+    if not isinstance(schema, dict) or depth > 16:
+        return frozenset()
+    found: set[str] = set()
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        found.add(kind)
+    elif isinstance(kind, list):
+        found.update(k for k in kind if isinstance(k, str))
+    for key in ("oneOf", "anyOf", "allOf"):
+        for member in schema.get(key) or ():
+            found |= schema_types(document, member, depth + 1)
+    if not found and isinstance(schema.get("enum"), list):
+        found.update(_json_type(v) for v in schema["enum"])
+    if schema.get("nullable") is True:
+        found.add("null")
+    if "number" in found:
+        found.add("integer")
+    return frozenset(found)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if value is None:
+        return "null"
+    return {dict: "object", list: "array"}.get(type(value), "string")
+
+
+def deref(document: dict[str, Any], schema: Any) -> Any:
+    for _ in range(32):
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            try:
+                schema = pointers.resolve(document, schema["$ref"])
+            except (KeyError, ValueError):
+                return None
+        else:
+            return schema
+    return None
+
+
+def shape_of(document: dict[str, Any], schema: Any) -> Shape:
+    types = schema_types(document, schema)
+    resolved = deref(document, schema)
+    items: frozenset[str] = frozenset()
+    properties: dict[str, frozenset[str]] = {}
+    property_items: dict[str, frozenset[str]] = {}
+    open_object = True
+    if isinstance(resolved, dict):
+        members = [resolved, *[deref(document, m) for m in resolved.get("allOf") or ()]]
+        for member in members:
+            if not isinstance(member, dict):
+                continue
+            if "items" in member:
+                items |= schema_types(document, member["items"])
+            for name, sub in (member.get("properties") or {}).items():
+                properties[name] = schema_types(document, sub)
+                resolved_sub = deref(document, sub)
+                if isinstance(resolved_sub, dict) and "items" in resolved_sub:
+                    property_items[name] = schema_types(document, resolved_sub["items"])
+            if member.get("additionalProperties") is False:
+                open_object = False
+    return Shape(types, items, properties, property_items, open_object)
+
+
+def coerce(text: str, types: frozenset[str]) -> Any:
+    """The value `text` stands for, given the types its schema allows (else `text` itself)."""
+    if "integer" in types and _INTEGER.fullmatch(text):
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts: let the validator say so
+            return text
+    if "number" in types and _NUMBER.fullmatch(text):
+        number = float(text)
+        if math.isfinite(number):
+            return number
+    if "boolean" in types and text in ("true", "false"):
+        return text == "true"
+    if "null" in types and text in ("", "null") and "string" not in types:
+        return None
+    return text
+
+
+@dataclass(slots=True)
+class Parameter:
+    """One declared parameter, ready to be read from a request."""
+
+    name: str
+    location: str  # path | query | header | cookie
+    required: bool
+    style: str
+    explode: bool
+    shape: Shape
+    schema: Any
+    content_json: bool = False  # declared with `content` (a JSON-encoded value)
+    deprecated: bool = False
+    pointer: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.location}.{self.name}"
+
+    def kind(self) -> str:
+        types = self.shape.types
+        if types == {"array"} or ("array" in types and not types & {"string", "integer", "number", "boolean"}):
+            return "array"
+        if "object" in types and not types & {"string", "integer", "number", "boolean", "array"}:
+            return "object"
+        return "primitive"
+
+    def read(self, request: RequestParts) -> Any:
+        """The parameter's value in `request`, MISSING when absent; raises StyleError."""
+        reader = _READERS[self.location]
+        return reader(self, request)
+
+    # -- conversions shared by the readers -------------------------------------------------
+    def from_text(self, text: str) -> Any:
+        if self.content_json:
+            try:
+                return orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
+                raise StyleError(f"is not valid JSON: {exc.msg}") from exc
+        return coerce(text, self.shape.types)
+
+    def array(self, items: list[str]) -> list[Any]:
+        return [coerce(item, self.shape.items) for item in items]
+
+    def object_from_pairs(self, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+        props = self.shape.properties
+        return {k: coerce(v, props.get(k, frozenset())) for k, v in pairs}
+
+
+class StyleError(ValueError):
+    """A parameter value that does not follow its declared style."""
+
+
+@dataclass(slots=True)
+class RequestParts:
+    """The raw, decoded parameter sources of one request."""
+
+    path: dict[str, str]
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    cookies: dict[str, str] | None = None
+    _query_map: dict[str, list[str]] | None = None
+
+    def query_values(self, name: str) -> list[str] | None:
+        if self._query_map is None:
+            grouped: dict[str, list[str]] = {}
+            for key, value in self.query:
+                grouped.setdefault(key, []).append(value)
+            self._query_map = grouped
+        return self._query_map.get(name)
+
+    def cookie_map(self) -> dict[str, str]:
+        if self.cookies is None:
+            self.cookies = parse_cookies(self.headers.get("cookie", ""))
+        return self.cookies
+
+
+def parse_query(raw: bytes) -> list[tuple[str, str]]:
+    """Query pairs, `+` as space, percent-decoded as strict UTF-8 (RFC 3986 + HTML forms)."""
+    if not raw:
+        return []
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    pairs: list[tuple[str, str]] = []
+    try:
+        for part in text.split("&"):
+            if not part:
+                continue
+            key, _, value = part.partition("=")
+            pairs.append((unquote_plus(key, errors="strict"), unquote_plus(value, errors="strict")))
+    except UnicodeDecodeError as exc:
+        raise ParameterDecodeError("the query string is not valid UTF-8 once percent-decoded") from exc
+    return pairs
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    cookies: dict[str, str] = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name and name not in cookies:
+            cookies[name] = value
+    return cookies
+
+
+# -- readers, one per location ----------------------------------------------------------------
+def _read_query(param: Parameter, request: RequestParts) -> Any:
+    kind = param.kind()
+    if kind == "object" and not param.content_json:
+        return _query_object(param, request)
+    values = request.query_values(param.name)
+    if values is None:
+        return MISSING
+    if kind == "array" and not param.content_json:
+        if param.style == "form" and param.explode:
+            return param.array(values)
+        separator = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}.get(param.style, ",")
+        return param.array(values[0].split(separator) if values[0] != "" else [])
+    return param.from_text(values[0])
+
+
+def _query_object(param: Parameter, request: RequestParts) -> Any:
+    if param.style == "deepObject":
+        prefix = param.name + "["
+        pairs = [(k[len(prefix) : -1], v) for k, v in request.query if k.startswith(prefix) and k.endswith("]")]
+        return param.object_from_pairs(pairs) if pairs else MISSING
+    if param.explode:
+        props = param.shape.properties
+        pairs = [(k, v) for k, v in request.query if k in props]
+        return param.object_from_pairs(pairs) if pairs else MISSING
+    values = request.query_values(param.name)
+    if values is None:
+        return MISSING
+    return param.object_from_pairs(_pairs(values[0].split(",") if values[0] else []))
+
+
+def _pairs(flat: list[str]) -> list[tuple[str, str]]:
+    if len(flat) % 2:
+        raise StyleError("does not list keys and values in pairs")
+    return list(zip(flat[0::2], flat[1::2]))
+
+
+def _simple(param: Parameter, text: str) -> Any:
+    kind = param.kind()
+    if param.content_json:
+        return param.from_text(text)
+    if kind == "array":
+        return param.array(text.split(",") if text != "" else [])
+    if kind == "object":
+        parts = text.split(",") if text else []
+        if param.explode:
+            pairs = []
+            for part in parts:
+                key, sep, value = part.partition("=")
+                if not sep:
+                    raise StyleError("does not list key=value pairs")
+                pairs.append((key, value))
+            return param.object_from_pairs(pairs)
+        return param.object_from_pairs(_pairs(parts))
+    return param.from_text(text)
+
+
+def _read_path(param: Parameter, request: RequestParts) -> Any:
+    text = request.path.get(param.name, MISSING)
+    if text is MISSING:
+        return MISSING
+    if param.style == "label":
+        if not text.startswith("."):
+            raise StyleError("does not start with '.' (label style)")
+        body = text[1:]
+        if param.kind() == "array" and param.explode:
+            return param.array(body.split("."))
+        if param.kind() == "object" and param.explode:
+            return _simple(param, body.replace(".", ","))
+        return _simple(param, body)
+    if param.style == "matrix":
+        prefix = ";" + param.name + "="
+        if param.kind() == "object" and param.explode:
+            pieces = [p for p in text.split(";") if p]
+            return param.object_from_pairs([tuple(p.partition("=")[::2]) for p in pieces])  # type: ignore[misc]
+        if param.kind() == "array" and param.explode:
+            pieces = text.split(";")[1:]
+            if not all(p.startswith(param.name + "=") for p in pieces):
+                raise StyleError(f"does not follow matrix style ({prefix}…)")
+            return param.array([p[len(param.name) + 1 :] for p in pieces])
+        if not text.startswith(prefix) and text != ";" + param.name:
+            raise StyleError(f"does not start with '{prefix}' (matrix style)")
+        return _simple(param, text[len(prefix) :])
+    return _simple(param, text)
+
+
+def _read_header(param: Parameter, request: RequestParts) -> Any:
+    text = request.headers.get(param.name.lower(), MISSING)
+    return MISSING if text is MISSING else _simple(param, text)
+
+
+def _read_cookie(param: Parameter, request: RequestParts) -> Any:
+    text = request.cookie_map().get(param.name, MISSING)
+    if text is MISSING:
+        return MISSING
+    if param.kind() == "array" and not param.content_json:
+        return param.array(text.split(",") if text else [])
+    if param.kind() == "object" and not param.content_json:
+        return param.object_from_pairs(_pairs(text.split(",") if text else []))
+    return param.from_text(text)
+
+
+_READERS = {"path": _read_path, "query": _read_query, "header": _read_header, "cookie": _read_cookie}
+
+
+def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, Any], list[Violation]]:
+    """Every declared parameter's value (keyed `location.name`) and the presence/style violations."""
+    values: dict[str, Any] = {}
+    violations: list[Violation] = []
+    for param in params:
+        try:
+            value = param.read(request)
+        except StyleError as exc:
+            violations.append(Violation(param.location, param.name, "", "style", f"{param.location} parameter '{param.name}' {exc}"))
+            continue
+        if value is MISSING:
+            if param.required:
+                violations.append(
+                    Violation(param.location, param.name, "", "required", f"{param.location} parameter '{param.name}' is required")
+                )
+            continue
+        if param.deprecated:
+            violations.append(
+                Violation(param.location, param.name, "", "deprecated", f"{param.location} parameter '{param.name}' is deprecated", severity="Warning")
+            )
+        values[param.key] = value
+    return values, violations

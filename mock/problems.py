@@ -1,0 +1,147 @@
+"""RFC 9457 problem details and Prism's `sl-violations` header.
+
+A request violation is one value (`Violation`) that renders three ways: an entry of the
+problem's `errors` list (`{pointer, detail}` for a body, `{parameter, in, detail}` for a
+parameter), an entry of Prism's `sl-violations` header, and a line of the request journal.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+
+from accord import pointers
+
+PROBLEM_JSON = "application/problem+json"
+#: Prism truncates the header at 8 KiB minus 100 characters, with this prefix.
+SL_VIOLATIONS_LIMIT = 8 * 1024 - 100
+SL_VIOLATIONS_PREFIX = "Too many violations! "
+#: Longest message kept per violation: messages quote the offending value, which can be huge.
+MAX_MESSAGE_CHARS = 300
+#: At most this many violations are listed (a 10 MB array can fail in a million places).
+MAX_VIOLATIONS = 200
+
+#: Violation kind -> the statuses Prism tries, in order, for an invalid request (§2.8).
+CANDIDATE_STATUSES: dict[str, tuple[int, ...]] = {
+    "security": (401,),
+    "content-type": (415, 422, 400),
+    "malformed": (400, 422),
+    "schema": (422, 400),
+}
+#: The order in which kinds decide the candidates when a request has several.
+KIND_PRECEDENCE = ("security", "content-type", "malformed", "schema")
+
+
+@dataclass(slots=True, frozen=True)
+class Violation:
+    """One thing wrong with a request.
+
+    `location` is "body", "path", "query", "header" or "cookie"; `name` is the parameter
+    name (empty for the body), `pointer` the RFC 6901 pointer into the body or parameter value.
+    """
+
+    location: str
+    name: str
+    pointer: str
+    code: str
+    message: str
+    kind: str = "schema"  # a key of CANDIDATE_STATUSES
+    severity: str = "Error"
+
+    def error_entry(self) -> dict[str, str]:
+        detail = _clip(self.message)
+        # Pointers in URI fragment form (RFC 6901 §6), as the problem's readers click them.
+        if self.location == "body":
+            return {"pointer": "#" + self.pointer, "in": "body", "detail": detail}
+        entry = {"parameter": self.name, "in": self.location, "detail": detail}
+        if self.pointer:
+            entry["pointer"] = "#" + self.pointer
+        return entry
+
+    def sl_entry(self) -> dict[str, Any]:
+        where: list[Any] = ["request", self.location]
+        if self.name:
+            where.append(self.name)
+        if self.pointer:
+            where.extend(pointers.split(self.pointer))
+        return {"location": where, "severity": self.severity, "code": self.code, "message": _clip(self.message)}
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def deciding_kind(violations: list[Violation]) -> str:
+    """The kind that decides the status: security first, then content type, malformed, schema."""
+    kinds = {v.kind for v in violations if v.severity == "Error"}
+    return next((kind for kind in KIND_PRECEDENCE if kind in kinds), "schema")
+
+
+def candidate_statuses(violations: list[Violation]) -> tuple[int, ...]:
+    return CANDIDATE_STATUSES[deciding_kind(violations)]
+
+
+def summary(violations: list[Violation]) -> str:
+    """The problem's `detail`: what kind of failure, and how many violations."""
+    errors = [v for v in violations if v.severity == "Error"]
+    kind = deciding_kind(errors)
+    if kind == "security":
+        return "The request does not meet the operation's security requirements."
+    if kind == "content-type":
+        return next(v.message for v in errors if v.kind == "content-type")
+    if kind == "malformed":
+        return "The request is malformed: " + _clip(next(v.message for v in errors if v.kind == "malformed"))
+    where = sorted({"request body" if v.location == "body" else f"{v.location} parameters" for v in errors})
+    count = len(errors)
+    return f"{count} error{'s' if count != 1 else ''} in the {' and '.join(where)}"
+
+
+def title_for(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    instance: str = "",
+    request_id: str | None = None,
+    violations: list[Violation] | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """A problem details object (RFC 9457 §3) with accord's extension members."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or title_for(status),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if request_id:
+        body["request_id"] = request_id
+    if violations is not None:
+        listed = violations[:MAX_VIOLATIONS]
+        body["errors"] = [v.error_entry() for v in listed]
+        if len(violations) > MAX_VIOLATIONS:
+            body["detail"] = f"{detail} (first {MAX_VIOLATIONS} of {len(violations)} violations listed)"
+    return body
+
+
+def render(body: dict[str, Any]) -> bytes:
+    return orjson.dumps(body)
+
+
+def sl_violations(violations: list[Violation]) -> bytes:
+    """The `sl-violations` header value, ASCII-only JSON, truncated as Prism does."""
+    text = json.dumps([v.sl_entry() for v in violations[:MAX_VIOLATIONS]], ensure_ascii=True, separators=(",", ":"))
+    if len(text) > SL_VIOLATIONS_LIMIT:
+        text = SL_VIOLATIONS_PREFIX + text[: SL_VIOLATIONS_LIMIT - len(SL_VIOLATIONS_PREFIX)]
+    return text.encode("ascii")

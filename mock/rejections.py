@@ -1,0 +1,129 @@
+"""Answers to invalid requests: a status the operation documents, its body filled with the
+real violations when that still matches the documented schema.
+
+Prism's order (anchors §2.8): security → [401]; content type → [415, 422, 400]; otherwise
+[422, 400]; then `default`. Prism sends the documented example and hides the violations in
+`sl-violations`; accord fills the documented problem schema when the violations fit it, and
+keeps Prism's header either way. When the operation documents no such response, the answer is
+a generic problem and the log says, once per operation and status, that the contract is
+incomplete.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+from unittest.mock import negotiation, problems
+
+from mock.exchange import Headers, Reply, problem_reply
+from mock.parameters import deref
+from mock.problems import Violation
+
+if TYPE_CHECKING:
+    from mock.compiler import CompiledApi, Operation
+    from mock.exchange import Exchange
+    from mock.responses import Response
+
+log = logging.getLogger("accord.mock")
+
+
+
+class Rejector:
+    """Builds error replies for one compiled document; remembers what it already logged."""
+
+    def __init__(self, api: CompiledApi) -> None:
+        self.api = api
+        self._logged: set[tuple[str, int]] = set()
+
+    def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
+        errors = [v for v in violations if v.severity == "Error"]
+        candidates = problems.candidate_statuses(errors)
+        found = negotiation.error_key(op.responses, candidates)
+        extra: Headers = []
+        if candidates[0] == 401:
+            extra.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
+        if found is None:
+            status = candidates[0]
+            self._incomplete(op, status)
+            body = problems.problem(status, problems.summary(errors), instance=ex.path, request_id=request_id, violations=errors)
+            return problem_reply(status, body, extra)
+        key, status = found
+        response = op.responses[key]
+        reply = self._documented(ex, response, status, errors, request_id)
+        reply.headers.extend(extra)
+        reply.headers.append((b"sl-violations", problems.sl_violations(violations)))
+        return reply
+
+    def _documented(self, ex: Exchange, response: Response, status: int, errors: list[Violation], request_id: str | None) -> Reply:
+        headers: Headers = list(response.headers)
+        rid = request_id_value(response, request_id)
+        if rid is not None:
+            headers.append((b"x-request-id", rid))
+            request_id = rid.decode("latin-1")
+        content = response.problem or (response.contents[0] if response.contents else None)
+        if content is None:
+            return Reply(status, headers)
+        headers.append((b"content-type", content.content_type))
+        body = content.body
+        if content is response.problem and content.schema is not None:
+            filled = self._fill(content.schema, status, ex.path, request_id, errors)
+            if filled is not None:
+                body = filled
+        return Reply(status, headers, body)
+
+    def _fill(self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation]) -> bytes | None:
+        """The problem with the violations, if it validates; else shrunk until it does: fewer
+        listed errors (schemas cap the list), only the declared members, no list at all."""
+        full = problems.problem(status, problems.summary(errors), instance=instance, request_id=request_id, violations=errors)
+        try:
+            validator = self.api.schemas.validator(schema, "response")
+        except Exception:  # noqa: BLE001 - reported when the operation was prepared
+            return None
+        declared = _declared_members(self.api.document, schema)
+        trimmed = {k: v for k, v in full.items() if k in declared} if declared else full
+        for candidate in (full, trimmed):
+            if validator.is_valid(candidate):
+                return problems.render(candidate)
+            listed = candidate.get("errors")
+            if isinstance(listed, list):
+                for cap in (50, 10, 1):
+                    if len(listed) > cap:
+                        shorter = {**candidate, "errors": listed[:cap]}
+                        if validator.is_valid(shorter):
+                            return problems.render(shorter)
+        return None
+
+    def _incomplete(self, op: Operation, status: int) -> None:
+        if (op.label, status) in self._logged:
+            return
+        self._logged.add((op.label, status))
+        log.warning(
+            "contract incomplete: %s documents no %d (nor a matching range or default) response; "
+            "answering a generic application/problem+json",
+            op.label,
+            status,
+        )
+
+
+def _declared_members(document: dict[str, Any], schema: Any) -> set[str]:
+    names: set[str] = set()
+    resolved = deref(document, schema)
+    if not isinstance(resolved, dict):
+        return names
+    for member in [resolved, *[deref(document, m) for m in resolved.get("allOf") or ()]]:
+        if isinstance(member, dict):
+            names.update((member.get("properties") or {}).keys())
+    return names
+
+
+def request_id_value(response: Response, sent: str | None) -> bytes | None:
+    """X-Request-ID for a response that declares it: the request's when it fits, else a new one."""
+    if response.request_id is None:
+        return None
+    static, valid, uuid_ok = response.request_id
+    if sent is not None and valid(sent):
+        return sent.encode("latin-1")
+    if uuid_ok:
+        return str(uuid.uuid4()).encode("ascii")
+    return static

@@ -1,0 +1,310 @@
+"""Responses of an operation, rendered once: every body and header checked against its schema.
+
+The mock never breaks the contract it serves (DESIGN.md decision 5): each example is validated
+when the operation is prepared; an invalid one is reported once (file:line) and replaced by
+generated data, which is validated too. Bodies are kept as bytes, ready to send.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from unittest.mock import negotiation
+from xml.sax.saxutils import escape as xml_escape
+
+import orjson
+
+from accord import pointers
+from accord.findings import Finding
+from accord.schemas import SchemaCompileError
+from mock.bodies import is_json, split_media_type
+from mock.parameters import coerce, deref, schema_types
+
+if TYPE_CHECKING:
+    from mock.compiler import CompiledApi, Operation
+
+log = logging.getLogger("accord.mock")
+
+#: Seeds tried before generation is declared impossible for a schema.
+GENERATION_ATTEMPTS = 5
+REQUEST_ID = "x-request-id"
+
+default_key = negotiation.default_key
+Serialiser = Callable[[Any], "bytes | None"]
+
+
+def _json(value: Any) -> bytes | None:
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # integers beyond 64 bits, non-string keys…
+        return None
+
+
+def _text(value: Any) -> bytes | None:
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, (str, int, float)):
+        return str(value).encode("utf-8")
+    return b"" if value is None else None
+
+
+def _xml_node(name: str, value: Any) -> str:
+    if isinstance(value, dict):
+        inner = "".join(_xml_node(k, v) for k, v in value.items())
+    elif isinstance(value, list):
+        inner = "".join(_xml_node("item", v) for v in value)
+    else:
+        inner = xml_escape(_text(value).decode() if _text(value) is not None else "")
+    return f"<{name}>{inner}</{name}>"
+
+
+def _xml(value: Any) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + _xml_node("xml", value)).encode("utf-8")
+
+
+def _raw(value: Any) -> bytes | None:
+    return value.encode("utf-8") if isinstance(value, str) else (b"" if value is None else None)
+
+
+def serialiser_for(media: str) -> Serialiser:
+    """media type -> how a value becomes bytes (Prism: JSON, XML, text for primitives)."""
+    if is_json(media):
+        return _json
+    if media.endswith(("/xml", "+xml")):
+        return _xml
+    if media.startswith("text/"):
+        return _text
+    return _raw
+
+
+def served_type(media: str) -> str:
+    """The concrete Content-Type for a declared media type (wildcards get a concrete one)."""
+    base = split_media_type(media)[0]
+    if base == "*/*" or base == "application/*":
+        return "application/json"
+    if base.endswith("/*"):
+        return base[:-1] + ("plain" if base.startswith("text/") else "octet-stream")
+    return media.strip()
+
+
+@dataclass(slots=True)
+class Content:
+    """One media type of one response, its default body and named examples as bytes."""
+
+    media: str
+    served: str
+    content_type: bytes
+    schema: Any
+    pointer: str
+    body: bytes
+    examples: dict[str, bytes]
+    serialise: Serialiser
+
+
+@dataclass(slots=True)
+class Response:
+    key: str
+    pointer: str
+    contents: list[Content]
+    served: list[str]
+    headers: list[tuple[bytes, bytes]]  # declared headers, rendered
+    request_id: tuple[bytes, Any, bool] | None = None  # (static value, validator, uuid4 ok)
+    problem: Content | None = None  # the JSON content error details are written into
+    accept_cache: dict[str | None, int | None] = field(default_factory=dict)
+
+    def negotiate(self, accept: str | None) -> int | None:
+        cached = self.accept_cache.get(accept, -1)
+        if cached != -1:
+            return cached  # type: ignore[return-value]
+        index = negotiation.choose_media(accept, self.served)
+        if len(self.accept_cache) < 256:
+            self.accept_cache[accept] = index
+        return index
+
+
+class ResponseBuilder:
+    """Builds every Response of one operation against the compiled document."""
+
+    def __init__(self, api: CompiledApi, op: Operation) -> None:
+        self.api = api
+        self.op = op
+
+    def build(self) -> dict[str, Response]:
+        raw = self.op.raw.get("responses")
+        if not isinstance(raw, dict):
+            return {}
+        built: dict[str, Response] = {}
+        for key, response in raw.items():
+            pointer = pointers.join(self.op.pointer, "responses", str(key))
+            response = deref(self.api.document, response)
+            if isinstance(response, dict):
+                built[str(key)] = self._response(str(key), response, pointer)
+        return built
+
+    def _response(self, key: str, raw: dict[str, Any], pointer: str) -> Response:
+        contents: list[Content] = []
+        for media, entry in (raw.get("content") or {}).items():
+            content = self._content(media, entry if isinstance(entry, dict) else {}, pointers.join(pointer, "content", media))
+            if content is not None:
+                contents.append(content)
+        problem = next((c for c in contents if split_media_type(c.served)[0] == "application/problem+json"), None)
+        problem = problem or next((c for c in contents if is_json(split_media_type(c.served)[0])), None)
+        response = Response(key, pointer, contents, [split_media_type(c.served)[0] for c in contents], [], problem=problem)
+        for name, header in (raw.get("headers") or {}).items():
+            self._header(response, str(name), deref(self.api.document, header), pointers.join(pointer, "headers", name))
+        return response
+
+    # -- bodies -----------------------------------------------------------------------------
+    def _content(self, media: str, entry: dict[str, Any], pointer: str) -> Content | None:
+        served = served_type(media)
+        serialise = serialiser_for(split_media_type(served)[0])
+        schema = entry.get("schema")
+        valid = self._validity(schema, pointer + "/schema")
+        examples: dict[str, bytes] = {}
+        default: bytes | None = None
+        for label, value, where in self._examples(entry, schema, pointer):
+            rendered = self._accept(value, where, valid, serialise)
+            if rendered is None and label is not None:
+                rendered = self._generated(schema, f"{pointer}#{label}", valid, serialise)
+            if rendered is None:
+                continue
+            if label is not None:
+                examples[label] = rendered
+            if default is None:
+                default = rendered
+        if default is None:
+            if schema is None:
+                default = b"{}" if serialise is _json else b""
+            else:
+                default = self._generated(schema, pointer, valid, serialise, report=True)
+        if default is None:
+            self.api.report(Finding("mock-unrenderable", f"no body can be rendered as {served}", pointer, severity="warning"))
+            return None
+        return Content(media, served, served.encode("latin-1"), schema, pointer, default, examples, serialise)
+
+    def _examples(self, entry: dict[str, Any], schema: Any, pointer: str) -> list[tuple[str | None, Any, str]]:
+        found: list[tuple[str | None, Any, str]] = []
+        if "example" in entry:
+            found.append((None, entry["example"], pointer + "/example"))
+        for name, example in (entry.get("examples") or {}).items():
+            example = deref(self.api.document, example)
+            if isinstance(example, dict) and "value" in example:
+                found.append((str(name), example["value"], pointers.join(pointer, "examples", name, "value")))
+        resolved = deref(self.api.document, schema)
+        if not found and isinstance(resolved, dict):
+            if self.api.version != "3.1" and "example" in resolved:
+                found.append((None, resolved["example"], pointer + "/schema/example"))
+            elif isinstance(resolved.get("examples"), list) and resolved["examples"]:
+                found.append((None, resolved["examples"][0], pointer + "/schema/examples/0"))
+        return found
+
+    def _validity(self, schema: Any, pointer: str) -> Callable[[Any], bool]:
+        if schema is None:
+            return lambda value: True
+        try:
+            validator = self.api.schemas.validator(schema, "response")
+        except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
+            self.api.report(Finding("mock-schema-invalid", f"schema cannot be compiled, responses not checked: {exc}", pointer))
+            return lambda value: True
+
+        def valid(value: Any) -> bool:
+            try:
+                return bool(validator.is_valid(value))
+            except (ValueError, TypeError, OverflowError):
+                return False
+
+        return valid
+
+    def _accept(self, value: Any, pointer: str, valid: Callable[[Any], bool], serialise: Serialiser) -> bytes | None:
+        if not valid(value):
+            self.api.report(Finding("mock-example-invalid", "example does not match its schema: replaced by generated data", pointer))
+            return None
+        rendered = serialise(value)
+        if rendered is None:
+            self.api.report(Finding("mock-example-unrenderable", "example cannot be sent as this media type", pointer, severity="warning"))
+        return rendered
+
+    def _generated(self, schema: Any, pointer: str, valid: Callable[[Any], bool], serialise: Serialiser, *, report: bool = True) -> bytes | None:
+        value = generate_valid(self.api, schema, f"{self.api.seed}:{pointer}" if self.api.seed is not None else pointer, valid)
+        if value is _FAILED:
+            if report:
+                self.api.report(Finding("mock-generation-failed", "cannot generate data that matches this schema", pointer))
+            return None
+        return serialise(value)
+
+    # -- headers ----------------------------------------------------------------------------
+    def _header(self, response: Response, name: str, raw: Any, pointer: str) -> None:
+        if not isinstance(raw, dict) or name.lower() == "content-type":
+            return
+        schema = raw.get("schema")
+        if schema is None and isinstance(raw.get("content"), dict) and raw["content"]:
+            schema = next(iter(raw["content"].values())).get("schema")
+        types = schema_types(self.api.document, schema)
+        base_valid = self._validity(schema, pointer + "/schema")
+
+        def valid(value: Any) -> bool:
+            text = header_text(value)
+            return text is not None and base_valid(coerce(text, types))
+
+        candidates = [raw["example"]] if "example" in raw else []
+        for example in (raw.get("examples") or {}).values():
+            example = deref(self.api.document, example)
+            if isinstance(example, dict) and "value" in example:
+                candidates.append(example["value"])
+        value: Any = next((c for c in candidates if valid(c)), _FAILED)
+        if value is _FAILED and schema is not None:
+            value = generate_valid(self.api, schema, pointer, valid)
+        if value is _FAILED:
+            if raw.get("required") or schema is not None:
+                self.api.report(Finding("mock-header-unrenderable", f"no valid value for response header {name}", pointer, severity="warning"))
+            return
+        text = header_text(value) or ""
+        if name.lower() == REQUEST_ID:
+            response.request_id = (text.encode("ascii"), valid, valid(str(uuid.uuid4())))
+            return
+        response.headers.append((name.lower().encode("ascii"), text.encode("ascii")))
+
+
+_FAILED: Any = object()
+
+
+def generate_valid(api: CompiledApi, schema: Any, seed: int | str, valid: Callable[[Any], bool]) -> Any:
+    """Generated data that `valid` accepts, trying a few seeds; _FAILED when none is."""
+    for attempt in range(GENERATION_ATTEMPTS):
+        try:
+            value = api.generator.generate(schema, seed=seed if attempt == 0 else f"{seed}~{attempt}", direction="response")
+        except Exception as exc:  # noqa: BLE001 - another module must never take a request down
+            log.debug("generation failed for %s: %s", seed, exc)
+            return _FAILED
+        if valid(value):
+            return value
+    return _FAILED
+
+
+def header_text(value: Any) -> str | None:
+    """A header value in `simple` style; None when it cannot travel in an HTTP header."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float, str)):
+        text = str(value)
+    elif isinstance(value, list):
+        parts = [header_text(v) for v in value]
+        if any(p is None for p in parts):
+            return None
+        text = ",".join(p for p in parts if p is not None)
+    elif isinstance(value, dict):
+        parts = []
+        for k, v in value.items():
+            part = header_text(v)
+            if part is None:
+                return None
+            parts.extend((str(k), part))
+        text = ",".join(parts)
+    else:
+        return None
+    if not text.isascii() or any(ord(c) < 32 or ord(c) == 127 for c in text) or text != text.strip():
+        return None
+    return text

@@ -1,0 +1,158 @@
+"""Run the mock under uvicorn (uvloop + httptools, no access log) and reload on edits.
+
+Every file the document is made of (`spec.files`) is watched. An edit that breaks the
+document keeps the last good version serving and logs the located errors; the journal
+survives reloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from accord.errors import AccordError, FindingsError
+from accord.loading import Spec, load_spec
+from mock.app import MockApp, create_app
+
+log = logging.getLogger("accord.mock")
+
+
+class ReloadingApp:
+    """ASGI app that forwards to the current MockApp and swaps it when the document changes."""
+
+    def __init__(self, spec: Spec, options: dict[str, Any], *, watch: bool = True) -> None:
+        self.path = spec.path
+        self.files = list(spec.files)
+        self.options = options
+        self.current: MockApp = create_app(spec, **options)
+        self.watch = watch
+        self._stop: asyncio.Event | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        else:
+            await self.current(scope, receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        tasks: list[asyncio.Task[Any]] = []
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                loop = asyncio.get_running_loop()
+                tasks.append(loop.create_task(self.current.warm_up()))
+                if self.watch:
+                    self._stop = asyncio.Event()
+                    tasks.append(loop.create_task(self._watch()))
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._stop is not None:
+                    self._stop.set()
+                for task in tasks:
+                    task.cancel()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _watch(self) -> None:
+        from watchfiles import awatch
+
+        assert self._stop is not None
+        while not self._stop.is_set():
+            watched = [str(f) for f in self.files]
+            async for _changes in awatch(*watched, stop_event=self._stop, debounce=300, step=50):
+                if await self.reload():
+                    break  # the set of files may have changed: watch the new set
+            else:
+                return
+
+    async def reload(self) -> bool:
+        """Load and compile the document again; True when the new version is serving."""
+        try:
+            spec, app = await asyncio.to_thread(self._build)
+        except FindingsError as exc:
+            log.error("%s: the edited document cannot be served; still serving the last good version", self.path)
+            for finding in exc.findings:
+                log.error("  %s", finding.render())
+            return False
+        except AccordError as exc:
+            log.error("%s; still serving the last good version", exc)
+            return False
+        app.journal = self.current.journal
+        app.docs.journal = app.journal
+        self.current = app
+        self.files = list(spec.files)
+        log.info("%s reloaded: %d operations", self.path, len(app.api.operations))
+        asyncio.get_running_loop().create_task(app.warm_up())
+        return True
+
+    def _build(self) -> tuple[Spec, MockApp]:
+        spec = load_spec(self.path)
+        return spec, create_app(spec, **self.options)
+
+
+def _configure_logging(level: str) -> None:
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("accord mock: %(levelname)s: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel(level.upper())
+
+
+def build(
+    spec_path: str | Path,
+    *,
+    dynamic: bool = False,
+    seed: int | str | None = None,
+    cors: bool = True,
+    api_keys: Iterable[str] | None = None,
+    validate_requests: bool = True,
+    watch: bool = True,
+    allow_remote: bool = False,
+    allow_outside: bool = False,
+) -> ReloadingApp:
+    """Load and compile the document; raises accord errors (located) before any port is bound."""
+    spec = load_spec(spec_path, allow_remote=allow_remote, allow_outside=allow_outside)
+    options = {"dynamic": dynamic, "seed": seed, "cors": cors, "api_keys": api_keys, "validate_requests": validate_requests}
+    return ReloadingApp(spec, options, watch=watch)
+
+
+def run(
+    spec_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 4010,
+    *,
+    log_level: str = "info",
+    **options: Any,
+) -> None:
+    """Serve the document until interrupted (one worker; uvloop and httptools when present)."""
+    import uvicorn
+
+    _configure_logging(log_level)
+    app = build(spec_path, **options)
+    api = app.current.api
+    log.info(
+        "serving %s (OpenAPI %s, %d operations) on http://%s:%d — Swagger UI at /__accord/docs",
+        spec_path, api.version, len(api.operations), host, port,
+    )
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop="uvloop" if _has("uvloop") else "asyncio",
+        http="httptools" if _has("httptools") else "h11",
+        access_log=False,
+        lifespan="on",
+        log_level="warning" if log_level == "info" else log_level,
+    )
+    uvicorn.Server(config).run()
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
