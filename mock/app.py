@@ -14,7 +14,6 @@ import random
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
-from unittest.mock import cors, negotiation, parameters, problems, routing
 
 from accord import pointers
 from accord.loading import Spec, load_spec
@@ -26,13 +25,24 @@ from mock.bodies import (
     split_media_type,
 )
 from mock.compiler import CompiledApi, Operation
+from mock.cors import headers_for as cors_headers
+from mock.cors import is_preflight
+from mock.cors import preflight as preflight_reply
 from mock.docs import PREFIX, Docs
 from mock.exchange import Exchange, Reply, problem_reply, send_reply
 from mock.journal import DEFAULT_SIZE, Entry, Journal
-from mock.negotiation import PreferenceError
-from mock.problems import Violation, problem
+from mock.negotiation import (
+    NO_PREFERENCES,
+    PreferenceError,
+    forced_key,
+    read_preferences,
+    served_status,
+)
+from mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
+from mock.problems import Violation, problem, sl_violations
 from mock.rejections import Rejector, request_id_value
 from mock.responses import _FAILED, generate_valid
+from mock.routing import PathEncodingError, split_path
 from mock.security import configured_keys
 
 log = logging.getLogger("accord.mock")
@@ -47,8 +57,8 @@ Step = Callable[["MockApp", Exchange], Awaitable["Reply | None"]]
 # -- the steps ------------------------------------------------------------------------------------
 async def preflight(app: MockApp, ex: Exchange) -> Reply | None:
     """CORS preflight: 204 on any path (Prism)."""
-    if app.cors and cors.is_preflight(ex.method, ex.headers):
-        return cors.preflight(ex.headers)
+    if app.cors and is_preflight(ex.method, ex.headers):
+        return preflight_reply(ex.headers)
     return None
 
 
@@ -62,8 +72,8 @@ async def internal(app: MockApp, ex: Exchange) -> Reply | None:
 async def route(app: MockApp, ex: Exchange) -> Reply | None:
     """404 for an unknown path, 405 with Allow for a known path and another method."""
     try:
-        segments = routing.split_path(ex.path)
-    except routing.PathEncodingError as exc:
+        segments = split_path(ex.path)
+    except PathEncodingError as exc:
         return problem_reply(400, problem(400, str(exc), instance=ex.path))
     allow: list[str] = []
     method = ex.method.lower()
@@ -86,12 +96,12 @@ async def preferences(app: MockApp, ex: Exchange) -> Reply | None:
     op = ex.op
     assert op is not None
     try:
-        query = parameters.parse_query(ex.query)
-    except parameters.ParameterDecodeError as exc:
+        query = parse_query(ex.query)
+    except ParameterDecodeError as exc:
         return app.reject(ex, [Violation("query", "", "", "encoding", str(exc), kind="malformed")])
-    ex.parts = parameters.RequestParts(dict(zip(op.names, ex.values)), query, ex.headers)
+    ex.parts = RequestParts(dict(zip(op.names, ex.values)), query, ex.headers)
     try:
-        ex.prefs = negotiation.read_preferences(ex.headers.get("prefer"), query)
+        ex.prefs = read_preferences(ex.headers.get("prefer"), query)
     except PreferenceError as exc:
         return app.reject(ex, [Violation(exc.location, exc.parameter, "", "prefer", str(exc))])
     return None
@@ -136,7 +146,7 @@ async def validate(app: MockApp, ex: Exchange) -> Reply | None:
         return None
     op = ex.op
     assert op is not None and ex.parts is not None
-    values, violations = parameters.read_all(op.parameters, ex.parts)
+    values, violations = read_all(op.parameters, ex.parts)
     if op.param_schema is not None and values:
         for v in app.api.schemas.iter_violations(op.param_schema, values, "request"):
             tokens = pointers.split(v.pointer) or ["."]
@@ -178,10 +188,10 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
 
 async def respond(app: MockApp, ex: Exchange) -> Reply:
     """The chosen response: forced code/example, negotiated media type, static or generated."""
-    op, prefs = ex.op, ex.prefs or negotiation.NO_PREFERENCES
+    op, prefs = ex.op, ex.prefs or NO_PREFERENCES
     assert op is not None
     if prefs.code is not None:
-        key = negotiation.forced_key(op.responses, prefs.code)
+        key = forced_key(op.responses, prefs.code)
         if key is None:
             detail = f"Requested status code {prefs.code} is not defined in the document for {op.label}"
             return problem_reply(404, problem(404, detail, instance=ex.path))
@@ -190,7 +200,7 @@ async def respond(app: MockApp, ex: Exchange) -> Reply:
         if key is None:
             return problem_reply(501, problem(501, f"{op.label} documents no response", instance=ex.path))
     response = op.responses[key]
-    status = negotiation.served_status(key, prefs.code)
+    status = served_status(key, prefs.code)
     headers = list(response.headers)
     rid = request_id_value(response, ex.request_id)
     if rid is not None:
@@ -265,10 +275,10 @@ class MockApp:
             reply = problem_reply(500, problem(500, "The mock failed on this request; see its log", instance=ex.path))
         assert reply is not None
         if self.cors:
-            reply.headers.extend(cors.headers_for(ex.headers))
+            reply.headers.extend(cors_headers(ex.headers))
         warnings = [v for v in ex.violations if v.severity != "Error"]
         if warnings and reply.status < 400:
-            reply.headers.append((b"sl-violations", problems.sl_violations(warnings)))
+            reply.headers.append((b"sl-violations", sl_violations(warnings)))
         await send_reply(send, reply, head=ex.method == "HEAD")
         if self.journal.enabled:
             self._record(ex, reply)

@@ -12,14 +12,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from unittest.mock import bodies, responses, routing
 
 from accord import pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
 from accord.schemas import SchemaCompileError, SchemaCompiler
+from mock.bodies import Parser, is_json, parser_for, split_media_type
+from mock.negotiation import default_key
 from mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, deref, shape_of
-from mock.responses import Response
+from mock.responses import Response, ResponseBuilder
+from mock.routing import Router, template_names
 from mock.security import Security, compile_security
 
 log = logging.getLogger("accord.mock")
@@ -33,7 +35,7 @@ class MediaBody:
 
     key: str
     schema: Any
-    parser: bodies.Parser | None
+    parser: Parser | None
     context_shape: Any
     json_properties: frozenset[str]
 
@@ -94,7 +96,7 @@ class CompiledApi:
         self.generator = generator
         self.seed = seed
         self.locate = locate or (lambda f: f)
-        self.router: routing.Router[PathItem] = routing.Router()
+        self.router: Router[PathItem] = Router()
         self.operations: list[Operation] = []
         self.findings: list[Finding] = []
         self._build()
@@ -126,7 +128,7 @@ class CompiledApi:
                 operations[method] = Operation(
                     method=method.upper(),
                     path=template,
-                    names=tuple(routing.template_names(template)),
+                    names=tuple(template_names(template)),
                     pointer=pointers.join(item_pointer, method),
                     raw=raw,
                     path_item=item,
@@ -154,9 +156,9 @@ class CompiledApi:
             return op
         self._prepare_parameters(op)
         self._prepare_body(op)
-        compiled = responses.ResponseBuilder(self, op)
+        compiled = ResponseBuilder(self, op)
         op.responses = compiled.build()
-        op.default_key = responses.default_key(op.responses)
+        op.default_key = default_key(op.responses)
         op.prepared = True
         return op
 
@@ -180,7 +182,7 @@ class CompiledApi:
             if schema is None and isinstance(param.get("content"), dict) and param["content"]:
                 media, entry = next(iter(param["content"].items()))
                 schema = entry.get("schema") if isinstance(entry, dict) else None
-                content_json = bodies.is_json(bodies.split_media_type(media)[0])
+                content_json = is_json(split_media_type(media)[0])
             style = str(param.get("style") or DEFAULT_STYLE[location])
             explode = param.get("explode", style == "form")
             parameter = Parameter(
@@ -209,7 +211,7 @@ class CompiledApi:
         declared: dict[str, str] = {}
         media: dict[str, MediaBody] = {}
         for key, entry in raw["content"].items():
-            base = bodies.split_media_type(key)[0]
+            base = split_media_type(key)[0]
             declared.setdefault(base, key)
             entry = entry if isinstance(entry, dict) else {}
             schema = entry.get("schema")
@@ -218,9 +220,9 @@ class CompiledApi:
             json_properties = frozenset(
                 name
                 for name, enc in (entry.get("encoding") or {}).items()
-                if isinstance(enc, dict) and bodies.is_json(bodies.split_media_type(str(enc.get("contentType", "")))[0])
+                if isinstance(enc, dict) and is_json(split_media_type(str(enc.get("contentType", "")))[0])
             )
-            media[key] = MediaBody(key, schema, bodies.parser_for(base), shape_of(self.document, schema), json_properties)
+            media[key] = MediaBody(key, schema, parser_for(base), shape_of(self.document, schema), json_properties)
         op.body = RequestBody(raw.get("required") is True, declared, media, pointer)
 
     def _compiles(self, schema: Any, direction: str, pointer: str) -> bool:

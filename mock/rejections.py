@@ -14,11 +14,18 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import TYPE_CHECKING, Any
-from unittest.mock import negotiation, problems
 
 from mock.exchange import Headers, Reply, problem_reply
+from mock.negotiation import error_key
 from mock.parameters import deref
-from mock.problems import Violation
+from mock.problems import (
+    Violation,
+    candidate_statuses,
+    problem,
+    render,
+    sl_violations,
+    summary,
+)
 
 if TYPE_CHECKING:
     from mock.compiler import CompiledApi, Operation
@@ -38,21 +45,21 @@ class Rejector:
 
     def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
         errors = [v for v in violations if v.severity == "Error"]
-        candidates = problems.candidate_statuses(errors)
-        found = negotiation.error_key(op.responses, candidates)
+        candidates = candidate_statuses(errors)
+        found = error_key(op.responses, candidates)
         extra: Headers = []
         if candidates[0] == 401:
             extra.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
         if found is None:
             status = candidates[0]
             self._incomplete(op, status)
-            body = problems.problem(status, problems.summary(errors), instance=ex.path, request_id=request_id, violations=errors)
+            body = problem(status, summary(errors), instance=ex.path, request_id=request_id, violations=errors)
             return problem_reply(status, body, extra)
         key, status = found
         response = op.responses[key]
         reply = self._documented(ex, response, status, errors, request_id)
         reply.headers.extend(extra)
-        reply.headers.append((b"sl-violations", problems.sl_violations(violations)))
+        reply.headers.append((b"sl-violations", sl_violations(violations)))
         return reply
 
     def _documented(self, ex: Exchange, response: Response, status: int, errors: list[Violation], request_id: str | None) -> Reply:
@@ -75,7 +82,7 @@ class Rejector:
     def _fill(self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation]) -> bytes | None:
         """The problem with the violations, if it validates; else shrunk until it does: fewer
         listed errors (schemas cap the list), only the declared members, no list at all."""
-        full = problems.problem(status, problems.summary(errors), instance=instance, request_id=request_id, violations=errors)
+        full = problem(status, summary(errors), instance=instance, request_id=request_id, violations=errors)
         try:
             validator = self.api.schemas.validator(schema, "response")
         except Exception:  # noqa: BLE001 - reported when the operation was prepared
@@ -84,14 +91,14 @@ class Rejector:
         trimmed = {k: v for k, v in full.items() if k in declared} if declared else full
         for candidate in (full, trimmed):
             if validator.is_valid(candidate):
-                return problems.render(candidate)
+                return render(candidate)
             listed = candidate.get("errors")
             if isinstance(listed, list):
                 for cap in (50, 10, 1):
                     if len(listed) > cap:
                         shorter = {**candidate, "errors": listed[:cap]}
                         if validator.is_valid(shorter):
-                            return problems.render(shorter)
+                            return render(shorter)
         return None
 
     def _incomplete(self, op: Operation, status: int) -> None:

@@ -8,11 +8,11 @@ generated data, which is validated too. Bodies are kept as bytes, ready to send.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from unittest.mock import negotiation
 from xml.sax.saxutils import escape as xml_escape
 
 import orjson
@@ -21,6 +21,7 @@ from accord import pointers
 from accord.findings import Finding
 from accord.schemas import SchemaCompileError
 from mock.bodies import is_json, split_media_type
+from mock.negotiation import choose_media
 from mock.parameters import coerce, deref, schema_types
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ log = logging.getLogger("accord.mock")
 GENERATION_ATTEMPTS = 5
 REQUEST_ID = "x-request-id"
 
-default_key = negotiation.default_key
 Serialiser = Callable[[Any], "bytes | None"]
 
 
@@ -119,7 +119,7 @@ class Response:
         cached = self.accept_cache.get(accept, -1)
         if cached != -1:
             return cached  # type: ignore[return-value]
-        index = negotiation.choose_media(accept, self.served)
+        index = choose_media(accept, self.served)
         if len(self.accept_cache) < 256:
             self.accept_cache[accept] = index
         return index
@@ -244,10 +244,14 @@ class ResponseBuilder:
             schema = next(iter(raw["content"].values())).get("schema")
         types = schema_types(self.api.document, schema)
         base_valid = self._validity(schema, pointer + "/schema")
+        resolved = deref(self.api.document, schema)
+        extra = _FORMATS.get(resolved.get("format")) if isinstance(resolved, dict) else None
 
         def valid(value: Any) -> bool:
             text = header_text(value)
-            return text is not None and base_valid(coerce(text, types))
+            if text is None or (extra is not None and not extra.fullmatch(text)):
+                return False
+            return base_valid(coerce(text, types))
 
         candidates = [raw["example"]] if "example" in raw else []
         for example in (raw.get("examples") or {}).values():
@@ -269,6 +273,8 @@ class ResponseBuilder:
 
 
 _FAILED: Any = object()
+#: Formats draft-4 validators ignore but a header value (echoed from a client) must still meet.
+_FORMATS = {"uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")}
 
 
 def generate_valid(api: CompiledApi, schema: Any, seed: int | str, valid: Callable[[Any], bool]) -> Any:

@@ -6,7 +6,7 @@
         requests.get(mock.url + "/health/live")
         assert mock.journal.calls("GET /health/live")
 
-    with mock_client("spec/openapi.yaml") as client:        # in-process (starlette TestClient)
+    with mock_client("spec/openapi.yaml") as client:        # in-process (httpx.Client)
         client.get("/health/live")
 
 As a pytest plugin (`pytest_plugins = ["mock.testing"]`) it provides the `accord_mock`
@@ -16,6 +16,7 @@ the `accord_mock_spec` fixture.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -24,6 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from accord import config as accord_config
 from accord.loading import Spec
@@ -73,15 +76,28 @@ def serve_mock(spec: Spec | str | Path = accord_config.DEFAULT_SPEC, *, host: st
         sock.close()
 
 
-@contextmanager
-def mock_client(spec: Spec | str | Path = accord_config.DEFAULT_SPEC, **options: Any) -> Iterator[Any]:
-    """A starlette TestClient on the mock, in-process; `client.journal` is the journal."""
-    from starlette.testclient import TestClient
+class ASGISyncTransport(httpx.BaseTransport):
+    """Drives an ASGI app from a synchronous httpx.Client (one event loop per request)."""
 
-    app = create_app(spec, **options)
-    with TestClient(app, base_url="http://mock") as client:
+    def __init__(self, app: Any) -> None:
+        self._transport = httpx.ASGITransport(app=app)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def exchange() -> httpx.Response:
+            response = await self._transport.handle_async_request(request)
+            body = await response.aread()
+            return httpx.Response(response.status_code, headers=response.headers, content=body, request=request)
+
+        return asyncio.run(exchange())
+
+
+@contextmanager
+def mock_client(spec: Spec | str | Path | MockApp = accord_config.DEFAULT_SPEC, **options: Any) -> Iterator[httpx.Client]:
+    """An httpx.Client talking to the mock in-process; `client.journal` is the journal."""
+    app = spec if isinstance(spec, MockApp) else create_app(spec, **options)
+    with httpx.Client(transport=ASGISyncTransport(app), base_url="http://mock") as client:
         client.journal = app.journal  # type: ignore[attr-defined]
-        client.app_under_test = app  # type: ignore[attr-defined]
+        client.mock_app = app  # type: ignore[attr-defined]
         yield client
 
 

@@ -1,0 +1,328 @@
+"""Round trips through the ASGI app: the pipeline from routing to rendering."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+import pytest
+from conftest import KEY, PETS_31
+
+from accord.loading import load_spec
+from accord.schemas import SchemaCompiler
+
+
+def problem_of(response) -> dict:
+    assert response.headers["content-type"] == "application/problem+json"
+    return response.json()
+
+
+def test_get_serves_the_first_example_with_declared_headers(pets):
+    response = pets.get("/pets")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == [{"id": 1, "name": "Tom", "kind": "cat"}, {"id": 2, "name": "Rex", "kind": "dog"}]
+    assert response.headers["x-total"] == "2"
+
+
+def test_request_id_is_echoed_when_the_contract_declares_it(pets):
+    sent = "0b5c3f4e-1a2b-4c3d-9e8f-0123456789ab"
+    assert pets.get("/pets", headers={"X-Request-ID": sent}).headers["x-request-id"] == sent
+    fresh = pets.get("/pets").headers["x-request-id"]
+    assert fresh != sent and len(fresh) == 36
+
+
+def test_request_id_that_breaks_the_header_schema_is_not_echoed(pets):
+    assert pets.get("/pets", headers={"X-Request-ID": "not a uuid"}).headers["x-request-id"] != "not a uuid"
+
+
+def test_unknown_path_is_a_404_problem(pets):
+    response = pets.get("/nowhere")
+    assert response.status_code == 404
+    assert problem_of(response)["status"] == 404
+
+
+def test_wrong_method_is_405_with_allow(pets):
+    response = pets.put("/pets")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert problem_of(response)["status"] == 405
+
+
+def test_literal_path_beats_template(pets):
+    response = pets.get("/pets/mine", headers={"Authorization": "Bearer t"})
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def test_head_is_get_without_body(pets):
+    response = pets.head("/pets")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response.headers["content-length"]) > 0
+
+
+def test_invalid_query_lists_every_violation_in_a_documented_400(pets):
+    response = pets.get("/pets?limit=0&ids=1|x&filter[kind]=bird")
+    assert response.status_code == 400  # 422 is not documented for listPets; 400 is
+    body = problem_of(response)
+    assert body["status"] == 400
+    located = {(e["parameter"], e["in"]) for e in body["errors"]}
+    assert located == {("limit", "query"), ("ids", "query"), ("filter", "query")}
+    header = json.loads(response.headers["sl-violations"])
+    assert {tuple(v["location"][:3]) for v in header} >= {("request", "query", "limit")}
+    assert all(v["severity"] == "Error" for v in header)
+    assert "x-request-id" in response.headers
+
+
+def test_header_parameter_is_coerced_and_validated(pets):
+    assert pets.get("/pets", headers={"X-Trace": "12"}).status_code == 200
+    response = pets.get("/pets", headers={"X-Trace": "twelve"})
+    assert response.status_code == 400
+    assert problem_of(response)["errors"][0]["parameter"] == "X-Trace"
+
+
+def test_deprecated_parameter_is_a_warning_in_sl_violations(pets):
+    response = pets.get("/pets?old=1")
+    assert response.status_code == 200
+    assert json.loads(response.headers["sl-violations"])[0]["severity"] == "Warning"
+
+
+def test_valid_post(pets):
+    response = pets.post("/pets", json={"name": "Kit", "kind": "cat"}, headers=KEY)
+    assert response.status_code == 201
+    assert response.json() == {"id": 3, "name": "Kit", "kind": "cat"}
+
+
+def test_form_body_is_coerced_and_validated(pets):
+    ok = pets.post("/pets", data={"name": "Kit", "kind": "cat", "age": "3"}, headers=KEY)
+    assert ok.status_code == 201
+    bad = pets.post("/pets", data={"name": "Kit", "kind": "cat", "age": "old"}, headers=KEY)
+    assert bad.status_code == 422
+    assert problem_of(bad)["errors"] == [{"pointer": "#/age", "in": "body", "detail": bad.json()["errors"][0]["detail"]}]
+
+
+def test_invalid_body_fills_the_documented_problem_with_all_violations(pets):
+    response = pets.post("/pets", json={"name": "", "kind": "bird", "extra": 1}, headers=KEY)
+    assert response.status_code == 422
+    body = problem_of(response)
+    pointers = sorted(e["pointer"] for e in body["errors"])
+    assert pointers == ["#", "#/kind", "#/name"]
+    schema = load_spec(pets.mock_app.api.document and "tests/fixtures/mock-pets/openapi.yaml").document["components"]["schemas"]["Problem"]
+    assert SchemaCompiler({"components": {}}, "3.0").is_valid(schema, body)
+
+
+def test_malformed_json_is_400_or_documented_422(pets):
+    response = pets.post("/pets", content=b'{"name": NaN}', headers={**KEY, "Content-Type": "application/json"})
+    assert response.status_code == 422  # 400 is not documented for createPet; 422 is
+    assert "not valid JSON" in problem_of(response)["detail"]
+
+
+def test_invalid_utf8_body_is_rejected(pets):
+    response = pets.post("/pets", content=b'{"name": "\xff"}', headers={**KEY, "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert "UTF-8" in problem_of(response)["detail"]
+
+
+def test_deeply_nested_body_is_a_4xx(pets):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = pets.post("/pets", content=deep, headers={**KEY, "Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500
+
+
+def test_missing_body_is_required(pets):
+    response = pets.post("/pets", headers=KEY)
+    assert response.status_code == 422
+    assert problem_of(response)["errors"][0]["pointer"] == "#"
+
+
+def test_undeclared_content_type_is_415_generic_when_undocumented(pets, caplog):
+    response = pets.post("/pets", content=b"name=x", headers={**KEY, "Content-Type": "text/plain"})
+    # createPet documents 422 (the next candidate after 415), so 422 is chosen
+    assert response.status_code == 422
+    assert "text/plain" in problem_of(response)["detail"]
+
+
+def test_body_over_the_limit_is_413(make_client):
+    client = make_client()
+    client.mock_app.max_body = 10
+    response = client.post("/pets", json={"name": "Kittycat", "kind": "cat"}, headers=KEY)
+    assert response.status_code == 413
+
+
+def test_missing_api_key_is_a_documented_401(pets):
+    response = pets.post("/pets", json={"name": "Kit", "kind": "cat"})
+    assert response.status_code == 401
+    assert problem_of(response)["errors"][0] == {
+        "parameter": "X-API-Key", "in": "header", "detail": "ApiKey: the header parameter 'X-API-Key' is missing"
+    }
+    assert response.headers["www-authenticate"].startswith("ApiKey")
+
+
+def test_configured_keys_reject_a_wrong_key(make_client):
+    client = make_client(api_keys=["right"])
+    assert client.post("/pets", json={"name": "K", "kind": "cat"}, headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.post("/pets", json={"name": "K", "kind": "cat"}, headers={"X-API-Key": "right"}).status_code == 201
+
+
+def test_keys_from_the_environment(make_client, monkeypatch):
+    monkeypatch.setenv("ACCORD_API_KEYS", "a, b")
+    client = make_client()
+    assert client.post("/pets", json={"name": "K", "kind": "cat"}, headers={"X-API-Key": "b"}).status_code == 201
+    assert client.post("/pets", json={"name": "K", "kind": "cat"}, headers={"X-API-Key": "c"}).status_code == 401
+
+
+def test_security_alternatives_or_of_ands(pets):
+    assert pets.get("/pets/mine").status_code == 401
+    assert pets.get("/pets/mine", headers=KEY).status_code == 401  # ApiKey AND Basic
+    basic = "Basic dXNlcjpwYXNz"  # user:pass
+    assert pets.get("/pets/mine", headers={**KEY, "Authorization": basic}).status_code == 200
+    challenge = pets.get("/pets/mine").headers["www-authenticate"]
+    assert "Bearer" in challenge and "Basic" in challenge
+
+
+def test_prefer_code_and_example(pets):
+    assert pets.get("/pets", headers={"Prefer": "example=empty"}).json() == []
+    forced = pets.get("/pets", headers={"Prefer": "code=404"})
+    assert forced.status_code == 404 and forced.json()["status"] == 404
+    assert pets.get("/pets?__example=empty").json() == []
+    assert pets.get("/pets?__code=404").status_code == 404
+
+
+def test_prefer_header_wins_all_or_nothing(pets):
+    response = pets.get("/pets?__example=empty", headers={"Prefer": "code=200"})
+    assert response.json() != []
+
+
+def test_unknown_forced_code_or_example_is_404(pets):
+    assert problem_of(pets.get("/pets", headers={"Prefer": "code=418"}))["status"] == 404
+    assert problem_of(pets.get("/pets", headers={"Prefer": "example=nope"}))["status"] == 404
+
+
+def test_invalid_prefer_value_is_a_documented_4xx(pets):
+    response = pets.get("/pets", headers={"Prefer": "code=abc"})
+    assert response.status_code == 400
+    assert problem_of(response)["errors"][0]["parameter"] == "Prefer"
+
+
+def test_forced_code_through_default(pets):
+    response = pets.get("/pets/7", headers={"Prefer": "code=503"})
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_accept_negotiation(pets):
+    csv = pets.get("/pets", headers={"Accept": "text/csv"})
+    assert csv.headers["content-type"] == "text/csv" and csv.text.startswith("id,name")
+    assert pets.get("/pets", headers={"Accept": "text/csv;q=0.1, application/json"}).headers["content-type"] == "application/json"
+    assert pets.get("/pets", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_invalid_example_is_replaced_and_reported_once_with_its_line(pets):
+    response = pets.get("/pets/7")
+    assert response.status_code == 200
+    body = response.json()
+    assert isinstance(body["id"], int)  # never the invalid "not-an-integer"
+    findings = [f for f in pets.mock_app.api.findings if f.rule == "mock-example-invalid"]
+    assert len(findings) == 1
+    assert findings[0].file.endswith("mock-pets/openapi.yaml") and findings[0].line == 97  # "value: {id: \"not-an-integer\", ...}"
+    assert pets.get("/pets/7", headers={"Prefer": "example=good"}).json()["id"] == 7
+
+
+def test_invalid_path_parameter(pets):
+    response = pets.get("/pets/0")
+    assert response.status_code == 422  # served through `default`
+    assert problem_of(response)["errors"][0]["parameter"] == "petId"
+
+
+def test_response_without_content(pets):
+    response = pets.delete("/pets/3")
+    assert response.status_code == 204 and response.content == b""
+
+
+def test_multipart_body(pets):
+    ok = pets.post("/uploads", data={"title": "hello", "count": "2"}, files={"file": ("a.bin", b"\x00\x01")})
+    assert ok.status_code == 200
+    bad = pets.post("/uploads", data={"title": "h", "count": "x"}, files={"file": ("a.bin", b"\x00")})
+    assert bad.status_code == 422
+    assert sorted(e["pointer"] for e in bad.json()["errors"]) == ["#/count", "#/title"]
+
+
+def test_path_styles(pets):
+    assert pets.get("/labels/.1,2").status_code == 200
+    assert pets.get("/labels/1,2").status_code == 422
+    assert pets.get("/matrix/;x=1;y=2").status_code == 200
+    assert pets.get("/matrix/;x=a;y=2").status_code == 422
+
+
+def test_odd_path_encodings_are_4xx(pets):
+    assert pets.get("/pets/%ff").status_code == 400
+    assert pets.get("/pets/1%2F2").status_code == 422  # one segment "1/2": not an integer
+
+
+def test_dynamic_with_seed_is_deterministic_and_valid(make_client):
+    client = make_client(dynamic=True)
+    first = client.get("/pets/7", headers={"Prefer": "seed=42"}).json()
+    again = client.get("/pets/7", headers={"Prefer": "seed=42"}).json()
+    assert first == again
+    assert isinstance(first["id"], int) and first["kind"] in ("cat", "dog")
+
+
+def test_cors_preflight_and_headers(pets):
+    response = pets.options("/anything", headers={"Origin": "http://web", "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-methods"] == "POST"
+    assert pets.get("/pets", headers={"Origin": "http://web"}).headers["access-control-allow-origin"] == "http://web"
+
+
+def test_cors_off(make_client):
+    client = make_client(cors=False)
+    assert "access-control-allow-origin" not in client.get("/pets").headers
+    assert client.options("/pets", headers={"Origin": "x", "Access-Control-Request-Method": "GET"}).status_code == 405
+
+
+def test_swagger_ui_and_served_document(pets):
+    assert "swagger-ui" in pets.get("/__accord/docs").text
+    assert pets.get("/__accord/docs/swagger-ui-bundle.js").status_code == 200
+    assert pets.get("/__accord/openapi.json").json()["info"]["title"] == "Pets (mock fixture)"
+
+
+def test_journal_records_requests(pets):
+    pets.get("/pets?limit=2")
+    pets.post("/pets", json={"name": "K", "kind": "cat"}, headers=KEY)
+    journal = pets.mock_app.journal
+    assert [e.status for e in journal.calls("createPet")] == [201]
+    assert journal.calls("GET /pets")[0].query == "limit=2"
+    assert journal.calls("POST /pets")[0].json() == {"name": "K", "kind": "cat"}
+
+
+def test_validation_can_be_turned_off(make_client):
+    client = make_client(validate_requests=False)
+    assert client.get("/pets?limit=0").status_code == 200
+
+
+# -- OpenAPI 3.1 -------------------------------------------------------------------------------
+@pytest.fixture
+def pets31(make_client):
+    return make_client(PETS_31)
+
+
+def test_31_type_lists_and_invalid_schema_examples(pets31):
+    body = pets31.get("/pets/1").json()
+    assert body["id"] > 0 and body["name"] == "Tom"
+    assert any(f.rule == "mock-example-invalid" for f in pets31.mock_app.api.findings)
+
+
+def test_31_null_query_and_exclusive_minimum(pets31):
+    assert pets31.get("/pets/1?note=null").status_code == 200
+    response = pets31.get("/pets/0")
+    assert response.status_code == 422
+    assert response.json() == {"status": 422}  # filled problem does not fit: the documented example
+    assert json.loads(response.headers["sl-violations"])[0]["location"] == ["request", "path", "petId"]
+
+
+def test_no_500_on_garbage(pets):
+    for raw in (b"\x00\x01", b"{", b"[1,2", b'"x"', b"1e999", b"{}" * 10):
+        response = pets.post("/pets", content=raw, headers={**KEY, "Content-Type": "application/json"})
+        assert 400 <= response.status_code < 500, raw
+        orjson.loads(response.content)
