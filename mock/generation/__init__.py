@@ -1,0 +1,14 @@
+"""Schema-driven data for the mock: values valid against their schema, deterministic per seed.
+
+    Generator(document, version).generate(schema, seed=42, direction="response")
+
+Modules by role: `generator` (checking, retries, trust), `planner` (schema → node tree),
+`shapes` (objects and arrays), `nodes` (the tree), `strings`, `numbers`, `patterns` (regex).
+"""
+
+from __future__ import annotations
+
+from mock.generation.errors import GenerationError
+from mock.generation.generator import Generator
+
+__all__ = ["GenerationError", "Generator"]

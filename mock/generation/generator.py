@@ -1,0 +1,125 @@
+"""`Generator`: schema-valid, seed-deterministic values for the mock's dynamic responses.
+
+Every value is checked with the same validator the mock uses for requests and examples
+(`accord.schemas.SchemaCompiler`, formats on); an invalid one is regenerated from a derived
+seed a bounded number of times, then `GenerationError` names the schema. Because checking costs
+time on the hot path, a plan whose first `TRUST_AFTER` outputs all validated — and which uses
+no keyword the nodes only approximate — is trusted and no longer checked.
+
+The same schema, direction and seed give the same value in every process: `random.Random`
+seeds strings through SHA-512, never through the salted `hash()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+from accord import pointers
+from accord.schemas import SchemaCompileError, SchemaCompiler
+from mock.generation.errors import GenerationError
+from mock.generation.nodes import Node
+from mock.generation.planner import Planner
+
+TRUST_AFTER = 32  # consecutive valid outputs after which a plan is no longer checked
+ATTEMPTS = 8  # generations tried (the seed, then derived seeds) before giving up
+
+
+@dataclass(slots=True)
+class _Plan:
+    node: Node
+    check: Any  # compiled validator's is_valid
+    risky: bool
+    passes: int = 0
+    failed: bool = False
+
+    @property
+    def trusted(self) -> bool:
+        return not self.risky and not self.failed and self.passes >= TRUST_AFTER
+
+
+class Generator:
+    """Generates values for the schemas of one document (version "2.0" | "3.0" | "3.1").
+
+    Values may share structure with the document (enum values, examples): treat them as
+    read-only, as the mock does when it serialises them.
+    """
+
+    def __init__(self, document: dict[str, Any], version: str, *, compiler: SchemaCompiler | None = None) -> None:
+        self.document = document
+        self.version = version
+        self.compiler = compiler or SchemaCompiler(document, version)
+        self._planner = Planner(document, version, self.compiler)
+        self._plans: dict[tuple[int, str], _Plan] = {}
+
+    def generate(self, schema: Any, *, seed: int | str, direction: str = "response") -> Any:
+        """A value valid against `schema` for `direction`; the same seed gives the same value."""
+        plan = self._plans.get((id(schema), direction))
+        if plan is None:
+            plan = self._plan(schema, direction)
+        if plan.trusted:
+            try:
+                return plan.node.gen(Random(seed), 0)
+            except GenerationError:
+                pass  # a rare unlucky draw: the checked path below retries with derived seeds
+        return self._checked(plan, schema, seed, direction)
+
+    def _plan(self, schema: Any, direction: str) -> _Plan:
+        try:
+            check = self.compiler.validator(schema, direction).is_valid  # type: ignore[arg-type]
+        except SchemaCompileError as exc:
+            raise GenerationError(f"the schema cannot be compiled: {exc}", self.locate(schema)) from exc
+        node = self._planner.compile(schema, direction, "")
+        plan = _Plan(node, check, self._planner.is_risky(schema, direction))
+        self._plans[(id(schema), direction)] = plan
+        self._planner._keep.append(schema)
+        return plan
+
+    def _checked(self, plan: _Plan, schema: Any, seed: int | str, direction: str) -> Any:
+        last: GenerationError | None = None
+        for attempt in range(ATTEMPTS):
+            rng = Random(seed if attempt == 0 else f"{seed}/{attempt}")
+            try:
+                value = plan.node.gen(rng, 0)
+            except GenerationError as exc:
+                last = exc
+                continue
+            if plan.check(value):
+                plan.passes += 1
+                return value
+            plan.failed = True
+            violations = list(self.compiler.iter_violations(schema, value, direction))  # type: ignore[arg-type]
+            first = violations[0] if violations else None
+            last = GenerationError(
+                f"generated value fails the schema at {first.pointer or '/'}: {first.message}" if first
+                else "generated value fails the schema", "")
+        assert last is not None
+        where = self.locate(schema)
+        inner = last.pointer
+        pointer = inner if inner.startswith("#") else f"{where}{inner}"
+        raise GenerationError(last.message, pointer) from last
+
+    def locate(self, schema: Any) -> str:
+        """The document pointer of `schema` ("#/components/schemas/Pet"), or "" when not in it."""
+        found = _find(self.document, schema, [])
+        return "#" + pointers.from_path(found) if found is not None else ""
+
+
+def _find(node: Any, target: Any, path: list[str | int]) -> list[str | int] | None:
+    if node is target:
+        return list(path)
+    if isinstance(node, dict):
+        items: Any = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return None
+    for key, child in items:
+        if isinstance(child, (dict, list)):
+            path.append(key)
+            found = _find(child, target, path)
+            path.pop()
+            if found is not None:
+                return found
+    return None

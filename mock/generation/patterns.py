@@ -1,0 +1,298 @@
+"""Strings that match a JSON Schema `pattern`, generated from the regular expression's syntax tree.
+
+Prism's static mode ignores `pattern` and sends values its own validator rejects (stoplightio/prism
+#964, #2243, #2698). Here a pattern is parsed once with Python's `re._parser` (sre_parse) and turned
+into a tree of small generator closures: literals, classes, ranges, the categories \\d \\w \\s,
+repeats (unbounded ones capped small), groups, alternation, anchors and back-references.
+Look-arounds are skipped while generating; the caller checks the result against the compiled
+pattern and retries a bounded number of times.
+
+JSON Schema patterns are ECMA 262 and unanchored: a few ECMA-only spellings (`(?<name>`,
+`\\p{L}`) are rewritten to Python ones first, and characters are drawn from ASCII so that `\\d`
+and `\\w` mean the same in both dialects.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from random import Random
+
+try:  # Python 3.11+
+    import re._constants as _c
+    from re import _parser
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+Emit = Callable[[Random, list[str], dict[int, str]], None]
+
+UNBOUNDED_EXTRA = 3  # `*`, `+` and `{m,}` repeat at most m + 3 times
+_PRINTABLE = [c for c in string.printable if c not in "\t\n\r\x0b\x0c"]
+_CATEGORIES: dict[object, str] = {
+    _c.CATEGORY_DIGIT: string.digits,
+    _c.CATEGORY_NOT_DIGIT: string.ascii_letters + "-_ .",
+    _c.CATEGORY_WORD: string.ascii_letters + string.digits + "_",
+    _c.CATEGORY_NOT_WORD: " -.,:/@",
+    _c.CATEGORY_SPACE: " ",
+    _c.CATEGORY_NOT_SPACE: string.ascii_letters + string.digits,
+}
+_NAMED_GROUP = re.compile(r"\(\?<(?![=!])")
+_NAMED_BACKREF = re.compile(r"\\k<(\w+)>")
+_UNICODE_CLASSES = {  # ECMA \p{...} → the ASCII part of the class (inside brackets)
+    "L": "A-Za-z", "Letter": "A-Za-z", "Alphabetic": "A-Za-z",
+    "Lu": "A-Z", "Uppercase_Letter": "A-Z", "Ll": "a-z", "Lowercase_Letter": "a-z",
+    "N": "0-9", "Nd": "0-9", "Number": "0-9", "Decimal_Number": "0-9",
+    "P": "!-/:-@", "Punctuation": "!-/:-@", "Z": " ", "Zs": " ", "Space_Separator": " ",
+}
+_UNICODE_CLASS = re.compile(r"\\p\{(\w+)\}")
+
+
+class PatternError(ValueError):
+    """The pattern cannot be parsed, or no string can be generated from it."""
+
+
+@dataclass(slots=True, frozen=True)
+class PatternGenerator:
+    """Generates strings matching one pattern; `anchored_*` tell whether padding is allowed."""
+
+    source: str
+    matcher: re.Pattern[str]
+    emit: Emit
+    anchored_start: bool
+    anchored_end: bool
+
+    def generate(self, rng: Random) -> str:
+        out: list[str] = []
+        self.emit(rng, out, {})
+        return "".join(out)
+
+    def matches(self, value: str) -> bool:
+        return self.matcher.search(value) is not None
+
+
+_cache: dict[str, PatternGenerator] = {}
+
+
+def compile_pattern(source: str) -> PatternGenerator:
+    """The generator for `source`, cached; raises PatternError when it cannot be parsed."""
+    cached = _cache.get(source)
+    if cached is not None:
+        return cached
+    python_source = _to_python(source)
+    try:
+        parsed = _parser.parse(python_source)
+        matcher = re.compile(python_source)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise PatternError(f"pattern {source!r} cannot be parsed: {exc}") from exc
+    items = list(parsed)
+    flags = parsed.state.flags
+    generator = PatternGenerator(
+        source=source,
+        matcher=matcher,
+        emit=_sequence(items, flags),
+        anchored_start=_starts_anchored(items),
+        anchored_end=_ends_anchored(items),
+    )
+    _cache[source] = generator
+    return generator
+
+
+def _to_python(source: str) -> str:
+    """Rewrite the ECMA 262 spellings Python's `re` lacks (named groups, \\k<>, \\p{...})."""
+    source = _NAMED_BACKREF.sub(r"(?P=\1)", _NAMED_GROUP.sub("(?P<", source))
+    if "\\p{" not in source:
+        return source
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(source):
+        char = source[index]
+        match = _UNICODE_CLASS.match(source, index) if char == "\\" else None
+        if match is not None:
+            ascii_class = _UNICODE_CLASSES.get(match.group(1), "A-Za-z0-9")
+            out.append(ascii_class if in_class else f"[{ascii_class}]")
+            index = match.end()
+            continue
+        if char == "\\":
+            out.append(source[index:index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+# -- syntax tree → closures ---------------------------------------------------------------------
+
+def _sequence(items: list[tuple[object, object]], flags: int) -> Emit:
+    parts = [_node(op, av, flags) for op, av in items]
+    parts = [p for p in parts if p is not None]
+    if len(parts) == 1:
+        return parts[0]
+
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        for part in parts:
+            part(rng, out, groups)
+
+    return emit
+
+
+def _node(op: object, av: object, flags: int) -> Emit | None:
+    builder = _BUILDERS.get(op)
+    if builder is None:
+        raise PatternError(f"unsupported regular expression construct {op}")
+    return builder(av, flags)
+
+
+def _literal(av: object, flags: int) -> Emit:
+    char = chr(av)  # type: ignore[arg-type]
+
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        out.append(char)
+
+    return emit
+
+
+def _choice_of(chars: str | list[str]) -> Emit:
+    pool = list(chars)
+    if not pool:
+        raise PatternError("a character class that matches nothing")
+
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        out.append(pool[int(rng.random() * len(pool))])
+
+    return emit
+
+
+def _not_literal(av: object, flags: int) -> Emit:
+    return _choice_of([c for c in _PRINTABLE if c != chr(av)])  # type: ignore[arg-type]
+
+
+def _any(av: object, flags: int) -> Emit:
+    return _choice_of(string.ascii_letters + string.digits)
+
+
+def _in(av: object, flags: int) -> Emit:
+    items = list(av)  # type: ignore[call-overload]
+    negate = bool(items) and items[0][0] is _c.NEGATE
+    if negate:
+        items = items[1:]
+    chars: set[str] = set()
+    for op, value in items:
+        if op is _c.LITERAL:
+            chars.add(chr(value))
+        elif op is _c.RANGE:
+            low, high = value
+            if high - low > 400:  # a wide Unicode range: a sample of it is enough
+                high = low + 400
+            chars.update(chr(code) for code in range(low, high + 1))
+        elif op is _c.CATEGORY:
+            chars.update(_CATEGORIES.get(value, ""))
+        else:
+            raise PatternError(f"unsupported class member {op}")
+    if negate:
+        pool = [c for c in _PRINTABLE if c not in chars and not _matched_by_category(c, items)]
+        return _choice_of(pool)
+    # Prefer printable characters when the class has some (e.g. [^\s] written as a range).
+    printable = sorted(c for c in chars if c.isprintable())
+    return _choice_of(printable or sorted(chars))
+
+
+def _matched_by_category(char: str, items: list[tuple[object, object]]) -> bool:
+    for op, value in items:
+        if op is _c.CATEGORY and char in _CATEGORIES.get(value, ""):
+            return True
+    return False
+
+
+def _repeat(av: object, flags: int) -> Emit:
+    low, high, body = av  # type: ignore[misc]
+    if high is _c.MAXREPEAT:
+        high = low + UNBOUNDED_EXTRA
+    inner = _sequence(list(body), flags)
+
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        for _ in range(low if low == high else low + int(rng.random() * (high - low + 1))):
+            inner(rng, out, groups)
+
+    return emit
+
+
+def _subpattern(av: object, flags: int) -> Emit:
+    group, _add_flags, _del_flags, body = av  # type: ignore[misc]
+    inner = _sequence(list(body), flags)
+    if group is None:
+        return inner
+
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        start = len(out)
+        inner(rng, out, groups)
+        groups[group] = "".join(out[start:])
+
+    return emit
+
+
+def _atomic(av: object, flags: int) -> Emit:
+    return _sequence(list(av), flags)  # type: ignore[call-overload]
+
+
+def _branch(av: object, flags: int) -> Emit:
+    _unused, alternatives = av  # type: ignore[misc]
+    options = [_sequence(list(alt), flags) for alt in alternatives]
+
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        options[int(rng.random() * len(options))](rng, out, groups)
+
+    return emit
+
+
+def _groupref(av: object, flags: int) -> Emit:
+    def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+        out.append(groups.get(av, ""))  # type: ignore[call-overload]
+
+    return emit
+
+
+def _skip(av: object, flags: int) -> None:
+    """Anchors and look-arounds produce no characters (look-arounds are checked afterwards)."""
+    return
+
+
+def _category(av: object, flags: int) -> Emit:
+    return _choice_of(_CATEGORIES.get(av, string.ascii_letters))
+
+
+_BUILDERS: dict[object, Callable[[object, int], Emit | None]] = {
+    _c.LITERAL: _literal,
+    _c.NOT_LITERAL: _not_literal,
+    _c.ANY: _any,
+    _c.IN: _in,
+    _c.MAX_REPEAT: _repeat,
+    _c.MIN_REPEAT: _repeat,
+    _c.SUBPATTERN: _subpattern,
+    _c.BRANCH: _branch,
+    _c.GROUPREF: _groupref,
+    _c.AT: _skip,
+    _c.ASSERT: _skip,
+    _c.ASSERT_NOT: _skip,
+    _c.CATEGORY: _category,
+}
+if hasattr(_c, "POSSESSIVE_REPEAT"):
+    _BUILDERS[_c.POSSESSIVE_REPEAT] = _repeat
+if hasattr(_c, "ATOMIC_GROUP"):
+    _BUILDERS[_c.ATOMIC_GROUP] = _atomic
+
+
+def _starts_anchored(items: list[tuple[object, object]]) -> bool:
+    return bool(items) and items[0][0] is _c.AT and items[0][1] in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
+
+
+def _ends_anchored(items: list[tuple[object, object]]) -> bool:
+    return bool(items) and items[-1][0] is _c.AT and items[-1][1] in (_c.AT_END, _c.AT_END_STRING)

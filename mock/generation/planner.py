@@ -1,0 +1,363 @@
+"""Compiles a schema (3.0, 3.1 or Swagger 2.0 dialect) into a tree of generation nodes, once.
+
+A schema is first *flattened*: `$ref`s followed and `allOf` members gathered into a list of
+parts, all of which the value must satisfy. `oneOf`/`anyOf` in any part split the list into one
+list per branch. The parts' keywords are then intersected (types, bounds, lengths, required,
+properties, enum) into one node per type. Whatever the keywords cannot express exactly — `not`,
+`oneOf` exclusivity, enum values and examples — is checked with the document's own
+`SchemaCompiler` validators, at compile time where possible.
+
+Compiled nodes are cached per (schema id, direction); a `$ref` that is still being compiled
+gets a `Slot` that is filled in afterwards, which is how recursive schemas are represented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord import pointers
+from accord.schemas import SchemaCompiler
+from mock.generation import shapes
+from mock.generation.nodes import (
+    AnyNode,
+    BoolNode,
+    BranchesNode,
+    CandidatesNode,
+    Check,
+    ChoiceNode,
+    ConstNode,
+    ImpossibleNode,
+    Node,
+    NotNode,
+    NullableNode,
+    Slot,
+    TypeChoiceNode,
+)
+from mock.generation.numbers import Bounds, NumberNode
+from mock.generation.patterns import PatternError, compile_pattern
+from mock.generation.shapes import discriminator_value
+from mock.generation.strings import FORMATS, StringNode
+
+Parts = list[Any]  # dicts, or None for "nothing matches"
+
+_OBJECT_KEYS = ("properties", "required", "additionalProperties", "patternProperties", "minProperties",
+                "maxProperties", "propertyNames", "dependentRequired", "dependentSchemas")
+_ARRAY_KEYS = ("items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains")
+_STRING_KEYS = ("minLength", "maxLength", "pattern")
+_NUMBER_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_INTEGER_FORMATS = frozenset(("int32", "int64", "int8", "int16", "uint8", "uint32", "uint64"))
+_NUMBER_FORMATS = frozenset(("float", "double", "decimal"))
+# Keywords the nodes do not model: a plan that meets one is validated on every generation.
+_UNMODELLED = ("if", "then", "else", "dependentSchemas", "dependentRequired", "dependencies",
+               "unevaluatedProperties", "unevaluatedItems", "propertyNames", "patternProperties",
+               "minContains", "maxContains", "additionalItems", "$dynamicRef", "$recursiveRef")
+_TYPE_ALIASES = {"file": "string"}  # Swagger 2.0
+_ANY_TYPES = ("string", "integer", "number", "boolean", "object", "array")
+
+
+class Planner:
+    """Builds and caches generation nodes for the schemas of one document."""
+
+    def __init__(self, document: dict[str, Any], version: str, compiler: SchemaCompiler) -> None:
+        self.document = document
+        self.version = version
+        self.compiler = compiler
+        self._cache: dict[tuple[int, str], Node] = {}
+        self._risky: dict[tuple[int, str], bool] = {}
+        self._risk: list[bool] = []
+        self._keep: list[Any] = []  # synthetic schemas, kept alive so their ids stay unique
+
+    # -- entry points ---------------------------------------------------------------------------
+    def compile(self, schema: Any, direction: str, where: str, hint: str | None = None) -> Node:
+        """The node for a schema of the document (cached; `where` names it in errors)."""
+        target, ref = self._pure_ref_target(schema)
+        if target is not schema:
+            return self.compile(target, direction, ref or where, hint=ref)
+        key = (id(schema), direction)
+        cached = self._cache.get(key)
+        if cached is not None:
+            if self._risk and self._risky.get(key):
+                self._risk[-1] = True
+            return cached
+        slot = Slot()
+        self._cache[key] = slot
+        self._risk.append(False)
+        try:
+            node = self._build_original(schema, direction, where, hint)
+        finally:
+            risky = self._risk.pop()
+        slot.node = node
+        self._cache[key] = node
+        self._risky[key] = risky
+        if risky and self._risk:
+            self._risk[-1] = True
+        return node
+
+    def is_risky(self, schema: Any, direction: str) -> bool:
+        target, _ref = self._pure_ref_target(schema)
+        return self._risky.get((id(target), direction), True)
+
+    def synthetic(self, schemas: list[Any]) -> Any:
+        """A schema meaning "all of these" (kept alive: its id is a cache key)."""
+        if len(schemas) == 1:
+            return schemas[0]
+        merged = {"allOf": list(schemas)}
+        self._keep.append(merged)
+        return merged
+
+    def check(self, schema: Any, direction: str) -> Check:
+        return self.compiler.validator(schema, direction).is_valid  # type: ignore[no-any-return]
+
+    def mark_risky(self) -> None:
+        if self._risk:
+            self._risk[-1] = True
+
+    # -- one schema of the document ---------------------------------------------------------------
+    def _pure_ref_target(self, schema: Any) -> tuple[Any, str | None]:
+        """Follow `$ref`s that carry nothing else that matters (3.0 ignores `$ref` siblings)."""
+        seen = 0
+        ref = None
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 32:
+            if self.version == "3.1" and any(k not in _ANNOTATIONS for k in schema if k != "$ref"):
+                break
+            if self.version != "3.1" and any(schema.get(k) is True for k in _REF_SIBLINGS_3_0):
+                break
+            try:
+                target = pointers.resolve(self.document, schema["$ref"])
+            except (KeyError, ValueError, IndexError, TypeError):
+                break
+            ref = schema["$ref"]
+            schema = target
+            seen += 1
+        return schema, ref
+
+    def _build_original(self, schema: Any, direction: str, where: str, hint: str | None) -> Node:
+        if schema is True or schema is None:
+            return AnyNode()
+        if schema is False:
+            return ImpossibleNode("the schema is `false`", where)
+        if not isinstance(schema, dict):
+            return ImpossibleNode(f"not a schema: {type(schema).__name__}", where)
+        parts, inlined = self.flatten(schema, frozenset())
+        node = self.build(parts, direction, where, None, hint, inlined)
+        if self._may_be_null([schema, *parts]) and self.check(schema, direction)(None):
+            node = ConstNode(None) if isinstance(node, ImpossibleNode) else NullableNode(node)
+        candidates = [v for v in self._candidates(schema) if self.check(schema, direction)(v)]
+        if candidates:
+            node = CandidatesNode(candidates, node)
+        return node
+
+    def _candidates(self, schema: dict[str, Any]) -> list[Any]:
+        out: list[Any] = []
+        if "example" in schema:
+            out.append(schema["example"])
+        if self.version == "3.1" and isinstance(schema.get("examples"), list):
+            out.extend(schema["examples"])
+        if "default" in schema:
+            out.append(schema["default"])
+        return out
+
+    def _may_be_null(self, parts: Parts) -> bool:
+        for part in parts:
+            if not isinstance(part, dict):
+                continue
+            if part.get("nullable") is True or part.get("x-nullable") is True:
+                return True
+            kind = part.get("type")
+            if kind == "null" or (isinstance(kind, list) and "null" in kind):
+                return True
+            if isinstance(part.get("enum"), list) and None in part["enum"]:
+                return True
+        return False
+
+    # -- flattening -------------------------------------------------------------------------------
+    def flatten(self, schema: Any, inlined: frozenset[str]) -> tuple[Parts, frozenset[str]]:
+        out: Parts = []
+        inlined = self._flatten(schema, out, inlined)
+        return out, inlined
+
+    def _flatten(self, schema: Any, out: Parts, inlined: frozenset[str]) -> frozenset[str]:
+        if schema is True:
+            return inlined
+        if not isinstance(schema, dict):
+            out.append(None)
+            return inlined
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            if ref in inlined:  # a schema that contains itself through allOf/oneOf: no way out here
+                out.append(None)
+                return inlined
+            try:
+                target = pointers.resolve(self.document, ref)
+            except (KeyError, ValueError, IndexError, TypeError):
+                out.append(None)
+                return inlined
+            if self.version == "3.1":
+                rest = {k: v for k, v in schema.items() if k != "$ref"}
+                if rest:
+                    inlined = self._flatten(rest, out, inlined)
+            return self._flatten(target, out, inlined | {ref})
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list) and all_of:
+            out.append({k: v for k, v in schema.items() if k != "allOf"})
+            for sub in all_of:
+                inlined = self._flatten(sub, out, inlined)
+            return inlined
+        out.append(schema)
+        return inlined
+
+    # -- building ---------------------------------------------------------------------------------
+    def build(self, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+              hint: str | None, inlined: frozenset[str]) -> Node:
+        if any(part is None or part is False for part in parts):
+            return ImpossibleNode("the schema cannot be satisfied (false, dangling or self-containing $ref)", where)
+        for index, part in enumerate(parts):
+            for keyword in ("oneOf", "anyOf"):
+                branches = part.get(keyword)
+                if isinstance(branches, list) and branches:
+                    return self._branches(parts, index, keyword, direction, where, fixed, hint, inlined)
+        if any(keyword in part for part in parts for keyword in _UNMODELLED):
+            self.mark_risky()
+        node = self._plain(parts, direction, where, fixed, hint)
+        rejects = [self.check(part["not"], direction) for part in parts if "not" in part]
+        if not rejects:
+            return node
+        if isinstance(node, AnyNode):  # "anything but X": offer every type, not only words
+            node = TypeChoiceNode([self._typed(kind, parts, direction, where, fixed, hint) for kind in _ANY_TYPES])
+        return NotNode(node, rejects, where)
+
+    def _branches(self, parts: Parts, index: int, keyword: str, direction: str, where: str,
+                  fixed: dict[str, Any] | None, hint: str | None, inlined: frozenset[str]) -> Node:
+        part = parts[index]
+        branches = part[keyword]
+        base = [*parts[:index], {k: v for k, v in part.items() if k != keyword}, *parts[index + 1:]]
+        discriminator = next((p["discriminator"] for p in parts if _discriminator_name(p)), None)
+        nodes: list[Node] = []
+        for number, branch in enumerate(branches):
+            branch_parts, branch_inlined = self.flatten(branch, inlined)
+            branch_fixed = fixed
+            branch_ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if discriminator is not None and isinstance(branch_ref, str):
+                value = discriminator_value(discriminator, branch_ref)
+                branch_fixed = {**(fixed or {}), discriminator["propertyName"]: value}
+            nodes.append(self.build([*base, *branch_parts], direction, f"{where}/{keyword}/{number}",
+                                    branch_fixed, branch_ref or hint, branch_inlined))
+        if keyword == "oneOf" and len(branches) > 1:
+            checks = [self.check(branch, direction) for branch in branches]
+
+            def others(chosen: int) -> list[Check]:
+                return [check for number, check in enumerate(checks) if number != chosen]
+        else:
+            def others(chosen: int) -> list[Check]:
+                return []
+        return BranchesNode(keyword, [(lambda n=n: n) for n in nodes], others, where)
+
+    def _plain(self, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+               hint: str | None) -> Node:
+        values = self._enumerated(parts)
+        if values is not None:
+            valid = [v for v in values if all(self.check(part, direction)(v) for part in parts)]
+            if not valid:
+                return ImpossibleNode("no `enum`/`const` value satisfies the rest of the schema", where)
+            return ConstNode(valid[0]) if len(valid) == 1 else ChoiceNode(valid)
+        types = self._types(parts)
+        if types is None:
+            types = self._inferred_types(parts)
+        if not types:
+            return ImpossibleNode("the parts of the schema allow no common type", where)
+        concrete = sorted(t for t in types if t != "null") or ["null"]
+        options = [self._typed(kind, parts, direction, where, fixed, hint) for kind in concrete]
+        return options[0] if len(options) == 1 else TypeChoiceNode(options)
+
+    def _enumerated(self, parts: Parts) -> list[Any] | None:
+        for part in parts:
+            if "const" in part:
+                return [part["const"]]
+        for part in parts:
+            if isinstance(part.get("enum"), list):
+                return list(part["enum"])
+        return None
+
+    def _types(self, parts: Parts) -> set[str] | None:
+        allowed: set[str] | None = None
+        for part in parts:
+            kind = part.get("type")
+            if kind is None:
+                continue
+            kinds = {_TYPE_ALIASES.get(k, k) for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)}
+            if self.version != "3.1" and (part.get("nullable") is True or part.get("x-nullable") is True):
+                kinds.add("null")
+            if allowed is None:
+                allowed = kinds
+            else:
+                narrowed = {k for k in allowed if k in kinds}
+                if "integer" in allowed and "number" in kinds or "number" in allowed and "integer" in kinds:
+                    narrowed.add("integer")
+                allowed = narrowed
+        return allowed
+
+    def _inferred_types(self, parts: Parts) -> set[str]:
+        present = {key for part in parts for key in part}
+        formats = {part.get("format") for part in parts}
+        if present.intersection(_OBJECT_KEYS):
+            return {"object"}
+        if present.intersection(_ARRAY_KEYS):
+            return {"array"}
+        if present.intersection(_STRING_KEYS) or formats.intersection(FORMATS):
+            return {"string"}
+        if formats.intersection(_INTEGER_FORMATS):
+            return {"integer"}
+        if present.intersection(_NUMBER_KEYS) or formats.intersection(_NUMBER_FORMATS):
+            return {"number"}
+        return {"any"}
+
+    def _typed(self, kind: str, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+               hint: str | None) -> Node:
+        if kind == "object":
+            return shapes.object_node(self, parts, direction, where, fixed, hint)
+        if kind == "array":
+            return shapes.array_node(self, parts, direction, where)
+        if kind == "string":
+            return self._string(parts, where)
+        if kind in ("integer", "number"):
+            bounds = Bounds(integer=kind == "integer")
+            for part in parts:
+                bounds.add(part, self.version)
+            return NumberNode(bounds, where)
+        if kind == "boolean":
+            return BoolNode()
+        if kind == "null":
+            return ConstNode(None)
+        return AnyNode()
+
+    def _string(self, parts: Parts, where: str) -> Node:
+        low = max((p["minLength"] for p in parts if isinstance(p.get("minLength"), int)), default=0)
+        high = min((p["maxLength"] for p in parts if isinstance(p.get("maxLength"), int)), default=None)
+        if high is not None and high < low:
+            return ImpossibleNode(f"minLength {low} exceeds maxLength {high}", where)
+        sources = list(dict.fromkeys(p["pattern"] for p in parts if isinstance(p.get("pattern"), str)))
+        try:
+            patterns = [compile_pattern(source) for source in sources]
+        except PatternError as exc:
+            return ImpossibleNode(str(exc), where)
+        format_name = next((p["format"] for p in parts if p.get("format") in FORMATS), None)
+        if format_name is not None and (low > 0 or high is not None):
+            self.mark_risky()  # fixed-shape formats ignore length bounds
+        if patterns and any(p.source != _plain_source(p.source) for p in patterns):
+            self.mark_risky()
+        return StringNode(low, high, patterns, format_name, where)
+
+
+_ANNOTATIONS = frozenset(("description", "summary", "title", "$comment", "deprecated", "example",
+                          "examples", "externalDocs", "xml"))
+_REF_SIBLINGS_3_0 = ("nullable", "x-nullable", "readOnly", "writeOnly")
+
+
+def _plain_source(source: str) -> str:
+    """`source` itself unless it uses constructs whose meaning differs between ECMA and Python."""
+    return "" if any(token in source for token in ("(?=", "(?!", "(?<", "\\p{", "\\b", "\\B")) else source
+
+
+def _discriminator_name(part: Any) -> bool:
+    discriminator = part.get("discriminator") if isinstance(part, dict) else None
+    return isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str)

@@ -1,0 +1,228 @@
+"""Object and array nodes built from the merged parts of a schema.
+
+Objects: the properties of every part, required names united; a property declared by several
+parts must satisfy all their schemas; a name that a part closed with `additionalProperties:
+false` does not declare is dropped (and a required one makes the schema unsatisfiable).
+`readOnly` properties are left out of requests and `writeOnly` ones out of responses, exactly
+where `SchemaCompiler` relaxes `required` for them. No key is invented beyond `properties` unless
+`minProperties` needs it or the object is a map (Prism invents random keys: #2046, #1776, #2244).
+
+Arrays: `items` (or 3.1 `prefixItems`, draft-4 tuple `items`), `contains`, lengths, uniqueness.
+"""
+
+from __future__ import annotations
+
+import re
+from random import Random
+from typing import TYPE_CHECKING, Any
+
+from accord import pointers
+from mock.generation.nodes import AnyNode, ArrayNode, ImpossibleNode, Node, ObjectNode
+from mock.generation.patterns import PatternError, compile_pattern
+from mock.generation.strings import WORDS
+
+if TYPE_CHECKING:
+    from mock.generation.planner import Parts, Planner
+
+_HIDDEN = {"request": "readOnly", "response": "writeOnly"}
+
+
+def object_node(planner: Planner, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+                hint: str | None) -> Node:
+    declared: dict[str, None] = {}
+    required: dict[str, None] = {}
+    for part in parts:
+        if isinstance(part.get("properties"), dict):
+            declared.update(dict.fromkeys(part["properties"]))
+        if isinstance(part.get("required"), list):
+            required.update(dict.fromkeys(n for n in part["required"] if isinstance(n, str)))
+    flag = _HIDDEN.get(direction)
+    required_nodes: list[tuple[str, Node]] = []
+    optional_nodes: list[tuple[str, Node]] = []
+    for name in [*declared, *(n for n in required if n not in declared)]:
+        schemas = _schemas_for(parts, name)
+        is_required = name in required
+        if schemas is None:
+            if is_required:
+                return ImpossibleNode(f"required property {name!r} is excluded by additionalProperties: false", where)
+            continue
+        hidden = flag is not None and any(_flagged(planner, s, flag) for s in schemas)
+        if hidden and not (is_required and _still_required(planner, parts, name, flag)):  # type: ignore[arg-type]
+            continue
+        path = f"{where}/properties/{pointers.escape(name)}"
+        node = planner.compile(planner.synthetic(schemas), direction, path) if schemas else AnyNode()
+        (required_nodes if is_required else optional_nodes).append((name, node))
+
+    wanted_fixed = dict(fixed or {})
+    if hint is not None:
+        for part in parts:
+            discriminator = part.get("discriminator")
+            if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+                wanted_fixed.setdefault(discriminator["propertyName"], discriminator_value(discriminator, hint))
+    fixed_values: dict[str, Any] = {}
+    for name, value in wanted_fixed.items():
+        schemas = _schemas_for(parts, name)
+        if schemas is not None and all(planner.check(s, direction)(value) for s in schemas):
+            fixed_values[name] = value
+
+    extra, extra_key, is_map = _extra(planner, parts, direction, where, declared)
+    min_props = max((p["minProperties"] for p in parts if isinstance(p.get("minProperties"), int)), default=0)
+    max_props = min((p["maxProperties"] for p in parts if isinstance(p.get("maxProperties"), int)), default=None)
+    if max_props is not None and len(required_nodes) > max_props:
+        return ImpossibleNode(f"{len(required_nodes)} required properties exceed maxProperties {max_props}", where)
+    return ObjectNode(required_nodes, optional_nodes, fixed_values, extra, extra_key, min_props, max_props,
+                      is_map, where)
+
+
+def _schemas_for(parts: Parts, name: str) -> list[Any] | None:
+    """The schemas a property `name` must satisfy, or None when some part forbids it."""
+    out: list[Any] = []
+    for part in parts:
+        properties = part.get("properties")
+        if isinstance(properties, dict) and name in properties:
+            out.append(properties[name])
+            continue
+        matched = [s for pattern, s in (part.get("patternProperties") or {}).items() if _matches(pattern, name)]
+        if matched:
+            out.extend(matched)
+            continue
+        extra = part.get("additionalProperties")
+        if extra is False:
+            return None
+        if isinstance(extra, dict):
+            out.append(extra)
+    return out
+
+
+def _matches(pattern: str, name: str) -> bool:
+    try:
+        return compile_pattern(pattern).matches(name)
+    except PatternError:
+        return re.search(re.escape(pattern), name) is not None
+
+
+def _flagged(planner: Planner, schema: Any, flag: str) -> bool:
+    """True when `schema`, or a schema its `$ref` chain leads to, sets `flag` (as SchemaCompiler)."""
+    for _ in range(16):
+        if not isinstance(schema, dict):
+            return False
+        if schema.get(flag) is True:
+            return True
+        ref = schema.get("$ref")
+        if not isinstance(ref, str):
+            return False
+        try:
+            schema = pointers.resolve(planner.document, ref)
+        except (KeyError, ValueError, IndexError, TypeError):
+            return False
+    return False
+
+
+def _still_required(planner: Planner, parts: Parts, name: str, flag: str) -> bool:
+    """Whether a hidden property stays required: SchemaCompiler relaxes `required` only when the
+    same schema's `properties` entry carries the flag."""
+    for part in parts:
+        if name in (part.get("required") or ()):
+            properties = part.get("properties")
+            if not (isinstance(properties, dict) and name in properties and _flagged(planner, properties[name], flag)):
+                return True
+    return False
+
+
+def _extra(planner: Planner, parts: Parts, direction: str, where: str,
+           declared: dict[str, None]) -> tuple[Node | None, Any, bool]:
+    """The node for values of undeclared keys, how to name them, and whether the object is a map."""
+    closed = any(part.get("additionalProperties") is False for part in parts)
+    schemas = [p["additionalProperties"] for p in parts if isinstance(p.get("additionalProperties"), dict)]
+    patterned = [(pattern, s) for p in parts for pattern, s in (p.get("patternProperties") or {}).items()
+                 if isinstance(s, (dict, bool))]
+    names_schema = next((p["propertyNames"] for p in parts if isinstance(p.get("propertyNames"), dict)), None)
+    path = f"{where}/additionalProperties"
+    if patterned and not declared:
+        pattern, schema = patterned[0]
+        try:
+            generator = compile_pattern(pattern)
+        except PatternError:
+            return None, _word_key(declared), False
+
+        def pattern_key(rng: Random, attempt: int) -> str:
+            return generator.generate(rng)
+
+        return planner.compile(schema, direction, f"{where}/patternProperties"), pattern_key, True
+    if closed:
+        return None, _word_key(declared), False
+    node = planner.compile(planner.synthetic(schemas), direction, path) if schemas else AnyNode()
+    is_map = not declared and any(bool(s) for s in schemas)
+    if names_schema is not None:
+        names = planner.compile(names_schema, direction, f"{where}/propertyNames")
+
+        def named_key(rng: Random, attempt: int) -> str:
+            return str(names.gen(rng, 0))
+
+        return node, named_key, is_map
+    return node, _word_key(declared), is_map
+
+
+def _word_key(declared: dict[str, None]) -> Any:
+    def key(rng: Random, attempt: int) -> str:
+        word = WORDS[int(rng.random() * len(WORDS))]
+        name = word if attempt < 4 else f"{word}_{attempt}"
+        return name if name not in declared else f"{name}_{attempt}_x"
+
+    return key
+
+
+def array_node(planner: Planner, parts: Parts, direction: str, where: str) -> Node:
+    items: list[Any] = []
+    prefix: list[Any] | None = None
+    contains: list[Any] = []
+    closed = False
+    for part in parts:
+        value = part.get("items")
+        tuple_form = part.get("prefixItems") if isinstance(part.get("prefixItems"), list) else None
+        if isinstance(value, list):  # draft-4 tuple `items`
+            tuple_form = value
+            extra = part.get("additionalItems")
+            if extra is False:
+                closed = True
+            elif isinstance(extra, dict):
+                items.append(extra)
+        elif value is False:
+            closed = True
+        elif isinstance(value, dict):
+            items.append(value)
+        if tuple_form is not None:
+            if prefix is not None:
+                planner.mark_risky()
+            prefix = prefix or tuple_form
+        if isinstance(part.get("contains"), (dict, bool)):
+            contains.append(part["contains"])
+    prefix = prefix or []
+    low = max((p["minItems"] for p in parts if isinstance(p.get("minItems"), int)), default=0)
+    high = min((p["maxItems"] for p in parts if isinstance(p.get("maxItems"), int)), default=None)
+    if closed:
+        high = len(prefix) if high is None else min(high, len(prefix))
+    if high is not None and high < low:
+        return ImpossibleNode(f"minItems {low} exceeds the items allowed ({high})", where)
+    if prefix and items:
+        planner.mark_risky()  # each prefix item is generated from its own schema only
+    prefix_nodes = [planner.compile(s, direction, f"{where}/prefixItems/{i}") for i, s in enumerate(prefix)]
+    items_node: Node | None = None
+    if not closed:
+        items_node = planner.compile(planner.synthetic(items), direction, f"{where}/items") if items else AnyNode()
+    contains_node = None
+    if contains:
+        contains_node = planner.compile(planner.synthetic([*contains, *items]), direction, f"{where}/contains")
+    unique = any(part.get("uniqueItems") is True for part in parts)
+    return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where)
+
+
+def discriminator_value(discriminator: dict[str, Any], ref: str) -> str:
+    """The discriminator value naming the schema `ref` (OpenAPI 3: mapping, else the schema name)."""
+    name = pointers.unescape(ref.rsplit("/", 1)[-1])
+    mapping = discriminator.get("mapping")
+    if isinstance(mapping, dict):
+        for key, target in mapping.items():
+            if target == ref or target == name:
+                return str(key)
+    return name
