@@ -83,6 +83,11 @@ def lint_spec(path: str | Path, config: LintConfig | None = None, *,
     config = config if config is not None else load_config()
     spec = load_spec(path, allow_remote=allow_remote, allow_outside=allow_outside)
     raw = lint_document(spec.document, spec.version, config, source_map=spec.source_map)
-    located = [spec.locate_finding(f) for f in raw]
+    located = list({_source_key(f): f for f in (spec.locate_finding(f) for f in raw)}.values())
     located.sort(key=lambda f: (f.file or "", f.line or 0, f.rule, f.pointer))
     return LintReport(Path(path), located, active_rules(spec.version, config), spec)
+
+
+def _source_key(finding: Finding) -> tuple[object, ...]:
+    """One finding per place in the source: a file inlined twice in the bundle is reported once."""
+    return (finding.rule, finding.file, finding.source_pointer, finding.message)

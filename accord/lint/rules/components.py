@@ -21,15 +21,19 @@ def unused_component(ctx: LintContext) -> Hits:
     components = ctx.document.get("components")
     if not isinstance(components, dict):
         return
-    used = {"/".join(target.split("/")[:4]) for target in _ref_targets(ctx.document)}
+    referrers: dict[str, set[str]] = {}  # component pointer -> where its references come from
+    for where, target in _refs(ctx.document):
+        referrers.setdefault(_component_of(target), set()).add(_component_of(where))
     inlined_at = _inlined_at(ctx)
     for kind in COMPONENT_TYPES:
         section = components.get(kind)
         if not isinstance(section, dict):
             continue
-        for name in section:
+        for name, value in section.items():
             pointer = pointers.join("", "components", kind, name)
-            if pointer in used:
+            if referrers.get(pointer, set()) - {pointer}:
+                continue
+            if _alias_used(value, pointer, referrers):
                 continue
             source = ctx.source_map.get(pointer)
             if source is not None and any(
@@ -39,18 +43,35 @@ def unused_component(ctx: LintContext) -> Hits:
             yield pointer, "Potentially unused component has been detected."
 
 
-def _ref_targets(document: Any) -> Iterator[str]:
-    """The in-document pointer of every `$ref` (a file part is dropped: bundled refs name the root)."""
-    stack = [document]
+def _alias_used(value: Any, pointer: str, referrers: dict[str, set[str]]) -> bool:
+    """A component that is only `$ref: <file>` names that file; it is used when the file is.
+
+    (The bundler hoists a referenced file into its own component; the alias and every
+    direct use of the file then refer to that one.)
+    """
+    if not (isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$ref"), str) and "#" in value["$ref"]):
+        return False
+    target = _component_of(unquote(value["$ref"].split("#", 1)[1]))
+    return bool(referrers.get(target, set()) - {pointer, target})
+
+
+def _component_of(pointer: str) -> str:
+    """/components/<kind>/<name> for a pointer inside a component, else the pointer itself."""
+    return "/".join(pointer.split("/")[:4]) if pointer.startswith("/components/") else pointer
+
+
+def _refs(document: Any) -> Iterator[tuple[str, str]]:
+    """(where, in-document target) of every `$ref` (a file part is dropped: bundled refs name the root)."""
+    stack: list[tuple[str, Any]] = [("", document)]
     while stack:
-        node = stack.pop()
+        where, node = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and "#" in ref:
-                yield unquote(ref.split("#", 1)[1])
-            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+                yield where, unquote(ref.split("#", 1)[1])
+            stack.extend((f"{where}/{pointers.escape(k)}", v) for k, v in node.items() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, (dict, list)))
+            stack.extend((f"{where}/{i}", v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
 
 
 def _inlined_at(ctx: LintContext) -> dict[Any, list[str]]:
