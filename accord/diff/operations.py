@@ -241,8 +241,9 @@ class _Reader:
                     media = {media_type: schema for media_type in self._media_types(op, "produces")}
             else:
                 media = self._media(response.get("content"), pointer)
-            responses[str(status).upper()] = Response(
-                status=str(status).upper(),
+            code = _status(status)
+            responses[code] = Response(
+                status=code,
                 pointer=pointer,
                 media=media,
                 headers=self._headers(response.get("headers"), pointer),
@@ -265,6 +266,12 @@ class _Reader:
                 schema = None
             headers[name.lower()] = Header(name, header.get("required") is True, schema, pointer)
         return headers
+
+
+def _status(raw: object) -> str:
+    """"200", "4XX" (ranges are case-insensitive) or "default"."""
+    text = str(raw)
+    return "default" if text.lower() == "default" else text.upper()
 
 
 def _param_key(param: Param, path_names: list[str]) -> tuple[str, str]:

@@ -61,7 +61,7 @@ class View:
 
     pointer: str
     keywords: dict[str, tuple[Any, str]] = field(default_factory=dict)
-    properties: dict[str, Node] = field(default_factory=dict)
+    properties: dict[str, list[Node]] = field(default_factory=dict)  # allOf members may each add constraints
     required: dict[str, str] = field(default_factory=dict)
     items: Node | None = None
     additional: Node | None = None
@@ -84,7 +84,8 @@ class View:
         return str(title) if title is not None else None
 
 
-def build_view(document: Any, node: Any, pointer: str) -> View:
+def build_view(document: Any, node: Any, pointer: str, *more: Node) -> View:
+    """The view of `node` (and of `more` nodes that constrain the same value, as allOf does)."""
     target, target_pointer = resolve(document, node, pointer)
     view = View(pointer=target_pointer)
     seen: set[str] = set()
@@ -111,7 +112,7 @@ def build_view(document: Any, node: Any, pointer: str) -> View:
         properties = raw.get("properties")
         if isinstance(properties, dict):
             for name, sub in properties.items():
-                view.properties.setdefault(name, Node(sub, pointers.join(at, "properties", name)))
+                view.properties.setdefault(name, []).append(Node(sub, pointers.join(at, "properties", name)))
         required = raw.get("required")
         if isinstance(required, list):
             for name in required:
@@ -135,6 +136,8 @@ def build_view(document: Any, node: Any, pointer: str) -> View:
                 _merge_bound(view, keyword, BOUNDS[keyword][1], value, at)
 
     merge(node, pointer)
+    for extra in more:
+        merge(extra.value, extra.pointer)
     return view
 
 
@@ -195,11 +198,18 @@ class SchemaDiff:
         self.same = same
         self.visited: set[tuple[str, str, str]] = set()
 
-    def compare(self, old: Node, new: Node, where: Where) -> None:
-        if old.value is None or new.value is None or self.same(old.value, new.value):
+    def compare(self, old: Node | list[Node], new: Node | list[Node], where: Where) -> None:
+        """Compare two schemas; a list is several schemas constraining one value (allOf parts)."""
+        olds, news = (old if isinstance(old, list) else [old]), (new if isinstance(new, list) else [new])
+        if any(n.value is None for n in (*olds, *news)):
             return
-        ov = build_view(self.old_doc, old.value, old.pointer)
-        nv = build_view(self.new_doc, new.value, new.pointer)
+        if len(olds) == len(news) == 1:
+            if self.same(olds[0].value, news[0].value):
+                return
+        elif self.same([n.value for n in olds], [n.value for n in news]):
+            return
+        ov = build_view(self.old_doc, olds[0].value, olds[0].pointer, *olds[1:])
+        nv = build_view(self.new_doc, news[0].value, news[0].pointer, *news[1:])
         key = (ov.pointer, nv.pointer, where.root)
         if key in self.visited:
             return
@@ -271,13 +281,16 @@ class SchemaDiff:
             self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"), what=where.what,
                       old=_show([ov.value("default")]), new=_show([nv.value("default")]))
 
-    def _skipped(self, document: Any, node: Node, where: Where) -> bool:
+    def _skipped(self, document: Any, nodes: list[Node], where: Where) -> bool:
         """readOnly properties are not sent in requests, writeOnly ones not returned (OAS 3 §4.8.24)."""
         flag = "readOnly" if where.side == "request" else "writeOnly"
-        if isinstance(node.value, dict) and node.value.get(flag) is True:
-            return True
-        target, _ = resolve(document, node.value, node.pointer)
-        return isinstance(target, dict) and target.get(flag) is True
+        for node in nodes:
+            if isinstance(node.value, dict) and node.value.get(flag) is True:
+                return True
+            target, _ = resolve(document, node.value, node.pointer)
+            if isinstance(target, dict) and target.get(flag) is True:
+                return True
+        return False
 
     def _properties(self, ov: View, nv: View, where: Where) -> None:
         names = list(dict.fromkeys([*ov.properties, *ov.required, *nv.properties, *nv.required]))
@@ -289,8 +302,8 @@ class SchemaDiff:
                 continue
             old_exists = old_prop is not None or old_req
             new_exists = new_prop is not None or new_req
-            old_at = old_prop.pointer if old_prop else ov.required.get(name, ov.pointer)
-            new_at = new_prop.pointer if new_prop else nv.required.get(name, nv.pointer)
+            old_at = old_prop[0].pointer if old_prop else ov.required.get(name, ov.pointer)
+            new_at = new_prop[0].pointer if new_prop else nv.required.get(name, nv.pointer)
             child = where.child(name)
             if old_exists and not new_exists:
                 rule = "request-property-removed" if request else (
@@ -363,9 +376,30 @@ class SchemaDiff:
         if len(left) * len(right) <= _MAX_TRIALS:
             take(lambda i, j: self._trial(old[i], new[j], where) == 0)
         take(lambda i, j: old_views[i].name is not None and old_views[i].name == new_views[j].name)
-        if len(left) == 1 and len(right) == 1:
-            take(lambda i, j: True)
+        # Last: branches of the same shape that both changed, fewest differences first.
+        candidates = sorted(
+            (self._trial(old[i], new[j], where), abs(i - j), i, j)
+            for i in left for j in right
+            if len(left) * len(right) <= _MAX_TRIALS and self._similar(old_views[i], new_views[j])
+        )
+        for _, _, i, j in candidates:
+            if i in left and j in right:
+                pairs.append((i, j))
+                left.remove(i)
+                right.remove(j)
         return pairs, left, right
+
+    def _similar(self, ov: View, nv: View, depth: int = 0) -> bool:
+        """Same type and mostly the same property names (array items alike): one branch, edited."""
+        if ov.value("type") != nv.value("type") or depth > 3:
+            return False
+        old_names, new_names = set(ov.properties), set(nv.properties)
+        if old_names or new_names:
+            return len(old_names & new_names) * 2 >= len(old_names | new_names)
+        if ov.items and nv.items:
+            return self._similar(build_view(self.old_doc, ov.items.value, ov.items.pointer),
+                                 build_view(self.new_doc, nv.items.value, nv.items.pointer), depth + 1)
+        return True
 
     def _trial(self, old: Node, new: Node, where: Where) -> int:
         """How many changes comparing two branches would report (0: structurally equal)."""

@@ -216,12 +216,12 @@ class _Walker:
             self.emit(f"request-body-became-{'required' if new.required else 'optional'}", old.pointer, new.pointer)
         for media, schema in old.media.items():
             if media not in new.media:
-                self.emit("request-body-media-type-removed", schema.pointer, new.pointer, old=media)
+                self.emit("request-body-media-type-removed", _media_pointer(schema), new.pointer, old=media)
             else:
                 schemas.compare(schema, new.media[media], Where("request", "request-body", "request body"))
         for media, schema in new.media.items():
             if media not in old.media:
-                self.emit("request-body-media-type-added", old.pointer, schema.pointer, new=media)
+                self.emit("request-body-media-type-added", old.pointer, _media_pointer(schema), new=media)
 
     def _responses(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
         for status, response in old.responses.items():
@@ -249,12 +249,12 @@ class _Walker:
         what = f"response `{status}`"
         for media, schema in old.media.items():
             if media not in new.media:
-                self.emit("response-media-type-removed", schema.pointer, new.pointer, what=what, old=media)
+                self.emit("response-media-type-removed", _media_pointer(schema), new.pointer, what=what, old=media)
             else:
                 schemas.compare(schema, new.media[media], Where("response", "response-body", f"response {status} body"))
         for media, schema in new.media.items():
             if media not in old.media:
-                self.emit("response-media-type-added", old.pointer, schema.pointer, what=what, new=media)
+                self.emit("response-media-type-added", old.pointer, _media_pointer(schema), what=what, new=media)
         for name, header in old.headers.items():
             other = new.headers.get(name)
             label = f"`{header.name}` of response `{status}`"
@@ -287,6 +287,11 @@ def _schemas_of(op: Operation) -> list[Any]:
 def _covers(new_alt: dict[str, frozenset[str]], old_alt: dict[str, frozenset[str]]) -> bool:
     """A client able to satisfy `old_alt` also satisfies `new_alt`."""
     return new_alt.keys() <= old_alt.keys() and all(new_alt[k] <= old_alt[k] for k in new_alt)
+
+
+def _media_pointer(schema: Node) -> str:
+    """The media type object holding `schema` (2.0: the body parameter or response)."""
+    return schema.pointer.removesuffix("/schema")
 
 
 def _parent(pointer: str) -> str:
