@@ -1,0 +1,83 @@
+"""Fixtures for the service: models trained once per session, a fresh job store per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from impl.app import close_app, create_app
+from impl.models.registry import ModelRegistry, get_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec" / "openapi.yaml"
+KEY = "test-key"
+AUTH = {"X-API-Key": KEY}
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Trained once per session (a few seconds), shared read-only by every test."""
+    folder = tmp_path_factory.mktemp("models")
+    get_registry(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def registry(models_dir: Path) -> ModelRegistry:
+    return get_registry(models_dir)
+
+
+@pytest.fixture
+def copied_models(models_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the trained artefacts, for tests that damage them."""
+    target = tmp_path / "models"
+    shutil.copytree(models_dir, target)
+    return target
+
+
+@pytest.fixture
+def make_app(models_dir: Path, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    apps: list[Any] = []
+
+    def build(**kw: Any) -> Any:
+        kw.setdefault("models_dir", models_dir)
+        kw.setdefault("jobs_db", tmp_path / "jobs.sqlite3")
+        kw.setdefault("api_keys", [KEY])
+        app = create_app(SPEC, **kw)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        close_app(app)
+
+
+@pytest.fixture
+def client(make_app: Callable[..., Any]) -> Iterator[TestClient]:
+    with make_app().test_client(raise_server_exceptions=False) as c:
+        yield c
+
+
+IRIS_ROW = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
+DIABETES_ROW = {"age_years": 50, "sex": 1, "bmi_kg_m2": 25.0, "bp_mmhg": 90.0, "total_cholesterol": 180.0,
+                "ldl": 100.0, "hdl": 50.0, "cholesterol_hdl_ratio": 4.0, "log_triglycerides": 4.5, "glucose": 90.0}
+
+
+def assert_problem(response: Any, status: int, name: str | None = None) -> dict[str, Any]:
+    """A problem+json of our shape, with request_id matching the X-Request-ID header."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith("https://accord.dev/problems/")
+    if name is not None:
+        assert body["type"] == f"https://accord.dev/problems/{name}"
+    assert body["title"] and body["detail"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert "Traceback" not in response.text
+    return body
