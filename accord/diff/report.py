@@ -143,4 +143,4 @@ RENDERERS: dict[str, Callable[[DiffReport, bool], str]] = {
     "markdown": render_markdown,
 }
 
-__all__ = ["BREAKING", "INFO", "WARNING", "Change", "DiffReport", "RENDERERS", "sort_changes"]
+__all__ = ["BREAKING", "INFO", "RENDERERS", "WARNING", "Change", "DiffReport", "sort_changes"]

@@ -86,7 +86,7 @@ class View:
 
 def build_view(document: Any, node: Any, pointer: str, *more: Node) -> View:
     """The view of `node` (and of `more` nodes that constrain the same value, as allOf does)."""
-    target, target_pointer = resolve(document, node, pointer)
+    _, target_pointer = resolve(document, node, pointer)
     view = View(pointer=target_pointer)
     seen: set[str] = set()
 

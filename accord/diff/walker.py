@@ -160,7 +160,7 @@ class _Walker:
         old_alts, new_alts = old.security, new.security
         old_open = not old_alts or any(not alt for alt in old_alts)
         new_open = not new_alts or any(not alt for alt in new_alts)
-        names = lambda alts: sorted({name for alt in alts for name in alt})  # noqa: E731
+        names = lambda alts: sorted({name for alt in alts for name in alt})
         if old_open and not new_open:
             self.emit("api-security-added", old.security_pointer, new.security_pointer,
                       old="none", new=" or ".join(names(new_alts)))

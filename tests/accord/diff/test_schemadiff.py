@@ -15,7 +15,7 @@ RESPONSE = Where("response", "response-body", "response 200 body")
 
 def _compare(old: Any, new: Any, where: Where, old_doc: Any = None, new_doc: Any = None) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
-    emit = lambda rule, old_at, new_at, **_: found.append((rule, old_at, new_at))  # noqa: E731
+    emit = lambda rule, old_at, new_at, **_: found.append((rule, old_at, new_at))
     differ = SchemaDiff(old_doc or {}, new_doc or {}, emit, lambda a, b: a == b)
     differ.compare(Node(old, "/old"), Node(new, "/new"), where)
     return found
