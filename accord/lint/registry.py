@@ -55,6 +55,8 @@ _RULES = (
          recommended=False),
     Rule("oas3-operation-security-defined", operations.operation_security_defined, "warning",
          'Operation "security" values must match a scheme defined in the "components.securitySchemes" object.', versions=OAS3),
+    Rule("oas3-parameter-description", operations.parameter_description, "warning", 'Parameter objects must have "description".',
+         recommended=False, versions=OAS3),
     Rule("oas3-callbacks-in-callbacks", operations.callbacks_in_callbacks, "warning", "Callbacks should not be defined within a callback.",
          versions=OAS3),
     Rule("oas3_1-servers-in-webhook", operations.webhook_servers, "warning", "Servers should not be defined in a webhook.",

@@ -33,7 +33,7 @@ def unused_component(ctx: LintContext) -> Hits:
             pointer = pointers.join("", "components", kind, name)
             if referrers.get(pointer, set()) - {pointer}:
                 continue
-            if _alias_used(value, pointer, referrers):
+            if _alias_used(ctx, value, pointer, referrers):
                 continue
             source = ctx.source_map.get(pointer)
             if source is not None and any(
@@ -43,15 +43,18 @@ def unused_component(ctx: LintContext) -> Hits:
             yield pointer, "Potentially unused component has been detected."
 
 
-def _alias_used(value: Any, pointer: str, referrers: dict[str, set[str]]) -> bool:
-    """A component that is only `$ref: <file>` names that file; it is used when the file is.
+def _alias_used(ctx: LintContext, value: Any, pointer: str, referrers: dict[str, set[str]]) -> bool:
+    """A component written as `$ref: <file>` names that file; it is used when the file is.
 
-    (The bundler hoists a referenced file into its own component; the alias and every
-    direct use of the file then refer to that one.)
+    The bundler hoists a referenced file into a component of its own (listed in the source
+    map); the alias and every direct use of the file then refer to that one. An alias of a
+    component written in the same document is an ordinary component: unused if unreferenced.
     """
     if not (isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$ref"), str) and "#" in value["$ref"]):
         return False
     target = _component_of(unquote(value["$ref"].split("#", 1)[1]))
+    if target not in ctx.source_map:
+        return False
     return bool(referrers.get(target, set()) - {pointer, target})
 
 

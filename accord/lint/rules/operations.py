@@ -141,6 +141,26 @@ def operation_security_defined(ctx: LintContext) -> Hits:
                         yield f"{at}/{position}", f"{scope!r} must be listed among the scopes of {name!r}."
 
 
+def parameter_description(ctx: LintContext) -> Hits:
+    """Path-item, operation and component Parameter Objects have a description."""
+    owners: list[tuple[str, Any]] = []
+    seen_items: set[str] = set()
+    for op in ctx.operations:
+        if op.path_item_pointer not in seen_items:
+            seen_items.add(op.path_item_pointer)
+            owners.append((f"{op.path_item_pointer}/parameters", op.path_item.get("parameters")))
+        owners.append((f"{op.pointer}/parameters", op.node.get("parameters")))
+    components = ctx.document.get("components")
+    named = components.get("parameters") if isinstance(components, dict) else None
+    if isinstance(named, dict):
+        owners.append(("/components/parameters", named))
+    for pointer, listed in owners:
+        entries = listed.items() if isinstance(listed, dict) else enumerate(listed) if isinstance(listed, list) else ()
+        for key, param in entries:
+            if isinstance(param, dict) and "in" in param and not param.get("description"):
+                yield pointers.join(pointer, key), 'Parameter objects must have "description".'
+
+
 def callbacks_in_callbacks(ctx: LintContext) -> Hits:
     for op in ctx.operations:
         callbacks = op.node.get("callbacks")

