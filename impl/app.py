@@ -57,6 +57,23 @@ def _unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         "internal-error", "the server hit an unexpected error; quote the request_id when reporting it"))
 
 
+_contracts: dict[Path, tuple[dict[Path, int], dict[str, Any]]] = {}
+
+
+def _stamps(files: list[Path]) -> dict[Path, int]:
+    return {f: f.stat().st_mtime_ns for f in files if f.exists()}
+
+
+def _load_contract(path: Path) -> dict[str, Any]:
+    """The bundled contract, cached per process until one of the files it was read from changes."""
+    cached = _contracts.get(path.resolve())
+    if cached is not None and _stamps(list(cached[0])) == cached[0]:
+        return copy.deepcopy(cached[1])
+    spec = load_spec(path)
+    _contracts[path.resolve()] = (_stamps([Path(f) for f in spec.files] or [path]), spec.document)
+    return copy.deepcopy(spec.document)
+
+
 def _validator_map() -> dict[str, Any]:
     body = dict(VALIDATOR_MAP["body"])
     body["*/*json"] = CollectingJSONBodyValidator
@@ -72,7 +89,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
     settings = Settings.from_env(spec_path=spec_path, models_dir=models_dir, jobs_db=jobs_db,
                                  validate_responses=validate_responses, job_batch_size=job_batch_size,
                                  job_batch_delay=job_batch_delay)
-    document = load_spec(settings.spec_path).document
+    document = _load_contract(settings.spec_path)
     handlers = resolve_handlers(document)  # fails here, listing every missing handler
 
     registry = get_registry(settings.models_dir)

@@ -100,7 +100,8 @@ class RequestContextMiddleware:
                 headers.append(rid_header)
                 status = message["status"]
                 content_type = dict(headers).get(b"content-type", b"")
-                if status >= 400 and not content_type.startswith(b"text/html"):
+                # Documented JSON error bodies (readiness 503) pass; problems and bare errors are rewritten.
+                if status >= 400 and not content_type.startswith((b"application/json", b"text/html")):
                     pending = {**message, "headers": headers}
                     return
                 await send({**message, "headers": headers})

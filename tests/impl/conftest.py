@@ -57,9 +57,18 @@ def make_app(models_dir: Path, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         close_app(app)
 
 
+@pytest.fixture(scope="session")
+def shared_app(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One app for the tests that need no special configuration (building one costs ~1 s)."""
+    app = create_app(SPEC, models_dir=models_dir, jobs_db=tmp_path_factory.mktemp("jobs") / "jobs.sqlite3",
+                     api_keys=[KEY])
+    yield app
+    close_app(app)
+
+
 @pytest.fixture
-def client(make_app: Callable[..., Any]) -> Iterator[TestClient]:
-    with make_app().test_client(raise_server_exceptions=False) as c:
+def client(shared_app: Any) -> Iterator[TestClient]:
+    with shared_app.test_client(raise_server_exceptions=False) as c:
         yield c
 
 
