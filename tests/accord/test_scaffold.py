@@ -1,0 +1,70 @@
+"""accord scaffold: typed 501 stubs for operations without a handler, never overwriting code."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from accord.scaffold import handler_name, module_name, scaffold
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scaffold" / "openapi.yaml"
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "expected"),
+    [("getLiveness", "get_liveness"), ("predictBreastCancer", "predict_breast_cancer"),
+     ("getHTTPHealth", "get_http_health"), ("list-jobs", "list_jobs"), ("class", "op_class")],
+)
+def test_handler_name(operation_id: str, expected: str) -> None:
+    assert handler_name(operation_id) == expected
+
+
+def test_module_name() -> None:
+    assert module_name("Health Checks") == "health_checks"
+    assert module_name("predictions") == "predictions"
+    assert module_name(None) == "default"
+
+
+def _load(path: Path) -> object:
+    spec = importlib.util.spec_from_file_location(f"scaffolded_{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_writes_typed_stubs_per_tag_module(tmp_path: Path) -> None:
+    written = scaffold(FIXTURE, tmp_path)
+    assert sorted(written) == sorted([
+        (str(tmp_path / "things.py"), "list_things"),
+        (str(tmp_path / "things.py"), "create_thing"),
+        (str(tmp_path / "things.py"), "get_thing"),
+        (str(tmp_path / "health_checks.py"), "get_http_health"),
+        (str(tmp_path / "default.py"), "untagged_op"),
+    ])
+    things = _load(tmp_path / "things.py")
+    body, status, headers = things.get_thing(thing_id="t1")  # type: ignore[attr-defined]
+    assert status == 501 and headers == {"Content-Type": "application/problem+json"}
+    assert body["type"] == "https://accord.dev/problems/not-implemented" and "getThing" in body["detail"]
+    tree = ast.parse((tmp_path / "things.py").read_text())
+    signatures = {n.name: ast.unparse(n.args) for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert signatures["list_things"] == "limit: int | None=None"
+    assert signatures["create_thing"] == "body: Any"
+    assert signatures["get_thing"] == "thing_id: str"
+
+
+def test_never_overwrites_and_is_idempotent(tmp_path: Path) -> None:
+    handwritten = 'def get_thing(thing_id):\n    return {"id": thing_id}, 200, {"Content-Type": "application/json"}\n'
+    (tmp_path / "things.py").write_text(handwritten)
+    (tmp_path / "elsewhere.py").write_text("def list_things():\n    return [], 200\n")
+    written = {function for _, function in scaffold(FIXTURE, tmp_path)}
+    assert written == {"create_thing", "get_http_health", "untagged_op"}
+    text = (tmp_path / "things.py").read_text()
+    assert text.startswith(handwritten)  # existing code untouched, stubs appended
+    assert text.count("def get_thing") == 1 and "def list_things" not in text
+    assert scaffold(FIXTURE, tmp_path) == []  # nothing left to do
