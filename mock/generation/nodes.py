@@ -196,50 +196,73 @@ class NotNode:
 
 
 class BranchesNode:
-    """`oneOf` / `anyOf`: one branch, built lazily; for `oneOf` the value must match no other.
+    """`oneOf` / `anyOf`: one branch; for `oneOf` the value must match no other branch.
 
-    `others(i)` gives checks for the branches other than i (empty for `anyOf`).
+    `others[i]` are the checks of the branches other than i (empty for `anyOf`). When a
+    `oneOf`'s branches overlap (open objects whose properties all fit each other), the branch
+    is generated on its shortest way (fewer properties), and `rescue(i, value)` may add a
+    property another branch declares with a value that branch rejects; both are checked.
     """
 
-    __slots__ = ("builders", "built", "kind", "others", "where")
+    __slots__ = ("branches", "kind", "others", "rescue", "where")
 
-    def __init__(self, kind: str, builders: list[Callable[[], Node]],
-                 others: Callable[[int], list[Check]], where: str) -> None:
+    def __init__(self, kind: str, branches: list[Node], others: list[list[Check]],
+                 rescue: Callable[[int, Any], Any] | None, where: str) -> None:
         self.kind = kind
-        self.builders = builders
-        self.built: list[Node | None] = [None] * len(builders)
+        self.branches = branches
         self.others = others
+        self.rescue = rescue
         self.where = where
 
-    def branch(self, index: int) -> Node:
-        node = self.built[index]
-        if node is None:
-            node = self.built[index] = self.builders[index]()
-        return node
-
     def gen(self, rng: Random, depth: int) -> Any:
-        count = len(self.builders)
+        count = len(self.branches)
         if depth > MAX_DEPTH:
-            order = sorted(range(count), key=lambda i: self.branch(i).cost(set()))
+            order = sorted(range(count), key=lambda i: self.branches[i].cost(set()))
         else:
             start = int(rng.random() * count)
             order = [(start + step) % count for step in range(count)]
         last: GenerationError | None = None
+        overlapping: list[tuple[int, Any]] = []
         for index in order:
             for _ in range(2):
                 try:
-                    value = self.branch(index).gen(rng, depth)
+                    value = self.branches[index].gen(rng, depth)
                 except GenerationError as exc:
                     last = exc
                     break
-                if not any(check(value) for check in self.others(index)):
+                if not any(check(value) for check in self.others[index]):
                     return value
-        if last is not None:
+                overlapping.append((index, value))
+        for index, value in overlapping[::2]:
+            found = self._disambiguate(index, value, rng, depth)
+            if found is not _NONE:
+                return found
+        if last is not None and not overlapping:
             raise last
         raise GenerationError(f"no value matches exactly one `{self.kind}` branch", self.where)
 
+    def _disambiguate(self, index: int, value: Any, rng: Random, depth: int) -> Any:
+        if self.rescue is not None:
+            rescued = self.rescue(index, value)
+            if rescued is not None:
+                return rescued
+        try:
+            lean = self.branches[index].gen(rng, max(depth, MAX_DEPTH + 1))
+        except GenerationError:
+            return _NONE
+        if not any(check(lean) for check in self.others[index]):
+            return lean
+        if self.rescue is not None:
+            rescued = self.rescue(index, lean)
+            if rescued is not None:
+                return rescued
+        return _NONE
+
     def cost(self, stack: set[int]) -> int:
-        return min(self.branch(i).cost(stack) for i in range(len(self.builders)))
+        return min(branch.cost(stack) for branch in self.branches)
+
+
+_NONE: Any = object()
 
 
 class ObjectNode:
@@ -257,13 +280,16 @@ class ObjectNode:
         "max_props",
         "min_props",
         "optional",
+        "ordered",
         "required",
+        "simple",
         "where",
     )
 
     def __init__(self, required: list[tuple[str, Node]], optional: list[tuple[str, Node]],
                  fixed: dict[str, Any], extra: Node | None, extra_key: Callable[[Random, int], str],
-                 min_props: int, max_props: int | None, map_entries: bool, where: str) -> None:
+                 min_props: int, max_props: int | None, map_entries: bool, where: str,
+                 declared_order: list[str] | None = None) -> None:
         self.required = required
         self.optional = optional
         self.fixed = fixed
@@ -273,8 +299,15 @@ class ObjectNode:
         self.max_props = max_props
         self.map_entries = map_entries
         self.where = where
+        order = {name: index for index, name in enumerate(declared_order or ())}
+        self.ordered = sorted([*required, *optional], key=lambda pair: order.get(pair[0], len(order)))
+        self.simple = not fixed and not map_entries and min_props == 0 and (
+            max_props is None or max_props >= len(self.ordered))
 
     def gen(self, rng: Random, depth: int) -> dict[str, Any]:
+        if self.simple and depth <= MAX_DEPTH:  # the common case: every property, in document order
+            inner = depth + 1
+            return {name: node.gen(rng, inner) for name, node in self.ordered}
         if depth > HARD_DEPTH:
             raise GenerationError("the schema nests without end (no finite instance found)", self.where)
         inner = depth + 1

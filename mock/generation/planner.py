@@ -242,15 +242,12 @@ class Planner:
                 branch_fixed = {**(fixed or {}), discriminator["propertyName"]: value}
             nodes.append(self.build([*base, *branch_parts], direction, f"{where}/{keyword}/{number}",
                                     branch_fixed, branch_ref or hint, branch_inlined))
-        if keyword == "oneOf" and len(branches) > 1:
-            checks = [self.check(branch, direction) for branch in branches]
-
-            def others(chosen: int) -> list[Check]:
-                return [check for number, check in enumerate(checks) if number != chosen]
-        else:
-            def others(chosen: int) -> list[Check]:
-                return []
-        return BranchesNode(keyword, [(lambda n=n: n) for n in nodes], others, where)
+        if keyword != "oneOf" or len(branches) < 2:
+            return BranchesNode(keyword, nodes, [[] for _ in nodes], None, where)
+        checks = [self.check(branch, direction) for branch in branches]
+        others = [[c for number, c in enumerate(checks) if number != chosen] for chosen in range(len(checks))]
+        rescue = shapes.one_of_rescue(self, base, branches, checks, direction)
+        return BranchesNode(keyword, nodes, others, rescue, where)
 
     def _plain(self, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
                hint: str | None) -> Node:

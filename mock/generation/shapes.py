@@ -71,7 +71,7 @@ def object_node(planner: Planner, parts: Parts, direction: str, where: str, fixe
     if max_props is not None and len(required_nodes) > max_props:
         return ImpossibleNode(f"{len(required_nodes)} required properties exceed maxProperties {max_props}", where)
     return ObjectNode(required_nodes, optional_nodes, fixed_values, extra, extra_key, min_props, max_props,
-                      is_map, where)
+                      is_map, where, list(declared))
 
 
 def _schemas_for(parts: Parts, name: str) -> list[Any] | None:
@@ -215,6 +215,45 @@ def array_node(planner: Planner, parts: Parts, direction: str, where: str) -> No
         contains_node = planner.compile(planner.synthetic([*contains, *items]), direction, f"{where}/contains")
     unique = any(part.get("uniqueItems") is True for part in parts)
     return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where)
+
+
+_COUNTER_VALUES = (0, "x", True, None, [], {})
+
+
+def one_of_rescue(planner: Planner, base: Parts, branches: list[Any], checks: list[Any],
+                  direction: str) -> Any:
+    """For `oneOf` branches that overlap: add to a value of branch i a property that another
+    accepting branch declares, with a value that branch rejects (checked against everything)."""
+    declared: list[dict[str, list[Any]]] = []
+    for branch in branches:
+        parts, _inlined = planner.flatten(branch, frozenset())
+        names: dict[str, list[Any]] = {}
+        for part in parts:
+            if isinstance(part, dict) and isinstance(part.get("properties"), dict):
+                for name, schema in part["properties"].items():
+                    names.setdefault(name, []).append(schema)
+        declared.append(names)
+    base_checks = [planner.check(part, direction) for part in base if isinstance(part, dict) and part]
+
+    def rescue(chosen: int, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return None
+        for other, check in enumerate(checks):
+            if other == chosen or not check(value):
+                continue
+            for name, schemas in declared[other].items():
+                if name in value or name in declared[chosen]:
+                    continue
+                for counter in _COUNTER_VALUES:
+                    if all(planner.check(s, direction)(counter) for s in schemas):
+                        continue  # the other branch accepts this value too
+                    candidate = {**value, name: counter}
+                    if (checks[chosen](candidate) and all(c(candidate) for c in base_checks)
+                            and not any(c(candidate) for n, c in enumerate(checks) if n != chosen)):
+                        return candidate
+        return None
+
+    return rescue
 
 
 def discriminator_value(discriminator: dict[str, Any], ref: str) -> str:
