@@ -1,0 +1,46 @@
+"""accord test --target mock|impl|URL [--spec SPEC] [--max-examples N] [--seed N] [--junit FILE]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from accord import config
+
+
+@click.command("test")
+@click.option("--target", required=True, envvar="ACCORD_TARGET",
+              help="mock or impl (in-process), or the URL of a running service.")
+@click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_SPEC,
+              envvar="ACCORD_SPEC", show_default=True, help="The contract.")
+@click.option("--max-examples", type=click.IntRange(min=1), default=None, envvar="ACCORD_MAX_EXAMPLES",
+              help="Fuzzing examples per operation (more = longer, randomised run).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, envvar="ACCORD_SEED",
+              help="Seed for data generation (default 42).")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a JUnit XML report here.")
+@click.option("--verbose", "-v", is_flag=True, help="Show every check's counts per operation.")
+def command(target: str, spec: Path, max_examples: int | None, seed: int | None, junit: Path | None,
+            verbose: bool) -> None:
+    """Run the contract tests against TARGET. Exit 1 on any failure, 2 on a usage error."""
+    from accord.errors import UsageError
+    from contract_tests.render import summary
+    from contract_tests.runner import Progress, run_contract_tests
+
+    if not spec.is_file():
+        raise UsageError(f"{spec}: no such file")
+
+    def progress(step: Progress) -> None:
+        if step.operation is None:
+            click.echo(f"[{step.phase}]", err=True)
+        else:
+            click.echo(f"  {step.phase:<9} {step.status or '':<8} {step.operation}", err=True)
+
+    report = run_contract_tests(target, spec=spec, max_examples=max_examples, seed=seed, junit=junit,
+                                progress=progress)
+    click.echo(summary(report, verbose=verbose))
+    if junit is not None:
+        click.echo(f"JUnit report: {junit}")
+    if not report.ok:
+        raise SystemExit(1)

@@ -1,0 +1,104 @@
+"""Targets: the mock and the service in-process (ASGI), or any running service by URL.
+
+`open_target("mock" | "impl" | URL | ASGI app)` yields a `Target` that knows how to point a
+Schemathesis schema at it. In-process targets are built with the development API key, so the
+contract's ApiKeyAuth is exercised for real (401 without it, 2xx with it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from accord.config import DEV_API_KEY
+from accord.errors import UsageError
+
+#: Host Schemathesis uses for in-process ASGI requests.
+ASGI_BASE_URL = "http://localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A target ready to test: an in-process ASGI app or a base URL, and the key it accepts."""
+
+    name: str
+    app: Any = None
+    base_url: str = ASGI_BASE_URL
+    api_key: str = DEV_API_KEY
+
+    @property
+    def in_process(self) -> bool:
+        return self.app is not None
+
+
+def _mock(spec: Path, api_key: str) -> Iterator[Target]:
+    from mock.app import create_app
+
+    yield Target("mock", app=create_app(spec, api_keys=[api_key]), api_key=api_key)
+
+
+def _impl(spec: Path, api_key: str) -> Iterator[Target]:
+    from impl.app import close_app, create_app
+
+    # A private job store: runs never see each other's jobs, and nothing lands in the work tree.
+    with tempfile.TemporaryDirectory(prefix="accord-contract-") as tmp:
+        app = create_app(spec, jobs_db=Path(tmp) / "jobs.db", api_keys=[api_key], validate_responses=True)
+        try:
+            yield Target("impl", app=app, api_key=api_key)
+        finally:
+            close_app(app)
+
+
+#: Named in-process targets: name -> context-manager factory(spec, api_key).
+BUILTIN: dict[str, Callable[[Path, str], Iterator[Target]]] = {"mock": _mock, "impl": _impl}
+
+
+def default_api_key() -> str:
+    """The key sent to the target: the first of ACCORD_API_KEYS, else the development key."""
+    keys = [k.strip() for k in os.environ.get("ACCORD_API_KEYS", "").split(",") if k.strip()]
+    return keys[0] if keys else DEV_API_KEY
+
+
+@contextlib.contextmanager
+def open_target(target: str | Any, spec: Path, *, name: str | None = None,
+                api_key: str | None = None) -> Iterator[Target]:
+    """Resolve a target name, URL or ASGI app; UsageError for anything else or an unreachable URL."""
+    key = api_key or default_api_key()
+    if not isinstance(target, str):
+        if not callable(target):
+            raise UsageError(f"target must be 'mock', 'impl', a URL or an ASGI app, got {type(target).__name__}")
+        yield Target(name or getattr(target, "__name__", None) or type(target).__name__, app=target, api_key=key)
+        return
+    factory = BUILTIN.get(target)
+    if factory is not None:
+        yield from _as_cm(factory(spec, key))
+        return
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"unknown target {target!r}: use 'mock', 'impl' or an http(s):// URL")
+    check_reachable(target)
+    yield Target(name or target, base_url=target.rstrip("/"), api_key=key)
+
+
+def _as_cm(gen: Iterator[Target]) -> Iterator[Target]:
+    try:
+        yield next(gen)
+    finally:
+        gen.close()
+
+
+def check_reachable(url: str, timeout: float = 5.0) -> None:
+    """Any HTTP answer will do; a refused or timed-out connection is a usage error (exit 2)."""
+    import requests
+
+    try:
+        requests.get(url, timeout=timeout, allow_redirects=False)
+    except requests.RequestException as exc:
+        reason = type(exc).__name__
+        raise UsageError(f"target {url} is not reachable ({reason}); is the server running?") from None
