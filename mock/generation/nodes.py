@@ -307,7 +307,10 @@ class ObjectNode:
     def gen(self, rng: Random, depth: int) -> dict[str, Any]:
         if self.simple and depth <= MAX_DEPTH:  # the common case: every property, in document order
             inner = depth + 1
-            return {name: node.gen(rng, inner) for name, node in self.ordered}
+            try:
+                return {name: node.gen(rng, inner) for name, node in self.ordered}
+            except GenerationError:
+                pass  # an optional property that cannot be generated: the general path leaves it out
         if depth > HARD_DEPTH:
             raise GenerationError("the schema nests without end (no finite instance found)", self.where)
         inner = depth + 1
@@ -321,7 +324,10 @@ class ObjectNode:
             room = max(0, self.max_props - len(out))
             optional = rng.sample(optional, room) if room < len(optional) else optional
         for name, node in optional:
-            out[name] = node.gen(rng, inner)
+            try:
+                out[name] = node.gen(rng, inner)
+            except GenerationError:
+                continue  # e.g. an optional oneOf whose branches always overlap: leave it out
         if self.fixed:
             out.update(self.fixed)
         wanted = self.min_props
@@ -389,7 +395,12 @@ class ArrayNode:
             node = self._node(index)
             tries = UNIQUE_TRIES if self.unique else 1
             for _ in range(tries):
-                value = node.gen(rng, inner)
+                try:
+                    value = node.gen(rng, inner)
+                except GenerationError:
+                    if len(out) >= low:
+                        return out
+                    raise
                 if not self.unique:
                     break
                 key = _identity(value)

@@ -235,22 +235,29 @@ def one_of_rescue(planner: Planner, base: Parts, branches: list[Any], checks: li
         declared.append(names)
     base_checks = [planner.check(part, direction) for part in base if isinstance(part, dict) and part]
 
+    def distinguish(chosen: int, value: dict[str, Any], other: int) -> dict[str, Any] | None:
+        """`value` plus one property branch `other` declares, with a value `other` rejects."""
+        for name, schemas in declared[other].items():
+            if name in value or name in declared[chosen]:
+                continue
+            for counter in _COUNTER_VALUES:
+                if all(planner.check(s, direction)(counter) for s in schemas):
+                    continue  # the other branch accepts this value too
+                candidate = {**value, name: counter}
+                if checks[chosen](candidate) and all(c(candidate) for c in base_checks) and not checks[other](candidate):
+                    return candidate
+        return None
+
     def rescue(chosen: int, value: Any) -> Any:
         if not isinstance(value, dict):
             return None
-        for other, check in enumerate(checks):
-            if other == chosen or not check(value):
-                continue
-            for name, schemas in declared[other].items():
-                if name in value or name in declared[chosen]:
-                    continue
-                for counter in _COUNTER_VALUES:
-                    if all(planner.check(s, direction)(counter) for s in schemas):
-                        continue  # the other branch accepts this value too
-                    candidate = {**value, name: counter}
-                    if (checks[chosen](candidate) and all(c(candidate) for c in base_checks)
-                            and not any(c(candidate) for n, c in enumerate(checks) if n != chosen)):
-                        return candidate
+        for _ in range(len(checks)):
+            accepting = [n for n, check in enumerate(checks) if n != chosen and check(value)]
+            if not accepting:
+                return value
+            value = distinguish(chosen, value, accepting[0])
+            if value is None:
+                return None
         return None
 
     return rescue
