@@ -6,10 +6,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accord import config as accord_config
+
 DEFAULT_MODELS_DIR = ".accord/models"
 DEFAULT_JOBS_DB = ".accord/jobs.sqlite3"
-DEFAULT_SPEC = "spec/openapi.yaml"
-DEVELOPMENT_API_KEY = "accord-dev-key"
+DEFAULT_SPEC = accord_config.DEFAULT_SPEC
+DEVELOPMENT_API_KEY = accord_config.DEV_API_KEY
 
 #: Request bodies above this many bytes get 413 (predict: 100 instances fit easily in 1 MiB).
 DEFAULT_MAX_BODY_BYTES = 1 * 1024 * 1024

@@ -1,6 +1,6 @@
 """RFC 9457 problem details: one table of problem types, one exception, one renderer.
 
-`type` is `https://accord.dev/problems/<name>`; every body carries `request_id`, and body or
+`type` is `https://ml.example.com/problems/<name>`; every body carries `request_id`, and body or
 parameter errors go in `errors[]` as `{pointer, detail}` or `{parameter, in, detail}`.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-PROBLEM_BASE = "https://accord.dev/problems/"
+PROBLEM_BASE = "https://ml.example.com/problems/"  # the catalogue published in spec/openapi.yaml
 PROBLEM_JSON = "application/problem+json"
 MAX_ERRORS = 50
 

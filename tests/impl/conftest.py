@@ -83,9 +83,9 @@ def assert_problem(response: Any, status: int, name: str | None = None) -> dict[
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
-    assert body["type"].startswith("https://accord.dev/problems/")
+    assert body["type"].startswith("https://ml.example.com/problems/")
     if name is not None:
-        assert body["type"] == f"https://accord.dev/problems/{name}"
+        assert body["type"] == f"https://ml.example.com/problems/{name}"
     assert body["title"] and body["detail"]
     assert body["request_id"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
