@@ -356,7 +356,9 @@ _scalar = st.one_of(
     st.builds(lambda m: {"type": "number", "multipleOf": m, "maximum": 100}, st.sampled_from([0.5, 0.25, 0.01, 3])),
     st.lists(st.sampled_from(["x", "y", 1, 2.5, True]), min_size=1, max_size=4, unique=True).map(lambda e: {"enum": e}),
     st.sampled_from([{"type": "boolean"}, {"type": "string", "pattern": "^[a-f0-9]{4,8}$"},
-                     {"type": "string", "nullable": True}]),
+                     {"type": "string", "nullable": True}, {"type": "string", "pattern": "[A-Z]+", "minLength": 6},
+                     {"type": "integer", "readOnly": True}, {"type": "string", "format": "date", "example": "2024-01-01"},
+                     {"type": "integer", "minimum": 1, "maximum": 9, "multipleOf": 2}, {"not": {"type": "string"}}]),
 )
 _schemas = st.recursive(_scalar, lambda inner: st.one_of(
     st.builds(lambda props, n: {"type": "object", "properties": props, "required": sorted(props)[:n]},
@@ -364,21 +366,28 @@ _schemas = st.recursive(_scalar, lambda inner: st.one_of(
     st.builds(lambda items, lo: {"type": "array", "items": items, "minItems": lo}, inner, st.integers(0, 3)),
     st.builds(lambda a, b: {"oneOf": [a, b]}, inner, inner),
     st.builds(lambda a, b: {"anyOf": [a, b]}, inner, inner),
+    st.builds(lambda a, b: {"allOf": [{"type": "object", "properties": {"a": a}, "required": ["a"]},
+                                      {"type": "object", "properties": {"z": b}}]}, inner, inner),
+    st.builds(lambda a, n: {"type": "object", "properties": {"a": a}, "additionalProperties": False,
+                            "maxProperties": n}, inner, st.integers(1, 2)),
+    st.builds(lambda a: {"type": "object", "properties": {"a": a}, "minProperties": 2,
+                         "additionalProperties": {"type": "integer"}}, inner),
+    st.builds(lambda a: {"type": "array", "items": a, "maxItems": 3}, inner),
 ), max_leaves=6)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(schema=_schemas, seed=st.integers(0, 2**32))
-def test_random_schemas_generate_valid_values_or_say_why(schema: Any, seed: int) -> None:
-    document = _document("3.0", {"S": schema})
+@given(schema=_schemas, seed=st.integers(0, 2**32), version=st.sampled_from(["3.0", "3.1"]))
+def test_random_schemas_generate_valid_values_or_say_why(schema: Any, seed: int, version: str) -> None:
+    document = _document(version, {"S": schema})
     target = document["components"]["schemas"]["S"]
     try:
-        value = Generator(document, "3.0").generate(target, seed=seed)
+        value = Generator(document, version).generate(target, seed=seed)
     except GenerationError as exc:
         # Only oneOf with two branches that accept the same values may legitimately fail.
         assert "oneOf" in json.dumps(schema), exc
         return
-    assert SchemaCompiler(document, "3.0").is_valid(target, value, "response")
+    assert SchemaCompiler(document, version).is_valid(target, value, "response")
 
 
 # -- real-world documents ---------------------------------------------------------------------------
