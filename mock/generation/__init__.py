@@ -2,8 +2,9 @@
 
     Generator(document, version).generate(schema, seed=42, direction="response")
 
-Modules by role: `generator` (checking, retries, trust), `planner` (schema → node tree),
-`shapes` (objects and arrays), `nodes` (the tree), `strings`, `numbers`, `patterns` (regex).
+Modules by role: `generator` (checking, retries, trust), `planner` (schema → node tree: $ref,
+allOf, oneOf/anyOf, not, enum, types), `shapes` (object and array plans), `nodes` and
+`containers` (the tree), `strings` (text and formats), `numbers`, `patterns` (regex → strings).
 """
 
 from __future__ import annotations

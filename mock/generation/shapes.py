@@ -17,7 +17,8 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from accord import pointers
-from mock.generation.nodes import AnyNode, ArrayNode, ImpossibleNode, Node, ObjectNode
+from mock.generation.containers import ArrayNode, ObjectNode
+from mock.generation.nodes import AnyNode, ImpossibleNode, Node
 from mock.generation.patterns import PatternError, compile_pattern
 from mock.generation.strings import WORDS
 
