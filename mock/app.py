@@ -85,6 +85,8 @@ async def route(app: MockApp, ex: Exchange) -> Reply | None:
             ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
             return None
         allow.append(match.target.allow)
+        if not match.values:
+            break  # a concrete path is authoritative: /pets/mine without DELETE is 405, not /pets/{id}
     if allow:
         detail = f"The path {ex.path} exists, but does not have the {ex.method} method"
         return problem_reply(405, problem(405, detail, instance=ex.path), [(b"allow", allow[0].encode("ascii"))])

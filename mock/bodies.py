@@ -7,6 +7,8 @@ same validator checks every media type. Undecodable input is a `BodyError`, neve
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -62,11 +64,26 @@ def is_json(media: str) -> bool:
 
 def _parse_json(raw: bytes, context: BodyContext) -> Any:
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if "UTF-8" in exc.msg:
             raise BodyError("the body is not valid UTF-8") from exc
         raise BodyError(f"the body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    if _LONG_DIGITS.search(raw):
+        # orjson turns integers beyond 64 bits into floats, and 3e30 is no draft-4 "integer":
+        # parse again keeping them exact (JSON numbers have no size limit, RFC 8259 §6).
+        try:
+            value = json.loads(raw, parse_constant=_no_constant)
+        except RecursionError as exc:
+            raise BodyError("the body is nested too deeply") from exc
+    return value
+
+
+_LONG_DIGITS = re.compile(rb"\d{19}")
+
+
+def _no_constant(name: str) -> Any:
+    raise BodyError(f"the body is not valid JSON: {name} is not a JSON number")
 
 
 def _object_from_pairs(pairs: list[tuple[str, Any]], context: BodyContext) -> dict[str, Any]:

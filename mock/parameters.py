@@ -312,8 +312,13 @@ def _read_path(param: Parameter, request: RequestParts) -> Any:
     if param.style == "matrix":
         prefix = ";" + param.name + "="
         if param.kind() == "object" and param.explode:
-            pieces = [p for p in text.split(";") if p]
-            return param.object_from_pairs([tuple(p.partition("=")[::2]) for p in pieces])  # type: ignore[misc]
+            pairs = []
+            for piece in (p for p in text.split(";") if p):
+                key, sep, value = piece.partition("=")
+                if not sep or not key:
+                    raise StyleError("does not follow matrix style (;key=value…)")
+                pairs.append((key, value))
+            return param.object_from_pairs(pairs)
         if param.kind() == "array" and param.explode:
             pieces = text.split(";")[1:]
             if not all(p.startswith(param.name + "=") for p in pieces):

@@ -326,3 +326,10 @@ def test_no_500_on_garbage(pets):
         response = pets.post("/pets", content=raw, headers={**KEY, "Content-Type": "application/json"})
         assert 400 <= response.status_code < 500, raw
         orjson.loads(response.content)
+
+
+def test_integers_beyond_64_bits_stay_integers(pets):
+    big = b'{"name": "Kit", "kind": "cat", "age": 3083385274218551091025076551680}'
+    assert pets.post("/pets", content=big, headers={**KEY, "Content-Type": "application/json"}).status_code == 201
+    constant = b'{"name": "Kit", "kind": "cat", "age": 30833852742185510910, "x": NaN}'
+    assert pets.post("/pets", content=constant, headers={**KEY, "Content-Type": "application/json"}).status_code == 422
