@@ -29,13 +29,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord import pointers
+from accord.lint import LintConfig, lint_spec
+from accord.lint.registry import REGISTRY
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from accord import pointers  # noqa: E402
-from accord.lint import LintConfig, lint_spec  # noqa: E402
-from accord.lint.registry import REGISTRY  # noqa: E402
-
 CACHE = ROOT / "bench" / ".cache"
 CORPUS = ROOT / "tests" / ".corpus"
 OUT = ROOT / "bench" / "out"

@@ -37,7 +37,8 @@ NAME_MAPS = frozenset((*SCHEMA_MAPS, "schemas", "paths", "responses", "content",
 
 @dataclass(slots=True, frozen=True)
 class Node:
-    """A mapping somewhere in the document; `in_map` when it is a name map's entry holder."""
+    """A mapping somewhere in the document; `is_name_map` when its keys are names (paths,
+    properties, components...), not keywords: `{"enum": ...}` there is a property, not an enum."""
 
     pointer: str
     value: dict[str, Any]

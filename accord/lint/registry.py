@@ -70,7 +70,7 @@ _RULES = (
     Rule("path-keys-no-trailing-slash", paths.path_keys_no_trailing_slash, "warning", "Path must not end with slash."),
     Rule("path-not-include-query", paths.path_not_include_query, "warning", "Path must not include query string."),
     Rule("path-ambiguous", paths.path_ambiguous, "error",
-         "No two paths match the same requests alike (Spectral reports equivalent ones under path-params)."),
+         "No two paths are equivalent templates (Spectral reports these under path-params)."),
     # -- spectral:oas: info and tags ------------------------------------------------------------
     Rule("info-contact", info.info_contact, "warning", 'Info object must have "contact" object.'),
     Rule("info-description", info.info_description, "warning", 'Info "description" must be present and non-empty string.'),
@@ -112,6 +112,8 @@ _RULES = (
          "Every operation documents its client errors (4xx) as application/problem+json.", versions=OAS3),
     Rule("accord-operation-id-python", contract.operation_id_python, "error",
          "operationIds are valid Python identifiers (the service binds handlers by operationId)."),
+    Rule("accord-path-crossed", paths.path_crossed, "warning",
+         "No two paths both match a request with neither more specific (routers would disagree)."),
     Rule("accord-request-schema-closed", contract.request_schema_closed, "error",
          "Request object schemas are closed (additionalProperties: false).", versions=OAS3),
     Rule("accord-response-schema-open", contract.response_schema_open, "warning",

@@ -41,9 +41,27 @@ def _in_schema(pointer: str) -> bool:
 
 
 def _examples(ctx: LintContext) -> Iterator[tuple[str, Any, Any, Direction, bool]]:
-    """iter_examples, each marked with whether the example sits in the schema it illustrates."""
+    """iter_examples, each at its definition site and marked with whether the example sits
+    in the schema it illustrates."""
     for pointer, value, schema, direction in iter_examples(ctx.document, ctx.version):
-        yield pointer, value, schema, direction, _holder(ctx, pointer) is schema
+        yield _definition_site(ctx, pointer), value, schema, direction, _holder(ctx, pointer) is schema
+
+
+def _definition_site(ctx: LintContext, pointer: str) -> str:
+    """`.../examples/<name>/value` of a `$ref`'d Example Object -> `/components/examples/<X>/value`.
+
+    A shared example is then reported once, where it is written (as Spectral does).
+    """
+    tokens = pointers.split(pointer)
+    if len(tokens) < 3 or tokens[-1] != "value" or tokens[-3] != "examples":
+        return pointer
+    holder = pointers.from_path(tokens[:-1])
+    try:
+        entry = pointers.resolve(ctx.document, holder)
+    except KeyError:
+        return pointer
+    target, resolved = ctx.resolve(holder, entry)
+    return f"{target}/value" if resolved is not None else pointer
 
 
 def _holder(ctx: LintContext, pointer: str) -> Any:

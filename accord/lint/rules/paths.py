@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
@@ -90,24 +91,31 @@ def path_not_include_query(ctx: LintContext) -> Hits:
 
 
 def path_ambiguous(ctx: LintContext) -> Hits:
-    """Two paths a request could match alike.
+    """Equivalent templates (`/a/{x}` and `/a/{y}`) MUST NOT exist (OAS 3.0.3 §4.7.8)."""
+    for first, second, verdict in _overlaps(ctx):
+        if verdict == "equivalent":
+            yield pointers.join("", "paths", second), f'Paths "{first}" and "{second}" must not be equivalent.'
 
-    Equivalent templates (`/a/{x}` and `/a/{y}`) MUST NOT exist (OAS 3.0.3 §4.7.8); crossed
-    templates (`/{kind}/me` and `/books/{id}`, both matching `/books/me`) leave the choice of
-    operation to each router, so the mock and the service may disagree.
-    """
-    shapes = [(path, _shape(path)) for path in _paths(ctx)]
-    by_length: dict[int, list[tuple[str, tuple[str | None, ...]]]] = {}
-    for path, shape in shapes:
+
+def path_crossed(ctx: LintContext) -> Hits:
+    """Crossed templates (`/{kind}/me` and `/books/{id}` both match `/books/me`) leave the choice
+    of operation to each router, so the mock and the service may answer the same request differently."""
+    for first, second, verdict in _overlaps(ctx):
+        if verdict == "crossed":
+            yield (pointers.join("", "paths", second),
+                   f'Paths "{first}" and "{second}" both match some requests, and neither is more specific.')
+
+
+def _overlaps(ctx: LintContext) -> Iterator[tuple[str, str, str]]:
+    by_length: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+    for path in _paths(ctx):
+        shape = _shape(path)
         by_length.setdefault(len(shape), []).append((path, shape))
     for group in by_length.values():
         for (first, a), (second, b) in combinations(group, 2):
             verdict = _compare(a, b)
-            if verdict == "equivalent":
-                yield pointers.join("", "paths", second), f'Paths "{first}" and "{second}" must not be equivalent.'
-            elif verdict == "crossed":
-                yield (pointers.join("", "paths", second),
-                       f'Paths "{first}" and "{second}" are ambiguous: a request can match both, and neither is more specific.')
+            if verdict in ("equivalent", "crossed"):
+                yield first, second, verdict
 
 
 def _shape(path: str) -> tuple[str, ...]:

@@ -60,6 +60,6 @@ def test_accord_rules_are_prefixed() -> None:
     assert own == {
         "accord-problem-json-errors", "accord-operation-id-python", "accord-request-schema-closed",
         "accord-response-schema-open", "accord-numeric-bounds", "accord-example-present",
-        "accord-consistent-pagination", "accord-consistent-errors",
+        "accord-consistent-pagination", "accord-consistent-errors", "accord-path-crossed",
     }
     assert REGISTRY["accord-response-schema-open"].severity == "warning"

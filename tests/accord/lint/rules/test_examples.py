@@ -11,6 +11,7 @@ CASES = [
         "/paths/~1a/get/parameters/0/example",
         "/paths/~1a/get/responses/200/content/application~1json/example/count",
         "/paths/~1a/get/responses/200/content/application~1json/examples/bad/value/count",
+        "/components/examples/Shared/value/count",  # a $ref'd example: once, where it is written
     }),
     ("lint-oas3-valid-media-example", "oas3-valid-schema-example", set()),
     # a schema example and a schema default; Fine has both right

@@ -17,8 +17,10 @@ CASES = [
     ("lint-path-declarations-must-exist", "path-declarations-must-exist", {"/paths/~1a~1{}"}),
     ("lint-path-keys-no-trailing-slash", "path-keys-no-trailing-slash", {"/paths/~1a~1"}),  # "/" itself is fine
     ("lint-path-not-include-query", "path-not-include-query", {"/paths/~1a?x=1"}),
-    # /a/{y} duplicates /a/{x}; /{kind}/b crosses both (/a/b matches either); /a/me and /files/{name}.json are fine
-    ("lint-path-ambiguous", "path-ambiguous", {"/paths/~1a~1{y}", "/paths/~1{kind}~1b"}),
+    # /a/{y} duplicates /a/{x}; /a/me and /files/{name}.json are fine
+    ("lint-path-ambiguous", "path-ambiguous", {"/paths/~1a~1{y}"}),
+    # /{kind}/b crosses /a/{x} and /a/{y}: /a/b matches both, neither is more specific
+    ("lint-path-ambiguous", "accord-path-crossed", {"/paths/~1{kind}~1b"}),
 ]
 
 
