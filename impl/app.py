@@ -38,6 +38,9 @@ from impl.validation import CollectingJSONBodyValidator, CollectingParameterVali
 
 log = logging.getLogger("impl")
 
+#: Swagger UI (HTML, so exempt from the Accept check) and the contract as JSON.
+DOCS_PATH = "/ui"
+
 
 def _problem_response(request: ConnexionRequest, exc: ProblemError) -> ConnexionResponse:
     body = problem_body(exc.name, exc.status, detail=exc.detail, title=exc.title, instance=request.url.path,
@@ -101,7 +104,8 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
     keys = api_keys if api_keys is not None else keys_from_env()
     app = connexion.AsyncApp(
         __name__,
-        middlewares=[partial(RequestContextMiddleware, services=services), *ConnexionMiddleware.default_middlewares],
+        middlewares=[partial(RequestContextMiddleware, services=services, docs_prefix=DOCS_PATH),
+                     *ConnexionMiddleware.default_middlewares],
         jsonifier=OrjsonJsonifier(),
     )
     app.add_api(
@@ -111,7 +115,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
         validate_responses=settings.validate_responses,
         validator_map=_validator_map(),
         security_map={"apiKey": api_key_handler(keys)},
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui", spec_path="/openapi.json"),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
     )
     app.add_error_handler(ProblemError, _problem_response)
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)

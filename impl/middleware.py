@@ -2,11 +2,14 @@
 
 Per request, top to bottom:
   1. take `X-Request-ID` if it matches the contract's pattern, else generate one (uuid4 hex);
-  2. refuse bodies above the limit with 413 (from Content-Length, or while streaming);
-  3. run Connexion's stack (routing → security → validation → handler → response validation);
-  4. rewrite any problem Connexion produced itself (`about:blank`, 404/405/415/500…) into our
+  2. answer 406 when an `Accept` header allows neither application/json nor
+     application/problem+json (impl.negotiation; before routing, cached per header value;
+     the Swagger UI pages under `docs_prefix` are exempt, they are HTML);
+  3. refuse bodies above the limit with 413 (from Content-Length, or while streaming);
+  4. run Connexion's stack (routing → security → validation → handler → response validation);
+  5. rewrite any problem Connexion produced itself (`about:blank`, 404/405/415/500…) into our
      RFC 9457 shape with `request_id` and `instance`, and never let a stack trace out;
-  5. add `X-Request-ID` to every response, errors and health included.
+  6. add `X-Request-ID` to every response, errors and health included.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from impl.context import Services, request_id_var, services_var
+from impl.negotiation import PRODUCED_TEXT, acceptable
 from impl.problems import NAME_FOR_STATUS, PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body
 
 log = logging.getLogger("impl.errors")
@@ -45,6 +49,14 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def _accept(scope: Scope) -> bytes | None:
+    """Every `Accept` field line joined (RFC 9110 §5.3), or None when there is none."""
+    values = [value for key, value in scope.get("headers", ()) if key == b"accept"]
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else b",".join(values)
+
+
 def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str) -> bytes:
     """Our problem shape from whatever body an error response carried."""
     try:
@@ -67,9 +79,17 @@ def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, services: Services) -> None:
+    def __init__(self, app: ASGIApp, *, services: Services, docs_prefix: str = "/ui") -> None:
         self.app = app
         self.services = services
+        self.docs_prefix = docs_prefix
+
+    def _not_acceptable(self, scope: Scope) -> bool:
+        accept = _accept(scope)
+        if accept is None or acceptable(accept) or scope.get("method") == "OPTIONS":
+            return False
+        path = scope.get("path", "")
+        return not (path == self.docs_prefix or path.startswith(self.docs_prefix + "/"))
 
     def _limit(self, scope: Scope) -> int:
         settings = self.services.settings
@@ -124,6 +144,9 @@ class RequestContextMiddleware:
         limit = self._limit(scope)
         declared = _header(scope, b"content-length")
         try:
+            if self._not_acceptable(scope):
+                raise ProblemError("not-acceptable", f"this service produces {PRODUCED_TEXT} only; "
+                                   "send an Accept header that allows one of them (or none)")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
             received = 0
