@@ -205,15 +205,17 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
     for event in from_schema(schema).execute():
         if isinstance(event, events.PhaseStarted):
             name = event.phase.name.value
-            collector.phases.append(name)
-            done = 0
-            notify(Progress(phase=name, total=total))
+            if name not in collector.phases:  # the stateful phase may restart (link calibration)
+                collector.phases.append(name)
+                done = 0
+                notify(Progress(phase=name, total=total))
         elif isinstance(event, events.ScenarioFinished):
             if not event.is_test_scenario:
                 continue
             collector.scenario(event.phase.value, event.recorder)
             done += 1
-            notify(Progress(phase=event.phase.value, operation=event.label, status=event.status.value,
+            notify(Progress(phase=event.phase.value, operation=event.label or f"{event.phase.value} scenario",
+                            status=event.status.value,
                             done=done, total=total))
         elif isinstance(event, events.NonFatalError) and type(event.value).__name__ in NOT_TARGET_ERRORS:
             collector.notes.append(f"{event.phase.value if event.phase else 'run'}: {str(event.value).splitlines()[0]}")
