@@ -1,0 +1,460 @@
+"""The service's speed (impl/), side by side in one run with its anchors, on loopback only.
+
+Three measurements, each bounded in requests and time; the script starts and stops every server.
+  1. per request: single-instance iris predict through `accord serve` (HTTP, keep-alive, one
+     request at a time) versus the same `Predictor.predict` called in this process (no HTTP);
+  2. batch of 100: framework cost (HTTP round trip minus in-process predict of the same 100
+     instances) versus model cost (that in-process predict). Target: framework < model;
+  3. throughput: `wrk -t1 -c32 --latency` on the single-instance POST, after a short warm-up,
+     against the service with 1 and 2 uvicorn workers and against the anchor, Connexion's own
+     mock (AsyncApp + MockResolver(mock_all=True), what `connexion run --mock=all` builds) on the
+     same bundled contract, 1 worker, no access log, with the two workarounds of
+     ../shared/reference/baseline.md (problem media type rewritten to application/json, an
+     accept-any-key security handler). Reported as service req/s ÷ mock req/s.
+
+The service runs as deployed by `accord serve` (uvicorn access log on, to a file), once with
+response validation on (the development default) and once with ACCORD_VALIDATE_RESPONSES=0
+(the documented production setting). Output: bench/out/impl.json and a table on stdout.
+
+    .venv/bin/python bench/bench_impl.py [--duration 12] [--warmup 3] [--rounds 1]
+
+Needs `wrk` (Debian package; installed with apt-get when missing and running as root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "bench" / "out"
+HOST = "127.0.0.1"
+KEY = "accord-dev-key"
+PATH = "/v1/models/iris-classifier/predict"
+ROW = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
+READY_TIMEOUT_S = 180.0  # first start trains the five models
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine and tools
+
+
+def loadavg() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    from importlib.metadata import version
+
+    wrk = subprocess.run(["wrk", "-v"], check=False, capture_output=True, text=True).stdout.splitlines()
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "wrk": (wrk[0].split(" [")[0] if wrk else "?"),
+            **{name: version(name) for name in ("connexion", "uvicorn", "starlette", "scikit-learn", "orjson")}}
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is not installed and this is not root: run `sudo apt-get install -y wrk` first")
+    log("installing wrk (apt-get install -y wrk)")
+    if subprocess.run(["apt-get", "install", "-y", "wrk"], check=False, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, check=True)
+    if not shutil.which("wrk"):
+        raise SystemExit("apt-get could not install wrk")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+
+
+@dataclass(slots=True)
+class Server:
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    ready_path: str = "/health/ready"
+    process: subprocess.Popen[bytes] | None = None
+    port: int = 0
+    startup_s: float = 0.0
+
+    def start(self, logs: Path) -> None:
+        self.port = free_port()
+        argv = [a.replace("{port}", str(self.port)) for a in self.argv]
+        out = (logs / f"{self.name}.log").open("ab")
+        started = time.perf_counter()
+        # Own session, so stop() ends exactly this server and the workers it forked.
+        self.process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **self.env}, stdout=out,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = started + READY_TIMEOUT_S
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited with {self.process.returncode}; see {logs / (self.name + '.log')}")
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                conn.request("GET", self.ready_path)
+                if conn.getresponse().status == 200:
+                    self.startup_s = time.perf_counter() - started
+                    conn.close()
+                    return
+                conn.close()
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise SystemExit(f"{self.name} not ready after {READY_TIMEOUT_S:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir: Path) -> dict[str, Server]:
+    # The key is configured explicitly, so an ACCORD_API_KEYS(_FILE) in the caller's shell cannot interfere.
+    common = {"ACCORD_MODELS_DIR": str(models_dir), "ACCORD_JOBS_DB": str(jobs_db), "ACCORD_API_KEYS": KEY,
+              "ACCORD_API_KEYS_FILE": ""}
+    dev = {**common, "ACCORD_VALIDATE_RESPONSES": "1"}
+    prod = {**common, "ACCORD_VALIDATE_RESPONSES": "0"}
+    serve = [accord, "serve", "--port", "{port}"]
+    return {
+        "connexion-mock-1w": Server("connexion-mock-1w", [python, __file__, "--serve-connexion-mock", str(mock_spec),
+                                                          "--port", "{port}"], ready_path="/health/live"),
+        "service-1w": Server("service-1w", [*serve, "--workers", "1"], dev),
+        "service-2w": Server("service-2w", [*serve, "--workers", "2"], dev),
+        "service-prod-1w": Server("service-prod-1w", [*serve, "--workers", "1"], prod),
+        "service-prod-2w": Server("service-prod-2w", [*serve, "--workers", "2"], prod),
+    }
+
+
+def connexion_mock_spec(target: Path) -> Path:
+    """The bundled contract with problem+json rewritten to application/json (baseline.md, workaround 1)."""
+    from accord.loading import load_spec
+
+    text = json.dumps(load_spec(ROOT / "spec" / "openapi.yaml").document)
+    target.write_text(text.replace('"application/problem+json"', '"application/json"'))
+    return target
+
+
+def serve_connexion_mock(spec: Path, port: int) -> None:
+    """What `connexion run SPEC --mock=all` builds, plus an accept-any-key handler (workaround 2)."""
+    import connexion
+    import uvicorn
+    from connexion.mock import MockResolver
+    from connexion.security import ApiKeySecurityHandler
+
+    def accept_any_key(apikey: str, required_scopes: Any = None, request: Any = None) -> dict[str, str]:
+        return {"sub": "any"}
+
+    class AcceptAnyKey(ApiKeySecurityHandler):
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+            return accept_any_key
+
+    app = connexion.AsyncApp(__name__)
+    app.add_api(json.loads(spec.read_text()), resolver=MockResolver(mock_all=True),
+                security_map={"apiKey": AcceptAnyKey})
+    uvicorn.run(app, host=HOST, port=port, workers=1, access_log=False, log_level="warning")
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements
+
+
+def iris_batch(n: int) -> list[dict[str, float]]:
+    """n real iris rows (a fixed shuffle, all three classes)."""
+    import numpy as np
+    from sklearn.datasets import load_iris
+
+    data = load_iris().data
+    order = np.random.default_rng(0).permutation(len(data))
+    names = list(ROW)
+    return [{names[j]: float(data[i, j]) for j in range(4)} for i in order[:n]]
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of another one read from /proc (10 ms ticks)."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(call: Callable[[], Any], *, requests: int, seconds: float, warmup: int,
+          cpu_pid: int | None = None) -> dict[str, float]:
+    """Up to `requests` calls, stopping after `seconds` (`warmup` calls discarded): wall time per
+    call, and CPU time per call of `cpu_pid` (this process when None). On a shared machine the
+    wall time includes waiting for a core; the CPU time does not, so both are reported."""
+    for _ in range(warmup):
+        call()
+    samples: list[float] = []
+    cpu = cpu_seconds(cpu_pid)
+    deadline = time.perf_counter() + seconds
+    while len(samples) < requests and time.perf_counter() < deadline:
+        t = time.perf_counter_ns()
+        call()
+        samples.append((time.perf_counter_ns() - t) / 1000)
+    cpu_per_call = (cpu_seconds(cpu_pid) - cpu) / len(samples) * 1e6
+    ordered = sorted(samples)
+    return {"n": len(ordered), "median_us": round(statistics.median(ordered), 1),
+            "p10_us": round(ordered[int(0.1 * (len(ordered) - 1))], 1),
+            "p90_us": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+            "cpu_us": round(cpu_per_call, 1)}
+
+
+def in_process(models_dir: Path, batch: list[dict[str, float]], requests: int, seconds: float) -> dict[str, Any]:
+    import numpy as np
+
+    from impl.models.predict import PredictOptions
+    from impl.models.registry import get_registry
+
+    entry = get_registry(models_dir).get("iris-classifier")
+    if entry is None or entry.predictor is None:
+        raise SystemExit(f"iris-classifier is not ready in {models_dir}: {entry.error if entry else 'missing'}")
+    predictor, options = entry.predictor, PredictOptions()
+    X1 = np.asarray([list(ROW.values())])
+    X100 = np.asarray([[r[n] for n in ROW] for r in batch])
+    cases = {
+        "predict_1": lambda: predictor.predict([ROW], options),
+        "predict_100": lambda: predictor.predict(batch, options),
+        "predict_proba_1": lambda: predictor.pipeline.predict_proba(X1),
+        "predict_proba_100": lambda: predictor.pipeline.predict_proba(X100),
+    }
+    return {name: timed(call, requests=requests, seconds=seconds, warmup=50) for name, call in cases.items()}
+
+
+def over_http(port: int, pid: int, body: bytes, requests: int, seconds: float) -> dict[str, float]:
+    """One keep-alive connection, one request at a time; every answer must be a 200. `cpu_us` is
+    the server's CPU per request (the 1-worker server is a single process, `pid`)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Content-Type": "application/json", "X-API-Key": KEY}
+
+    def call() -> None:
+        conn.request("POST", PATH, body, headers)
+        response = conn.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise SystemExit(f"POST {PATH} answered {response.status}: {data[:300]!r}")
+
+    try:
+        return timed(call, requests=requests, seconds=seconds, warmup=50, cpu_pid=pid)
+    finally:
+        conn.close()
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.MULTILINE)}
+    return {"rps": float(rps.group(1)) if rps else 0.0, "requests": int(total.group(1)) if total else 0,
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else "",
+            "p50_ms": latency.get("50"), "p99_ms": latency.get("99")}
+
+
+def run_wrk(port: int, script: Path, duration: float) -> dict[str, Any]:
+    argv = ["timeout", str(int(duration + 15)), "wrk", "-t1", "-c32", f"-d{int(duration)}s", "--latency",
+            "-s", str(script), f"http://{HOST}:{port}{PATH}"]
+    result = subprocess.run(argv, check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"wrk failed ({result.returncode}): {result.stderr.strip()[:300]}")
+    return parse_wrk(result.stdout)
+
+
+def wrk_script(target: Path, body: bytes) -> Path:
+    target.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body.decode())}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["X-API-Key"] = "{KEY}"\n'
+    )
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = []
+    ip, seq = result["in_process"], result["sequential"]
+    lines.append("Per request, µs: wall = median (p10) client-side, one keep-alive connection, one request at")
+    lines.append("a time; cpu = CPU per request of the server process (in-process: of this process)")
+    lines.append(f"{'':<20}{'in-process':>22}{'HTTP dev (resp. valid.)':>26}{'HTTP prod (no resp. valid.)':>30}")
+    for n in ("1", "100"):
+        cells = []
+        for case in (ip[f"predict_{n}"], seq["service-1w"][f"predict_{n}"], seq["service-prod-1w"][f"predict_{n}"]):
+            cells.append(f"{case['median_us']:.0f} ({case['p10_us']:.0f}) / {case['cpu_us']:.0f} cpu")
+        lines.append(f"{'predict x' + n:<20}{cells[0]:>22}{cells[1]:>26}{cells[2]:>30}")
+    lines.append(f"  of which sklearn predict_proba: {ip['predict_proba_1']['median_us']:.0f} µs (x1), "
+                 f"{ip['predict_proba_100']['median_us']:.0f} µs (x100) wall median")
+    for metric, b in result["batch_100"].items():
+        lines.append(f"Batch of 100 ({metric}): model {b['model_us']:.0f} µs; framework dev {b['framework_dev_us']:.0f} µs "
+                     f"(x{b['framework_dev_over_model']:.2f} model, {'met' if b['target_met_dev'] else 'NOT met'}), "
+                     f"prod {b['framework_prod_us']:.0f} µs (x{b['framework_prod_over_model']:.2f} model, "
+                     f"{'met' if b['target_met_prod'] else 'NOT met'})")
+    lines.append("")
+    lines.append("Throughput, single-instance POST (wrk -t1 -c32 --latency; rounds listed)")
+    lines.append(f"{'server':<20}{'req/s':>20}{'p50 ms':>16}{'p99 ms':>18}{'non-2xx':>9}{'÷ mock':>8}{'load':>14}")
+    for name, row in result["throughput"].items():
+        runs = row["runs"]
+        rps = " / ".join(f"{r['rps']:.0f}" for r in runs)
+        p50 = " / ".join(f"{r['p50_ms']:.1f}" for r in runs)
+        p99 = " / ".join(f"{r['p99_ms']:.1f}" for r in runs)
+        ratio = f"{row['ratio_to_mock']:.2f}" if row.get("ratio_to_mock") else "1"
+        load = " / ".join(f"{r['load_before'][0]:.1f}" for r in runs)
+        lines.append(f"{name:<20}{rps:>20}{p50:>16}{p99:>18}{sum(r['non_2xx'] for r in runs):>9}{ratio:>8}{load:>14}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=12.0, help="wrk seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=3.0, help="wrk warm-up seconds (discarded)")
+    parser.add_argument("--rounds", type=int, default=2, help="throughput rounds (servers interleaved)")
+    parser.add_argument("--requests", type=int, default=1500, help="max sequential requests per case")
+    parser.add_argument("--seconds", type=float, default=6.0, help="max seconds per sequential case")
+    parser.add_argument("--serve-connexion-mock", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_connexion_mock:
+        serve_connexion_mock(args.serve_connexion_mock, args.port)
+        return
+
+    ensure_wrk()
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-impl-", dir=OUT))
+    models_dir = Path(os.environ.get("ACCORD_MODELS_DIR") or ROOT / ".accord" / "models").resolve()
+    python = sys.executable
+    accord = str(Path(python).with_name("accord"))
+    started = time.time()
+    result: dict[str, Any] = {"machine": machine(), "load_start": loadavg(), "models_dir": str(models_dir),
+                              "method": {"wrk": f"-t1 -c32 -d{int(args.duration)}s --latency after a "
+                                                f"{args.warmup:g} s warm-up", "rounds": args.rounds}}
+    batch = iris_batch(100)
+    body_1 = json.dumps({"instances": [ROW]}, separators=(",", ":")).encode()
+    body_100 = json.dumps({"instances": batch}, separators=(",", ":")).encode()
+    script = wrk_script(work / "predict_1.lua", body_1)
+    table_of = servers(python, accord, connexion_mock_spec(work / "spec_cnx.json"), work / "jobs.sqlite3", models_dir)
+
+    # The service trains missing models on first start; start it once before timing anything.
+    first = table_of["service-prod-1w"]
+    log(f"starting {first.name} (trains models into {models_dir} if missing)")
+    first.start(work)
+    try:
+        log("in-process predict")
+        result["in_process"] = in_process(models_dir, batch, args.requests, args.seconds)
+        result["sequential"] = {}
+        for name in ("service-prod-1w", "service-1w"):
+            server = table_of[name]
+            if server.process is None:
+                server.start(work)
+            log(f"{name}: sequential HTTP")
+            assert server.process is not None
+            pid = server.process.pid
+            result["sequential"][name] = {
+                "predict_1": over_http(server.port, pid, body_1, args.requests, args.seconds),
+                "predict_100": over_http(server.port, pid, body_100, args.requests // 5, args.seconds),
+                "startup_s": round(server.startup_s, 2),
+            }
+            server.stop()
+    finally:
+        for server in table_of.values():
+            server.stop()
+
+    result["batch_100"] = {}
+    for metric in ("median_us", "cpu_us"):
+        model = result["in_process"]["predict_100"][metric]
+        row: dict[str, Any] = {"model_us": model}
+        for label, name in (("dev", "service-1w"), ("prod", "service-prod-1w")):
+            framework = result["sequential"][name]["predict_100"][metric] - model
+            row[f"framework_{label}_us"] = round(framework, 1)
+            row[f"framework_{label}_over_model"] = round(framework / model, 2)
+            row[f"target_met_{label}"] = framework < model
+        result["batch_100"]["wall" if metric == "median_us" else "cpu"] = row
+
+    throughput: dict[str, dict[str, Any]] = {name: {"runs": []} for name in table_of}
+    for round_no in range(1, args.rounds + 1):
+        for name, server in table_of.items():
+            log(f"round {round_no}: {name}")
+            server.start(work)
+            try:
+                probe = http.client.HTTPConnection(HOST, server.port, timeout=10)
+                probe.request("POST", PATH, body_1, {"Content-Type": "application/json", "X-API-Key": KEY})
+                status = probe.getresponse().status
+                probe.close()
+                if status != 200:
+                    raise SystemExit(f"{name}: the benchmark POST answered {status}, not 200")
+                run_wrk(server.port, script, args.warmup)
+                before = loadavg()
+                run = run_wrk(server.port, script, args.duration)
+                throughput[name]["runs"].append({**run, "load_before": before, "load_after": loadavg(),
+                                                 "startup_s": round(server.startup_s, 2)})
+            finally:
+                server.stop()
+    mock = statistics.fmean(r["rps"] for r in throughput["connexion-mock-1w"]["runs"])
+    for name, row in throughput.items():
+        row["mean_rps"] = round(statistics.fmean(r["rps"] for r in row["runs"]), 1)
+        if name != "connexion-mock-1w":
+            row["ratio_to_mock"] = round(row["mean_rps"] / mock, 2)
+    result["throughput"] = throughput
+    result["load_end"] = loadavg()
+    result["elapsed_s"] = round(time.time() - started, 1)
+
+    (OUT / "impl.json").write_text(json.dumps(result, indent=2))
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"machine: {result['machine']['nproc']} CPU ({result['machine']['cpu']}), load average "
+          f"{' '.join(map(str, result['load_start']))} at start, {' '.join(map(str, result['load_end']))} at end")
+    print(table(result))
+    print(f"\nwritten: {OUT / 'impl.json'} ({result['elapsed_s']} s)")
+
+
+if __name__ == "__main__":
+    main()
