@@ -9,13 +9,13 @@ from the document was compiled before the first request (or on the operation's f
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from accord import pointers
 from accord.loading import Spec, load_spec
 from mock.bodies import (
     MAX_BODY_BYTES,
@@ -30,7 +30,7 @@ from mock.cors import is_preflight
 from mock.cors import preflight as preflight_reply
 from mock.docs import PREFIX, Docs
 from mock.exchange import Exchange, Reply, problem_reply, send_reply
-from mock.journal import DEFAULT_SIZE, Entry, Journal
+from mock.journal import DEFAULT_SIZE, Journal
 from mock.negotiation import (
     NO_PREFERENCES,
     PreferenceError,
@@ -49,35 +49,42 @@ log = logging.getLogger("accord.mock")
 
 #: Documents with at most this many operations are fully prepared before serving.
 EAGER_OPERATIONS = 300
+#: Distinct request paths whose route matches are remembered (paths repeat: a cache pays).
+ROUTE_CACHE_SIZE = 4096
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
-Step = Callable[["MockApp", Exchange], Awaitable["Reply | None"]]
+Step = Callable[["MockApp", Exchange], "Reply | None | Awaitable[Reply | None]"]
 
 
 # -- the steps ------------------------------------------------------------------------------------
-async def preflight(app: MockApp, ex: Exchange) -> Reply | None:
+def preflight(app: MockApp, ex: Exchange) -> Reply | None:
     """CORS preflight: 204 on any path (Prism)."""
     if app.cors and is_preflight(ex.method, ex.headers):
         return preflight_reply(ex.headers)
     return None
 
 
-async def internal(app: MockApp, ex: Exchange) -> Reply | None:
+def internal(app: MockApp, ex: Exchange) -> Reply | None:
     """Swagger UI, the served document and the journal under /__accord/."""
     if ex.path.startswith(PREFIX):
         return app.docs.serve(ex.method, ex.path)
     return None
 
 
-async def route(app: MockApp, ex: Exchange) -> Reply | None:
+def route(app: MockApp, ex: Exchange) -> Reply | None:
     """404 for an unknown path, 405 with Allow for a known path and another method."""
-    try:
-        segments = split_path(ex.path)
-    except PathEncodingError as exc:
-        return problem_reply(400, problem(400, str(exc), instance=ex.path))
+    matches = app.routes.get(ex.path)
+    if matches is None:
+        try:
+            segments = split_path(ex.path)
+        except PathEncodingError as exc:
+            return problem_reply(400, problem(400, str(exc), instance=ex.path))
+        matches = list(app.api.router.match(segments))
+        if len(app.routes) < ROUTE_CACHE_SIZE:
+            app.routes[ex.path] = matches
     allow: list[str] = []
     method = ex.method.lower()
-    for match in app.api.router.match(segments):
+    for match in matches:
         op = match.target.operations.get(method)
         if op is None and method == "head":
             op = match.target.operations.get("get")  # HEAD is GET without a body (RFC 9110 §9.3.2)
@@ -93,23 +100,23 @@ async def route(app: MockApp, ex: Exchange) -> Reply | None:
     return problem_reply(404, problem(404, f"The path {ex.path} is not in the document", instance=ex.path))
 
 
-async def preferences(app: MockApp, ex: Exchange) -> Reply | None:
+def preferences(app: MockApp, ex: Exchange) -> Reply | None:
     """Request parts, and the `Prefer` header / `__*` query parameters (422/400 when invalid)."""
     op = ex.op
     assert op is not None
     try:
         query = parse_query(ex.query)
     except ParameterDecodeError as exc:
-        return app.reject(ex, [Violation("query", "", "", "encoding", str(exc), kind="malformed")])
+        return app.reject(ex, [Violation("query", "", (), "encoding", str(exc), kind="malformed")])
     ex.parts = RequestParts(dict(zip(op.names, ex.values)), query, ex.headers)
     try:
         ex.prefs = read_preferences(ex.headers.get("prefer"), query)
     except PreferenceError as exc:
-        return app.reject(ex, [Violation(exc.location, exc.parameter, "", "prefer", str(exc))])
+        return app.reject(ex, [Violation(exc.location, exc.parameter, (), "prefer", str(exc))])
     return None
 
 
-async def authenticate(app: MockApp, ex: Exchange) -> Reply | None:
+def authenticate(app: MockApp, ex: Exchange) -> Reply | None:
     """401 with WWW-Authenticate unless one alternative of the security requirements holds."""
     op = ex.op
     assert op is not None and ex.parts is not None
@@ -142,19 +149,20 @@ async def read_body(app: MockApp, ex: Exchange) -> Reply | None:
     return None
 
 
-async def validate(app: MockApp, ex: Exchange) -> Reply | None:
+def validate(app: MockApp, ex: Exchange) -> Reply | None:
     """Every parameter and body violation at once; errors → a documented 4xx."""
     if not app.validate_requests:
         return None
     op = ex.op
     assert op is not None and ex.parts is not None
     values, violations = read_all(op.parameters, ex.parts)
-    if op.param_schema is not None and values:
-        for v in app.api.schemas.iter_violations(op.param_schema, values, "request"):
-            tokens = pointers.split(v.pointer) or ["."]
-            location, _, name = tokens[0].partition(".")
-            inner = pointers.join("", *tokens[1:])
-            violations.append(Violation(location, name, inner, v.keyword, f"{location} parameter '{name}': {v.message}"))
+    schemas = app.api.schemas
+    if op.param_schema is not None and values and not schemas.is_valid(op.param_schema, values, "request"):
+        for error in schemas.validator(op.param_schema, "request").iter_errors(values):
+            key, *inner = error.instance_path
+            location, _, name = str(key).partition(".")
+            keyword = str(error.schema_path[-1]) if error.schema_path else ""
+            violations.append(Violation(location, name, tuple(inner), keyword, f"{location} parameter '{name}': {error.message}"))
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
@@ -167,28 +175,33 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
     if body is None:
         return []
     if not ex.body:
-        return [Violation("body", "", "", "required", "the request body is required")] if body.required else []
+        return [Violation("body", "", (), "required", "the request body is required")] if body.required else []
     header = ex.headers.get("content-type", "")
     key = find_declared(split_media_type(header)[0], body.declared)
     if key is None:
         accepted = ", ".join(body.media) or "none"
-        return [Violation("body", "", "", "415", f"Content-Type {header or '(none)'!r} is not accepted; supported: {accepted}", kind="content-type")]
+        return [Violation("body", "", (), "415", f"Content-Type {header or '(none)'!r} is not accepted; supported: {accepted}", kind="content-type")]
     media = body.media[key]
     if media.parser is None:
         return []
     try:
         value = media.parser(ex.body, BodyContext(header, media.context_shape, media.json_properties))
     except BodyError as exc:
-        return [Violation("body", "", "", "parse", str(exc), kind="malformed")]
+        return [Violation("body", "", (), "parse", str(exc), kind="malformed")]
     if media.schema is None:
         return []
     try:
-        return [Violation("body", "", v.pointer, v.keyword, v.message) for v in app.api.schemas.iter_violations(media.schema, value, "request")]
+        if app.api.schemas.is_valid(media.schema, value, "request"):
+            return []
+        return [
+            Violation("body", "", tuple(e.instance_path), str(e.schema_path[-1]) if e.schema_path else "", e.message)
+            for e in app.api.schemas.validator(media.schema, "request").iter_errors(value)
+        ]
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
-        return [Violation("body", "", "", "value", f"the body cannot be validated: {exc}", kind="malformed")]
+        return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]
 
 
-async def respond(app: MockApp, ex: Exchange) -> Reply:
+def respond(app: MockApp, ex: Exchange) -> Reply:
     """The chosen response: forced code/example, negotiated media type, static or generated."""
     op, prefs = ex.op, ex.prefs or NO_PREFERENCES
     assert op is not None
@@ -230,7 +243,9 @@ async def respond(app: MockApp, ex: Exchange) -> Reply:
     return Reply(status, headers, content.body)
 
 
-PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate, respond)  # type: ignore[assignment]
+PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate, respond)
+#: (step, is a coroutine function): only reading the body awaits; the rest is plain calls.
+_STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PIPELINE)
 
 
 class MockApp:
@@ -256,6 +271,7 @@ class MockApp:
         self.journal = Journal(journal_size)
         self.docs = Docs(api.document, self.journal)
         self.rejector = Rejector(api)
+        self.routes: dict[str, list[Any]] = {}
         self._random = random.Random()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -268,8 +284,8 @@ class MockApp:
         ex = Exchange.from_scope(scope, receive)
         reply: Reply | None = None
         try:
-            for step in PIPELINE:
-                reply = await step(self, ex)
+            for step, awaits in _STEPS:
+                reply = await step(self, ex) if awaits else step(self, ex)  # type: ignore[misc]
                 if reply is not None:
                     break
         except Exception:  # a bug in the mock: answer, log, never leak a traceback
@@ -278,9 +294,10 @@ class MockApp:
         assert reply is not None
         if self.cors:
             reply.headers.extend(cors_headers(ex.headers))
-        warnings = [v for v in ex.violations if v.severity != "Error"]
-        if warnings and reply.status < 400:
-            reply.headers.append((b"sl-violations", sl_violations(warnings)))
+        if ex.violations and reply.status < 400:
+            warnings = [v for v in ex.violations if v.severity != "Error"]
+            if warnings:
+                reply.headers.append((b"sl-violations", sl_violations(warnings)))
         await send_reply(send, reply, head=ex.method == "HEAD")
         if self.journal.enabled:
             self._record(ex, reply)
@@ -300,18 +317,10 @@ class MockApp:
 
     def _record(self, ex: Exchange, reply: Reply) -> None:
         op = ex.op
+        # The raw parts only: an Entry is built when the journal is read, not per request.
         self.journal.record(
-            Entry(
-                method=ex.method,
-                path=ex.path,
-                query=ex.query.decode("latin-1"),
-                headers=dict(ex.headers),
-                body=ex.body[: 64 * 1024],
-                status=reply.status,
-                operation=op.label if op else None,
-                template=op.path if op else None,
-                violations=tuple(v.sl_entry() for v in ex.violations),
-            )
+            (ex.method, ex.path, ex.query, ex.headers, ex.body, reply.status, op.label if op else None,
+             op.path if op else None, ex.violations)
         )
 
     async def lifespan(self, receive: Any, send: Any) -> None:

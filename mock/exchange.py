@@ -52,14 +52,16 @@ class Exchange:
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:
-        headers: dict[str, str] = {}
-        for raw_key, raw_value in scope["headers"]:
-            key = raw_key.decode("latin-1").lower()
-            value = raw_value.decode("latin-1")
-            if key in headers:
-                headers[key] += ("; " if key == "cookie" else ", ") + value
-            else:
-                headers[key] = value
+        raw_headers = scope["headers"]
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
+        if len(headers) != len(raw_headers):  # repeated fields: join them (RFC 9110 §5.3)
+            headers = {}
+            for raw_key, raw_value in raw_headers:
+                key, value = raw_key.decode("latin-1").lower(), raw_value.decode("latin-1")
+                if key in headers:
+                    headers[key] += ("; " if key == "cookie" else ", ") + value
+                else:
+                    headers[key] = value
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope["path"]
         if "?" in path:  # some servers leave the query in raw_path

@@ -52,22 +52,43 @@ class Entry:
         }
 
 
+def _entry(raw: tuple[Any, ...] | Entry) -> Entry:
+    if isinstance(raw, Entry):
+        return raw
+    method, path, query, headers, body, status, operation, template, violations = raw
+    return Entry(
+        method=method,
+        path=path,
+        query=query.decode("latin-1"),
+        headers=dict(headers),
+        body=body[:MAX_BODY_KEPT],
+        status=status,
+        operation=operation,
+        template=template,
+        violations=tuple(v.sl_entry() for v in violations),
+    )
+
+
 class Journal:
-    """Thread-safe bounded list of entries (the server thread writes, the test thread reads)."""
+    """Thread-safe bounded list of entries (the server thread writes, the test thread reads).
+
+    The server appends raw tuples (deque appends are atomic); they become `Entry` values
+    only when read, so recording costs the hot path almost nothing.
+    """
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self._entries: deque[Entry] = deque(maxlen=max(size, 0) or None)
+        self._entries: deque[Any] = deque(maxlen=max(size, 0) or None)
         self._lock = threading.Lock()
         self.enabled = size > 0
 
-    def record(self, entry: Entry) -> None:
+    def record(self, entry: Entry | tuple[Any, ...]) -> None:
         if self.enabled:
-            with self._lock:
-                self._entries.append(entry)
+            self._entries.append(entry)
 
     def entries(self) -> list[Entry]:
         with self._lock:
-            return list(self._entries)
+            raw = list(self._entries)
+        return [_entry(e) for e in raw]
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries())
@@ -92,5 +113,5 @@ class Journal:
         ]
 
     def last(self) -> Entry | None:
-        with self._lock:
-            return self._entries[-1] if self._entries else None
+        entries = self.entries()
+        return entries[-1] if entries else None

@@ -357,17 +357,17 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
         try:
             value = param.read(request)
         except StyleError as exc:
-            violations.append(Violation(param.location, param.name, "", "style", f"{param.location} parameter '{param.name}' {exc}"))
+            violations.append(Violation(param.location, param.name, (), "style", f"{param.location} parameter '{param.name}' {exc}"))
             continue
         if value is MISSING:
             if param.required:
                 violations.append(
-                    Violation(param.location, param.name, "", "required", f"{param.location} parameter '{param.name}' is required")
+                    Violation(param.location, param.name, (), "required", f"{param.location} parameter '{param.name}' is required")
                 )
             continue
         if param.deprecated:
             violations.append(
-                Violation(param.location, param.name, "", "deprecated", f"{param.location} parameter '{param.name}' is deprecated", severity="Warning")
+                Violation(param.location, param.name, (), "deprecated", f"{param.location} parameter '{param.name}' is deprecated", severity="Warning")
             )
         values[param.key] = value
     return values, violations

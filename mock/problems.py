@@ -14,8 +14,6 @@ from typing import Any
 
 import orjson
 
-from accord import pointers
-
 PROBLEM_JSON = "application/problem+json"
 #: Prism truncates the header at 8 KiB minus 100 characters, with this prefix.
 SL_VIOLATIONS_LIMIT = 8 * 1024 - 100
@@ -41,16 +39,23 @@ class Violation:
     """One thing wrong with a request.
 
     `location` is "body", "path", "query", "header" or "cookie"; `name` is the parameter
-    name (empty for the body), `pointer` the RFC 6901 pointer into the body or parameter value.
+    name (empty for the body), `path` the keys and indexes into the body or parameter value.
     """
 
     location: str
     name: str
-    pointer: str
+    path: tuple[str | int, ...]
     code: str
     message: str
     kind: str = "schema"  # a key of CANDIDATE_STATUSES
     severity: str = "Error"
+
+    @property
+    def pointer(self) -> str:
+        """RFC 6901 pointer into the body or parameter value ("" = all of it)."""
+        if not self.path:
+            return ""
+        return "".join("/" + (t.replace("~", "~0").replace("/", "~1") if isinstance(t, str) else str(t)) for t in self.path)
 
     def error_entry(self) -> dict[str, str]:
         detail = _clip(self.message)
@@ -66,8 +71,7 @@ class Violation:
         where: list[Any] = ["request", self.location]
         if self.name:
             where.append(self.name)
-        if self.pointer:
-            where.extend(pointers.split(self.pointer))
+        where.extend(self.path)
         return {"location": where, "severity": self.severity, "code": self.code, "message": _clip(self.message)}
 
 
@@ -141,7 +145,9 @@ def render(body: dict[str, Any]) -> bytes:
 
 def sl_violations(violations: list[Violation]) -> bytes:
     """The `sl-violations` header value, ASCII-only JSON, truncated as Prism does."""
-    text = json.dumps([v.sl_entry() for v in violations[:MAX_VIOLATIONS]], ensure_ascii=True, separators=(",", ":"))
+    entries = [v.sl_entry() for v in violations[:MAX_VIOLATIONS]]
+    raw = orjson.dumps(entries)
+    text = raw.decode() if raw.isascii() else json.dumps(entries, ensure_ascii=True, separators=(",", ":"))
     if len(text) > SL_VIOLATIONS_LIMIT:
         text = SL_VIOLATIONS_PREFIX + text[: SL_VIOLATIONS_LIMIT - len(SL_VIOLATIONS_PREFIX)]
     return text.encode("ascii")

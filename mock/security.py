@@ -129,9 +129,9 @@ def _check_one(check: SchemeCheck, request: RequestParts, keys: tuple[bytes, ...
     location = check.where if check.kind == "apiKey" else "header"
     name = check.param if check.kind == "apiKey" else "Authorization"
     if value is None:
-        return Violation(location, name, "", "401", f"{check.name}: {why}", kind="security")
+        return Violation(location, name, (), "401", f"{check.name}: {why}", kind="security")
     if keys and not _known(value, keys):
-        return Violation(location, name, "", "401", f"{check.name}: the credential is not a known key", kind="security")
+        return Violation(location, name, (), "401", f"{check.name}: the credential is not a known key", kind="security")
     return None
 
 
