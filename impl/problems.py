@@ -39,6 +39,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "internal-error": (500, "Internal server error"),
     "not-implemented": (501, "Not implemented"),
     "model-not-ready": (503, "Model not ready"),
+    "service-not-ready": (503, "Service not ready"),
 }
 
 #: Fallback names for statuses raised by the framework without a name of ours.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from impl.context import services
+from impl.context import request_id, services
+from impl.problems import PROBLEM_JSON, problem_body
 from impl.responses import Response, json_response
 
 RETRY_AFTER_SECONDS = "5"
@@ -17,4 +18,8 @@ def get_readiness() -> Response:
     models = [{"id": e.definition.id, "version": e.version, "ready": e.ready} for e in registry.entries.values()]
     if all(m["ready"] for m in models):
         return json_response({"status": "ready", "models": models})
-    return json_response({"status": "not_ready", "models": models}, 503, {"Retry-After": RETRY_AFTER_SECONDS})
+    missing = sum(not m["ready"] for m in models)
+    body = problem_body("service-not-ready", detail=f"{missing} of {len(models)} models are not ready",
+                        instance="/health/ready", request_id=request_id())
+    body["models"] = models
+    return json_response(body, 503, {"Retry-After": RETRY_AFTER_SECONDS, "Content-Type": PROBLEM_JSON})

@@ -28,7 +28,8 @@ def test_a_tampered_artefact_makes_the_service_not_ready(make_app: Callable[...,
     artefact.write_bytes(bytes(data))
     with make_app(models_dir=copied_models).test_client(raise_server_exceptions=False) as client:
         ready = client.get("/health/ready")
-        assert ready.status_code == 503 and ready.headers["retry-after"]
+        assert_problem(ready, 503, "service-not-ready")
+        assert ready.headers["retry-after"]
         states = {m["id"]: m["ready"] for m in ready.json()["models"]}
         assert states["iris-classifier"] is False and states["wine-classifier"] is True
         refused = client.post("/v1/models/iris-classifier/predict", json={"instances": [IRIS_ROW]}, headers=AUTH)
