@@ -11,7 +11,7 @@ import pytest
 
 from accord.loading import load_spec
 from mock.app import MockApp, create_app
-from mock.testing import ASGISyncTransport
+from mock.testing import ASGISyncTransport, accord_mock, accord_mock_spec  # noqa: F401 - fixtures
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PETS = FIXTURES / "mock-pets" / "openapi.yaml"
@@ -32,6 +32,11 @@ def build_app(path: Path | str, **options: Any) -> MockApp:
     spec = load_spec(path)
     options.setdefault("generator", generator_for(spec.document, spec.version))
     return create_app(spec, **options)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # What `pytest_plugins = ["mock.testing"]` does in a root conftest.
+    config.addinivalue_line("markers", "accord_mock(spec=None, **options): options for the accord_mock fixture")
 
 
 @pytest.fixture

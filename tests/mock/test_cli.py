@@ -1,0 +1,45 @@
+"""accord/cli/mock.py: a document that cannot be served fails before any port is bound."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def accord(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from accord.cli import main; main()", *args],
+        capture_output=True, text=True, check=False, cwd=ROOT, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_findings_exit_1_with_location():
+    result = accord("mock", str(FIXTURES / "mock-broken" / "openapi.yaml"), "--port", "1")
+    assert result.returncode == 1
+    assert "mock-broken/openapi.yaml:5:" in result.stderr
+    assert "#/paths/~1things/$ref" in result.stderr
+
+
+def test_unreadable_exit_2(tmp_path: Path):
+    result = accord("mock", str(tmp_path / "missing.yaml"), "--port", "1")
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+
+
+def test_document_without_operations_exit_1(tmp_path: Path):
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    result = accord("mock", str(tmp_path / "openapi.yaml"), "--port", "1")
+    assert result.returncode == 1
+    assert "no operations" in result.stderr
+
+
+def test_help_lists_the_options():
+    result = accord("mock", "--help")
+    assert result.returncode == 0
+    for option in ("--host", "--port", "--dynamic", "--seed", "--no-cors", "--api-key", "--no-watch"):
+        assert option in result.stdout

@@ -1,0 +1,69 @@
+"""mock/compiler.py: routes at start-up, operations prepared once, located findings."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PETS, generator_for
+
+from accord.errors import FindingsError
+from accord.loading import load_spec
+from mock.compiler import CompiledApi
+
+
+def compiled(path=PETS) -> CompiledApi:
+    spec = load_spec(path)
+    return CompiledApi(spec.document, spec.version, generator=generator_for(spec.document, spec.version), locate=spec.locate_finding)
+
+
+def test_start_up_builds_routes_only():
+    api = compiled()
+    assert len(api.operations) == 8
+    assert not any(op.prepared for op in api.operations)
+    assert api.findings == []
+
+
+def test_prepare_is_done_once_and_reports_once():
+    api = compiled()
+    op = next(o for o in api.operations if o.label == "getPet")
+    api.prepare(op)
+    api.prepare(op)
+    assert [f.rule for f in api.findings] == ["mock-example-invalid"]
+    assert set(op.responses) == {"200", "default"} and op.default_key == "200"
+    assert op.parameters[0].name == "petId" and op.parameters[0].required
+
+
+def test_security_inherits_and_overrides():
+    api = compiled()
+    by_label = {op.label: op for op in api.operations}
+    assert by_label["listPets"].security.alternatives == ()
+    assert [c.name for c in by_label["createPet"].security.alternatives[0]] == ["ApiKey"]
+    assert len(by_label["myPets"].security.alternatives) == 2
+
+
+@pytest.mark.parametrize(
+    ("document", "rule"),
+    [
+        ({"swagger": "2.0", "paths": {}}, "mock-version"),
+        ({"openapi": "3.0.3", "paths": {}}, "mock-no-operations"),
+        ({"openapi": "3.0.3", "paths": []}, "mock-paths"),
+    ],
+)
+def test_documents_that_cannot_be_served(document, rule):
+    version = "2.0" if "swagger" in document else "3.0"
+    with pytest.raises(FindingsError) as caught:
+        CompiledApi(document, version, generator=None)
+    assert caught.value.findings[0].rule == rule
+
+
+def test_uncompilable_schema_is_reported_not_fatal():
+    document = {
+        "openapi": "3.0.3",
+        "paths": {"/x": {"get": {
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "pattern": "("}}],
+            "responses": {"200": {"description": "ok"}},
+        }}},
+    }
+    api = CompiledApi(document, "3.0", generator=generator_for(document, "3.0"))
+    api.prepare_all()
+    assert [f.rule for f in api.findings] == ["mock-schema-invalid"]
+    assert api.findings[0].pointer == "/paths/~1x/get/parameters/0/schema"

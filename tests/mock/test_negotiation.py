@@ -1,0 +1,78 @@
+"""mock/negotiation.py: Prefer, response selection and Accept."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock.negotiation import (
+    PreferenceError,
+    choose_media,
+    default_key,
+    error_key,
+    forced_key,
+    parse_prefer,
+    read_preferences,
+    served_status,
+)
+
+
+def test_parse_prefer():
+    assert parse_prefer('code=404, example="not found"; x=1, dynamic=true, return=minimal') == {
+        "code": "404", "example": "not found", "dynamic": "true", "return": "minimal"
+    }
+
+
+def test_header_wins_all_or_nothing():
+    prefs = read_preferences("code=201", [("__example", "x"), ("__dynamic", "true")])
+    assert (prefs.code, prefs.example, prefs.dynamic, prefs.source) == (201, None, None, "header")
+    prefs = read_preferences(None, [("__example", "x"), ("__seed", "7")])
+    assert (prefs.example, prefs.seed, prefs.source) == ("x", "7", "query")
+
+
+@pytest.mark.parametrize(("header", "query", "where"), [("code=abc", [], ("Prefer", "header")), (None, [("__dynamic", "yes")], ("__dynamic", "query"))])
+def test_invalid_preferences(header, query, where):
+    with pytest.raises(PreferenceError) as caught:
+        read_preferences(header, query)
+    assert (caught.value.parameter, caught.value.location) == where
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [(["404", "201", "200"], "200"), (["2XX", "204"], "204"), (["400", "default"], "default"), (["404", "500"], "404"), ([], None)],
+)
+def test_default_key(keys, expected):
+    assert default_key(keys) == expected
+
+
+def test_served_status():
+    assert (served_status("2XX"), served_status("default"), served_status("default", 503), served_status("201")) == (200, 200, 503, 201)
+
+
+def test_forced_key():
+    responses = {"200": 1, "4XX": 2, "default": 3}
+    assert (forced_key(responses, 200), forced_key(responses, 404), forced_key(responses, 503)) == ("200", "4XX", "default")
+    assert forced_key({"200": 1}, 404) is None
+
+
+def test_error_key_follows_prism_order_then_ranges_then_default():
+    assert error_key({"400": 1, "422": 2}, (422, 400)) == ("422", 422)
+    assert error_key({"400": 1}, (422, 400)) == ("400", 400)
+    assert error_key({"4XX": 1}, (422, 400)) == ("4XX", 422)
+    assert error_key({"default": 1}, (401,)) == ("default", 401)
+    assert error_key({"200": 1}, (422, 400)) is None
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, 1),
+        ("*/*", 1),
+        ("text/csv", 0),
+        ("text/*;q=0.5, application/json", 1),
+        ("application/json;q=0, */*", 0),
+        ("image/png", None),
+        ("APPLICATION/JSON", 1),
+    ],
+)
+def test_choose_media(accept, expected):
+    assert choose_media(accept, ["text/csv", "application/json"]) == expected

@@ -1,0 +1,128 @@
+"""mock/parameters.py: OpenAPI styles and coercion by schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock.parameters import (
+    MISSING,
+    Parameter,
+    ParameterDecodeError,
+    RequestParts,
+    coerce,
+    parse_cookies,
+    parse_query,
+    read_all,
+    shape_of,
+)
+
+INT = frozenset({"integer"})
+
+
+def param(location: str, schema: dict, style: str | None = None, explode: bool | None = None, name: str = "p", **kw) -> Parameter:
+    style = style or {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}[location]
+    return Parameter(name, location, kw.pop("required", False), style, style == "form" if explode is None else explode, shape_of({}, schema), schema, **kw)
+
+
+def parts(path=None, query=b"", headers=None) -> RequestParts:
+    return RequestParts(path or {}, parse_query(query), headers or {})
+
+
+@pytest.mark.parametrize(
+    ("text", "types", "expected"),
+    [
+        ("12", INT, 12),
+        ("-3", INT, -3),
+        ("1.5", INT, "1.5"),
+        ("1.5", frozenset({"number", "integer"}), 1.5),
+        ("nan", frozenset({"number", "integer"}), "nan"),
+        ("true", frozenset({"boolean"}), True),
+        ("null", frozenset({"null", "integer"}), None),
+        ("null", frozenset({"null", "string"}), "null"),
+        ("12", frozenset({"string"}), "12"),
+    ],
+)
+def test_coerce(text, types, expected):
+    assert coerce(text, types) == expected
+
+
+ARRAY = {"type": "array", "items": {"type": "integer"}}
+OBJECT = {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "query", "expected"),
+    [
+        ("form", True, b"p=1&p=2", [1, 2]),
+        ("form", False, b"p=1,2", [1, 2]),
+        ("spaceDelimited", False, b"p=1%202", [1, 2]),
+        ("pipeDelimited", False, b"p=1|2", [1, 2]),
+    ],
+)
+def test_query_arrays(style, explode, query, expected):
+    assert param("query", ARRAY, style, explode).read(parts(query=query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "query"),
+    [("form", True, b"x=1&y=a"), ("form", False, b"p=x,1,y,a"), ("deepObject", True, b"p[x]=1&p[y]=a")],
+)
+def test_query_objects(style, explode, query):
+    assert param("query", OBJECT, style, explode).read(parts(query=query)) == {"x": 1, "y": "a"}
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "raw", "expected"),
+    [
+        ("simple", False, "1,2", [1, 2]),
+        ("label", False, ".1,2", [1, 2]),
+        ("label", True, ".1.2", [1, 2]),
+        ("matrix", False, ";p=1,2", [1, 2]),
+        ("matrix", True, ";p=1;p=2", [1, 2]),
+    ],
+)
+def test_path_arrays(style, explode, raw, expected):
+    assert param("path", ARRAY, style, explode).read(parts(path={"p": raw})) == expected
+
+
+def test_path_objects():
+    assert param("path", OBJECT, "simple", True).read(parts(path={"p": "x=1,y=a"})) == {"x": 1, "y": "a"}
+    assert param("path", OBJECT, "matrix", True).read(parts(path={"p": ";x=1;y=a"})) == {"x": 1, "y": "a"}
+
+
+def test_header_and_cookie():
+    assert param("header", {"type": "integer"}, name="X-N").read(parts(headers={"x-n": "5"})) == 5
+    request = parts(headers={"cookie": "a=1; session=abc"})
+    assert param("cookie", {"type": "string"}, name="session").read(request) == "abc"
+
+
+def test_content_parameter_is_json():
+    p = param("query", {"type": "object"}, content_json=True)
+    assert p.read(parts(query=b"p=%7B%22a%22%3A1%7D")) == {"a": 1}
+
+
+def test_read_all_reports_missing_style_and_deprecated():
+    params = [
+        param("query", {"type": "integer"}, name="need", required=True),
+        param("path", ARRAY, "label", False, name="lab"),
+        param("query", {"type": "string"}, name="old", deprecated=True),
+    ]
+    values, violations = read_all(params, parts(path={"lab": "1,2"}, query=b"old=x"))
+    assert values == {"query.old": "x"}
+    assert [(v.name, v.code, v.severity) for v in violations] == [
+        ("need", "required", "Error"), ("lab", "style", "Error"), ("old", "deprecated", "Warning")
+    ]
+
+
+def test_missing_is_missing():
+    assert param("query", {"type": "string"}).read(parts()) is MISSING
+
+
+def test_query_decoding():
+    assert parse_query(b"a=1+2&b=%C3%A9&c") == [("a", "1 2"), ("b", "é"), ("c", "")]
+    with pytest.raises(ParameterDecodeError):
+        parse_query(b"a=%ff")
+
+
+def test_cookie_parsing_keeps_first():
+    assert parse_cookies("a=1; b=2; a=3; junk") == {"a": "1", "b": "2"}

@@ -1,0 +1,91 @@
+"""mock/server.py: reload on edits of any file of the document, keep the last good version."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import FIXTURES
+
+from accord.errors import DocumentError, RefError
+from mock.server import ReloadingApp, build
+
+
+@pytest.fixture
+def multifile(tmp_path: Path) -> Path:
+    target = tmp_path / "doc"
+    shutil.copytree(FIXTURES / "mock-multifile", target)
+    return target
+
+
+async def get_version(app: ReloadingApp) -> int:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as client:
+        return (await client.get("/things")).json()["version"]
+
+
+def test_build_refuses_an_unloadable_document_before_serving():
+    with pytest.raises(RefError) as caught:
+        build(FIXTURES / "mock-broken" / "openapi.yaml", watch=False)
+    assert caught.value.findings[0].file.endswith("mock-broken/openapi.yaml")
+    assert caught.value.findings[0].line == 5
+
+
+def test_reload_follows_an_edit_of_a_referenced_file(multifile: Path):
+    app = build(multifile / "openapi.yaml", watch=False)
+    assert sorted(Path(f).name for f in app.files) == ["openapi.yaml", "paths.yaml"]
+
+    async def scenario() -> tuple[int, bool, int]:
+        before = await get_version(app)
+        (multifile / "paths.yaml").write_text((multifile / "paths.yaml").read_text().replace("version: 1", "version: 2"))
+        reloaded = await app.reload()
+        return before, reloaded, await get_version(app)
+
+    assert asyncio.run(scenario()) == (1, True, 2)
+
+
+def test_a_broken_edit_keeps_the_last_good_version(multifile: Path, caplog):
+    app = build(multifile / "openapi.yaml", watch=False)
+    (multifile / "paths.yaml").write_text("things: {get: [unclosed\n")
+
+    async def scenario() -> tuple[bool, int]:
+        return await app.reload(), await get_version(app)
+
+    assert asyncio.run(scenario()) == (False, 1)
+    assert "paths.yaml" in caplog.text and "last good version" in caplog.text
+
+
+def test_watching_reloads_a_running_server(multifile: Path):
+    app = build(multifile / "openapi.yaml", watch=True)
+
+    async def scenario() -> int:
+        events: asyncio.Queue = asyncio.Queue()
+        await events.put({"type": "lifespan.startup"})
+        sent: list[dict] = []
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        lifespan = asyncio.create_task(app({"type": "lifespan"}, events.get, send))
+        while not sent:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # the watcher is running
+        paths = multifile / "paths.yaml"
+        paths.write_text(paths.read_text().replace("version: 1", "version: 3"))
+        for _ in range(200):
+            if await get_version(app) == 3:
+                break
+            await asyncio.sleep(0.05)
+        await events.put({"type": "lifespan.shutdown"})
+        await asyncio.wait_for(lifespan, 5)
+        return await get_version(app)
+
+    assert asyncio.run(scenario()) == 3
+
+
+def test_unparseable_root_is_a_document_error(tmp_path: Path):
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.0.3\npaths: [\n")
+    with pytest.raises(DocumentError):
+        build(tmp_path / "openapi.yaml", watch=False)
