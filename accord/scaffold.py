@@ -136,8 +136,8 @@ def {function}({arguments}) -> tuple[dict[str, Any], int, dict[str, str]]:
     """{method} {path} ({operation_id}): not implemented yet; written by `accord scaffold`."""
     return (
         {{
-            "type": "https://accord.dev/problems/not-implemented",
-            "title": "Not implemented",
+            "type": "about:blank",
+            "title": "Not Implemented",
             "status": 501,
             "detail": "{operation_id} has no implementation yet",
         }},
@@ -157,6 +157,28 @@ def missing_handlers(document: dict[str, Any], handlers_dir: Path) -> list[Opera
     return [op for op in operations(document) if op.function not in defined]
 
 
+def _with_any_import(text: str) -> str:
+    """`text` importing typing.Any among its imports (after `from __future__`, else after the docstring)."""
+    if "from typing import Any" in text:
+        return text
+    lines = text.splitlines(keepends=True)
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("from __future__ import")), None)
+    if at is None:
+        at = 0
+        first = lines[0].lstrip() if lines else ""
+        for quote in ('"""', "'''"):
+            if first.startswith(quote):
+                at = 1
+                closed = first.count(quote) >= 2
+                while not closed and at < len(lines):
+                    closed = quote in lines[at]
+                    at += 1
+                break
+    if at == 0:
+        return "from typing import Any\n\n\n" + text
+    return "".join(lines[:at]) + "\nfrom typing import Any\n" + "".join(lines[at:])
+
+
 def scaffold(spec_path: str | Path, handlers_dir: str | Path = "impl/handlers") -> list[tuple[str, str]]:
     """Append a 501 stub for each operation without a handler; returns the (file, function) written."""
     document = load_spec(spec_path).document
@@ -170,8 +192,7 @@ def scaffold(spec_path: str | Path, handlers_dir: str | Path = "impl/handlers") 
         file = folder / f"{op.module}.py"
         folder.mkdir(parents=True, exist_ok=True)
         text = file.read_text(encoding="utf-8") if file.exists() else _HEADER.format(tag=op.module)
-        if "from typing import Any" not in text:
-            text = text.rstrip("\n") + "\n\nfrom typing import Any  # noqa: E402 (added by accord scaffold)\n"
+        text = _with_any_import(text)
         text = text.rstrip("\n") + "\n" + render_stub(document, op)
         file.write_text(text, encoding="utf-8")
         written.append((str(file), op.function))

@@ -22,7 +22,8 @@ def serving_entry(model_id: str, version: str | None) -> ModelEntry:
         raise ProblemError("model-version-not-found", f"{model_id} has no version {version!r}",
                            errors=[{"parameter": "version", "in": "query", "detail": "is not a version of this model"}])
     if not entry.ready:
-        raise ProblemError("model-not-ready", f"{model_id} version {entry.version} is not loaded: {entry.error}",
+        # entry.error names files and digests: it is logged at load time, never sent to clients.
+        raise ProblemError("model-not-ready", f"{model_id} version {entry.version} is not loaded",
                            headers={"Retry-After": RETRY_AFTER_SECONDS})
     return entry
 

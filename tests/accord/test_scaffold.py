@@ -50,7 +50,7 @@ def test_writes_typed_stubs_per_tag_module(tmp_path: Path) -> None:
     things = _load(tmp_path / "things.py")
     body, status, headers = things.get_thing(thing_id="t1")  # type: ignore[attr-defined]
     assert status == 501 and headers == {"Content-Type": "application/problem+json"}
-    assert body["type"] == "https://accord.dev/problems/not-implemented" and "getThing" in body["detail"]
+    assert body["type"] == "about:blank" and "getThing" in body["detail"]
     tree = ast.parse((tmp_path / "things.py").read_text())
     signatures = {n.name: ast.unparse(n.args) for n in tree.body if isinstance(n, ast.FunctionDef)}
     assert signatures["list_things"] == "limit: int | None=None"
@@ -65,6 +65,8 @@ def test_never_overwrites_and_is_idempotent(tmp_path: Path) -> None:
     written = {function for _, function in scaffold(FIXTURE, tmp_path)}
     assert written == {"create_thing", "get_http_health", "untagged_op"}
     text = (tmp_path / "things.py").read_text()
-    assert text.startswith(handwritten)  # existing code untouched, stubs appended
+    assert text.startswith("from typing import Any\n")  # the stubs' one import, at the top
+    assert handwritten in text  # existing code untouched, stubs appended after it
+    assert text.index(handwritten) < text.index("def create_thing")
     assert text.count("def get_thing") == 1 and "def list_things" not in text
     assert scaffold(FIXTURE, tmp_path) == []  # nothing left to do
