@@ -96,7 +96,8 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             break  # a concrete path is authoritative: /pets/mine without DELETE is 405, not /pets/{id}
     if allow:
         detail = f"The path {ex.path} exists, but does not have the {ex.method} method"
-        return problem_reply(405, problem(405, detail, instance=ex.path), [(b"allow", allow[0].encode("ascii"))])
+        methods = ", ".join(sorted({m for value in allow for m in value.split(", ")}))
+        return problem_reply(405, problem(405, detail, instance=ex.path), [(b"allow", methods.encode("ascii"))])
     return problem_reply(404, problem(404, f"The path {ex.path} is not in the document", instance=ex.path))
 
 

@@ -32,6 +32,9 @@ log = logging.getLogger("accord.mock")
 #: Seeds tried before generation is declared impossible for a schema.
 GENERATION_ATTEMPTS = 5
 REQUEST_ID = "x-request-id"
+#: Declared response headers the mock never copies: the server frames the message itself
+#: (OpenAPI 3 §4.8.21 also says a declared Content-Type header is ignored).
+FRAMING_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "trailer", "upgrade"})
 
 Serialiser = Callable[[Any], "bytes | None"]
 
@@ -237,7 +240,7 @@ class ResponseBuilder:
 
     # -- headers ----------------------------------------------------------------------------
     def _header(self, response: Response, name: str, raw: Any, pointer: str) -> None:
-        if not isinstance(raw, dict) or name.lower() == "content-type":
+        if not isinstance(raw, dict) or name.lower() in FRAMING_HEADERS:
             return
         schema = raw.get("schema")
         if schema is None and isinstance(raw.get("content"), dict) and raw["content"]:

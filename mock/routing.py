@@ -25,7 +25,7 @@ class _Node(Generic[T]):
     # (regex, names, child): segments mixing text and templates, e.g. "{name}.json"
     partial: list[tuple[re.Pattern[str], tuple[str, ...], _Node[T]]] = field(default_factory=list)
     param: tuple[str, _Node[T]] | None = None
-    leaf: T | None = None
+    leaves: list[T] = field(default_factory=list)  # same shape, other names: /a/{id} and /a/{key}
 
 
 @dataclass(slots=True, frozen=True)
@@ -79,8 +79,7 @@ class Router(Generic[T]):
                     child = _Node()
                     node.partial.append((pattern, names, child))
                     node = child
-        if node.leaf is None:
-            node.leaf = target
+        node.leaves.append(target)
 
     def match(self, segments: list[str]) -> Iterator[Match[T]]:
         """Every template matching `segments`, literal-first (the best match first)."""
@@ -88,8 +87,8 @@ class Router(Generic[T]):
 
     def _walk(self, node: _Node[T], segments: list[str], index: int, values: tuple[str, ...]) -> Iterator[Match[T]]:
         if index == len(segments):
-            if node.leaf is not None:
-                yield Match(node.leaf, values)
+            for leaf in node.leaves:
+                yield Match(leaf, values)
             return
         segment = segments[index]
         child = node.literal.get(segment)

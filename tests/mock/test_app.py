@@ -333,3 +333,16 @@ def test_integers_beyond_64_bits_stay_integers(pets):
     assert pets.post("/pets", content=big, headers={**KEY, "Content-Type": "application/json"}).status_code == 201
     constant = b'{"name": "Kit", "kind": "cat", "age": 30833852742185510910, "x": NaN}'
     assert pets.post("/pets", content=constant, headers={**KEY, "Content-Type": "application/json"}).status_code == 422
+
+
+def test_declared_framing_headers_are_not_copied(make_client, tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200':\n          description: ok\n          headers:\n"
+        "            Content-Length: {schema: {type: integer}, example: 2}\n"
+        "            X-Rate: {schema: {type: integer}, example: 5}\n"
+        "          content: {application/json: {schema: {type: object}, example: {k: 1}}}\n"
+    )
+    response = make_client(doc).get("/a")
+    assert response.headers["content-length"] == str(len(response.content)) and response.headers["x-rate"] == "5"

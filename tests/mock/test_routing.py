@@ -52,3 +52,8 @@ def test_invalid_utf8_is_an_error():
 
 def test_template_names_in_order():
     assert template_names("/a/{x}/b/{y}.{z}") == ["x", "y", "z"]
+
+
+def test_same_shape_with_other_names_keeps_both():
+    router = build("/users/{user}/items/{digest}", "/users/{name}/items/{item_id}")
+    assert [t for t, _ in matches(router, "/users/u/items/1")] == ["/users/{user}/items/{digest}", "/users/{name}/items/{item_id}"]
