@@ -17,6 +17,11 @@ response validation on (the development default) and once with ACCORD_VALIDATE_R
 (the documented production setting). Output: bench/out/impl.json and a table on stdout.
 
     .venv/bin/python bench/bench_impl.py [--duration 12] [--warmup 3] [--rounds 1]
+    .venv/bin/python bench/bench_impl.py --only batch --configs prod    # a quick subset
+
+`--only` picks parts (single, batch, throughput; default all three), `--configs` the service
+configurations (dev, prod) and `--servers` the throughput servers by name; a subset run writes
+bench/out/impl-subset.json so it never replaces the full run's file.
 
 Needs `wrk` (Debian package; installed with apt-get when missing and running as root).
 """
@@ -123,7 +128,8 @@ class Server:
         deadline = started + READY_TIMEOUT_S
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"{self.name} exited with {self.process.returncode}; see {logs / (self.name + '.log')}")
+                log_file = logs / f"{self.name}.log"
+                raise SystemExit(f"{self.name} exited with {self.process.returncode}; see {log_file}")
             try:
                 conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
                 conn.request("GET", self.ready_path)
@@ -322,24 +328,33 @@ def wrk_script(target: Path, body: bytes) -> Path:
 # Report
 
 
+def _cell(case: dict[str, float] | None) -> str:
+    return f"{case['median_us']:.0f} ({case['p10_us']:.0f}) / {case['cpu_us']:.0f} cpu" if case else "-"
+
+
 def table(result: dict[str, Any]) -> str:
     lines = []
-    ip, seq = result["in_process"], result["sequential"]
-    lines.append("Per request, µs: wall = median (p10) client-side, one keep-alive connection, one request at")
-    lines.append("a time; cpu = CPU per request of the server process (in-process: of this process)")
-    lines.append(f"{'':<20}{'in-process':>22}{'HTTP dev (resp. valid.)':>26}{'HTTP prod (no resp. valid.)':>30}")
-    for n in ("1", "100"):
-        cells = []
-        for case in (ip[f"predict_{n}"], seq["service-1w"][f"predict_{n}"], seq["service-prod-1w"][f"predict_{n}"]):
-            cells.append(f"{case['median_us']:.0f} ({case['p10_us']:.0f}) / {case['cpu_us']:.0f} cpu")
-        lines.append(f"{'predict x' + n:<20}{cells[0]:>22}{cells[1]:>26}{cells[2]:>30}")
-    lines.append(f"  of which sklearn predict_proba: {ip['predict_proba_1']['median_us']:.0f} µs (x1), "
-                 f"{ip['predict_proba_100']['median_us']:.0f} µs (x100) wall median")
-    for metric, b in result["batch_100"].items():
-        lines.append(f"Batch of 100 ({metric}): model {b['model_us']:.0f} µs; framework dev {b['framework_dev_us']:.0f} µs "
-                     f"(x{b['framework_dev_over_model']:.2f} model, {'met' if b['target_met_dev'] else 'NOT met'}), "
-                     f"prod {b['framework_prod_us']:.0f} µs (x{b['framework_prod_over_model']:.2f} model, "
-                     f"{'met' if b['target_met_prod'] else 'NOT met'})")
+    ip, seq = result.get("in_process"), result.get("sequential", {})
+    if ip:
+        lines.append("Per request, µs: wall = median (p10) client-side, one keep-alive connection, one request at")
+        lines.append("a time; cpu = CPU per request of the server process (in-process: of this process)")
+        lines.append(f"{'':<20}{'in-process':>22}{'HTTP dev (resp. valid.)':>26}{'HTTP prod (no resp. valid.)':>30}")
+        for n in ("1", "100"):
+            cells = [_cell(ip.get(f"predict_{n}"))]
+            cells += [_cell(seq.get(name, {}).get(f"predict_{n}")) for name in ("service-1w", "service-prod-1w")]
+            lines.append(f"{'predict x' + n:<20}{cells[0]:>22}{cells[1]:>26}{cells[2]:>30}")
+        lines.append(f"  of which sklearn predict_proba: {ip['predict_proba_1']['median_us']:.0f} µs (x1), "
+                     f"{ip['predict_proba_100']['median_us']:.0f} µs (x100) wall median")
+    for metric, b in result.get("batch_100", {}).items():
+        parts = [f"Batch of 100 ({metric}): model {b['model_us']:.0f} µs"]
+        for label in ("dev", "prod"):
+            if f"framework_{label}_us" in b:
+                parts.append(f"framework {label} {b[f'framework_{label}_us']:.0f} µs "
+                             f"(x{b[f'framework_{label}_over_model']:.2f} model, "
+                             f"{'met' if b[f'target_met_{label}'] else 'NOT met'})")
+        lines.append("; ".join(parts))
+    if not result.get("throughput"):
+        return "\n".join(lines)
     lines.append("")
     lines.append("Throughput, single-instance POST (wrk -t1 -c32 --latency; rounds listed)")
     lines.append(f"{'server':<20}{'req/s':>20}{'p50 ms':>16}{'p99 ms':>18}{'non-2xx':>9}{'÷ mock':>8}{'load':>14}")
@@ -348,10 +363,26 @@ def table(result: dict[str, Any]) -> str:
         rps = " / ".join(f"{r['rps']:.0f}" for r in runs)
         p50 = " / ".join(f"{r['p50_ms']:.1f}" for r in runs)
         p99 = " / ".join(f"{r['p99_ms']:.1f}" for r in runs)
-        ratio = f"{row['ratio_to_mock']:.2f}" if row.get("ratio_to_mock") else "1"
+        ratio = f"{row['ratio_to_mock']:.2f}" if row.get("ratio_to_mock") else ("1" if name == MOCK else "-")
         load = " / ".join(f"{r['load_before'][0]:.1f}" for r in runs)
         lines.append(f"{name:<20}{rps:>20}{p50:>16}{p99:>18}{sum(r['non_2xx'] for r in runs):>9}{ratio:>8}{load:>14}")
     return "\n".join(lines)
+
+
+PARTS = ("single", "batch", "throughput")
+CONFIGS = ("dev", "prod")
+MOCK = "connexion-mock-1w"
+
+
+def _choices(allowed: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def parse(text: str) -> list[str]:
+        chosen = [c.strip() for c in text.split(",") if c.strip()]
+        bad = [c for c in chosen if c not in allowed]
+        if bad or not chosen:
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(allowed)} (comma-separated)")
+        return chosen
+
+    return parse
 
 
 def main() -> None:
@@ -361,6 +392,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="throughput rounds (servers interleaved)")
     parser.add_argument("--requests", type=int, default=1500, help="max sequential requests per case")
     parser.add_argument("--seconds", type=float, default=6.0, help="max seconds per sequential case")
+    parser.add_argument("--only", type=_choices(PARTS), default=",".join(PARTS),
+                        help=f"comma-separated parts to run, of {', '.join(PARTS)}")
+    parser.add_argument("--configs", type=_choices(CONFIGS), default=",".join(CONFIGS),
+                        help="service configurations for single/batch: dev (response validation on), prod")
+    parser.add_argument("--servers", type=str, default="",
+                        help="comma-separated throughput servers (default: all five)")
     parser.add_argument("--serve-connexion-mock", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -384,45 +421,57 @@ def main() -> None:
     script = wrk_script(work / "predict_1.lua", body_1)
     table_of = servers(python, accord, connexion_mock_spec(work / "spec_cnx.json"), work / "jobs.sqlite3", models_dir)
 
+    parts, configs = args.only, args.configs
+    sequential = [name for label, name in (("prod", "service-prod-1w"), ("dev", "service-1w")) if label in configs]
+    cases = [n for n in ("1", "100") if ("single" if n == "1" else "batch") in parts]
     # The service trains missing models on first start; start it once before timing anything.
     first = table_of["service-prod-1w"]
     log(f"starting {first.name} (trains models into {models_dir} if missing)")
     first.start(work)
     try:
-        log("in-process predict")
-        result["in_process"] = in_process(models_dir, batch, args.requests, args.seconds)
-        result["sequential"] = {}
-        for name in ("service-prod-1w", "service-1w"):
+        if cases:
+            log("in-process predict")
+            result["in_process"] = in_process(models_dir, batch, args.requests, args.seconds)
+            result["sequential"] = {}
+        for name in sequential if cases else []:
             server = table_of[name]
             if server.process is None:
                 server.start(work)
             log(f"{name}: sequential HTTP")
             assert server.process is not None
             pid = server.process.pid
-            result["sequential"][name] = {
-                "predict_1": over_http(server.port, pid, body_1, args.requests, args.seconds),
-                "predict_100": over_http(server.port, pid, body_100, args.requests // 5, args.seconds),
-                "startup_s": round(server.startup_s, 2),
-            }
+            result["sequential"][name] = {"startup_s": round(server.startup_s, 2)}
+            for n in cases:
+                body = body_1 if n == "1" else body_100
+                limit = args.requests if n == "1" else args.requests // 5
+                result["sequential"][name][f"predict_{n}"] = over_http(server.port, pid, body, limit, args.seconds)
             server.stop()
     finally:
         for server in table_of.values():
             server.stop()
 
-    result["batch_100"] = {}
-    for metric in ("median_us", "cpu_us"):
-        model = result["in_process"]["predict_100"][metric]
-        row: dict[str, Any] = {"model_us": model}
-        for label, name in (("dev", "service-1w"), ("prod", "service-prod-1w")):
-            framework = result["sequential"][name]["predict_100"][metric] - model
-            row[f"framework_{label}_us"] = round(framework, 1)
-            row[f"framework_{label}_over_model"] = round(framework / model, 2)
-            row[f"target_met_{label}"] = framework < model
-        result["batch_100"]["wall" if metric == "median_us" else "cpu"] = row
+    if "batch" in parts:
+        result["batch_100"] = {}
+        for metric in ("median_us", "cpu_us"):
+            model = result["in_process"]["predict_100"][metric]
+            row: dict[str, Any] = {"model_us": model}
+            for label, name in (("dev", "service-1w"), ("prod", "service-prod-1w")):
+                if name not in result["sequential"]:
+                    continue
+                framework = result["sequential"][name]["predict_100"][metric] - model
+                row[f"framework_{label}_us"] = round(framework, 1)
+                row[f"framework_{label}_over_model"] = round(framework / model, 2)
+                row[f"target_met_{label}"] = framework < model
+            result["batch_100"]["wall" if metric == "median_us" else "cpu"] = row
 
-    throughput: dict[str, dict[str, Any]] = {name: {"runs": []} for name in table_of}
-    for round_no in range(1, args.rounds + 1):
-        for name, server in table_of.items():
+    chosen = [n.strip() for n in args.servers.split(",") if n.strip()] or list(table_of)
+    unknown = sorted(set(chosen) - set(table_of))
+    if unknown:
+        raise SystemExit(f"unknown server(s) {', '.join(unknown)}; known: {', '.join(table_of)}")
+    throughput: dict[str, dict[str, Any]] = {name: {"runs": []} for name in table_of if name in chosen}
+    for round_no in range(1, args.rounds + 1 if "throughput" in parts else 1):
+        for name in throughput:
+            server = table_of[name]
             log(f"round {round_no}: {name}")
             server.start(work)
             try:
@@ -439,21 +488,25 @@ def main() -> None:
                                                  "startup_s": round(server.startup_s, 2)})
             finally:
                 server.stop()
-    mock = statistics.fmean(r["rps"] for r in throughput["connexion-mock-1w"]["runs"])
-    for name, row in throughput.items():
-        row["mean_rps"] = round(statistics.fmean(r["rps"] for r in row["runs"]), 1)
-        if name != "connexion-mock-1w":
-            row["ratio_to_mock"] = round(row["mean_rps"] / mock, 2)
-    result["throughput"] = throughput
+    if "throughput" in parts:
+        mock_runs = throughput.get(MOCK, {}).get("runs")
+        mock = statistics.fmean(r["rps"] for r in mock_runs) if mock_runs else None
+        for name, row in throughput.items():
+            row["mean_rps"] = round(statistics.fmean(r["rps"] for r in row["runs"]), 1)
+            if name != MOCK and mock:
+                row["ratio_to_mock"] = round(row["mean_rps"] / mock, 2)
+        result["throughput"] = throughput
     result["load_end"] = loadavg()
     result["elapsed_s"] = round(time.time() - started, 1)
 
-    (OUT / "impl.json").write_text(json.dumps(result, indent=2))
+    full = set(parts) == set(PARTS) and set(configs) == set(CONFIGS) and set(throughput) == set(table_of)
+    target = OUT / ("impl.json" if full else "impl-subset.json")
+    target.write_text(json.dumps(result, indent=2))
     shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {result['machine']['nproc']} CPU ({result['machine']['cpu']}), load average "
           f"{' '.join(map(str, result['load_start']))} at start, {' '.join(map(str, result['load_end']))} at end")
     print(table(result))
-    print(f"\nwritten: {OUT / 'impl.json'} ({result['elapsed_s']} s)")
+    print(f"\nwritten: {target} ({result['elapsed_s']} s)")
 
 
 if __name__ == "__main__":
