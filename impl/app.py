@@ -34,7 +34,7 @@ from impl.problems import PROBLEM_JSON, ProblemError, problem_body, render
 from impl.resolver import operation_resolver, resolve_handlers
 from impl.responses import OrjsonJsonifier
 from impl.security import api_key_handler, keys_from_env
-from impl.validation import CollectingJSONBodyValidator, CollectingParameterValidator
+from impl.validation import CollectingJSONBodyValidator, CollectingParameterValidator, response_validator_class
 
 log = logging.getLogger("impl")
 
@@ -77,11 +77,18 @@ def _load_contract(path: Path) -> dict[str, Any]:
     return copy.deepcopy(spec.document)
 
 
-def _validator_map() -> dict[str, Any]:
+def _validator_map(document: dict[str, Any]) -> dict[str, Any]:
     body = dict(VALIDATOR_MAP["body"])
     body["*/*json"] = CollectingJSONBodyValidator
-    return {"parameter": CollectingParameterValidator, "body": MediaTypeDict(body),
-            "response": VALIDATOR_MAP["response"]}
+    response = dict(VALIDATOR_MAP["response"])
+    response["*/*json"] = response_validator_class(document, _openapi_version(document))
+    return {"parameter": CollectingParameterValidator, "body": MediaTypeDict(body), "response": MediaTypeDict(response)}
+
+
+def _openapi_version(document: dict[str, Any]) -> str:
+    if "swagger" in document:
+        return "2.0"
+    return "3.1" if str(document.get("openapi", "")).startswith("3.1") else "3.0"
 
 
 def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str | Path | None = None,
@@ -113,7 +120,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
         resolver=operation_resolver(handlers),
         strict_validation=True,
         validate_responses=settings.validate_responses,
-        validator_map=_validator_map(),
+        validator_map=_validator_map(document),
         security_map={"apiKey": api_key_handler(keys)},
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
     )

@@ -1,10 +1,14 @@
-"""Request validators plugged into Connexion through `validator_map`.
+"""Request and response validators plugged into Connexion through `validator_map`.
 
 Connexion reports only the first violation, as a dotted path (and dumps the schema for
 parameters). These report *all* of them, located: `{pointer, detail}` for the body (RFC 6901
 pointers as URI fragments) and `{parameter, in, detail}` for parameters, capped at 50.
 The body parser refuses NaN, Infinity, numbers that overflow to infinity and invalid UTF-8 —
 all answered with 400 instead of reaching the model (Python's json accepts the first three).
+
+Responses (development and tests) are checked by jsonschema-rs validators compiled once per
+operation, status and media type (`accord.schemas.SchemaCompiler`, direction "response"), not by
+Connexion's pure-Python jsonschema built per response (27 ms on 100 predictions).
 """
 
 from __future__ import annotations
@@ -12,16 +16,22 @@ from __future__ import annotations
 import codecs
 import itertools
 import json
+import logging
 import math
 import threading
 import typing as t
 
 import jsonschema_rs
-from connexion.validators import JSONRequestBodyValidator, ParameterValidator
+import orjson
+from connexion.exceptions import NonConformingResponseBody
+from connexion.validators import AbstractResponseBodyValidator, JSONRequestBodyValidator, ParameterValidator
 from starlette.types import Scope
 
 from accord import pointers
+from accord.schemas import SchemaCompiler
 from impl.problems import MAX_ERRORS, ProblemError
+
+log = logging.getLogger("impl.validation")
 
 _compiled: dict[int, tuple[object, t.Any]] = {}
 _compiled_lock = threading.Lock()
@@ -184,3 +194,56 @@ class CollectingParameterValidator(ParameterValidator):
                         errors.append({"parameter": param["name"], "in": location, "detail": detail})
         if errors:
             raise _validation_problem(errors[:MAX_ERRORS], "request parameters")
+
+
+#: Response violations written to the log per failing response (the client only sees a 500).
+MAX_LOGGED_RESPONSE_ERRORS = 5
+
+
+def response_validator_class(document: dict[str, t.Any], version: str) -> type[AbstractResponseBodyValidator]:
+    """A JSON response validator for `validator_map={"response": ...}`, bound to this contract.
+
+    Connexion builds one validator object per response with the operation's response schema
+    (refs already inlined, the contract's `components` attached under the key `components`);
+    that schema object is the same for every response of one operation, status and media type,
+    so the compiled validator is cached on its identity. On failure it behaves like Connexion's
+    own: a warning naming the pointer, and `NonConformingResponseBody` (a 500, which the outer
+    middleware renders as our internal-error problem without details or stack trace).
+    """
+    compiler = SchemaCompiler(document, version)
+    cache: dict[int, tuple[object, t.Any]] = {}
+
+    def validator_for(schema: dict[str, t.Any]) -> t.Any:
+        entry = cache.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            # `components` is Connexion's attachment, not part of the schema; leftover internal
+            # refs resolve against the contract the compiler holds.
+            own = {k: v for k, v in schema.items() if k != "components"} if isinstance(schema, dict) else schema
+            with _compiled_lock:
+                entry = cache[id(schema)] = (schema, compiler.validator(own, "response"))
+        return entry[1]
+
+    class CompiledJSONResponseValidator(AbstractResponseBodyValidator):
+        def _parse(self, stream: t.Generator[bytes, None, None]) -> t.Any:
+            raw = b"".join(stream)
+            if not raw:
+                return None
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                try:  # integers beyond 64 bits, which orjson refuses
+                    return json.loads(raw.decode(self._encoding))
+                except ValueError as exc:
+                    raise NonConformingResponseBody(f"response body is not valid JSON: {exc}") from exc
+
+        def _validate(self, body: t.Any) -> None:
+            validator = validator_for(self._schema)
+            if validator.is_valid(body):
+                return
+            found = [f"{pointers.from_path(list(e.instance_path)) or '/'}: {e.message}"
+                     for e in itertools.islice(validator.iter_errors(body), MAX_LOGGED_RESPONSE_ERRORS)]
+            log.warning("response to %s %s does not conform to the contract: %s", self._scope.get("method"),
+                        self._scope.get("path"), "; ".join(found))
+            raise NonConformingResponseBody(f"Response body does not conform to specification. {found[0]}")
+
+    return CompiledJSONResponseValidator
