@@ -84,7 +84,11 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             app.routes[ex.path] = matches
     allow: list[str] = []
     method = ex.method.lower()
+    # The best match is authoritative (OpenAPI: concrete paths before templated ones), with
+    # the templates of the same shape: /pets/mine without DELETE is 405, not /pets/{id}.
     for match in matches:
+        if match.group != matches[0].group:
+            break
         op = match.target.operations.get(method)
         if op is None and method == "head":
             op = match.target.operations.get("get")  # HEAD is GET without a body (RFC 9110 §9.3.2)
@@ -92,8 +96,6 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
             return None
         allow.append(match.target.allow)
-        if not match.values:
-            break  # a concrete path is authoritative: /pets/mine without DELETE is 405, not /pets/{id}
     if allow:
         detail = f"The path {ex.path} exists, but does not have the {ex.method} method"
         methods = ", ".join(sorted({m for value in allow for m in value.split(", ")}))

@@ -25,8 +25,9 @@ MISSING: Any = object()
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 #: Default style per location (§4.8.12.4).
 DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
-_INTEGER = re.compile(r"[-+]?\d+")
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+# ASCII digits only: `\d` and int() also accept other scripts' digits ("႖" is 6).
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 class ParameterDecodeError(ValueError):

@@ -34,6 +34,7 @@ class Match(Generic[T]):
 
     target: T
     values: tuple[str, ...]
+    group: int = 0  # matches with the same group share one shape (/a/{id} and /a/{key})
 
 
 class PathEncodingError(ValueError):
@@ -88,7 +89,7 @@ class Router(Generic[T]):
     def _walk(self, node: _Node[T], segments: list[str], index: int, values: tuple[str, ...]) -> Iterator[Match[T]]:
         if index == len(segments):
             for leaf in node.leaves:
-                yield Match(leaf, values)
+                yield Match(leaf, values, id(node))
             return
         segment = segments[index]
         child = node.literal.get(segment)

@@ -40,6 +40,7 @@ def parts(path=None, query=b"", headers=None) -> RequestParts:
         ("null", frozenset({"null", "integer"}), None),
         ("null", frozenset({"null", "string"}), "null"),
         ("12", frozenset({"string"}), "12"),
+        ("\u1096", INT, "\u1096"),  # a Myanmar digit: not an integer on the wire
     ],
 )
 def test_coerce(text, types, expected):
