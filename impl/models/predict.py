@@ -106,44 +106,56 @@ class Predictor:
         return str(self.manifest["version"])
 
     def predict(self, instances: Sequence[Mapping[str, Any]], options: PredictOptions) -> list[dict[str, Any]]:
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            return self._predict(instances, options)
-
-    def _predict(self, instances: Sequence[Mapping[str, Any]], options: PredictOptions) -> list[dict[str, Any]]:
         check_options(self.definition, options)
         X = to_matrix(self.definition, instances)
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            if self.definition.task == "regression":
+                return self._regression(X, options)
+            return self._classification(X, options)
+
+    def _row_warnings(self, X: np.ndarray) -> list[list[dict[str, Any]]]:
+        """Per row, the out-of-training-range warnings (most rows have none: checked in one pass)."""
+        empty: list[list[dict[str, Any]]] = [[] for _ in range(len(X))]
         # Digits pixels are 0..16 by construction; only named physical features get range warnings.
         if self.definition.pixels:
-            outside = np.zeros_like(X, dtype=bool)
-        else:
-            outside = (X < self._low) | (X > self._high)
+            return empty
+        outside = (X < self._low) | (X > self._high)
+        ranges = self.manifest["training_ranges"]
+        for i in np.flatnonzero(outside.any(axis=1)).tolist():
+            empty[i] = _warnings(self.definition, ranges, X[i], outside[i])
+        return empty
+
+    def _regression(self, X: np.ndarray, options: PredictOptions) -> list[dict[str, Any]]:
         explanations = self._explain(X) if options.explain else None
-        if self.definition.task == "regression":
-            values = self.pipeline.predict(X)
-            out = []
-            for i, value in enumerate(values):
-                item: dict[str, Any] = {"task": "regression", "value": float(value)}
-                if self.definition.output_unit:
-                    item["unit"] = self.definition.output_unit
-                if explanations is not None:
-                    item["explanation"] = explanations[i]
-                item["warnings"] = _warnings(self.definition, self.manifest["training_ranges"], X[i], outside[i])
-                out.append(item)
-            return out
+        warnings = self._row_warnings(X)
+        unit = self.definition.output_unit
+        out = []
+        for i, value in enumerate(self.pipeline.predict(X).tolist()):
+            item: dict[str, Any] = {"task": "regression", "value": float(value)}
+            if unit:
+                item["unit"] = unit
+            if explanations is not None:
+                item["explanation"] = explanations[i]
+            item["warnings"] = warnings[i]
+            out.append(item)
+        return out
+
+    def _classification(self, X: np.ndarray, options: PredictOptions) -> list[dict[str, Any]]:
+        explanations = self._explain(X) if options.explain else None
+        warnings = self._row_warnings(X)
         proba = self.pipeline.predict_proba(X)
         order = np.argsort(-proba, axis=1, kind="stable")
         keep = order.shape[1] if options.top_k is None else min(options.top_k, order.shape[1])
+        classes = self._classes
         out = []
-        for i in range(len(X)):
-            ranked = order[i]
-            item = {"task": "classification", "label": self._classes[ranked[0]]}
+        # Plain lists: indexing numpy arrays element by element costs more than the model here.
+        for i, (ranked, row) in enumerate(zip(order.tolist(), proba.tolist(), strict=True)):
+            item: dict[str, Any] = {"task": "classification", "label": classes[ranked[0]]}
             if options.return_probabilities:
-                item["probabilities"] = [
-                    {"label": self._classes[k], "probability": float(proba[i, k])} for k in ranked[:keep]
-                ]
+                item["probabilities"] = [{"label": classes[k], "probability": row[k]} for k in ranked[:keep]]
             if explanations is not None:
                 item["explanation"] = explanations[i]
-            item["warnings"] = _warnings(self.definition, self.manifest["training_ranges"], X[i], outside[i])
+            item["warnings"] = warnings[i]
             out.append(item)
         return out
 
