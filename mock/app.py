@@ -53,7 +53,7 @@ EAGER_OPERATIONS = 300
 ROUTE_CACHE_SIZE = 4096
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
-Step = Callable[["MockApp", Exchange], "Reply | None | Awaitable[Reply | None]"]
+Step = Callable[["MockApp", Exchange], "Reply | Awaitable[Reply | None] | None"]
 
 
 # -- the steps ------------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ def preferences(app: MockApp, ex: Exchange) -> Reply | None:
         query = parse_query(ex.query)
     except ParameterDecodeError as exc:
         return app.reject(ex, [Violation("query", "", (), "encoding", str(exc), kind="malformed")])
-    ex.parts = RequestParts(dict(zip(op.names, ex.values)), query, ex.headers)
+    ex.parts = RequestParts(dict(zip(op.names, ex.values, strict=False)), query, ex.headers)
     try:
         ex.prefs = read_preferences(ex.headers.get("prefer"), query)
     except PreferenceError as exc:
@@ -165,7 +165,9 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
             key, *inner = error.instance_path
             location, _, name = str(key).partition(".")
             keyword = str(error.schema_path[-1]) if error.schema_path else ""
-            violations.append(Violation(location, name, tuple(inner), keyword, f"{location} parameter '{name}': {error.message}"))
+            violations.append(
+                Violation(location, name, tuple(inner), keyword, f"{location} parameter '{name}': {error.message}")
+            )
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
@@ -183,7 +185,16 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
     key = find_declared(split_media_type(header)[0], body.declared)
     if key is None:
         accepted = ", ".join(body.media) or "none"
-        return [Violation("body", "", (), "415", f"Content-Type {header or '(none)'!r} is not accepted; supported: {accepted}", kind="content-type")]
+        return [
+            Violation(
+                "body",
+                "",
+                (),
+                "415",
+                f"Content-Type {header or '(none)'!r} is not accepted; supported: {accepted}",
+                kind="content-type",
+            )
+        ]
     media = body.media[key]
     if media.parser is None:
         return []
@@ -322,8 +333,17 @@ class MockApp:
         op = ex.op
         # The raw parts only: an Entry is built when the journal is read, not per request.
         self.journal.record(
-            (ex.method, ex.path, ex.query, ex.headers, ex.body, reply.status, op.label if op else None,
-             op.path if op else None, ex.violations)
+            (
+                ex.method,
+                ex.path,
+                ex.query,
+                ex.headers,
+                ex.body,
+                reply.status,
+                op.label if op else None,
+                op.path if op else None,
+                ex.violations,
+            )
         )
 
     async def lifespan(self, receive: Any, send: Any) -> None:
@@ -372,4 +392,11 @@ def create_app(
         eager = len(api.operations) <= EAGER_OPERATIONS
     if eager:
         api.prepare_all()
-    return MockApp(api, dynamic=dynamic, cors=cors, api_keys=api_keys, validate_requests=validate_requests, journal_size=journal_size)
+    return MockApp(
+        api,
+        dynamic=dynamic,
+        cors=cors,
+        api_keys=api_keys,
+        validate_requests=validate_requests,
+        journal_size=journal_size,
+    )

@@ -103,8 +103,10 @@ def _object_from_pairs(pairs: list[tuple[str, Any]], context: BodyContext) -> di
                 value = coerce(value, types)
         if name in result:
             previous = result[name]
-            result[name] = [*previous, *value] if isinstance(previous, list) and isinstance(value, list) else (
-                [*previous, value] if isinstance(previous, list) else [previous, value]
+            result[name] = (
+                [*previous, *value]
+                if isinstance(previous, list) and isinstance(value, list)
+                else ([*previous, value] if isinstance(previous, list) else [previous, value])
             )
         else:
             result[name] = value

@@ -89,7 +89,9 @@ class CompiledApi:
         locate: Callable[[Finding], Finding] | None = None,
     ) -> None:
         if version not in ("3.0", "3.1"):
-            raise FindingsError([Finding("mock-version", f"the mock serves OpenAPI 3.0 and 3.1 documents, not {version}", "")])
+            raise FindingsError(
+                [Finding("mock-version", f"the mock serves OpenAPI 3.0 and 3.1 documents, not {version}", "")]
+            )
         self.document = document
         self.version = version
         self.schemas = SchemaCompiler(document, version)
@@ -116,7 +118,11 @@ class CompiledApi:
             item_pointer = pointers.join("/paths", template)
             item = deref(self.document, item)
             if not isinstance(item, dict) or not template.startswith("/"):
-                self.report(Finding("mock-path-invalid", f"path item {template!r} is not usable", item_pointer, severity="warning"))
+                self.report(
+                    Finding(
+                        "mock-path-invalid", f"path item {template!r} is not usable", item_pointer, severity="warning"
+                    )
+                )
                 continue
             operations: dict[str, Operation] = {}
             for method in HTTP_METHODS:
@@ -142,7 +148,9 @@ class CompiledApi:
             self.router.add(template, PathItem(template, operations, allow))
             self.operations.extend(operations.values())
         if not self.operations:
-            raise FindingsError([self.locate(Finding("mock-no-operations", "the document has no operations to serve", "/paths"))])
+            raise FindingsError(
+                [self.locate(Finding("mock-no-operations", "the document has no operations to serve", "/paths"))]
+            )
 
     def report(self, finding: Finding) -> None:
         """Log a finding about the document once, located by file and line."""
@@ -215,7 +223,9 @@ class CompiledApi:
             declared.setdefault(base, key)
             entry = entry if isinstance(entry, dict) else {}
             schema = entry.get("schema")
-            if schema is not None and not self._compiles(schema, "request", pointers.join(pointer, "content", key, "schema")):
+            if schema is not None and not self._compiles(
+                schema, "request", pointers.join(pointer, "content", key, "schema")
+            ):
                 schema = None
             json_properties = frozenset(
                 name

@@ -1,8 +1,8 @@
 """Swagger UI for the served document, under `/__accord/` (a prefix no API path uses).
 
-    /__accord/docs           Swagger UI (static files of the swagger_ui_bundle package)
-    /__accord/openapi.json   the bundled document being served
-    /__accord/journal        the request journal, as JSON
+/__accord/docs           Swagger UI (static files of the swagger_ui_bundle package)
+/__accord/openapi.json   the bundled document being served (its servers: this mock)
+/__accord/journal        the request journal, as JSON
 """
 
 from __future__ import annotations
@@ -68,17 +68,24 @@ class Docs:
 
     def serve(self, method: str, path: str) -> Reply:
         if method not in ("GET", "HEAD"):
-            return problem_reply(405, problem(405, f"{path} answers GET only", instance=path), [(b"allow", b"GET, HEAD")])
+            return problem_reply(
+                405, problem(405, f"{path} answers GET only", instance=path), [(b"allow", b"GET, HEAD")]
+            )
         if path == OPENAPI:
             if self._spec is None:
-                self._spec = orjson.dumps(self.document)
+                # Served with this mock as its only server, so Swagger UI's "Try it out" calls
+                # the mock (routing ignores server URLs anyway, as Prism's does).
+                here = [{"url": "/", "description": "accord mock"}]
+                self._spec = orjson.dumps({**self.document, "servers": here})
             return Reply(200, [(b"content-type", b"application/json")], self._spec)
         if path == JOURNAL:
             body = orjson.dumps([e.as_dict() for e in self.journal.entries()])
             return Reply(200, [(b"content-type", b"application/json")], body)
         if path in (DOCS, DOCS + "/"):
             if self.root is None:
-                return problem_reply(404, problem(404, "Swagger UI is not installed (pip install swagger-ui-bundle)", instance=path))
+                return problem_reply(
+                    404, problem(404, "Swagger UI is not installed (pip install swagger-ui-bundle)", instance=path)
+                )
             title = str((self.document.get("info") or {}).get("title", "API")).replace("<", "&lt;")
             html = _INDEX.format(title=title, base=DOCS, spec=OPENAPI)
             return Reply(200, [(b"content-type", b"text/html; charset=utf-8")], html.encode("utf-8"))

@@ -1,8 +1,8 @@
 """A bounded journal of the requests the mock received, for assertions in tests.
 
-    journal.calls("POST /v1/models/{model_id}/predict")  # by method and path template
-    journal.calls("GET /health/live")                      # or by the concrete path
-    journal.last().status
+journal.calls("POST /v1/models/{model_id}/predict")  # by method and path template
+journal.calls("GET /health/live")                      # or by the concrete path
+journal.last().status
 """
 
 from __future__ import annotations

@@ -274,7 +274,7 @@ def _query_object(param: Parameter, request: RequestParts) -> Any:
 def _pairs(flat: list[str]) -> list[tuple[str, str]]:
     if len(flat) % 2:
         raise StyleError("does not list keys and values in pairs")
-    return list(zip(flat[0::2], flat[1::2]))
+    return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def _simple(param: Parameter, text: str) -> Any:
@@ -358,17 +358,32 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
         try:
             value = param.read(request)
         except StyleError as exc:
-            violations.append(Violation(param.location, param.name, (), "style", f"{param.location} parameter '{param.name}' {exc}"))
+            violations.append(
+                Violation(param.location, param.name, (), "style", f"{param.location} parameter '{param.name}' {exc}")
+            )
             continue
         if value is MISSING:
             if param.required:
                 violations.append(
-                    Violation(param.location, param.name, (), "required", f"{param.location} parameter '{param.name}' is required")
+                    Violation(
+                        param.location,
+                        param.name,
+                        (),
+                        "required",
+                        f"{param.location} parameter '{param.name}' is required",
+                    )
                 )
             continue
         if param.deprecated:
             violations.append(
-                Violation(param.location, param.name, (), "deprecated", f"{param.location} parameter '{param.name}' is deprecated", severity="Warning")
+                Violation(
+                    param.location,
+                    param.name,
+                    (),
+                    "deprecated",
+                    f"{param.location} parameter '{param.name}' is deprecated",
+                    severity="Warning",
+                )
             )
         values[param.key] = value
     return values, violations

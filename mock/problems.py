@@ -55,7 +55,9 @@ class Violation:
         """RFC 6901 pointer into the body or parameter value ("" = all of it)."""
         if not self.path:
             return ""
-        return "".join("/" + (t.replace("~", "~0").replace("/", "~1") if isinstance(t, str) else str(t)) for t in self.path)
+        return "".join(
+            "/" + (t.replace("~", "~0").replace("/", "~1") if isinstance(t, str) else str(t)) for t in self.path
+        )
 
     def error_entry(self) -> dict[str, str]:
         detail = _clip(self.message)

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("accord.mock")
 
 
-
 class Rejector:
     """Builds error replies for one compiled document; remembers what it already logged."""
 
@@ -64,7 +63,9 @@ class Rejector:
         reply.headers.append((b"sl-violations", sl_violations(violations)))
         return reply
 
-    def _documented(self, ex: Exchange, response: Response, status: int, errors: list[Violation], request_id: str | None) -> Reply:
+    def _documented(
+        self, ex: Exchange, response: Response, status: int, errors: list[Violation], request_id: str | None
+    ) -> Reply:
         headers: Headers = list(response.headers)
         rid = request_id_value(response, request_id)
         if rid is not None:
@@ -75,19 +76,26 @@ class Rejector:
             return Reply(status, headers)
         headers.append((b"content-type", content.content_type))
         body = content.body
+        prefs = ex.prefs
+        if prefs is not None and prefs.code == status and prefs.example in content.examples:
+            # Prism: a named example is honoured for an invalid request only when `code` names
+            # the status chosen for it (fixture violations/ignoring-example-key-for-invalid-body).
+            return Reply(status, headers, content.examples[prefs.example])
         if content is response.problem and content.schema is not None:
             filled = self._fill(content.schema, status, ex.path, request_id, errors)
             if filled is not None:
                 body = filled
         return Reply(status, headers, body)
 
-    def _fill(self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation]) -> bytes | None:
+    def _fill(
+        self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation]
+    ) -> bytes | None:
         """The problem with the violations, if it validates; else shrunk until it does: fewer
         listed errors (schemas cap the list), only the declared members, no list at all."""
         full = problem(status, summary(errors), instance=instance, request_id=request_id, violations=errors)
         try:
             validator = self.api.schemas.validator(schema, "response")
-        except Exception:  # noqa: BLE001 - reported when the operation was prepared
+        except Exception:  # reported when the operation was prepared
             return None
         declared = self._members.get(id(schema))
         if declared is None:

@@ -34,7 +34,9 @@ GENERATION_ATTEMPTS = 5
 REQUEST_ID = "x-request-id"
 #: Declared response headers the mock never copies: the server frames the message itself
 #: (OpenAPI 3 §4.8.21 also says a declared Content-Type header is ignored).
-FRAMING_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "trailer", "upgrade"})
+FRAMING_HEADERS = frozenset(
+    {"content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "trailer", "upgrade"}
+)
 
 Serialiser = Callable[[Any], "bytes | None"]
 
@@ -150,12 +152,16 @@ class ResponseBuilder:
     def _response(self, key: str, raw: dict[str, Any], pointer: str) -> Response:
         contents: list[Content] = []
         for media, entry in (raw.get("content") or {}).items():
-            content = self._content(media, entry if isinstance(entry, dict) else {}, pointers.join(pointer, "content", media))
+            content = self._content(
+                media, entry if isinstance(entry, dict) else {}, pointers.join(pointer, "content", media)
+            )
             if content is not None:
                 contents.append(content)
         problem = next((c for c in contents if split_media_type(c.served)[0] == "application/problem+json"), None)
         problem = problem or next((c for c in contents if is_json(split_media_type(c.served)[0])), None)
-        response = Response(key, pointer, contents, [split_media_type(c.served)[0] for c in contents], [], problem=problem)
+        response = Response(
+            key, pointer, contents, [split_media_type(c.served)[0] for c in contents], [], problem=problem
+        )
         for name, header in (raw.get("headers") or {}).items():
             self._header(response, str(name), deref(self.api.document, header), pointers.join(pointer, "headers", name))
         return response
@@ -184,7 +190,9 @@ class ResponseBuilder:
             else:
                 default = self._generated(schema, pointer, valid, serialise, report=True)
         if default is None:
-            self.api.report(Finding("mock-unrenderable", f"no body can be rendered as {served}", pointer, severity="warning"))
+            self.api.report(
+                Finding("mock-unrenderable", f"no body can be rendered as {served}", pointer, severity="warning")
+            )
             return None
         return Content(media, served, served.encode("latin-1"), schema, pointer, default, examples, serialise)
 
@@ -210,7 +218,9 @@ class ResponseBuilder:
         try:
             validator = self.api.schemas.validator(schema, "response")
         except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
-            self.api.report(Finding("mock-schema-invalid", f"schema cannot be compiled, responses not checked: {exc}", pointer))
+            self.api.report(
+                Finding("mock-schema-invalid", f"schema cannot be compiled, responses not checked: {exc}", pointer)
+            )
             return lambda value: True
 
         def valid(value: Any) -> bool:
@@ -223,18 +233,35 @@ class ResponseBuilder:
 
     def _accept(self, value: Any, pointer: str, valid: Callable[[Any], bool], serialise: Serialiser) -> bytes | None:
         if not valid(value):
-            self.api.report(Finding("mock-example-invalid", "example does not match its schema: replaced by generated data", pointer))
+            self.api.report(
+                Finding(
+                    "mock-example-invalid", "example does not match its schema: replaced by generated data", pointer
+                )
+            )
             return None
         rendered = serialise(value)
         if rendered is None:
-            self.api.report(Finding("mock-example-unrenderable", "example cannot be sent as this media type", pointer, severity="warning"))
+            self.api.report(
+                Finding(
+                    "mock-example-unrenderable",
+                    "example cannot be sent as this media type",
+                    pointer,
+                    severity="warning",
+                )
+            )
         return rendered
 
-    def _generated(self, schema: Any, pointer: str, valid: Callable[[Any], bool], serialise: Serialiser, *, report: bool = True) -> bytes | None:
-        value = generate_valid(self.api, schema, f"{self.api.seed}:{pointer}" if self.api.seed is not None else pointer, valid)
+    def _generated(
+        self, schema: Any, pointer: str, valid: Callable[[Any], bool], serialise: Serialiser, *, report: bool = True
+    ) -> bytes | None:
+        value = generate_valid(
+            self.api, schema, f"{self.api.seed}:{pointer}" if self.api.seed is not None else pointer, valid
+        )
         if value is _FAILED:
             if report:
-                self.api.report(Finding("mock-generation-failed", "cannot generate data that matches this schema", pointer))
+                self.api.report(
+                    Finding("mock-generation-failed", "cannot generate data that matches this schema", pointer)
+                )
             return None
         return serialise(value)
 
@@ -266,7 +293,14 @@ class ResponseBuilder:
             value = generate_valid(self.api, schema, pointer, valid)
         if value is _FAILED:
             if raw.get("required") or schema is not None:
-                self.api.report(Finding("mock-header-unrenderable", f"no valid value for response header {name}", pointer, severity="warning"))
+                self.api.report(
+                    Finding(
+                        "mock-header-unrenderable",
+                        f"no valid value for response header {name}",
+                        pointer,
+                        severity="warning",
+                    )
+                )
             return
         text = header_text(value) or ""
         if name.lower() == REQUEST_ID:
@@ -284,8 +318,10 @@ def generate_valid(api: CompiledApi, schema: Any, seed: int | str, valid: Callab
     """Generated data that `valid` accepts, trying a few seeds; _FAILED when none is."""
     for attempt in range(GENERATION_ATTEMPTS):
         try:
-            value = api.generator.generate(schema, seed=seed if attempt == 0 else f"{seed}~{attempt}", direction="response")
-        except Exception as exc:  # noqa: BLE001 - another module must never take a request down
+            value = api.generator.generate(
+                schema, seed=seed if attempt == 0 else f"{seed}~{attempt}", direction="response"
+            )
+        except Exception as exc:  # another module must never take a request down
             log.debug("generation failed for %s: %s", seed, exc)
             return _FAILED
         if valid(value):

@@ -101,7 +101,7 @@ class Router(Generic[T]):
                 yield from self._walk(partial_child, segments, index + 1, values + hit.groups())
         # An empty segment never fills a template: `/pets/` is not `/pets/{id}` with id "".
         if node.param is not None and segment:
-            yield from self._walk(node.param[1], segments, index + 1, values + (segment,))
+            yield from self._walk(node.param[1], segments, index + 1, (*values, segment))
 
 
 def split_template(template: str) -> list[str]:

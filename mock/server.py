@@ -117,7 +117,13 @@ def build(
 ) -> ReloadingApp:
     """Load and compile the document; raises accord errors (located) before any port is bound."""
     spec = load_spec(spec_path, allow_remote=allow_remote, allow_outside=allow_outside)
-    options = {"dynamic": dynamic, "seed": seed, "cors": cors, "api_keys": api_keys, "validate_requests": validate_requests}
+    options = {
+        "dynamic": dynamic,
+        "seed": seed,
+        "cors": cors,
+        "api_keys": api_keys,
+        "validate_requests": validate_requests,
+    }
     return ReloadingApp(spec, options, watch=watch)
 
 
@@ -137,7 +143,11 @@ def run(
     api = app.current.api
     log.info(
         "serving %s (OpenAPI %s, %d operations) on http://%s:%d — Swagger UI at /__accord/docs",
-        spec_path, api.version, len(api.operations), host, port,
+        spec_path,
+        api.version,
+        len(api.operations),
+        host,
+        port,
     )
     config = uvicorn.Config(
         app,

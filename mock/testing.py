@@ -50,7 +50,9 @@ class RunningMock:
 
 
 @contextmanager
-def serve_mock(spec: Spec | str | Path = accord_config.DEFAULT_SPEC, *, host: str = "127.0.0.1", port: int = 0, **options: Any) -> Iterator[RunningMock]:
+def serve_mock(
+    spec: Spec | str | Path = accord_config.DEFAULT_SPEC, *, host: str = "127.0.0.1", port: int = 0, **options: Any
+) -> Iterator[RunningMock]:
     """Serve the document under uvicorn in a background thread; port 0 picks a free port."""
     import uvicorn
 
@@ -92,7 +94,9 @@ class ASGISyncTransport(httpx.BaseTransport):
 
 
 @contextmanager
-def mock_client(spec: Spec | str | Path | MockApp = accord_config.DEFAULT_SPEC, **options: Any) -> Iterator[httpx.Client]:
+def mock_client(
+    spec: Spec | str | Path | MockApp = accord_config.DEFAULT_SPEC, **options: Any
+) -> Iterator[httpx.Client]:
     """An httpx.Client talking to the mock in-process; `client.journal` is the journal."""
     app = spec if isinstance(spec, MockApp) else create_app(spec, **options)
     with httpx.Client(transport=ASGISyncTransport(app), base_url="http://mock") as client:

@@ -19,13 +19,31 @@ def _seed(value: str | None) -> int | str | None:
 @click.command("mock")
 @spec_argument
 @ref_policy
-@click.option("--host", default=config.DEFAULT_HOST, show_default=True, envvar="ACCORD_MOCK_HOST", help="Interface to bind.")
-@click.option("--port", default=config.DEFAULT_MOCK_PORT, show_default=True, type=int, envvar="ACCORD_MOCK_PORT", help="Port to bind.")
-@click.option("--dynamic", is_flag=True, envvar="ACCORD_MOCK_DYNAMIC", help="Generate response data per request instead of serving examples.")
+@click.option(
+    "--host", default=config.DEFAULT_HOST, show_default=True, envvar="ACCORD_MOCK_HOST", help="Interface to bind."
+)
+@click.option(
+    "--port",
+    default=config.DEFAULT_MOCK_PORT,
+    show_default=True,
+    type=int,
+    envvar="ACCORD_MOCK_PORT",
+    help="Port to bind.",
+)
+@click.option(
+    "--dynamic",
+    is_flag=True,
+    envvar="ACCORD_MOCK_DYNAMIC",
+    help="Generate response data per request instead of serving examples.",
+)
 @click.option("--seed", default=None, envvar="ACCORD_MOCK_SEED", help="Seed for generated data (deterministic output).")
 @click.option("--no-cors", is_flag=True, help="Do not answer CORS preflights or add CORS headers.")
-@click.option("--api-key", "api_keys", multiple=True,
-              help="Accept only this key (repeatable); default: ACCORD_API_KEYS, else any non-empty credential.")
+@click.option(
+    "--api-key",
+    "api_keys",
+    multiple=True,
+    help="Accept only this key (repeatable); default: ACCORD_API_KEYS, else any non-empty credential.",
+)
 @click.option("--no-watch", is_flag=True, help="Do not reload when the document's files change.")
 @click.option("--no-validate-requests", is_flag=True, help="Serve responses without validating requests.")
 def command(

@@ -85,7 +85,10 @@ class Generator:
         if kind in ("integer", "number"):
             low = schema.get("minimum", 0)
             high = schema.get("maximum", low + 100)
-            value = rng.randint(int(low) + (1 if schema.get("exclusiveMinimum") is True else 0), max(int(low), int(high) - (1 if schema.get("exclusiveMaximum") is True else 0)))
+            value = rng.randint(
+                int(low) + (1 if schema.get("exclusiveMinimum") is True else 0),
+                max(int(low), int(high) - (1 if schema.get("exclusiveMaximum") is True else 0)),
+            )
             return value if kind == "integer" else float(value)
         if kind == "boolean":
             return rng.random() < 0.5

@@ -99,7 +99,9 @@ def test_form_body_is_coerced_and_validated(pets):
     assert ok.status_code == 201
     bad = pets.post("/pets", data={"name": "Kit", "kind": "cat", "age": "old"}, headers=KEY)
     assert bad.status_code == 422
-    assert problem_of(bad)["errors"] == [{"pointer": "#/age", "in": "body", "detail": bad.json()["errors"][0]["detail"]}]
+    assert problem_of(bad)["errors"] == [
+        {"pointer": "#/age", "in": "body", "detail": bad.json()["errors"][0]["detail"]}
+    ]
 
 
 def test_invalid_body_fills_the_documented_problem_with_all_violations(pets):
@@ -108,7 +110,9 @@ def test_invalid_body_fills_the_documented_problem_with_all_violations(pets):
     body = problem_of(response)
     pointers = sorted(e["pointer"] for e in body["errors"])
     assert pointers == ["#", "#/kind", "#/name"]
-    schema = load_spec(pets.mock_app.api.document and "tests/fixtures/mock-pets/openapi.yaml").document["components"]["schemas"]["Problem"]
+    schema = load_spec(pets.mock_app.api.document and "tests/fixtures/mock-pets/openapi.yaml").document["components"][
+        "schemas"
+    ]["Problem"]
     assert SchemaCompiler({"components": {}}, "3.0").is_valid(schema, body)
 
 
@@ -154,7 +158,9 @@ def test_missing_api_key_is_a_documented_401(pets):
     response = pets.post("/pets", json={"name": "Kit", "kind": "cat"})
     assert response.status_code == 401
     assert problem_of(response)["errors"][0] == {
-        "parameter": "X-API-Key", "in": "header", "detail": "ApiKey: the header parameter 'X-API-Key' is missing"
+        "parameter": "X-API-Key",
+        "in": "header",
+        "detail": "ApiKey: the header parameter 'X-API-Key' is missing",
     }
     assert response.headers["www-authenticate"].startswith("ApiKey")
 
@@ -214,7 +220,10 @@ def test_forced_code_through_default(pets):
 def test_accept_negotiation(pets):
     csv = pets.get("/pets", headers={"Accept": "text/csv"})
     assert csv.headers["content-type"] == "text/csv" and csv.text.startswith("id,name")
-    assert pets.get("/pets", headers={"Accept": "text/csv;q=0.1, application/json"}).headers["content-type"] == "application/json"
+    assert (
+        pets.get("/pets", headers={"Accept": "text/csv;q=0.1, application/json"}).headers["content-type"]
+        == "application/json"
+    )
     assert pets.get("/pets", headers={"Accept": "image/png"}).status_code == 406
 
 
@@ -225,7 +234,9 @@ def test_invalid_example_is_replaced_and_reported_once_with_its_line(pets):
     assert isinstance(body["id"], int)  # never the invalid "not-an-integer"
     findings = [f for f in pets.mock_app.api.findings if f.rule == "mock-example-invalid"]
     assert len(findings) == 1
-    assert findings[0].file.endswith("mock-pets/openapi.yaml") and findings[0].line == 97  # "value: {id: \"not-an-integer\", ...}"
+    assert (
+        findings[0].file.endswith("mock-pets/openapi.yaml") and findings[0].line == 97
+    )  # "value: {id: \"not-an-integer\", ...}"
     assert pets.get("/pets/7", headers={"Prefer": "example=good"}).json()["id"] == 7
 
 
@@ -346,3 +357,14 @@ def test_declared_framing_headers_are_not_copied(make_client, tmp_path):
     )
     response = make_client(doc).get("/a")
     assert response.headers["content-length"] == str(len(response.content)) and response.headers["x-rate"] == "5"
+
+
+def test_named_error_example_when_code_names_the_chosen_status(pets):
+    forced = pets.get("/pets?limit=0", headers={"Prefer": "code=400, example=unknown"})
+    assert forced.status_code == 400 and "errors" in forced.json()  # no such example: filled problem
+    named = pets.get("/pets?limit=0", headers={"Prefer": "code=400, example=plain"})
+    assert named.json() == {"type": "about:blank", "title": "Bad Request", "status": 400}
+    ignored = pets.get("/pets?limit=0", headers={"Prefer": "code=200, example=plain"})
+    assert ignored.status_code == 400 and "errors" in ignored.json()
+    doc = pets.get("/__accord/openapi.json").json()
+    assert doc["servers"] == [{"url": "/", "description": "accord mock"}]

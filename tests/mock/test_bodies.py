@@ -13,7 +13,13 @@ from mock.bodies import (
 )
 from mock.parameters import shape_of
 
-SHAPE = shape_of({}, {"type": "object", "properties": {"n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "integer"}}}})
+SHAPE = shape_of(
+    {},
+    {
+        "type": "object",
+        "properties": {"n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "integer"}}},
+    },
+)
 
 
 def ctx(content_type: str = "application/json", **kw) -> BodyContext:
@@ -50,8 +56,9 @@ def test_form_coerces_by_property_types():
 
 def test_multipart():
     body = (
-        b"--B\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\n7\r\n"
-        b"--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n\x00\x01\r\n"
+        b'--B\r\nContent-Disposition: form-data; name="n"\r\n\r\n7\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n\x00\x01\r\n"
         b"--B--\r\n"
     )
     value = parser_for("multipart/form-data")(body, ctx("multipart/form-data; boundary=B"))

@@ -12,7 +12,9 @@ from mock.compiler import CompiledApi
 
 def compiled(path=PETS) -> CompiledApi:
     spec = load_spec(path)
-    return CompiledApi(spec.document, spec.version, generator=generator_for(spec.document, spec.version), locate=spec.locate_finding)
+    return CompiledApi(
+        spec.document, spec.version, generator=generator_for(spec.document, spec.version), locate=spec.locate_finding
+    )
 
 
 def test_start_up_builds_routes_only():
@@ -58,10 +60,14 @@ def test_documents_that_cannot_be_served(document, rule):
 def test_uncompilable_schema_is_reported_not_fatal():
     document = {
         "openapi": "3.0.3",
-        "paths": {"/x": {"get": {
-            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "pattern": "("}}],
-            "responses": {"200": {"description": "ok"}},
-        }}},
+        "paths": {
+            "/x": {
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "pattern": "("}}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
     }
     api = CompiledApi(document, "3.0", generator=generator_for(document, "3.0"))
     api.prepare_all()

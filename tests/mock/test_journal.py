@@ -6,7 +6,9 @@ from mock.journal import Journal
 from mock.problems import Violation
 
 
-def record(journal: Journal, method: str, path: str, status: int, op: str | None = "op", template: str | None = None) -> None:
+def record(
+    journal: Journal, method: str, path: str, status: int, op: str | None = "op", template: str | None = None
+) -> None:
     journal.record((method, path, b"a=1", {"x": "y"}, b'{"k": 1}', status, op, template or path, []))
 
 

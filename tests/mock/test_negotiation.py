@@ -18,7 +18,10 @@ from mock.negotiation import (
 
 def test_parse_prefer():
     assert parse_prefer('code=404, example="not found"; x=1, dynamic=true, return=minimal') == {
-        "code": "404", "example": "not found", "dynamic": "true", "return": "minimal"
+        "code": "404",
+        "example": "not found",
+        "dynamic": "true",
+        "return": "minimal",
     }
 
 
@@ -29,7 +32,10 @@ def test_header_wins_all_or_nothing():
     assert (prefs.example, prefs.seed, prefs.source) == ("x", "7", "query")
 
 
-@pytest.mark.parametrize(("header", "query", "where"), [("code=abc", [], ("Prefer", "header")), (None, [("__dynamic", "yes")], ("__dynamic", "query"))])
+@pytest.mark.parametrize(
+    ("header", "query", "where"),
+    [("code=abc", [], ("Prefer", "header")), (None, [("__dynamic", "yes")], ("__dynamic", "query"))],
+)
 def test_invalid_preferences(header, query, where):
     with pytest.raises(PreferenceError) as caught:
         read_preferences(header, query)
@@ -38,19 +44,34 @@ def test_invalid_preferences(header, query, where):
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
-    [(["404", "201", "200"], "200"), (["2XX", "204"], "204"), (["400", "default"], "default"), (["404", "500"], "404"), ([], None)],
+    [
+        (["404", "201", "200"], "200"),
+        (["2XX", "204"], "204"),
+        (["400", "default"], "default"),
+        (["404", "500"], "404"),
+        ([], None),
+    ],
 )
 def test_default_key(keys, expected):
     assert default_key(keys) == expected
 
 
 def test_served_status():
-    assert (served_status("2XX"), served_status("default"), served_status("default", 503), served_status("201")) == (200, 200, 503, 201)
+    assert (served_status("2XX"), served_status("default"), served_status("default", 503), served_status("201")) == (
+        200,
+        200,
+        503,
+        201,
+    )
 
 
 def test_forced_key():
     responses = {"200": 1, "4XX": 2, "default": 3}
-    assert (forced_key(responses, 200), forced_key(responses, 404), forced_key(responses, 503)) == ("200", "4XX", "default")
+    assert (forced_key(responses, 200), forced_key(responses, 404), forced_key(responses, 503)) == (
+        "200",
+        "4XX",
+        "default",
+    )
     assert forced_key({"200": 1}, 404) is None
 
 

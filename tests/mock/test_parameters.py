@@ -19,9 +19,20 @@ from mock.parameters import (
 INT = frozenset({"integer"})
 
 
-def param(location: str, schema: dict, style: str | None = None, explode: bool | None = None, name: str = "p", **kw) -> Parameter:
+def param(
+    location: str, schema: dict, style: str | None = None, explode: bool | None = None, name: str = "p", **kw
+) -> Parameter:
     style = style or {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}[location]
-    return Parameter(name, location, kw.pop("required", False), style, style == "form" if explode is None else explode, shape_of({}, schema), schema, **kw)
+    return Parameter(
+        name,
+        location,
+        kw.pop("required", False),
+        style,
+        style == "form" if explode is None else explode,
+        shape_of({}, schema),
+        schema,
+        **kw,
+    )
 
 
 def parts(path=None, query=b"", headers=None) -> RequestParts:
@@ -111,7 +122,9 @@ def test_read_all_reports_missing_style_and_deprecated():
     values, violations = read_all(params, parts(path={"lab": "1,2"}, query=b"old=x"))
     assert values == {"query.old": "x"}
     assert [(v.name, v.code, v.severity) for v in violations] == [
-        ("need", "required", "Error"), ("lab", "style", "Error"), ("old", "deprecated", "Warning")
+        ("need", "required", "Error"),
+        ("lab", "style", "Error"),
+        ("old", "deprecated", "Warning"),
     ]
 
 

@@ -40,7 +40,12 @@ def test_candidates_by_kind():
 
 def test_sl_violations_in_prism_shape():
     header = json.loads(sl_violations([BODY, QUERY]))
-    assert header[0] == {"location": ["request", "body", "instances", 0, "a/b"], "severity": "Error", "code": "type", "message": "must be a number"}
+    assert header[0] == {
+        "location": ["request", "body", "instances", 0, "a/b"],
+        "severity": "Error",
+        "code": "type",
+        "message": "must be a number",
+    }
     assert header[1]["location"] == ["request", "query", "limit"]
 
 

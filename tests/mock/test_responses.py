@@ -9,7 +9,17 @@ from mock.responses import header_text, serialiser_for, served_type
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(True, "true"), (3, "3"), ("a b", "a b"), ([1, "x"], "1,x"), ({"a": 1}, "a,1"), ("é", None), ("a\r\nb", None), (" a", None), (None, None)],
+    [
+        (True, "true"),
+        (3, "3"),
+        ("a b", "a b"),
+        ([1, "x"], "1,x"),
+        ({"a": 1}, "a,1"),
+        ("é", None),
+        ("a\r\nb", None),
+        (" a", None),
+        (None, None),
+    ],
 )
 def test_header_text(value, text):
     assert header_text(value) == text

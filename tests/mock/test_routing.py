@@ -56,4 +56,7 @@ def test_template_names_in_order():
 
 def test_same_shape_with_other_names_keeps_both():
     router = build("/users/{user}/items/{digest}", "/users/{name}/items/{item_id}")
-    assert [t for t, _ in matches(router, "/users/u/items/1")] == ["/users/{user}/items/{digest}", "/users/{name}/items/{item_id}"]
+    assert [t for t, _ in matches(router, "/users/u/items/1")] == [
+        "/users/{user}/items/{digest}",
+        "/users/{name}/items/{item_id}",
+    ]

@@ -39,7 +39,9 @@ def test_reload_follows_an_edit_of_a_referenced_file(multifile: Path):
 
     async def scenario() -> tuple[int, bool, int]:
         before = await get_version(app)
-        (multifile / "paths.yaml").write_text((multifile / "paths.yaml").read_text().replace("version: 1", "version: 2"))
+        (multifile / "paths.yaml").write_text(
+            (multifile / "paths.yaml").read_text().replace("version: 1", "version: 2")
+        )
         reloaded = await app.reload()
         return before, reloaded, await get_version(app)
 
