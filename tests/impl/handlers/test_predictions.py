@@ -88,3 +88,17 @@ def test_more_than_100_instances_is_400(client: TestClient) -> None:
     body = assert_problem(client.post(PATHS["iris-classifier"], json={"instances": [IRIS_ROW] * 101}, headers=AUTH),
                           400)
     assert body["errors"][0]["pointer"] == "#/instances"
+
+
+def test_inline_and_offloaded_batches_answer_alike(client: TestClient) -> None:
+    from impl.handlers.predictions import INLINE_MAX_INSTANCES
+
+    path = PATHS["iris-classifier"]
+    row = {**IRIS_ROW, "petal_length_cm": 4.5}
+    small = client.post(path, json={"instances": [row] * INLINE_MAX_INSTANCES}, headers=AUTH)
+    large = client.post(path, json={"instances": [row] * (INLINE_MAX_INSTANCES + 1)}, headers=AUTH)
+    assert small.status_code == large.status_code == 200
+    assert len(large.json()["predictions"]) == INLINE_MAX_INSTANCES + 1
+    assert {str(p) for p in small.json()["predictions"] + large.json()["predictions"]} == {
+        str(small.json()["predictions"][0])}
+    assert large.json()["request_id"] == large.headers["x-request-id"]
