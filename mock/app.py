@@ -134,6 +134,10 @@ async def read_body(app: MockApp, ex: Exchange) -> Reply | None:
     """The body, up to the limit (413 beyond it)."""
     if ex.method not in _BODY_METHODS and "content-length" not in ex.headers and "transfer-encoding" not in ex.headers:
         return None
+    declared = ex.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > app.max_body:  # refuse before reading a byte
+        detail = f"The request body is larger than {app.max_body} bytes"
+        return problem_reply(413, problem(413, detail, instance=ex.path))
     chunks: list[bytes] = []
     size = 0
     while True:

@@ -167,6 +167,8 @@ class CompiledApi:
         compiled = ResponseBuilder(self, op)
         op.responses = compiled.build()
         op.default_key = default_key(op.responses)
+        if not op.responses:
+            self.report(Finding("mock-no-responses", "the operation documents no response: answered 501", op.pointer))
         op.prepared = True
         return op
 
