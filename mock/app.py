@@ -290,7 +290,7 @@ class MockApp:
         self.docs = Docs(api.document, self.journal)
         self.rejector = Rejector(api)
         self.routes: dict[str, list[Any]] = {}
-        self._random = random.Random()
+        self._random = random.Random(api.seed)  # None: seeded from the OS
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -326,7 +326,11 @@ class MockApp:
         return self.rejector.reply(ex, ex.op, violations, ex.request_id)
 
     def generate(self, content: Any, seed: str | None) -> bytes:
-        """A freshly generated body (deterministic for a given seed), valid or the static one."""
+        """A freshly generated body, valid, else the static one.
+
+        `Prefer: seed=` gives the same body every time; a server-wide seed (`--seed`) gives the
+        same sequence of bodies from start-up, as Prism's seeded faker does.
+        """
         chosen: int | str = seed if seed is not None else self._random.getrandbits(48)
         valid = self.api.schemas.validator(content.schema, "response").is_valid
         value = generate_valid(self.api, content.schema, chosen, valid)
