@@ -23,6 +23,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
 
 from accord.loading import load_spec
+from impl.binding import ServiceApp
 from impl.config import Settings
 from impl.context import Services, request_id
 from impl.jobs.store import JobStore
@@ -109,7 +110,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
                         tokens=PageTokens(jobs.secret()))
 
     keys = api_keys if api_keys is not None else keys_from_env()
-    app = connexion.AsyncApp(
+    app = ServiceApp(
         __name__,
         middlewares=[partial(RequestContextMiddleware, services=services, docs_prefix=DOCS_PATH),
                      *ConnexionMiddleware.default_middlewares],

@@ -29,6 +29,7 @@ from starlette.types import Scope
 
 from accord import pointers
 from accord.schemas import SchemaCompiler
+from impl.binding import keep_parsed_body
 from impl.problems import MAX_ERRORS, ProblemError
 
 log = logging.getLogger("impl.validation")
@@ -130,8 +131,31 @@ def _finite_float(text: str) -> float:
     return value
 
 
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+#: 19 digits in a row may be an integer beyond 64 bits, which orjson turns into a float.
+_LONG_DIGIT_RUN = b"0" * 19
+
+
+def parse_json_body(raw: bytes) -> t.Any:
+    """Parse a UTF-8 JSON request body strictly: NaN, Infinity and numbers overflowing to
+    infinity are refused (ValueError), big integers stay exact.
+
+    orjson parses (it refuses the non-finite forms itself); the stdlib parser, with hooks that
+    refuse them too, takes over when the body has a run of 19+ digits (a possible >64-bit
+    integer) and when orjson refuses a body, so what is accepted, and the error messages, are
+    the stdlib's as before.
+    """
+    if _LONG_DIGIT_RUN not in raw.translate(_DIGITS):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
 class CollectingJSONBodyValidator(JSONRequestBodyValidator):
-    """Parse strictly (no NaN/Infinity), validate, and report every violation with a pointer."""
+    """Parse strictly (no NaN/Infinity), validate, report every violation with a pointer, and
+    keep the parsed body for the handler (impl.binding), so it is parsed once."""
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
@@ -139,7 +163,7 @@ class CollectingJSONBodyValidator(JSONRequestBodyValidator):
             return None
         encoding = (self._encoding or "utf-8").lower()
         try:
-            if codecs.lookup(encoding).name != "utf-8":
+            if encoding not in ("utf-8", "utf8") and codecs.lookup(encoding).name != "utf-8":
                 raw = raw.decode(encoding).encode("utf-8")
         except LookupError as exc:
             raise ProblemError("unsupported-media-type", f"unknown charset {self._encoding!r}") from exc
@@ -147,15 +171,18 @@ class CollectingJSONBodyValidator(JSONRequestBodyValidator):
             raise ProblemError("validation-error", f"request body is not valid {self._encoding}",
                                title="Malformed request body") from exc
         try:
-            # The stdlib parser keeps big integers exact (orjson turns them into floats); NaN,
-            # Infinity and numbers overflowing to infinity are refused here, before any model.
-            return json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+            body = parse_json_body(raw)
         except UnicodeDecodeError as exc:
             raise ProblemError("validation-error", "request body is not valid UTF-8",
                                title="Malformed request body") from exc
         except ValueError as exc:  # JSONDecodeError, and our non-finite refusals
             raise ProblemError("validation-error", f"request body is not valid JSON: {exc}",
                                title="Malformed request body") from exc
+        except RecursionError as exc:  # the stdlib parser on arrays/objects nested ~1,000 deep
+            raise ProblemError("validation-error", "request body is nested too deeply",
+                               title="Malformed request body") from exc
+        keep_parsed_body(scope, body)
+        return body
 
     def _validate(self, body: t.Any) -> dict | None:
         if body is None and not self._nullable:

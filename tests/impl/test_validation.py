@@ -52,3 +52,57 @@ def test_conforming_response_is_validated_by_the_compiled_validator(
         for _ in range(3):
             assert client.get("/health/live").status_code == 200
     assert seen == ["response"]  # compiled once for this operation, status and media type
+
+
+PREDICT = "/v1/models/iris-classifier/predict"
+JSON = {"X-API-Key": "test-key", "Content-Type": "application/json"}
+
+
+def test_deeply_nested_body_is_400_not_500(client: Any) -> None:
+    body = assert_problem(client.post(PREDICT, content=b"[" * 100_000, headers=JSON), 400, "validation-error")
+    assert "nested too deeply" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'{"a": 1.5, "b": [1, -2, 3e2]}', {"a": 1.5, "b": [1, -2, 300.0]}),
+        (b'{"big": 123456789012345678901234567890}', {"big": 123456789012345678901234567890}),
+        (b'{"neg": -9223372036854775809}', {"neg": -9223372036854775809}),
+        (b'"\\ud800"', "\ud800"),  # orjson refuses a lone surrogate; the stdlib accepts it, as before
+    ],
+    ids=["plain", "big-int", "below-int64", "lone-surrogate"],
+)
+def test_parse_json_body_keeps_values_exact(raw: bytes, expected: Any) -> None:
+    from impl.validation import parse_json_body
+
+    parsed = parse_json_body(raw)
+    assert parsed == expected and type(parsed) is type(expected)
+    if isinstance(expected, dict):
+        assert all(type(parsed[k]) is type(v) for k, v in expected.items())
+
+
+@pytest.mark.parametrize("raw", [b"[NaN]", b"[Infinity]", b"[-Infinity]", b"[1e999]", b"[-1e400]", b"[1,"])
+def test_parse_json_body_refuses_non_finite_and_malformed(raw: bytes) -> None:
+    from impl.validation import parse_json_body
+
+    with pytest.raises(ValueError):
+        parse_json_body(raw)
+
+
+def test_handler_gets_the_validated_body_without_a_second_parse(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connexion.lifecycle import ConnexionRequest
+
+    async def refuse(self: Any) -> Any:
+        raise AssertionError("the body was parsed a second time")
+
+    monkeypatch.setattr(ConnexionRequest, "get_body", refuse)
+    monkeypatch.setattr(ConnexionRequest, "json", refuse)
+    app = make_app()
+    row = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
+    with app.test_client(raise_server_exceptions=False) as client:
+        response = client.post(PREDICT, json={"instances": [row]}, headers=JSON)
+    assert response.status_code == 200, response.text
+    assert response.json()["predictions"][0]["label"] == "setosa"

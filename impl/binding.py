@@ -1,0 +1,86 @@
+"""How Connexion calls our handlers: decorated once per operation, the request body parsed once.
+
+Connexion 3.3's AsyncApp builds the handler's decorator chain again on every request
+(`AsyncOperation.fn`: a new `StarletteDecorator`, a new URI parser, `inspect.signature` of the
+handler) and then parses the JSON body a second time for the handler's `body` argument, after
+the request validator has already parsed it. Both are per-request costs that depend only on the
+operation, so here they are paid once:
+
+- `ServiceApp` is an `AsyncApp` whose operations are `ServiceOperation`s: the decorated handler
+  and the URI parser are built on the first request and kept;
+- `ParsedBodyParameterDecorator` hands the handler the body that `impl.validation` parsed and
+  validated (kept in the request's Starlette state, `scope["state"]`), falling back to
+  Connexion's own parsing when there is none (form bodies, or no validator ran).
+
+Everything else (argument names, defaults, path/query conversion, context injection, response
+building) is Connexion's own code, unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+import connexion
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.context import receive, scope
+from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import AsyncParameterDecorator
+from starlette.types import Scope
+
+#: Where the validated request body is kept for the handler (Starlette's per-request state).
+PARSED_BODY_KEY = "accord_parsed_body"
+_MISSING = object()
+
+
+def keep_parsed_body(request_scope: Scope, body: t.Any) -> None:
+    """Called by the body validator once the body is parsed and valid."""
+    request_scope.setdefault("state", {})[PARSED_BODY_KEY] = body
+
+
+class ParsedBodyParameterDecorator(AsyncParameterDecorator):
+    """Connexion's parameter decorator, reusing the validator's parse of the body."""
+
+    def _maybe_get_body(self, request: t.Any, *, arguments: list[str], has_kwargs: bool) -> t.Any:
+        body = request.scope.get("state", {}).get(PARSED_BODY_KEY, _MISSING)
+        if body is _MISSING:
+            return super()._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
+        return body
+
+
+class OncePerOperationDecorator(StarletteDecorator):
+    """Connexion's Starlette decorator with the decoration and the URI parser built once."""
+
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return ParsedBodyParameterDecorator
+
+    def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        @functools.wraps(function)
+        async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            return await self.decorate(function)(request)
+
+        return wrapper
+
+
+class ServiceOperation(AsyncOperation):
+    @property
+    def fn(self) -> t.Callable[..., t.Any]:  # type: ignore[override]
+        return OncePerOperationDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+
+
+class ServiceApi(AsyncApi):
+    def make_operation(self, operation: t.Any) -> AsyncOperation:
+        return ServiceOperation.from_operation(operation, pythonic_params=self.pythonic_params,
+                                               jsonifier=self.jsonifier)
+
+
+class ServiceApp(connexion.AsyncApp):
+    """`connexion.AsyncApp` whose operations are `ServiceOperation`s."""
+
+    def __init__(self, import_name: str, **kwargs: t.Any) -> None:
+        super().__init__(import_name, **kwargs)
+        # AsyncApp creates its inner ASGI app in __init__; APIs are only added later (add_api),
+        # so switching the class that builds them here affects every operation.
+        self._middleware_app.api_cls = ServiceApi  # type: ignore[misc]
