@@ -168,7 +168,7 @@ class CompiledApi:
         op.responses = compiled.build()
         op.default_key = default_key(op.responses)
         if not op.responses:
-            self.report(Finding("mock-no-responses", "the operation documents no response: answered 501", op.pointer))
+            self.report(Finding("mock-no-responses", "the operation documents no response: answered 204", op.pointer))
         op.prepared = True
         return op
 

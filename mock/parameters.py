@@ -274,7 +274,10 @@ def _query_object(param: Parameter, request: RequestParts) -> Any:
 def _pairs(flat: list[str]) -> list[tuple[str, str]]:
     if len(flat) % 2:
         raise StyleError("does not list keys and values in pairs")
-    return list(zip(flat[0::2], flat[1::2], strict=True))
+    pairs = list(zip(flat[0::2], flat[1::2], strict=True))
+    if any(not key for key, _ in pairs):
+        raise StyleError("has an empty key")  # what a scalar sent for an object looks like: ",5"
+    return pairs
 
 
 def _simple(param: Parameter, text: str) -> Any:

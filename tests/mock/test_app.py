@@ -376,3 +376,11 @@ def test_server_seed_makes_the_dynamic_sequence_reproducible(make_client):
     bodies = [first.get("/pets/7").json() for _ in range(3)]
     assert bodies == [second.get("/pets/7").json() for _ in range(3)]
     assert len({str(b) for b in bodies}) > 1  # a sequence, not one body repeated
+
+
+def test_operation_without_responses_answers_204(make_client, tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post: {operationId: quiet}\n")
+    client = make_client(doc)
+    assert client.post("/a").status_code == 204
+    assert [f.rule for f in client.mock_app.api.findings] == ["mock-no-responses"]

@@ -140,3 +140,8 @@ def test_query_decoding():
 
 def test_cookie_parsing_keeps_first():
     assert parse_cookies("a=1; b=2; a=3; junk") == {"a": "1", "b": "2"}
+
+
+def test_object_styles_reject_empty_keys():
+    values, violations = read_all([param("path", OBJECT, "simple", False, name="o")], parts(path={"o": ",-519"}))
+    assert values == {} and violations[0].code == "style"
