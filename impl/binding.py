@@ -56,16 +56,24 @@ class OncePerOperationDecorator(StarletteDecorator):
         return ParsedBodyParameterDecorator
 
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        decorated: t.Callable[..., t.Any] | None = None
+        uri_parser: t.Any = None
+
         @functools.wraps(function)
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
-            return await self.decorate(function)(request)
+            nonlocal decorated, uri_parser
+            if decorated is None:
+                # First request: `operation` (a context variable) is this operation from now on.
+                uri_parser = self.uri_parser
+                decorated = self.decorate(function)
+            request = self.framework.get_request(uri_parser=uri_parser, scope=scope, receive=receive)
+            return await decorated(request)
 
         return wrapper
 
 
 class ServiceOperation(AsyncOperation):
-    @property
+    @functools.cached_property
     def fn(self) -> t.Callable[..., t.Any]:  # type: ignore[override]
         return OncePerOperationDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
 
