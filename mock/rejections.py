@@ -1,8 +1,9 @@
 """Answers to invalid requests: a status the operation documents, its body filled with the
 real violations when that still matches the documented schema.
 
-Prism's order (anchors §2.8): security → [401]; content type → [415, 422, 400]; otherwise
-[422, 400]; then `default`. Prism sends the documented example and hides the violations in
+Order: security → [401]; content type → [415, 400, 422]; otherwise [400, 422]; then `default`
+(Prism, anchors §2.8, tries 422 before 400; see `mock.problems.CANDIDATE_STATUSES` for why
+accord does not). Prism sends the documented example and hides the violations in
 `sl-violations`; accord fills the documented problem schema when the violations fit it, and
 keeps Prism's header either way. When the operation documents no such response, the answer is
 a generic problem and the log says, once per operation and status, that the contract is

@@ -34,8 +34,8 @@ def test_candidates_by_kind():
     security = Violation("header", "X", (), "401", "m", kind="security")
     content = Violation("body", "", (), "415", "m", kind="content-type")
     assert candidate_statuses([BODY, security]) == (401,)
-    assert candidate_statuses([BODY, content]) == (415, 422, 400)
-    assert candidate_statuses([BODY]) == (422, 400)
+    assert candidate_statuses([BODY, content]) == (415, 400, 422)
+    assert candidate_statuses([BODY]) == (400, 422)
 
 
 def test_sl_violations_in_prism_shape():

@@ -21,8 +21,8 @@ def test_serve_mock_on_a_free_port_with_a_journal():
         assert mock.url.startswith("http://127.0.0.1:")
         response = httpx.get(mock.url + "/pets?limit=1")
         assert response.status_code == 200 and response.headers["x-total"] == "2"
-        assert httpx.get(mock.url + "/pets/abc").status_code == 422
-        assert [e.status for e in mock.journal.calls("GET /pets/{petId}")] == [422]
+        assert httpx.get(mock.url + "/pets/abc").status_code == 400
+        assert [e.status for e in mock.journal.calls("GET /pets/{petId}")] == [400]
         assert mock.journal.calls("listPets")[0].query == "limit=1"
 
 
