@@ -7,6 +7,7 @@ Keys are compared with `hmac.compare_digest` and never logged.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -62,5 +63,9 @@ def api_key_handler(keys: Iterable[str]) -> type[ApiKeySecurityHandler]:
     class InjectedApiKeyHandler(ApiKeySecurityHandler):
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
             return checker
+
+        # Connexion asks, on every request, whether the check function takes `required_scopes`
+        # and `request`, with inspect.signature each time; the answer never changes.
+        _accepts_kwarg = staticmethod(functools.cache(ApiKeySecurityHandler._accepts_kwarg))
 
     return InjectedApiKeyHandler
