@@ -79,7 +79,8 @@ class _RefScanner:
 
     def __init__(self, root: Path, *, allow_remote: bool, allow_outside: bool) -> None:
         self.root = root
-        self.base = root.parent.resolve()
+        self.resolved_root = root.resolve()
+        self.base = self.resolved_root.parent
         self.allow_remote = allow_remote
         self.allow_outside = allow_outside
         self.files: dict[Path, Any] = {}
@@ -99,8 +100,8 @@ class _RefScanner:
         return self.files[file]
 
     def scan(self, document: Any) -> None:
-        self.files[self.root.resolve()] = document
-        self._walk(document, self.root.resolve(), "", "", ())
+        self.files[self.resolved_root] = document
+        self._walk(document, self.resolved_root, "", "", ())
 
     def _walk(self, node: Any, file: Path, file_ptr: str, bundle_ptr: str, stack: tuple) -> None:
         # Iterative over siblings, recursive over depth: documents are wide, not deep.
@@ -160,7 +161,7 @@ class _RefScanner:
         except ValueError:
             self._finding("ref-unresolved", f"$ref fragment is not a JSON pointer: {ref!r}", file, at)
             return
-        if target == self.root.resolve():
+        if target == self.resolved_root:
             return  # internal reference: kept as it is in the bundle
         self.external = True
         key = (target, pointer)

@@ -119,6 +119,17 @@ class SchemaCompiler:
             out["required"] = [n for n in out["required"] if not self._flag(props.get(n), hidden)]
             if not out["required"]:
                 del out["required"]
+        bounds = _FORMAT_BOUNDS.get(out.get("format")) if out.get("type") == "integer" else None
+        if bounds is not None:
+            low, high = bounds
+            if not isinstance(out.get("minimum"), (int, float)) or out["minimum"] < low:
+                out["minimum"] = low
+                if isinstance(out.get("exclusiveMinimum"), bool):
+                    del out["exclusiveMinimum"]
+            if not isinstance(out.get("maximum"), (int, float)) or out["maximum"] > high:
+                out["maximum"] = high
+                if isinstance(out.get("exclusiveMaximum"), bool):
+                    del out["exclusiveMaximum"]
         if self.version != "3.1":
             nullable = out.pop("nullable", None)
             if out.pop("x-nullable", None) is True:
@@ -154,6 +165,10 @@ class SchemaCompiler:
         refs[pointer] = self._convert(target, direction, refs)
 
 
+#: `format` ranges of OpenAPI's integer formats (OAS 3.0 §4.4 "Data Types").
+_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     kind = schema.get("type")
     if kind is not None and not any(k in schema for k in ("$ref", "allOf", "anyOf", "oneOf", "not")):
@@ -162,8 +177,8 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
                 schema["type"] = [*kind, "null"]
         elif kind != "null":
             schema["type"] = [kind, "null"]
-        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
-            schema["enum"] = [*schema["enum"], None]
+        # An `enum` is not widened: OpenAPI 3.0.3 clarifies that a nullable enum allows null only
+        # when null is listed (Schemathesis reads it so too).
         return schema
     return {"anyOf": [schema, {"type": "null"}]}
 

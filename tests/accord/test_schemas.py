@@ -36,9 +36,12 @@ def test_write_only_is_not_required_in_responses() -> None:
     assert not compiler.is_valid(PET, {"id": 1, "name": "b"}, "request")
 
 
-def test_nullable_with_enum_and_with_combinators() -> None:
+def test_nullable_enum_needs_null_listed_and_combinators_accept_null() -> None:
     compiler = SchemaCompiler(DOC, "3.0")
-    assert compiler.is_valid(PET, {"id": 1, "name": None}, "response")
+    # OpenAPI 3.0.3: a nullable enum allows null only when the enum lists it.
+    assert not compiler.is_valid(PET, {"id": 1, "name": None}, "response")
+    assert compiler.is_valid({"type": "string", "nullable": True, "enum": ["a", None]}, None)
+    assert compiler.is_valid({"type": "string", "nullable": True}, None)
     assert not compiler.is_valid(PET, {"id": 1, "name": "c"}, "response")
     maybe = {"$ref": "#/components/schemas/Maybe"}
     assert compiler.is_valid(maybe, None)
@@ -64,6 +67,14 @@ def test_openapi_31_uses_2020_12() -> None:
     schema = {"type": ["integer", "null"], "exclusiveMinimum": 0, "const": 3}
     assert compiler.is_valid(schema, 3)
     assert not compiler.is_valid(schema, 4)
+
+
+def test_integer_formats_bound_the_value() -> None:
+    compiler = SchemaCompiler({}, "3.0")
+    assert compiler.is_valid({"type": "integer", "format": "int32"}, 2**31 - 1)
+    assert not compiler.is_valid({"type": "integer", "format": "int32"}, 2**31)
+    assert not compiler.is_valid({"type": "integer", "format": "int64", "minimum": -5}, 2**63)
+    assert compiler.is_valid({"type": "integer", "format": "int32", "minimum": 3}, 3)
 
 
 def test_formats_are_checked() -> None:
