@@ -29,7 +29,7 @@ from mock.cors import headers_for as cors_headers
 from mock.cors import is_preflight
 from mock.cors import preflight as preflight_reply
 from mock.docs import PREFIX, Docs
-from mock.exchange import Exchange, Reply, problem_reply, send_reply
+from mock.exchange import Exchange, Reply, send_reply
 from mock.journal import DEFAULT_SIZE, Journal
 from mock.negotiation import (
     NO_PREFERENCES,
@@ -39,7 +39,7 @@ from mock.negotiation import (
     served_status,
 )
 from mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
-from mock.problems import Violation, problem, sl_violations
+from mock.problems import Violation, sl_violations
 from mock.rejections import Rejector, request_id_value
 from mock.responses import _FAILED, generate_valid
 from mock.routing import PathEncodingError, split_path
@@ -78,7 +78,7 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
         try:
             segments = split_path(ex.path)
         except PathEncodingError as exc:
-            return problem_reply(400, problem(400, str(exc), instance=ex.path))
+            return ex.generic(400, str(exc))
         matches = list(app.api.router.match(segments))
         if len(app.routes) < ROUTE_CACHE_SIZE:
             app.routes[ex.path] = matches
@@ -99,8 +99,8 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
     if allow:
         detail = f"The path {ex.path} exists, but does not have the {ex.method} method"
         methods = ", ".join(sorted({m for value in allow for m in value.split(", ")}))
-        return problem_reply(405, problem(405, detail, instance=ex.path), [(b"allow", methods.encode("ascii"))])
-    return problem_reply(404, problem(404, f"The path {ex.path} is not in the document", instance=ex.path))
+        return ex.generic(405, detail, [(b"allow", methods.encode("ascii"))])
+    return ex.generic(404, f"The path {ex.path} is not in the document")
 
 
 def preferences(app: MockApp, ex: Exchange) -> Reply | None:
@@ -137,7 +137,7 @@ async def read_body(app: MockApp, ex: Exchange) -> Reply | None:
     declared = ex.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > app.max_body:  # refuse before reading a byte
         detail = f"The request body is larger than {app.max_body} bytes"
-        return problem_reply(413, problem(413, detail, instance=ex.path))
+        return ex.generic(413, detail)
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -148,7 +148,7 @@ async def read_body(app: MockApp, ex: Exchange) -> Reply | None:
         size += len(chunk)
         if size > app.max_body:
             detail = f"The request body is larger than {app.max_body} bytes"
-            return problem_reply(413, problem(413, detail, instance=ex.path))
+            return ex.generic(413, detail)
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
@@ -227,7 +227,7 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
         key = forced_key(op.responses, prefs.code)
         if key is None:
             detail = f"Requested status code {prefs.code} is not defined in the document for {op.label}"
-            return problem_reply(404, problem(404, detail, instance=ex.path))
+            return ex.generic(404, detail)
     else:
         key = op.default_key
         if key is None:  # OpenAPI 3.1 makes `responses` optional: succeed, say nothing
@@ -246,14 +246,14 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
     index = response.negotiate(accept)
     if index is None:
         detail = f"Unable to find content for {accept}; the response offers {', '.join(response.served)}"
-        return problem_reply(406, problem(406, detail, instance=ex.path))
+        return ex.generic(406, detail)
     content = response.contents[index]
     headers.append((b"content-type", content.content_type))
     if prefs.example is not None:
         body = content.examples.get(prefs.example)
         if body is None:
             detail = f"Response {key} has no example {prefs.example!r} for {content.served}"
-            return problem_reply(404, problem(404, detail, instance=ex.path))
+            return ex.generic(404, detail)
         return Reply(status, headers, body)
     dynamic = app.dynamic if prefs.dynamic is None else prefs.dynamic
     if dynamic and content.schema is not None:
@@ -308,7 +308,7 @@ class MockApp:
                     break
         except Exception:  # a bug in the mock: answer, log, never leak a traceback
             log.exception("internal error on %s %s", ex.method, ex.path)
-            reply = problem_reply(500, problem(500, "The mock failed on this request; see its log", instance=ex.path))
+            reply = ex.generic(500, "The mock failed on this request; see its log")
         assert reply is not None
         if self.cors:
             reply.headers.extend(cors_headers(ex.headers))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mock.problems import PROBLEM_JSON, Violation
+from mock.problems import PROBLEM_JSON, Violation, problem
 from mock.problems import render as render_problem
 
 if TYPE_CHECKING:
@@ -23,6 +26,22 @@ class Reply:
     status: int
     headers: Headers
     body: bytes = b""
+
+
+#: An incoming X-Request-ID is echoed on answers the contract does not describe only when it is
+#: this tame (the same rule as the example contract's own X-Request-ID parameter).
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_PREFIX = uuid.uuid4().hex[:20]
+_COUNTER = itertools.count(1)
+
+
+def next_request_id() -> bytes:
+    """A fresh UUID-formatted id: random per process (version 4 bits set), then a counter.
+
+    `uuid.uuid4()` per request costs more than everything else a GET does.
+    """
+    tail = f"{_PREFIX[:8]}-{_PREFIX[8:12]}-4{_PREFIX[13:16]}-a{_PREFIX[17:20]}-{next(_COUNTER) & 0xFFFFFFFFFFFF:012x}"
+    return tail.encode("ascii")
 
 
 def problem_reply(status: int, body: dict[str, Any], extra: Headers | None = None) -> Reply:
@@ -71,6 +90,21 @@ class Exchange:
     @property
     def request_id(self) -> str | None:
         return self.headers.get("x-request-id")
+
+    def trace_id(self) -> str:
+        """The id an answer the contract does not describe carries: the caller's when tame."""
+        sent = self.request_id
+        if sent is not None and SAFE_REQUEST_ID.fullmatch(sent):
+            return sent
+        return next_request_id().decode("ascii")
+
+    def generic(self, status: int, detail: str, extra: Headers | None = None) -> Reply:
+        """A problem for what no operation documents (404, 405, 406, 413…), with a request id."""
+        rid = self.trace_id()
+        headers: Headers = [(b"x-request-id", rid.encode("ascii"))]
+        if extra:
+            headers.extend(extra)
+        return problem_reply(status, problem(status, detail, instance=self.path, request_id=rid), headers)
 
 
 async def send_reply(send: Any, reply: Reply, *, head: bool = False) -> None:

@@ -12,12 +12,10 @@ incomplete.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
-from mock.exchange import Headers, Reply, problem_reply
+from mock.exchange import Headers, Reply, next_request_id, problem_reply
 from mock.negotiation import error_key
 from mock.parameters import deref
 from mock.problems import (
@@ -55,7 +53,9 @@ class Rejector:
         if found is None:
             status = candidates[0]
             self._incomplete(op, status)
-            body = problem(status, summary(errors), instance=ex.path, request_id=request_id, violations=errors)
+            rid = ex.trace_id()
+            extra.append((b"x-request-id", rid.encode("ascii")))
+            body = problem(status, summary(errors), instance=ex.path, request_id=rid, violations=errors)
             return problem_reply(status, body, extra)
         key, status = found
         response = op.responses[key]
@@ -149,14 +149,3 @@ def request_id_value(response: Response, sent: str | None) -> bytes | None:
     return static
 
 
-_PREFIX = uuid.uuid4().hex[:20]
-_COUNTER = itertools.count(1)
-
-
-def next_request_id() -> bytes:
-    """A fresh UUID-formatted id: random per process (version 4 bits set), then a counter.
-
-    `uuid.uuid4()` per request costs more than everything else a GET does.
-    """
-    tail = f"{_PREFIX[:8]}-{_PREFIX[8:12]}-4{_PREFIX[13:16]}-a{_PREFIX[17:20]}-{next(_COUNTER) & 0xFFFFFFFFFFFF:012x}"
-    return tail.encode("ascii")

@@ -384,3 +384,15 @@ def test_operation_without_responses_answers_204(make_client, tmp_path):
     client = make_client(doc)
     assert client.post("/a").status_code == 204
     assert [f.rule for f in client.mock_app.api.findings] == ["mock-no-responses"]
+
+
+def test_answers_no_operation_describes_carry_a_request_id(pets):  # type: ignore[no-untyped-def]
+    """405/404 are not in any operation: still problem+json with request_id = X-Request-ID."""
+    echoed = pets.request("TRACE", "/pets", headers={"X-Request-ID": "web-7f3a1c"})
+    assert echoed.status_code == 405
+    assert echoed.headers["x-request-id"] == "web-7f3a1c"
+    assert echoed.json()["request_id"] == "web-7f3a1c"
+    fresh = pets.get("/nowhere", headers={"X-Request-ID": "has spaces/and slashes"})
+    assert fresh.status_code == 404
+    assert fresh.headers["x-request-id"] != "has spaces/and slashes"
+    assert fresh.json()["request_id"] == fresh.headers["x-request-id"]
