@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from mock.exchange import Headers, Reply, next_request_id, problem_reply
 from mock.negotiation import error_key
 from mock.parameters import deref
@@ -42,6 +44,7 @@ class Rejector:
         self.api = api
         self._logged: set[tuple[str, int]] = set()
         self._members: dict[int, set[str]] = {}  # by id of a schema of the compiled document
+        self._identities: dict[int, dict[str, str]] = {}  # by id of a Content of the compiled document
 
     def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
         errors = [v for v in violations if v.severity == "Error"]
@@ -83,17 +86,35 @@ class Rejector:
             # the status chosen for it (fixture violations/ignoring-example-key-for-invalid-body).
             return Reply(status, headers, content.examples[prefs.example])
         if content is response.problem and content.schema is not None:
-            filled = self._fill(content.schema, status, ex.path, request_id, errors)
+            filled = self._fill(content.schema, status, ex.path, request_id, errors, self._identity(content, status))
             if filled is not None:
                 body = filled
         return Reply(status, headers, body)
 
+    def _identity(self, content: Any, status: int) -> dict[str, str]:
+        """`type` and `title` of the documented example, so the mock names the problem as the
+        contract does (e.g. .../validation-error) rather than `about:blank`."""
+        key = id(content)
+        found = self._identities.get(key)
+        if found is None:
+            found = {}
+            try:
+                example = orjson.loads(content.body) if content.body else None
+            except orjson.JSONDecodeError:
+                example = None
+            if isinstance(example, dict) and example.get("status") == status:
+                found = {k: example[k] for k in ("type", "title") if isinstance(example.get(k), str)}
+            self._identities[key] = found
+        return found
+
     def _fill(
-        self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation]
+        self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation],
+        identity: dict[str, str],
     ) -> bytes | None:
         """The problem with the violations, if it validates; else shrunk until it does: fewer
         listed errors (schemas cap the list), only the declared members, no list at all."""
         full = problem(status, summary(errors), instance=instance, request_id=request_id, violations=errors)
+        full.update(identity)
         try:
             validator = self.api.schemas.validator(schema, "response")
         except Exception:  # reported when the operation was prepared

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import orjson
 import pytest
@@ -396,3 +397,17 @@ def test_answers_no_operation_describes_carry_a_request_id(pets):  # type: ignor
     assert fresh.status_code == 404
     assert fresh.headers["x-request-id"] != "has spaces/and slashes"
     assert fresh.json()["request_id"] == fresh.headers["x-request-id"]
+
+
+def test_filled_problem_is_named_as_the_contract_names_it(make_client):  # type: ignore[no-untyped-def]
+    """The shared contract's 400 example says validation-error: the mock's filled problem does too."""
+    contract = make_client(Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml")
+    response = contract.post(
+        "/v1/models/iris-classifier/predict",
+        json={"instances": [{"sepal_length_cm": "5.1", "sepal_width_cm": 3.5, "petal_length_cm": 1.4}]},
+        headers={"X-API-Key": "accord-dev-key"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["type"] == "https://ml.example.com/problems/validation-error"
+    assert {e["pointer"] for e in body["errors"]} == {"#/instances/0", "#/instances/0/sepal_length_cm"}
