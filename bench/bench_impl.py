@@ -13,8 +13,9 @@ Three measurements, each bounded in requests and time; the script starts and sto
      accept-any-key security handler). Reported as service req/s ÷ mock req/s.
 
 The service runs as deployed by `accord serve` (uvicorn access log on, to a file), once with
-response validation on (the development default) and once with ACCORD_VALIDATE_RESPONSES=0
-(the documented production setting). Output: bench/out/impl.json and a table on stdout.
+response validation on (the development default), once with ACCORD_VALIDATE_RESPONSES=0
+(the documented production setting), and once more with ACCORD_ACCESS_LOG=0 as well.
+Output: bench/out/impl.json and a table on stdout.
 
     .venv/bin/python bench/bench_impl.py [--duration 12] [--warmup 3] [--rounds 1]
     .venv/bin/python bench/bench_impl.py --only batch --configs prod    # a quick subset
@@ -161,6 +162,7 @@ def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir
               "ACCORD_API_KEYS_FILE": ""}
     dev = {**common, "ACCORD_VALIDATE_RESPONSES": "1"}
     prod = {**common, "ACCORD_VALIDATE_RESPONSES": "0"}
+    quiet = {**prod, "ACCORD_ACCESS_LOG": "0"}
     serve = [accord, "serve", "--port", "{port}"]
     return {
         "connexion-mock-1w": Server("connexion-mock-1w", [python, __file__, "--serve-connexion-mock", str(mock_spec),
@@ -169,6 +171,7 @@ def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir
         "service-2w": Server("service-2w", [*serve, "--workers", "2"], dev),
         "service-prod-1w": Server("service-prod-1w", [*serve, "--workers", "1"], prod),
         "service-prod-2w": Server("service-prod-2w", [*serve, "--workers", "2"], prod),
+        "service-prod-nolog-1w": Server("service-prod-nolog-1w", [*serve, "--workers", "1"], quiet),
     }
 
 
@@ -338,16 +341,18 @@ def table(result: dict[str, Any]) -> str:
     if ip:
         lines.append("Per request, µs: wall = median (p10) client-side, one keep-alive connection, one request at")
         lines.append("a time; cpu = CPU per request of the server process (in-process: of this process)")
-        lines.append(f"{'':<20}{'in-process':>22}{'HTTP dev (resp. valid.)':>26}{'HTTP prod (no resp. valid.)':>30}")
+        heads = ["in-process", *(f"HTTP {label}" for label, _ in SEQUENTIAL)]
+        lines.append(f"{'':<12}" + "".join(f"{h:>28}" for h in heads))
         for n in ("1", "100"):
             cells = [_cell(ip.get(f"predict_{n}"))]
-            cells += [_cell(seq.get(name, {}).get(f"predict_{n}")) for name in ("service-1w", "service-prod-1w")]
-            lines.append(f"{'predict x' + n:<20}{cells[0]:>22}{cells[1]:>26}{cells[2]:>30}")
+            cells += [_cell(seq.get(name, {}).get(f"predict_{n}")) for _, name in SEQUENTIAL]
+            lines.append(f"{'predict x' + n:<12}" + "".join(f"{c:>28}" for c in cells))
+        lines.append("  dev = response validation on; prod = off; prod-nolog = off and no access log")
         lines.append(f"  of which sklearn predict_proba: {ip['predict_proba_1']['median_us']:.0f} µs (x1), "
                      f"{ip['predict_proba_100']['median_us']:.0f} µs (x100) wall median")
     for metric, b in result.get("batch_100", {}).items():
         parts = [f"Batch of 100 ({metric}): model {b['model_us']:.0f} µs"]
-        for label in ("dev", "prod"):
+        for label, _ in SEQUENTIAL:
             if f"framework_{label}_us" in b:
                 parts.append(f"framework {label} {b[f'framework_{label}_us']:.0f} µs "
                              f"(x{b[f'framework_{label}_over_model']:.2f} model, "
@@ -370,7 +375,9 @@ def table(result: dict[str, Any]) -> str:
 
 
 PARTS = ("single", "batch", "throughput")
-CONFIGS = ("dev", "prod")
+CONFIGS = ("dev", "prod", "prod-nolog")
+#: (configuration, server) measured one request at a time; all with 1 worker.
+SEQUENTIAL = (("dev", "service-1w"), ("prod", "service-prod-1w"), ("prod-nolog", "service-prod-nolog-1w"))
 MOCK = "connexion-mock-1w"
 
 
@@ -395,7 +402,8 @@ def main() -> None:
     parser.add_argument("--only", type=_choices(PARTS), default=",".join(PARTS),
                         help=f"comma-separated parts to run, of {', '.join(PARTS)}")
     parser.add_argument("--configs", type=_choices(CONFIGS), default=",".join(CONFIGS),
-                        help="service configurations for single/batch: dev (response validation on), prod")
+                        help="service configurations for single/batch: dev (response validation on), prod (off), "
+                             "prod-nolog (off, no access log)")
     parser.add_argument("--servers", type=str, default="",
                         help="comma-separated throughput servers (default: all five)")
     parser.add_argument("--serve-connexion-mock", type=Path, help=argparse.SUPPRESS)
@@ -422,7 +430,7 @@ def main() -> None:
     table_of = servers(python, accord, connexion_mock_spec(work / "spec_cnx.json"), work / "jobs.sqlite3", models_dir)
 
     parts, configs = args.only, args.configs
-    sequential = [name for label, name in (("prod", "service-prod-1w"), ("dev", "service-1w")) if label in configs]
+    sequential = [name for label, name in SEQUENTIAL if label in configs]
     cases = [n for n in ("1", "100") if ("single" if n == "1" else "batch") in parts]
     # The service trains missing models on first start; start it once before timing anything.
     first = table_of["service-prod-1w"]
@@ -455,7 +463,7 @@ def main() -> None:
         for metric in ("median_us", "cpu_us"):
             model = result["in_process"]["predict_100"][metric]
             row: dict[str, Any] = {"model_us": model}
-            for label, name in (("dev", "service-1w"), ("prod", "service-prod-1w")):
+            for label, name in SEQUENTIAL:
                 if name not in result["sequential"]:
                     continue
                 framework = result["sequential"][name]["predict_100"][metric] - model

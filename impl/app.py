@@ -140,10 +140,14 @@ def close_app(app: connexion.AsyncApp) -> None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **kw: Any) -> None:
-    """Run under uvicorn. One worker runs the app built here; several import `impl.asgi:app`."""
+    """Run under uvicorn. One worker runs the app built here; several import `impl.asgi:app`.
+    The access log follows `access_log`, else `ACCORD_ACCESS_LOG` (default on)."""
     import uvicorn
 
     log_level = kw.pop("log_level", "info")
+    access_log = kw.pop("access_log", None)
+    if access_log is None:
+        access_log = Settings.from_env().access_log
     if workers > 1:
         for name, env in (("spec_path", "ACCORD_SPEC"), ("models_dir", "ACCORD_MODELS_DIR"),
                           ("jobs_db", "ACCORD_JOBS_DB")):
@@ -155,11 +159,12 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **kw: Any
             os.environ["ACCORD_VALIDATE_RESPONSES"] = "1" if kw.pop("validate_responses") else "0"
         # Train once here, so the workers only load (they would serialise on the lock otherwise).
         get_registry(Settings.from_env().models_dir)
-        uvicorn.run("impl.asgi:app", host=host, port=port, workers=workers, reload=False, log_level=log_level)
+        uvicorn.run("impl.asgi:app", host=host, port=port, workers=workers, reload=False, log_level=log_level,
+                    access_log=access_log)
         return
     kw.setdefault("validate_responses", None)
     app = create_app(**kw)  # raises before the port is bound if handlers are missing
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log)
     finally:
         close_app(app)

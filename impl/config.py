@@ -55,6 +55,9 @@ class Settings:
     models_dir: Path = field(default_factory=models_dir_from_env)
     jobs_db: Path = field(default_factory=jobs_db_from_env)
     validate_responses: bool = True
+    #: uvicorn's per-request access log line. Behind a proxy that logs requests (with the
+    #: X-Request-ID the service echoes), production can turn it off: ACCORD_ACCESS_LOG=0.
+    access_log: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_job_body_bytes: int = DEFAULT_MAX_JOB_BODY_BYTES
     job_ttl_seconds: float = DEFAULT_JOB_TTL_SECONDS
@@ -68,6 +71,7 @@ class Settings:
             "models_dir": models_dir_from_env(),
             "jobs_db": jobs_db_from_env(),
             "validate_responses": _env_bool("ACCORD_VALIDATE_RESPONSES", True),
+            "access_log": _env_bool("ACCORD_ACCESS_LOG", True),
             "max_body_bytes": _env_int("ACCORD_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             "max_job_body_bytes": _env_int("ACCORD_MAX_JOB_BODY_BYTES", DEFAULT_MAX_JOB_BODY_BYTES),
             "job_ttl_seconds": _env_float("ACCORD_JOB_TTL_SECONDS", DEFAULT_JOB_TTL_SECONDS),
