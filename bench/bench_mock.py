@@ -1,0 +1,696 @@
+"""The mock's speed (mock/), side by side in one run with Prism 5.16 and a bare ASGI app, loopback only.
+
+Servers, one at a time, each on a free port on 127.0.0.1, all serving the SAME document (spec/openapi.yaml
+bundled to one JSON file by `accord bundle`, so Prism gets a single file):
+  - prism-quiet      `prism mock -v error`            (the anchor for GET and POSTs)
+  - prism-info       `prism mock`, default logging (info), sent to a file
+  - prism-dyn-quiet  `prism mock -d -v error`         (the anchor for dynamic mode)
+  - prism-dyn-info   `prism mock -d`, default logging, as ../shared/reference/baseline.md measured it
+  - accord           `accord mock --port N`           (one process, uvicorn, one worker)
+  - accord-dynamic   `accord mock --dynamic --port N`
+  - bare-asgi        a raw ASGI callable answering fixed orjson bytes under uvicorn, 1 worker (the
+                     physical limit: no routing, no validation, 200 to everything)
+
+Scenarios (X-API-Key on all): GET /v1/models (an example), a valid POST (iris predict, 2 instances)
+and an invalid POST (a string number, a missing field, a value above the maximum and an extra
+property); dynamic GET and valid POST for the dynamic servers. Each server's statuses are probed
+first (urllib); then, per scenario, `wrk -t1 -c32 -d15s --latency` after a 3 s warm-up that is
+discarded, each wrapped in `timeout`.
+
+Start-up on GitHub's REST description (@octokit/openapi, ~13 MB, via tests/corpus.py): spawn until
+the first answer to GET /meta (polled every 0.1 s, bounded), and peak RSS (VmHWM of the process tree)
+at that moment and once it has stopped growing (requests go on meanwhile); Prism (default logging
+and -v error) and accord alternately, twice.
+
+    .venv/bin/python bench/bench_mock.py [--duration 15] [--warmup 3] [--startup-runs 2]
+    .venv/bin/python bench/bench_mock.py --servers accord,prism-quiet --no-startup   # a quick subset
+
+Prism 5.16.0 is installed with npm into bench/.cache/prism (git-ignored) when missing; `wrk`
+with apt-get when missing and running as root. Output: bench/out/mock.json (a subset run:
+bench/out/mock-subset.json) and tables with the ratios and met / not met per target on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "bench" / "out"
+CACHE = ROOT / "bench" / ".cache"
+PRISM_DIR = CACHE / "prism"
+PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
+PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
+WORK = CACHE / "mock-bench"
+HOST = "127.0.0.1"
+KEY = "accord-dev-key"
+READY_PATH = "/health/live"  # no security on it: every server answers it without a key
+READY_TIMEOUT_S = 60.0
+STARTUP_TIMEOUT_S = 120.0
+
+GET_PATH = "/v1/models"
+POST_PATH = "/v1/models/iris-classifier/predict"
+VALID_BODY = {
+    "instances": [
+        {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2},
+        {"sepal_length_cm": 6.7, "sepal_width_cm": 3.0, "petal_length_cm": 5.2, "petal_width_cm": 2.3},
+    ]
+}
+# A string number, a missing required field (petal_width_cm), 99 > maximum 30, an extra property.
+INVALID_BODY = {
+    "instances": [{"sepal_length_cm": "5.1", "sepal_width_cm": 3.5, "petal_length_cm": 99, "colour": "blue"}]
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine and tools
+
+
+def loadavg() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+
+
+def _tool_version(argv: list[str]) -> str:
+    try:
+        result = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0].split(" [")[0] if lines else "?"
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "",
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "wrk": _tool_version(["wrk", "-v"]),
+        "node": _tool_version(["node", "-v"]),
+        "prism": _tool_version([str(PRISM), "--version"]),
+        **{name: version(name) for name in ("uvicorn", "uvloop", "httptools", "orjson", "jsonschema-rs")},
+    }
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is not installed and this is not root: run `sudo apt-get install -y wrk` first")
+    log("installing wrk (apt-get install -y wrk)")
+    if subprocess.run(["apt-get", "install", "-y", "wrk"], check=False, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, check=False)
+    if not shutil.which("wrk"):
+        raise SystemExit("apt-get could not install wrk; install it (Debian package `wrk`) and run again")
+
+
+def ensure_prism() -> None:
+    """Prism 5.16.0 in bench/.cache/prism (its own package.json, apart from other tools in the cache)."""
+    if PRISM.exists() and _tool_version([str(PRISM), "--version"]) == "5.16.0":
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is not installed: it is needed to install Prism (Debian package `npm`)")
+    PRISM_DIR.mkdir(parents=True, exist_ok=True)
+    if not (PRISM_DIR / "package.json").exists():
+        (PRISM_DIR / "package.json").write_text('{"private": true}\n')
+    log(f"installing {PRISM_PACKAGE} into {PRISM_DIR.relative_to(ROOT)} (npm)")
+    result = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--silent", PRISM_PACKAGE],
+        cwd=PRISM_DIR,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0 or not PRISM.exists():
+        raise SystemExit(f"npm could not install {PRISM_PACKAGE}: {result.stderr.strip()[-500:]}")
+
+
+def bundled_spec(accord: str) -> Path:
+    """spec/openapi.yaml as one JSON file, written by `accord bundle` (Prism gets a single file)."""
+    target = WORK / "openapi.json"
+    result = subprocess.run(
+        [accord, "bundle", "spec/openapi.yaml", "-o", str(target)],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"accord bundle failed ({result.returncode}): {result.stderr.strip()[:500]}")
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, timeout: float = 10.0, accept: str = "*/*"
+) -> tuple[int, dict[str, str], bytes]:
+    """One request with the key (and JSON content type for a body); (status, headers, body)."""
+    headers = {"X-API-Key": KEY, "Accept": accept}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(f"http://{HOST}:{port}{path}", data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+
+
+@dataclass(slots=True)
+class Server:
+    name: str
+    argv: list[str]
+    scenarios: tuple[str, ...]
+    dynamic: bool = False
+    process: subprocess.Popen[bytes] | None = None
+    port: int = 0
+    startup_s: float = 0.0
+
+    def start(
+        self, logs: Path, ready_path: str = READY_PATH, timeout: float = READY_TIMEOUT_S, spec: Path | None = None
+    ) -> None:
+        """Spawn and poll `ready_path` every 0.1 s until it answers (any status); start-up = that time."""
+        self.port = free_port()
+        argv = [a.replace("{port}", str(self.port)).replace("{spec}", str(spec or "")) for a in self.argv]
+        log_file = logs / f"{self.name}.log"
+        started = time.perf_counter()
+        with log_file.open("ab") as out:
+            # Own session, so stop() ends exactly this server and anything it forked.
+            self.process = subprocess.Popen(
+                argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = started + timeout
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited with {self.process.returncode}; see {log_file}")
+            try:
+                request(self.port, "GET", ready_path, timeout=2)
+                self.startup_s = time.perf_counter() - started
+                return
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise SystemExit(f"{self.name} did not answer {ready_path} within {timeout:.0f} s; see {log_file}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+STATIC = ("get", "post_valid", "post_invalid")
+DYNAMIC = ("dyn_get", "dyn_post")
+
+
+def servers(python: str, accord: str) -> dict[str, Server]:
+    prism = [str(PRISM), "mock", "-h", HOST, "-p", "{port}"]
+    return {
+        "prism-quiet": Server("prism-quiet", [*prism, "-v", "error", "{spec}"], STATIC),
+        "prism-info": Server("prism-info", [*prism, "{spec}"], STATIC),
+        "prism-dyn-quiet": Server("prism-dyn-quiet", [*prism, "-d", "-v", "error", "{spec}"], DYNAMIC, dynamic=True),
+        "prism-dyn-info": Server("prism-dyn-info", [*prism, "-d", "{spec}"], DYNAMIC, dynamic=True),
+        "accord": Server("accord", [accord, "mock", "{spec}", "--port", "{port}"], STATIC),
+        "accord-dynamic": Server(
+            "accord-dynamic", [accord, "mock", "{spec}", "--dynamic", "--port", "{port}"], DYNAMIC, dynamic=True
+        ),
+        "bare-asgi": Server("bare-asgi", [python, __file__, "--serve-bare", "{spec}", "--port", "{port}"], STATIC),
+    }
+
+
+def serve_bare(spec: Path, port: int) -> None:
+    """A raw ASGI callable: reads the body, answers the GET example's bytes (orjson) with 200."""
+    import orjson
+    import uvicorn
+
+    document = json.loads(spec.read_text())
+    example = document["paths"][GET_PATH]["get"]["responses"]["200"]["content"]["application/json"]["examples"]
+    payload = orjson.dumps(next(iter(example.values()))["value"])
+    start = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+    }
+    body = {"type": "http.response.body", "body": payload}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        more = True
+        while more:
+            message = await receive()
+            more = message.get("more_body", False)
+        await send(start)
+        await send(body)
+
+    uvicorn.run(
+        app,
+        host=HOST,
+        port=port,
+        workers=1,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+        lifespan="off",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    expected: frozenset[int]  # statuses a correct mock answers (bare: 200 to everything)
+
+    @property
+    def payload(self) -> bytes | None:
+        return None if self.body is None else json.dumps(self.body, separators=(",", ":")).encode()
+
+
+SCENARIOS = {
+    "get": Scenario("get", "GET", GET_PATH, None, frozenset({200})),
+    "post_valid": Scenario("post_valid", "POST", POST_PATH, VALID_BODY, frozenset({200})),
+    "post_invalid": Scenario("post_invalid", "POST", POST_PATH, INVALID_BODY, frozenset({400, 422})),
+    "dyn_get": Scenario("dyn_get", "GET", GET_PATH, None, frozenset({200})),
+    "dyn_post": Scenario("dyn_post", "POST", POST_PATH, VALID_BODY, frozenset({200})),
+}
+
+
+def lua_script(scenario: Scenario) -> Path:
+    """The wrk script of a scenario (method, body, headers), written into bench/.cache/mock-bench."""
+    lines = [f'wrk.method = "{scenario.method}"', f'wrk.headers["X-API-Key"] = "{KEY}"']
+    if scenario.payload is not None:
+        lines += [
+            f"wrk.body = {json.dumps(scenario.payload.decode())}",
+            'wrk.headers["Content-Type"] = "application/json"',
+        ]
+    target = WORK / f"{scenario.name}.lua"
+    target.write_text("\n".join(lines) + "\n")
+    return target
+
+
+def probe(server: Server) -> dict[str, Any]:
+    """Each scenario's status once before measuring; dynamic servers must vary their bodies."""
+    found: dict[str, Any] = {}
+    for name in server.scenarios:
+        scenario = SCENARIOS[name]
+        status, headers, body = request(server.port, scenario.method, scenario.path, scenario.payload)
+        expected = {200} if server.name == "bare-asgi" else scenario.expected
+        if status not in expected:
+            raise SystemExit(
+                f"{server.name} {name}: {scenario.method} {scenario.path} answered {status}, "
+                f"expected {sorted(expected)}: {body[:300]!r}"
+            )
+        found[name] = {"status": status, "content_type": headers.get("content-type", ""), "bytes": len(body)}
+        if server.dynamic:
+            bodies = {request(server.port, scenario.method, scenario.path, scenario.payload)[2] for _ in range(3)}
+            if len(bodies | {body}) == 1:
+                raise SystemExit(f"{server.name} {name}: four identical bodies; is dynamic mode on?")
+            found[name]["varies"] = True
+    return found
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)[ \t]*$", output, re.MULTILINE)}
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "requests": int(total.group(1)) if total else 0,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(1) if errors else "",
+        "p50_ms": latency.get("50"),
+        "p99_ms": latency.get("99"),
+    }
+
+
+def run_wrk(port: int, scenario: Scenario, duration: float) -> dict[str, Any]:
+    argv = [
+        "timeout",
+        str(int(duration + 15)),
+        "wrk",
+        "-t1",
+        "-c32",
+        f"-d{max(1, round(duration))}s",
+        "--latency",
+        "-s",
+        str(lua_script(scenario)),
+        f"http://{HOST}:{port}{scenario.path}",
+    ]
+    result = subprocess.run(argv, check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"wrk failed ({result.returncode}): {result.stderr.strip()[:300]}")
+    parsed = parse_wrk(result.stdout)
+    if parsed["p50_ms"] is None or parsed["p99_ms"] is None or not parsed["requests"]:
+        raise SystemExit(f"could not read wrk's output:\n{result.stdout}")
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Start-up on a large document
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants (from /proc/<pid>/task/*/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Sum over the process tree of VmHWM (each process's peak resident set), in MB."""
+    total = 0
+    for member in _tree(pid):
+        try:
+            text = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.MULTILINE)
+        total += int(match.group(1)) if match else 0
+    return round(total / 1024, 1)
+
+
+SETTLE_MAX_S = 60.0
+GITHUB_PATHS = ("/meta", "/zen", "/rate_limit", "/repos/octocat/hello-world", "/issues", "/nonexistent-path")
+
+
+def startup(server: Server, document: Path, logs: Path, settle: float) -> dict[str, Any]:
+    """Spawn until the first answer to GET /meta; VmHWM then, and once it has stopped growing.
+
+    Servers may keep preparing after their first answer (accord's mock compiles the operations of a
+    large document in the background), so requests go on (a few paths, every 0.5 s) until the peak
+    has not grown for `settle` seconds, at most SETTLE_MAX_S after the first answer.
+    """
+    server.start(logs, "/meta", STARTUP_TIMEOUT_S, spec=document)
+    assert server.process is not None
+    pid = server.process.pid
+    try:
+        first = peak = peak_rss_mb(pid)
+        statuses: dict[str, int] = {}
+        began = changed = time.perf_counter()
+        while time.perf_counter() - changed < settle and time.perf_counter() - began < SETTLE_MAX_S:
+            for path in GITHUB_PATHS:
+                statuses[path] = request(server.port, "GET", path, timeout=30)[0]
+            time.sleep(0.5)
+            now = peak_rss_mb(pid)
+            if now > peak:
+                peak, changed = now, time.perf_counter()
+        return {
+            "startup_s": round(server.startup_s, 2),
+            "peak_rss_mb_at_first_answer": first,
+            "peak_rss_mb_after_settle": peak,
+            "peak_stable_after_s": round(changed - began, 1),
+            "statuses": statuses,
+        }
+    finally:
+        server.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+TARGETS = (  # (name, measured server, anchor server, scenarios, minimum ratio)
+    ("GET with an example ≥ 3× Prism quiet", "accord", "prism-quiet", ("get",), 3.0),
+    ("valid POST ≥ 3× Prism quiet", "accord", "prism-quiet", ("post_valid",), 3.0),
+    ("invalid POST ≥ 5× Prism quiet", "accord", "prism-quiet", ("post_invalid",), 5.0),
+    ("dynamic GET and POST ≥ 10× Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", DYNAMIC, 10.0),
+    ("dynamic GET and POST ≥ 10× Prism -d info (as baseline.md)", "accord-dynamic", "prism-dyn-info", DYNAMIC, 10.0),
+)
+
+
+def throughput_targets(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    verdicts = []
+    for name, measured, anchor, scenarios, minimum in TARGETS:
+        if measured not in rows or anchor not in rows:
+            continue
+        ratios = {
+            s: round(rows[measured][s]["rps"] / rows[anchor][s]["rps"], 2) for s in scenarios if rows[anchor][s]["rps"]
+        }
+        verdicts.append(
+            {
+                "target": name,
+                "ratios": ratios,
+                "minimum": minimum,
+                "met": bool(ratios) and all(r >= minimum for r in ratios.values()),
+            }
+        )
+    return verdicts
+
+
+def startup_targets(runs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """accord's mean start-up < 1/4 of Prism's and its highest peak RSS below Prism's, per Prism logging."""
+    mean = {name: statistics.fmean(r["startup_s"] for r in rs) for name, rs in runs.items() if rs}
+    peak = {name: max(r["peak_rss_mb_after_settle"] for r in rs) for name, rs in runs.items() if rs}
+    verdicts = []
+    for anchor, label in (("prism-info", "default logging, as baseline.md"), ("prism-quiet", "-v error")):
+        if "accord" not in mean or anchor not in mean:
+            continue
+        ratio = mean["accord"] / mean[anchor]
+        verdicts.append(
+            {
+                "target": f"start-up on GitHub < 1/4 of Prism's ({label}), with less memory",
+                "time_ratio": round(ratio, 3),
+                "memory_ratio": round(peak["accord"] / peak[anchor], 2),
+                "mean_startup_s": {k: round(v, 2) for k, v in mean.items()},
+                "peak_rss_mb": peak,
+                "met": ratio < 0.25 and peak["accord"] < peak[anchor],
+            }
+        )
+    return verdicts
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        "Throughput (wrk -t1 -c32 --latency, after a discarded warm-up; one server at a time)",
+        f"{'server':<17}{'scenario':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx/total':>17}"
+        f"{'status':>8}{'sock err':>9}{'÷ anchor':>10}{'÷ bare':>8}{'load':>6}",
+    ]
+    rows = result.get("throughput", {})
+    bare = rows.get("bare-asgi", {})
+    for name, row in rows.items():
+        anchor = rows.get("prism-dyn-quiet" if name.startswith(("accord-dyn", "prism-dyn")) else "prism-quiet", {})
+        for scenario, run in row.items():
+            if scenario == "probe":
+                continue
+            ratio = f"{run['rps'] / anchor[scenario]['rps']:.2f}" if scenario in anchor else "-"
+            limit = "get" if scenario == "dyn_get" else "post_valid" if scenario == "dyn_post" else scenario
+            of_bare = f"{run['rps'] / bare[limit]['rps']:.2f}" if limit in bare else "-"
+            status = row["probe"][scenario]["status"]
+            errors = sum(int(n) for n in re.findall(r"\d+", run["socket_errors"]))  # connect, read, write, timeout
+            lines.append(
+                f"{name:<17}{scenario:<14}{run['rps']:>9.0f}{run['p50_ms']:>9.2f}{run['p99_ms']:>9.1f}"
+                f"{run['non_2xx']:>9}/{run['requests']:<7}{status:>8}{errors:>9}{ratio:>10}{of_bare:>8}"
+                f"{run['load_before'][0]:>6.1f}"
+            )
+    start = result.get("startup")
+    if start:
+        lines += [
+            "",
+            "Start-up on GitHub's REST description (spawn until the first GET /meta answer; peak RSS = "
+            "VmHWM of the process tree)",
+            f"{'server':<17}{'start-up s':>16}{'peak MB at first answer':>26}{'peak MB after settle':>24}",
+        ]
+        for name, runs in start["runs"].items():
+            times = " / ".join(f"{r['startup_s']:.2f}" for r in runs)
+            first = " / ".join(f"{r['peak_rss_mb_at_first_answer']:.0f}" for r in runs)
+            settled = " / ".join(f"{r['peak_rss_mb_after_settle']:.0f}" for r in runs)
+            lines.append(f"{name:<17}{times:>16}{first:>26}{settled:>24}")
+    lines += ["", "Targets"]
+    for verdict in result.get("targets", []):
+        if "ratios" in verdict:
+            shown = ", ".join(f"{s} {r:.2f}×" for s, r in verdict["ratios"].items())
+        else:
+            shown = f"time {verdict['time_ratio']:.3f} of Prism's, memory {verdict['memory_ratio']:.2f} of Prism's"
+        lines.append(f"  {'met    ' if verdict['met'] else 'NOT met'}  {verdict['target']}: {shown}")
+    return "\n".join(lines)
+
+
+def _names(text: str, known: dict[str, Server]) -> list[str]:
+    chosen = [n.strip() for n in text.split(",") if n.strip()] or list(known)
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        raise SystemExit(f"unknown server(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return chosen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=15.0, help="wrk seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=3.0, help="wrk warm-up seconds (discarded)")
+    parser.add_argument("--servers", default="", help="comma-separated throughput servers (default: all)")
+    parser.add_argument("--startup-runs", type=int, default=2, help="start-up runs per server on GitHub's document")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=3.0,
+        help="seconds without growth of the peak RSS that end the start-up measurement",
+    )
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
+    parser.add_argument("--serve-bare", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare(args.serve_bare, args.port)
+        return
+
+    ensure_wrk()
+    ensure_prism()
+    OUT.mkdir(parents=True, exist_ok=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    logs = WORK / "logs"
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir()
+    python = sys.executable
+    accord = str(Path(python).with_name("accord"))
+    spec = bundled_spec(accord)
+    table_of = servers(python, accord)
+    chosen = _names(args.servers, table_of)
+    started = time.time()
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "load_start": loadavg(),
+        "document": "spec/openapi.yaml bundled by `accord bundle`",
+        "method": {
+            "wrk": f"-t1 -c32 -d{round(args.duration)}s --latency after a {args.warmup:g} s warm-up (discarded)",
+            "servers": "one at a time",
+            "startup_runs": args.startup_runs,
+        },
+    }
+    log(f"load average at start: {result['load_start']}")
+
+    rows: dict[str, dict[str, Any]] = {}
+    try:
+        for name in chosen:
+            server = table_of[name]
+            server.start(logs, spec=spec)
+            try:
+                rows[name] = {"probe": probe(server)}
+                log(f"{name}: started in {server.startup_s:.2f} s; probe {rows[name]['probe']}")
+                for scenario_name in server.scenarios:
+                    scenario = SCENARIOS[scenario_name]
+                    run_wrk(server.port, scenario, args.warmup)
+                    before = loadavg()
+                    run = run_wrk(server.port, scenario, args.duration)
+                    rows[name][scenario_name] = {**run, "load_before": before, "load_after": loadavg()}
+                    log(
+                        f"  {scenario_name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']} ms, "
+                        f"non-2xx {run['non_2xx']}/{run['requests']}, load {before[0]:.2f}"
+                    )
+            finally:
+                server.stop()
+    finally:
+        for server in table_of.values():
+            server.stop()
+    result["throughput"] = rows
+    result["targets"] = throughput_targets(rows)
+
+    if not args.no_startup and args.startup_runs > 0:
+        from tests.corpus import document
+
+        github = document("github")
+        log(f"start-up on {github.relative_to(ROOT)} ({github.stat().st_size / 1e6:.1f} MB)")
+        runs: dict[str, list[dict[str, Any]]] = {"prism-info": [], "prism-quiet": [], "accord": []}
+        for round_no in range(args.startup_runs):
+            for name in runs:
+                before = loadavg()
+                record = {**startup(table_of[name], github, logs, args.settle), "load_before": before}
+                runs[name].append(record)
+                log(
+                    f"  {name} #{round_no + 1}: {record['startup_s']} s, peak {record['peak_rss_mb_after_settle']} MB,"
+                    f" statuses {record['statuses']}"
+                )
+        result["startup"] = {"document": f"{github.relative_to(ROOT)} (@octokit/openapi 23.0.2)", "runs": runs}
+        result["targets"] += startup_targets(runs)
+
+    result["load_end"] = loadavg()
+    result["elapsed_s"] = round(time.time() - started, 1)
+    full = set(chosen) == set(table_of) and "startup" in result
+    target = OUT / ("mock.json" if full else "mock-subset.json")
+    target.write_text(json.dumps(result, indent=2))
+    m = result["machine"]
+    print(
+        f"machine: {m['nproc']} CPU ({m['cpu']}); Prism {m['prism']}, node {m['node']}, {m['wrk']}, "
+        f"Python {m['python']}, uvicorn {m['uvicorn']}"
+    )
+    print(
+        f"load average {' '.join(map(str, result['load_start']))} at start, "
+        f"{' '.join(map(str, result['load_end']))} at end\n"
+    )
+    print(table(result))
+    print(f"\nwritten: {target.relative_to(ROOT)} ({result['elapsed_s']} s)")
+
+
+if __name__ == "__main__":
+    main()
