@@ -90,15 +90,32 @@ def test_more_than_100_instances_is_400(client: TestClient) -> None:
     assert body["errors"][0]["pointer"] == "#/instances"
 
 
-def test_inline_and_offloaded_batches_answer_alike(client: TestClient) -> None:
-    from impl.handlers.predictions import INLINE_MAX_INSTANCES
+def test_inline_and_offloaded_batches_answer_alike(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import anyio.to_thread
 
+    from impl.handlers import predictions
+
+    offloaded: list[int] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counting(function: object, *args: object, **kw: object) -> object:
+        offloaded.append(len(args[0]))  # type: ignore[arg-type]
+        return await run_sync(function, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(predictions.anyio.to_thread, "run_sync", counting)
     path = PATHS["iris-classifier"]
     row = {**IRIS_ROW, "petal_length_cm": 4.5}
-    small = client.post(path, json={"instances": [row] * INLINE_MAX_INSTANCES}, headers=AUTH)
-    large = client.post(path, json={"instances": [row] * (INLINE_MAX_INSTANCES + 1)}, headers=AUTH)
-    assert small.status_code == large.status_code == 200
-    assert len(large.json()["predictions"]) == INLINE_MAX_INSTANCES + 1
+    inline_rows = predictions.INLINE_MAX_WORK // 4  # iris has 4 features
+    options = {"explain": True}
+    small = client.post(path, json={"instances": [row] * inline_rows, "options": options}, headers=AUTH)
+    assert offloaded == []
+    large = client.post(path, json={"instances": [row] * (inline_rows + 1), "options": options}, headers=AUTH)
+    assert offloaded == [inline_rows + 1]
+    plain = client.post(path, json={"instances": [row] * 100}, headers=AUTH)  # no explanations: inline
+    assert offloaded == [inline_rows + 1]
+    assert small.status_code == large.status_code == plain.status_code == 200
+    assert len(large.json()["predictions"]) == inline_rows + 1
     assert {str(p) for p in small.json()["predictions"] + large.json()["predictions"]} == {
         str(small.json()["predictions"][0])}
+    assert plain.json()["predictions"][0]["label"] == small.json()["predictions"][0]["label"]
     assert large.json()["request_id"] == large.headers["x-request-id"]
