@@ -227,29 +227,40 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(call: Callable[[], Any], *, requests: int, seconds: float, warmup: int,
-          cpu_pid: int | None = None) -> dict[str, float]:
-    """Up to `requests` calls, stopping after `seconds` (`warmup` calls discarded): wall time per
-    call, and CPU time per call of `cpu_pid` (this process when None). On a shared machine the
-    wall time includes waiting for a core; the CPU time does not, so both are reported."""
+@dataclass(slots=True)
+class Timing:
+    """Wall samples (µs) and CPU seconds of a series of calls, merged across interleaved rounds."""
+
+    samples: list[float] = field(default_factory=list)
+    cpu_s: float = 0.0
+
+    def summary(self) -> dict[str, float]:
+        ordered = sorted(self.samples)
+        return {"n": len(ordered), "median_us": round(statistics.median(ordered), 1),
+                "p10_us": round(ordered[int(0.1 * (len(ordered) - 1))], 1),
+                "p90_us": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+                "cpu_us": round(self.cpu_s / len(ordered) * 1e6, 1)}
+
+
+def timed(call: Callable[[], Any], into: Timing, *, requests: int, seconds: float, warmup: int,
+          cpu_pid: int | None = None) -> None:
+    """Up to `requests` calls, stopping after `seconds` (`warmup` calls discarded), added to
+    `into`: wall time per call, and CPU time of `cpu_pid` (this process when None). On a shared
+    machine the wall time includes waiting for a core; the CPU time does not, so both count."""
     for _ in range(warmup):
         call()
-    samples: list[float] = []
     cpu = cpu_seconds(cpu_pid)
     deadline = time.perf_counter() + seconds
-    while len(samples) < requests and time.perf_counter() < deadline:
+    done = 0
+    while done < requests and time.perf_counter() < deadline:
         t = time.perf_counter_ns()
         call()
-        samples.append((time.perf_counter_ns() - t) / 1000)
-    cpu_per_call = (cpu_seconds(cpu_pid) - cpu) / len(samples) * 1e6
-    ordered = sorted(samples)
-    return {"n": len(ordered), "median_us": round(statistics.median(ordered), 1),
-            "p10_us": round(ordered[int(0.1 * (len(ordered) - 1))], 1),
-            "p90_us": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
-            "cpu_us": round(cpu_per_call, 1)}
+        into.samples.append((time.perf_counter_ns() - t) / 1000)
+        done += 1
+    into.cpu_s += cpu_seconds(cpu_pid) - cpu
 
 
-def in_process(models_dir: Path, batch: list[dict[str, float]], requests: int, seconds: float) -> dict[str, Any]:
+def in_process_calls(models_dir: Path, batch: list[dict[str, float]]) -> dict[str, Callable[[], Any]]:
     import numpy as np
 
     from impl.models.predict import PredictOptions
@@ -261,18 +272,16 @@ def in_process(models_dir: Path, batch: list[dict[str, float]], requests: int, s
     predictor, options = entry.predictor, PredictOptions()
     X1 = np.asarray([list(ROW.values())])
     X100 = np.asarray([[r[n] for n in ROW] for r in batch])
-    cases = {
+    return {
         "predict_1": lambda: predictor.predict([ROW], options),
         "predict_100": lambda: predictor.predict(batch, options),
         "predict_proba_1": lambda: predictor.pipeline.predict_proba(X1),
         "predict_proba_100": lambda: predictor.pipeline.predict_proba(X100),
     }
-    return {name: timed(call, requests=requests, seconds=seconds, warmup=50) for name, call in cases.items()}
 
 
-def over_http(port: int, pid: int, body: bytes, requests: int, seconds: float) -> dict[str, float]:
-    """One keep-alive connection, one request at a time; every answer must be a 200. `cpu_us` is
-    the server's CPU per request (the 1-worker server is a single process, `pid`)."""
+def http_caller(port: int, body: bytes) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(call, close) for one keep-alive connection, one request at a time; every answer must be a 200."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     headers = {"Content-Type": "application/json", "X-API-Key": KEY}
 
@@ -283,10 +292,7 @@ def over_http(port: int, pid: int, body: bytes, requests: int, seconds: float) -
         if response.status != 200:
             raise SystemExit(f"POST {PATH} answered {response.status}: {data[:300]!r}")
 
-    try:
-        return timed(call, requests=requests, seconds=seconds, warmup=50, cpu_pid=pid)
-    finally:
-        conn.close()
+    return call, conn.close
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -340,7 +346,8 @@ def table(result: dict[str, Any]) -> str:
     ip, seq = result.get("in_process"), result.get("sequential", {})
     if ip:
         lines.append("Per request, µs: wall = median (p10) client-side, one keep-alive connection, one request at")
-        lines.append("a time; cpu = CPU per request of the server process (in-process: of this process)")
+        lines.append("a time; cpu = CPU per request of the server process (in-process: of this process); all")
+        lines.append(f"measured in turns over {result['method']['sequential_rounds']} rounds")
         heads = ["in-process", *(f"HTTP {label}" for label, _ in SEQUENTIAL)]
         lines.append(f"{'':<12}" + "".join(f"{h:>28}" for h in heads))
         for n in ("1", "100"):
@@ -348,8 +355,9 @@ def table(result: dict[str, Any]) -> str:
             cells += [_cell(seq.get(name, {}).get(f"predict_{n}")) for _, name in SEQUENTIAL]
             lines.append(f"{'predict x' + n:<12}" + "".join(f"{c:>28}" for c in cells))
         lines.append("  dev = response validation on; prod = off; prod-nolog = off and no access log")
-        lines.append(f"  of which sklearn predict_proba: {ip['predict_proba_1']['median_us']:.0f} µs (x1), "
-                     f"{ip['predict_proba_100']['median_us']:.0f} µs (x100) wall median")
+        proba = [f"{ip[f'predict_proba_{n}']['median_us']:.0f} µs (x{n})" for n in ("1", "100")
+                 if f"predict_proba_{n}" in ip]
+        lines.append(f"  of which sklearn predict_proba: {', '.join(proba)} wall median")
     for metric, b in result.get("batch_100", {}).items():
         parts = [f"Batch of 100 ({metric}): model {b['model_us']:.0f} µs"]
         for label, _ in SEQUENTIAL:
@@ -399,6 +407,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="throughput rounds (servers interleaved)")
     parser.add_argument("--requests", type=int, default=1500, help="max sequential requests per case")
     parser.add_argument("--seconds", type=float, default=6.0, help="max seconds per sequential case")
+    parser.add_argument("--seq-rounds", type=int, default=3,
+                        help="sequential measurements interleaved in this many rounds (requests and seconds split)")
     parser.add_argument("--only", type=_choices(PARTS), default=",".join(PARTS),
                         help=f"comma-separated parts to run, of {', '.join(PARTS)}")
     parser.add_argument("--configs", type=_choices(CONFIGS), default=",".join(CONFIGS),
@@ -422,7 +432,8 @@ def main() -> None:
     started = time.time()
     result: dict[str, Any] = {"machine": machine(), "load_start": loadavg(), "models_dir": str(models_dir),
                               "method": {"wrk": f"-t1 -c32 -d{int(args.duration)}s --latency after a "
-                                                f"{args.warmup:g} s warm-up", "rounds": args.rounds}}
+                                                f"{args.warmup:g} s warm-up", "rounds": args.rounds,
+                                         "sequential_rounds": args.seq_rounds}}
     batch = iris_batch(100)
     body_1 = json.dumps({"instances": [ROW]}, separators=(",", ":")).encode()
     body_100 = json.dumps({"instances": batch}, separators=(",", ":")).encode()
@@ -438,22 +449,37 @@ def main() -> None:
     first.start(work)
     try:
         if cases:
-            log("in-process predict")
-            result["in_process"] = in_process(models_dir, batch, args.requests, args.seconds)
-            result["sequential"] = {}
-        for name in sequential if cases else []:
-            server = table_of[name]
-            if server.process is None:
-                server.start(work)
-            log(f"{name}: sequential HTTP")
-            assert server.process is not None
-            pid = server.process.pid
-            result["sequential"][name] = {"startup_s": round(server.startup_s, 2)}
-            for n in cases:
-                body = body_1 if n == "1" else body_100
-                limit = args.requests if n == "1" else args.requests // 5
-                result["sequential"][name][f"predict_{n}"] = over_http(server.port, pid, body, limit, args.seconds)
-            server.stop()
+            # The in-process model and every server are measured in turns, round after round, so a
+            # change in the machine's load falls on all of them alike (the ratios are the result).
+            for name in sequential:
+                if table_of[name].process is None:
+                    table_of[name].start(work)
+            calls = in_process_calls(models_dir, batch)
+            timings: dict[tuple[str, str], Timing] = {}
+            for round_no in range(args.seq_rounds):
+                log(f"sequential round {round_no + 1}/{args.seq_rounds}: in-process, {', '.join(sequential)}")
+                warmup = 50 if round_no == 0 else 10
+                for case, call in calls.items():
+                    n = case.rsplit("_", 1)[1]
+                    if n in cases:
+                        timed(call, timings.setdefault(("in_process", case), Timing()), warmup=warmup,
+                              requests=args.requests // args.seq_rounds, seconds=args.seconds / args.seq_rounds)
+                for name in sequential:
+                    server = table_of[name]
+                    assert server.process is not None
+                    for n in cases:
+                        call, close = http_caller(server.port, body_1 if n == "1" else body_100)
+                        limit = (args.requests if n == "1" else args.requests // 5) // args.seq_rounds
+                        try:
+                            timed(call, timings.setdefault((name, f"predict_{n}"), Timing()), requests=limit,
+                                  seconds=args.seconds / args.seq_rounds, warmup=warmup, cpu_pid=server.process.pid)
+                        finally:
+                            close()
+            result["in_process"] = {case: t.summary() for (who, case), t in timings.items() if who == "in_process"}
+            result["sequential"] = {
+                name: {"startup_s": round(table_of[name].startup_s, 2),
+                       **{case: t.summary() for (who, case), t in timings.items() if who == name}}
+                for name in sequential}
     finally:
         for server in table_of.values():
             server.stop()
