@@ -15,7 +15,8 @@ Scenarios (X-API-Key on all): GET /v1/models (an example), a valid POST (iris pr
 and an invalid POST (a string number, a missing field, a value above the maximum and an extra
 property); dynamic GET and valid POST for the dynamic servers. Each server's statuses are probed
 first (urllib); then, per scenario, `wrk -t1 -c32 -d15s --latency` after a 3 s warm-up that is
-discarded, each wrapped in `timeout`.
+discarded, each wrapped in `timeout`. Scenario-major: for each scenario, every server that has it is
+started, probed, measured and stopped in turn, so the runs behind a ratio are close in time.
 
 Start-up on GitHub's REST description (@octokit/openapi, ~13 MB, via tests/corpus.py): spawn until
 the first answer to GET /meta (polled every 0.1 s, bounded), and peak RSS (VmHWM of the process tree)
@@ -343,24 +344,22 @@ def lua_script(scenario: Scenario) -> Path:
     return target
 
 
-def probe(server: Server) -> dict[str, Any]:
-    """Each scenario's status once before measuring; dynamic servers must vary their bodies."""
-    found: dict[str, Any] = {}
-    for name in server.scenarios:
-        scenario = SCENARIOS[name]
-        status, headers, body = request(server.port, scenario.method, scenario.path, scenario.payload)
-        expected = {200} if server.name == "bare-asgi" else scenario.expected
-        if status not in expected:
-            raise SystemExit(
-                f"{server.name} {name}: {scenario.method} {scenario.path} answered {status}, "
-                f"expected {sorted(expected)}: {body[:300]!r}"
-            )
-        found[name] = {"status": status, "content_type": headers.get("content-type", ""), "bytes": len(body)}
-        if server.dynamic:
-            bodies = {request(server.port, scenario.method, scenario.path, scenario.payload)[2] for _ in range(3)}
-            if len(bodies | {body}) == 1:
-                raise SystemExit(f"{server.name} {name}: four identical bodies; is dynamic mode on?")
-            found[name]["varies"] = True
+def probe(server: Server, name: str) -> dict[str, Any]:
+    """The scenario's status once before measuring; a dynamic server must vary its bodies."""
+    scenario = SCENARIOS[name]
+    status, headers, body = request(server.port, scenario.method, scenario.path, scenario.payload)
+    expected = {200} if server.name == "bare-asgi" else scenario.expected
+    if status not in expected:
+        raise SystemExit(
+            f"{server.name} {name}: {scenario.method} {scenario.path} answered {status}, "
+            f"expected {sorted(expected)}: {body[:300]!r}"
+        )
+    found: dict[str, Any] = {"status": status, "content_type": headers.get("content-type", ""), "bytes": len(body)}
+    if server.dynamic:
+        bodies = {request(server.port, scenario.method, scenario.path, scenario.payload)[2] for _ in range(3)}
+        if len(bodies | {body}) == 1:
+            raise SystemExit(f"{server.name} {name}: four identical bodies; is dynamic mode on?")
+        found["varies"] = True
     return found
 
 
@@ -541,9 +540,8 @@ def table(result: dict[str, Any]) -> str:
     bare = rows.get("bare-asgi", {})
     for name, row in rows.items():
         anchor = rows.get("prism-dyn-quiet" if name.startswith(("accord-dyn", "prism-dyn")) else "prism-quiet", {})
-        for scenario, run in row.items():
-            if scenario == "probe":
-                continue
+        for scenario in (s for s in SCENARIOS if s in row):
+            run = row[scenario]
             ratio = f"{run['rps'] / anchor[scenario]['rps']:.2f}" if scenario in anchor else "-"
             limit = "get" if scenario == "dyn_get" else "post_valid" if scenario == "dyn_post" else scenario
             of_bare = f"{run['rps'] / bare[limit]['rps']:.2f}" if limit in bare else "-"
@@ -630,26 +628,30 @@ def main() -> None:
     }
     log(f"load average at start: {result['load_start']}")
 
-    rows: dict[str, dict[str, Any]] = {}
+    # Scenario-major: the servers of one scenario are measured back to back, so each ratio compares
+    # runs a minute or two apart. A server is started for each scenario and stopped after it.
+    rows: dict[str, dict[str, Any]] = {name: {"probe": {}, "startup_s": []} for name in chosen}
     try:
-        for name in chosen:
-            server = table_of[name]
-            server.start(logs, spec=spec)
-            try:
-                rows[name] = {"probe": probe(server)}
-                log(f"{name}: started in {server.startup_s:.2f} s; probe {rows[name]['probe']}")
-                for scenario_name in server.scenarios:
-                    scenario = SCENARIOS[scenario_name]
+        for scenario_name, scenario in SCENARIOS.items():
+            for name in chosen:
+                server = table_of[name]
+                if scenario_name not in server.scenarios:
+                    continue
+                server.start(logs, spec=spec)
+                try:
+                    rows[name]["startup_s"].append(round(server.startup_s, 2))
+                    rows[name]["probe"][scenario_name] = probe(server, scenario_name)
                     run_wrk(server.port, scenario, args.warmup)
                     before = loadavg()
                     run = run_wrk(server.port, scenario, args.duration)
                     rows[name][scenario_name] = {**run, "load_before": before, "load_after": loadavg()}
                     log(
-                        f"  {scenario_name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']} ms, "
-                        f"non-2xx {run['non_2xx']}/{run['requests']}, load {before[0]:.2f}"
+                        f"{scenario_name:<13} {name:<16} {run['rps']:>7.0f} req/s, p50 {run['p50_ms']} ms, "
+                        f"non-2xx {run['non_2xx']}/{run['requests']}, status {rows[name]['probe'][scenario_name]}, "
+                        f"load {before[0]:.2f}, started in {server.startup_s:.2f} s"
                     )
-            finally:
-                server.stop()
+                finally:
+                    server.stop()
     finally:
         for server in table_of.values():
             server.stop()
