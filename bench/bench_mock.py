@@ -175,6 +175,20 @@ def bundled_spec(accord: str) -> Path:
     return target
 
 
+def tree_state() -> dict[str, Any]:
+    """The commit measured and any uncommitted change under mock/ (the mock runs from the working tree)."""
+
+    def git(*argv: str) -> str:
+        result = subprocess.run(["git", *argv], cwd=ROOT, check=False, capture_output=True, text=True, timeout=30)
+        return result.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "mock_last_commit": git("log", "-1", "--format=%h", "--", "mock"),
+        "uncommitted_in_mock": git("status", "--porcelain", "--", "mock").splitlines(),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -618,6 +632,7 @@ def main() -> None:
     started = time.time()
     result: dict[str, Any] = {
         "machine": machine(),
+        "tree": tree_state(),
         "load_start": loadavg(),
         "document": "spec/openapi.yaml bundled by `accord bundle`",
         "method": {
