@@ -319,7 +319,7 @@ def _read_path(param: Parameter, request: RequestParts) -> Any:
             pairs = []
             for piece in (p for p in text.split(";") if p):
                 key, sep, value = piece.partition("=")
-                if not sep or not key:
+                if not sep:  # an empty key is a valid expansion of {"": value} (RFC 6570 §3.2.7)
                     raise StyleError("does not follow matrix style (;key=value…)")
                 pairs.append((key, value))
             return param.object_from_pairs(pairs)

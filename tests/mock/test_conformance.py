@@ -13,15 +13,12 @@ import schemathesis
 from conftest import PETS, build_app
 from hypothesis import HealthCheck, settings
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.specs.openapi.checks import status_code_conformance
+from schemathesis.checks import CHECKS
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
 KEY = "accord-dev-key"
-#: Operations whose contract documents no 4xx although they validate a parameter (X-Request-ID
-#: has a pattern): the mock must reject an invalid value and can only answer an undocumented
-#: 422 (and logs "contract incomplete"). A defect of spec/paths/health.yaml, reported.
-SPEC_GAPS = {"getLiveness", "getReadiness"}
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -47,11 +44,28 @@ if spec_schema is not None:
     @spec_schema.parametrize()
     @_settings
     def test_mock_conforms_to_the_contract(case):
-        excluded = [status_code_conformance] if case.operation.definition.raw.get("operationId") in SPEC_GAPS else []
-        _call(case, {"X-API-Key": KEY}, excluded_checks=excluded)
+        _call(case, {"X-API-Key": KEY})
 
 
 @pets_schema.parametrize()
 @_settings
 def test_mock_conforms_to_the_pets_fixture(case):
-    _call(case, {"X-API-Key": KEY, "Authorization": "Bearer t"})
+    # Schemathesis's own checks only: checks registered by accord's contract suite (problems
+    # with a request_id) are the example contract's policy, which this fixture does not adopt.
+    excluded = _policy_checks()
+    if "multipart/form-data" in (case.operation.definition.raw.get("requestBody") or {}).get("content", {}):
+        # On the wire every multipart field is text: Schemathesis's "integer 129 for a string
+        # field" negative case arrives as the valid string "129" (the form-urlencoded variant of
+        # this false positive is schemathesis #3338). The mock's multipart validation is tested
+        # in tests/mock/test_bodies.py.
+        excluded.append(negative_data_rejection)
+    if case.operation.definition.raw.get("operationId") == "matrix":
+        # An exploded matrix object accepts any `;key=value` text: Schemathesis's "not an
+        # object" negative case serialises to `;=null,null`, which is the valid object
+        # {"": "null,null"} (RFC 6570 §3.2.7); tests/mock/test_parameters.py covers matrix parsing.
+        excluded.append(negative_data_rejection)
+    _call(case, {"X-API-Key": KEY, "Authorization": "Bearer t"}, excluded_checks=excluded)
+
+
+def _policy_checks() -> list:
+    return [check for check in CHECKS.get_all() if not check.__module__.startswith("schemathesis")]

@@ -145,3 +145,8 @@ def test_cookie_parsing_keeps_first():
 def test_object_styles_reject_empty_keys():
     values, violations = read_all([param("path", OBJECT, "simple", False, name="o")], parts(path={"o": ",-519"}))
     assert values == {} and violations[0].code == "style"
+
+
+def test_exploded_matrix_object_accepts_an_empty_key(pets):  # type: ignore[no-untyped-def]
+    # RFC 6570 §3.2.7: {"": "v"} expands to ";=v".
+    assert pets.get("/matrix/;=v").status_code == 200
