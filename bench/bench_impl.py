@@ -34,10 +34,8 @@ import http.client
 import json
 import os
 import platform
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,24 +49,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log  # noqa: E402 - after sys.path
+from bench.wrk import run_wrk as _wrk  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
-HOST = "127.0.0.1"
 KEY = "accord-dev-key"
 PATH = "/v1/models/iris-classifier/predict"
 ROW = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
 READY_TIMEOUT_S = 180.0  # first start trains the five models
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Machine and tools
-
-
-def loadavg() -> list[float]:
-    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 def machine() -> dict[str, Any]:
@@ -83,25 +75,6 @@ def machine() -> dict[str, Any]:
     return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
             "wrk": (wrk[0].split(" [")[0] if wrk else "?"),
             **{name: version(name) for name in ("connexion", "uvicorn", "starlette", "scikit-learn", "orjson")}}
-
-
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() != 0:
-        raise SystemExit("wrk is not installed and this is not root: run `sudo apt-get install -y wrk` first")
-    log("installing wrk (apt-get install -y wrk)")
-    if subprocess.run(["apt-get", "install", "-y", "wrk"], check=False, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
-        subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, check=True)
-    if not shutil.which("wrk"):
-        raise SystemExit("apt-get could not install wrk")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,32 +268,10 @@ def http_caller(port: int, body: bytes) -> tuple[Callable[[], None], Callable[[]
     return call, conn.close
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
-
-
-def parse_wrk(output: str) -> dict[str, Any]:
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    total = re.search(r"(\d+) requests in", output)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.MULTILINE)}
-    return {"rps": float(rps.group(1)) if rps else 0.0, "requests": int(total.group(1)) if total else 0,
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else "",
-            "p50_ms": latency.get("50"), "p99_ms": latency.get("99")}
 
 
 def run_wrk(port: int, script: Path, duration: float) -> dict[str, Any]:
-    argv = ["timeout", str(int(duration + 15)), "wrk", "-t1", "-c32", f"-d{int(duration)}s", "--latency",
-            "-s", str(script), f"http://{HOST}:{port}{PATH}"]
-    result = subprocess.run(argv, check=False, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"wrk failed ({result.returncode}): {result.stderr.strip()[:300]}")
-    return parse_wrk(result.stdout)
+    return _wrk(f"http://{HOST}:{port}{PATH}", script, duration)
 
 
 def wrk_script(target: Path, body: bytes) -> Path:

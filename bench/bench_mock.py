@@ -40,7 +40,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,13 +53,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log  # noqa: E402 - after sys.path
+from bench.wrk import run_wrk as _wrk  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 CACHE = ROOT / "bench" / ".cache"
 PRISM_DIR = CACHE / "prism"
 PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
 WORK = CACHE / "mock-bench"
-HOST = "127.0.0.1"
 KEY = "accord-dev-key"
 READY_PATH = "/health/live"  # no security on it: every server answers it without a key
 READY_TIMEOUT_S = 60.0
@@ -80,16 +81,8 @@ INVALID_BODY = {
 }
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Machine and tools
-
-
-def loadavg() -> list[float]:
-    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 def _tool_version(argv: list[str]) -> str:
@@ -121,19 +114,6 @@ def machine() -> dict[str, Any]:
         "prism": _tool_version([str(PRISM), "--version"]),
         **{name: version(name) for name in ("uvicorn", "uvloop", "httptools", "orjson", "jsonschema-rs")},
     }
-
-
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() != 0:
-        raise SystemExit("wrk is not installed and this is not root: run `sudo apt-get install -y wrk` first")
-    log("installing wrk (apt-get install -y wrk)")
-    if subprocess.run(["apt-get", "install", "-y", "wrk"], check=False, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
-        subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, check=False)
-    if not shutil.which("wrk"):
-        raise SystemExit("apt-get could not install wrk; install it (Debian package `wrk`) and run again")
 
 
 def ensure_prism() -> None:
@@ -187,12 +167,6 @@ def tree_state() -> dict[str, Any]:
         "mock_last_commit": git("log", "-1", "--format=%h", "--", "mock"),
         "uncommitted_in_mock": git("status", "--porcelain", "--", "mock").splitlines(),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def request(
@@ -377,50 +351,10 @@ def probe(server: Server, name: str) -> dict[str, Any]:
     return found
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
-
-
-def parse_wrk(output: str) -> dict[str, Any]:
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    total = re.search(r"(\d+) requests in", output)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)[ \t]*$", output, re.MULTILINE)}
-    return {
-        "rps": float(rps.group(1)) if rps else 0.0,
-        "requests": int(total.group(1)) if total else 0,
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-        "socket_errors": errors.group(1) if errors else "",
-        "p50_ms": latency.get("50"),
-        "p99_ms": latency.get("99"),
-    }
 
 
 def run_wrk(port: int, scenario: Scenario, duration: float) -> dict[str, Any]:
-    argv = [
-        "timeout",
-        str(int(duration + 15)),
-        "wrk",
-        "-t1",
-        "-c32",
-        f"-d{max(1, round(duration))}s",
-        "--latency",
-        "-s",
-        str(lua_script(scenario)),
-        f"http://{HOST}:{port}{scenario.path}",
-    ]
-    result = subprocess.run(argv, check=False, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"wrk failed ({result.returncode}): {result.stderr.strip()[:300]}")
-    parsed = parse_wrk(result.stdout)
-    if parsed["p50_ms"] is None or parsed["p99_ms"] is None or not parsed["requests"]:
-        raise SystemExit(f"could not read wrk's output:\n{result.stdout}")
-    return parsed
+    return _wrk(f"http://{HOST}:{port}{scenario.path}", lua_script(scenario), duration)
 
 
 # ---------------------------------------------------------------------------------------------
