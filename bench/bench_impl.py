@@ -35,7 +35,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log  # noqa: E402 - after sys.path
+from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, stop_group  # noqa: E402 - after sys.path
 from bench.wrk import run_wrk as _wrk  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -119,14 +118,7 @@ class Server:
         raise SystemExit(f"{self.name} not ready after {READY_TIMEOUT_S:.0f} s")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop_group(self.process)
 
 
 def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir: Path) -> dict[str, Server]:

@@ -39,7 +39,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -53,7 +52,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log  # noqa: E402 - after sys.path
+from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, stop_group  # noqa: E402 - after sys.path
 from bench.wrk import run_wrk as _wrk  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -226,14 +225,7 @@ class Server:
         raise SystemExit(f"{self.name} did not answer {ready_path} within {timeout:.0f} s; see {log_file}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop_group(self.process)
 
 
 STATIC = ("get", "post_valid", "post_invalid")

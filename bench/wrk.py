@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -76,3 +77,15 @@ def run_wrk(url: str, script: Path, duration: float) -> dict[str, Any]:
     if parsed["p50_ms"] is None or parsed["p99_ms"] is None or not parsed["requests"]:
         raise SystemExit(f"could not read wrk's output:\n{result.stdout}")
     return parsed
+
+
+def stop_group(process: subprocess.Popen[bytes] | None) -> None:
+    """Stop a server started in its own process group: TERM, then KILL after 15 s."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
