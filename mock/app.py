@@ -2,6 +2,10 @@
 
     preflight → internal → route → preferences → authenticate → read body → validate → respond
 
+With `proxy=` (mock/proxy.py) a `forward` step before `respond` sends valid requests to the
+real service and checks its answers; with `record=` (mock/recording.py) every exchange is
+written to a consumer contract after it is sent.
+
 Each step returns a Reply to end the request, or None to pass it on. Everything a step needs
 from the document was compiled before the first request (or on the operation's first use).
 """
@@ -40,6 +44,8 @@ from mock.negotiation import (
 )
 from mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
 from mock.problems import Violation, sl_violations
+from mock.proxy import Upstream, forward
+from mock.recording import Recorder
 from mock.rejections import Rejector, request_id_value
 from mock.responses import _FAILED, generate_valid
 from mock.routing import PathEncodingError, split_path
@@ -262,8 +268,11 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
 
 
 PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate, respond)
+#: The validating proxy: the same pipeline, forwarding what passed validation upstream.
+PROXY_PIPELINE: tuple[Step, ...] = (*PIPELINE[:-1], forward, respond)
 #: (step, is a coroutine function): only reading the body awaits; the rest is plain calls.
 _STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PIPELINE)
+_PROXY_STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PROXY_PIPELINE)
 
 
 class MockApp:
@@ -279,8 +288,13 @@ class MockApp:
         validate_requests: bool = True,
         journal_size: int = DEFAULT_SIZE,
         max_body: int = MAX_BODY_BYTES,
+        proxy: Upstream | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.api = api
+        self.proxy = proxy
+        self.recorder = recorder
+        self.steps = _STEPS if proxy is None else _PROXY_STEPS
         self.dynamic = dynamic
         self.cors = cors
         self.keys = configured_keys(api_keys)
@@ -302,7 +316,7 @@ class MockApp:
         ex = Exchange.from_scope(scope, receive)
         reply: Reply | None = None
         try:
-            for step, awaits in _STEPS:
+            for step, awaits in self.steps:
                 reply = await step(self, ex) if awaits else step(self, ex)  # type: ignore[misc]
                 if reply is not None:
                     break
@@ -312,17 +326,21 @@ class MockApp:
         assert reply is not None
         if self.cors:
             reply.headers.extend(cors_headers(ex.headers))
-        if ex.violations and reply.status < 400:
+        if ex.violations and reply.status < 400 and self.proxy is None:  # the proxy reports its own
             warnings = [v for v in ex.violations if v.severity != "Error"]
             if warnings:
                 reply.headers.append((b"sl-violations", sl_violations(warnings)))
         await send_reply(send, reply, head=ex.method == "HEAD")
         if self.journal.enabled:
             self._record(ex, reply)
+        if self.recorder is not None:
+            self.recorder.record(self.api, ex, reply)
 
-    def reject(self, ex: Exchange, violations: list[Violation]) -> Reply:
+    def reject(self, ex: Exchange, violations: list[Violation]) -> Reply | None:
         assert ex.op is not None
         ex.violations = violations
+        if self.proxy is not None and self.proxy.forward_invalid and ex.parts is not None:
+            return None  # forwarded all the same; the violations go into sl-violations
         return self.rejector.reply(ex, ex.op, violations, ex.request_id)
 
     def generate(self, content: Any, seed: str | None) -> bytes:
@@ -388,6 +406,8 @@ def create_app(
     generator: Any = None,
     eager: bool | None = None,
     journal_size: int = DEFAULT_SIZE,
+    proxy: Upstream | str | None = None,
+    record: Recorder | str | Path | None = None,
 ) -> MockApp:
     """An ASGI app mocking the document; raises accord errors for a document it cannot serve."""
     spec = spec_or_path if isinstance(spec_or_path, Spec) else load_spec(spec_or_path)
@@ -407,4 +427,6 @@ def create_app(
         api_keys=api_keys,
         validate_requests=validate_requests,
         journal_size=journal_size,
+        proxy=Upstream(proxy) if isinstance(proxy, str) else proxy,
+        recorder=Recorder(record, spec.document, contract=str(spec.path)) if isinstance(record, (str, Path)) else record,
     )

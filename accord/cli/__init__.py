@@ -28,6 +28,7 @@ COMMANDS = {
     "serve": "serve",
     "scaffold": "scaffold",
     "test": "test",
+    "verify": "verify",
 }
 
 
