@@ -114,10 +114,23 @@ def build(
     watch: bool = True,
     allow_remote: bool = False,
     allow_outside: bool = False,
+    proxy: str | None = None,
+    strict: bool = False,
+    forward_invalid: bool = False,
+    record: str | Path | None = None,
 ) -> ReloadingApp:
-    """Load and compile the document; raises accord errors (located) before any port is bound."""
+    """Load and compile the document; raises accord errors (located) before any port is bound.
+
+    `proxy`: forward to this URL and validate both ways (mock/proxy.py); `record`: write a
+    consumer contract (mock/recording.py). Both are built once and survive reloads.
+    """
+    from mock.proxy import Upstream
+    from mock.recording import Recorder
+
     spec = load_spec(spec_path, allow_remote=allow_remote, allow_outside=allow_outside)
     options = {
+        "proxy": Upstream(proxy, strict=strict, forward_invalid=forward_invalid) if proxy else None,
+        "record": Recorder(record, spec.document, contract=str(spec_path)) if record else None,
         "dynamic": dynamic,
         "seed": seed,
         "cors": cors,
@@ -149,6 +162,10 @@ def run(
         host,
         port,
     )
+    if options.get("proxy"):
+        log.info("validating proxy: valid requests go to %s%s", options["proxy"], " (strict)" if options.get("strict") else "")
+    if options.get("record"):
+        log.info("recording the interactions into %s", options["record"])
     config = uvicorn.Config(
         app,
         host=host,

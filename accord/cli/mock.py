@@ -46,6 +46,12 @@ def _seed(value: str | None) -> int | str | None:
 )
 @click.option("--no-watch", is_flag=True, help="Do not reload when the document's files change.")
 @click.option("--no-validate-requests", is_flag=True, help="Serve responses without validating requests.")
+@click.option("--proxy", default=None, envvar="ACCORD_MOCK_PROXY", metavar="URL",
+              help="Validating proxy: forward valid requests to URL and check its responses (501 → mocked).")
+@click.option("--strict", is_flag=True, help="With --proxy: answer 502 when the upstream response breaks the contract.")
+@click.option("--forward-invalid", is_flag=True, help="With --proxy: forward requests that break the contract too.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ACCORD_MOCK_RECORD",
+              help="Write the interactions clients make to this consumer contract (Pact V4 JSON).")
 def command(
     spec: Path,
     allow_remote_refs: bool,
@@ -58,6 +64,10 @@ def command(
     api_keys: tuple[str, ...],
     no_watch: bool,
     no_validate_requests: bool,
+    proxy: str | None,
+    strict: bool,
+    forward_invalid: bool,
+    record: Path | None,
 ) -> None:
     """Serve a mock of SPEC (any OpenAPI 3.0/3.1 document) that never breaks its contract.
 
@@ -66,6 +76,8 @@ def command(
     """
     from mock.server import run
 
+    if (strict or forward_invalid) and not proxy:
+        raise click.UsageError("--strict and --forward-invalid need --proxy URL")
     run(
         spec,
         host,
@@ -78,4 +90,8 @@ def command(
         watch=not no_watch,
         allow_remote=allow_remote_refs,
         allow_outside=allow_outside_refs,
+        proxy=proxy,
+        strict=strict,
+        forward_invalid=forward_invalid,
+        record=record,
     )

@@ -29,6 +29,11 @@ class Change:
     message: str
     old_location: str | None = None  # "file:line" where old_pointer is written
     new_location: str | None = None
+    #: What a client uses that the change touches: () the operation as a whole;
+    #: ("parameter", in, name); ("request-body", *field path); ("response", status) or
+    #: ("response", status, "body", *field path) or ("response", status, "header", name).
+    #: Field paths use "[]" for array items and "*" for additionalProperties.
+    subject: tuple[str, ...] = ()
 
     def located(self, old: str | None, new: str | None) -> Change:
         return replace(self, old_location=old, new_location=new)

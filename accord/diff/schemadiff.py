@@ -35,9 +35,15 @@ class Where:
     root: str  # rule prefix at the top: request-parameter, request-body, response-body, response-header
     label: str  # "query parameter `limit`", "request body", "response 200 body"
     path: tuple[str, ...] = ()
+    base: tuple[str, ...] = ()  # what holds the schema, as a Change.subject prefix
 
     def child(self, token: str) -> Where:
-        return Where(self.side, self.root, self.label, (*self.path, token))
+        return Where(self.side, self.root, self.label, (*self.path, token), self.base)
+
+    @property
+    def subject(self) -> tuple[str, ...]:
+        """What a client uses that this change touches (see Change.subject)."""
+        return (*self.base, *self.path)
 
     @property
     def prefix(self) -> str:
@@ -228,7 +234,7 @@ class SchemaDiff:
         new_types, new_null = _types(nv)
         if old_null != new_null:
             rule = "became-nullable" if new_null else "became-not-nullable"
-            self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what)
+            self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what, subject=where.subject)
         if old_types is None or new_types is None or old_types == new_types:
             return False
         old_text, new_text = "|".join(sorted(old_types)), "|".join(sorted(new_types))
@@ -238,7 +244,7 @@ class SchemaDiff:
             rule = "type-generalized"
         else:
             rule = "type-changed"
-        self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what, old=old_text, new=new_text)
+        self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what, subject=where.subject, old=old_text, new=new_text)
         return rule == "type-changed"
 
     def _enum(self, ov: View, nv: View, where: Where) -> None:
@@ -248,17 +254,17 @@ class SchemaDiff:
         if old_enum is None and new_enum is None:
             return
         if old_enum is None:
-            self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, new=_show(list(new_enum.values())))  # type: ignore[union-attr]
+            self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, subject=where.subject, new=_show(list(new_enum.values())))  # type: ignore[union-attr]
             return
         if new_enum is None:
-            self.emit(f"{where.prefix}-enum-removed", old_at, new_at, what=where.what)
+            self.emit(f"{where.prefix}-enum-removed", old_at, new_at, what=where.what, subject=where.subject)
             return
         removed = [v for k, v in old_enum.items() if k not in new_enum]
         added = [v for k, v in new_enum.items() if k not in old_enum]
         if removed:
-            self.emit(f"{where.prefix}-enum-value-removed", old_at, new_at, what=where.what, old=_show(removed))
+            self.emit(f"{where.prefix}-enum-value-removed", old_at, new_at, what=where.what, subject=where.subject, old=_show(removed))
         if added and not (where.side == "response" and nv.value("x-extensible-enum")):
-            self.emit(f"{where.prefix}-enum-value-added", old_at, new_at, what=where.what, new=_show(added))
+            self.emit(f"{where.prefix}-enum-value-added", old_at, new_at, what=where.what, subject=where.subject, new=_show(added))
 
     def _bounds(self, ov: View, nv: View, where: Where) -> None:
         for keyword, (name, kind) in BOUNDS.items():
@@ -266,19 +272,19 @@ class SchemaDiff:
             change = bound_change(old_value, new_value, kind)
             if change:
                 self.emit(f"{where.prefix}-{name}-{change}", ov.at(keyword), nv.at(keyword),
-                          what=where.what, keyword=keyword, old=old_value, new=new_value)
+                          what=where.what, subject=where.subject, keyword=keyword, old=old_value, new=new_value)
 
     def _strings(self, ov: View, nv: View, where: Where) -> None:
         old_pattern, new_pattern = ov.value("pattern"), nv.value("pattern")
         if old_pattern != new_pattern:
             rule = "pattern-added" if old_pattern is None else "pattern-removed" if new_pattern is None else "pattern-changed"
-            self.emit(f"{where.prefix}-{rule}", ov.at("pattern"), nv.at("pattern"), what=where.what, old=old_pattern, new=new_pattern)
+            self.emit(f"{where.prefix}-{rule}", ov.at("pattern"), nv.at("pattern"), what=where.what, subject=where.subject, old=old_pattern, new=new_pattern)
         old_format, new_format = ov.value("format"), nv.value("format")
         if old_format != new_format:
-            self.emit(f"{where.prefix}-format-changed", ov.at("format"), nv.at("format"), what=where.what,
+            self.emit(f"{where.prefix}-format-changed", ov.at("format"), nv.at("format"), what=where.what, subject=where.subject,
                       old=old_format or "none", new=new_format or "none")
         if "default" in ov.keywords and "default" in nv.keywords and ov.value("default") != nv.value("default"):
-            self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"), what=where.what,
+            self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"), what=where.what, subject=where.subject,
                       old=_show([ov.value("default")]), new=_show([nv.value("default")]))
 
     def _skipped(self, document: Any, nodes: list[Node], where: Where) -> bool:
@@ -308,17 +314,17 @@ class SchemaDiff:
             if old_exists and not new_exists:
                 rule = "request-property-removed" if request else (
                     "response-required-property-removed" if old_req else "response-optional-property-removed")
-                self.emit(rule, old_at, nv.pointer, what=child.what)
+                self.emit(rule, old_at, nv.pointer, what=child.what, subject=child.subject)
             elif new_exists and not old_exists:
                 if request:
                     rule = "new-required-request-property" if new_req else "new-optional-request-property"
                 else:
                     rule = "response-required-property-added" if new_req else "response-optional-property-added"
-                self.emit(rule, ov.pointer, new_at, what=child.what)
+                self.emit(rule, ov.pointer, new_at, what=child.what, subject=child.subject)
             else:
                 if old_req != new_req:
                     state = "required" if new_req else "optional"
-                    self.emit(f"{where.side}-property-became-{state}", old_at, new_at, what=child.what)
+                    self.emit(f"{where.side}-property-became-{state}", old_at, new_at, what=child.what, subject=child.subject)
                 if old_prop and new_prop:
                     self.compare(old_prop, new_prop, child)
 
@@ -330,7 +336,7 @@ class SchemaDiff:
         old_extra, new_extra = ov.value("additionalProperties"), nv.value("additionalProperties")
         if old_extra is not False and new_extra is False and (ov.properties or nv.properties):
             self.emit(f"{where.prefix}-additional-properties-restricted", ov.at("additionalProperties"),
-                      nv.at("additionalProperties"), what=where.what)
+                      nv.at("additionalProperties"), what=where.what, subject=where.subject)
 
     # -- unions ---------------------------------------------------------------------------
     def _unions(self, ov: View, nv: View, where: Where, wrap: bool = False) -> None:
@@ -347,10 +353,10 @@ class SchemaDiff:
             for i, j in pairs:
                 self.compare(old_branches[i], new_branches[j], where)
             for i in removed:
-                self.emit(f"{where.prefix}-{rule}-removed", old_branches[i].pointer, new_at, what=where.what,
+                self.emit(f"{where.prefix}-{rule}-removed", old_branches[i].pointer, new_at, what=where.what, subject=where.subject,
                           old=self._branch_name(self.old_doc, old_branches[i], i))
             for j in added:
-                self.emit(f"{where.prefix}-{rule}-added", old_at, new_branches[j].pointer, what=where.what,
+                self.emit(f"{where.prefix}-{rule}-added", old_at, new_branches[j].pointer, what=where.what, subject=where.subject,
                           new=self._branch_name(self.new_doc, new_branches[j], j))
 
     def _branch_name(self, document: Any, node: Node, index: int) -> str:

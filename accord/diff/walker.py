@@ -96,10 +96,12 @@ class _Walker:
             cached = self._refs_cache[id(old)] = (old, frozenset(_iter_refs(old)))
         return not (cached[1] & self.tainted)
 
-    def emit(self, rule_id: str, old_pointer: str | None, new_pointer: str | None, **values: Any) -> None:
+    def emit(self, rule_id: str, old_pointer: str | None, new_pointer: str | None, *,
+             subject: tuple[str, ...] = (), **values: Any) -> None:
         spec = rule(rule_id)
         message = spec.template.format_map(_Defaults(values))
-        change = Change(rule_id, spec.level, self.operation, self.operation_id, old_pointer, new_pointer, message)
+        change = Change(rule_id, spec.level, self.operation, self.operation_id, old_pointer, new_pointer, message,
+                        subject=subject)
         self.changes.setdefault((rule_id, self.operation, old_pointer, new_pointer, message), change)
 
     def _enter(self, op: Operation, other: Operation | None = None) -> SchemaDiff:
@@ -184,14 +186,16 @@ class _Walker:
     def _parameters(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
         for key, param in old.params.items():
             other = new.params.get(key)
+            subject = ("parameter", param.location, param.name)
             if other is None:
-                self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe())
+                self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe(), subject=subject)
                 continue
             if param.required != other.required:
                 state = "required" if other.required else "optional"
-                self.emit(f"request-parameter-became-{state}", param.pointer, other.pointer, what=other.describe())
+                self.emit(f"request-parameter-became-{state}", param.pointer, other.pointer, what=other.describe(),
+                          subject=subject)
             if param.schema and other.schema:
-                where = Where("request", "request-parameter", other.describe())
+                where = Where("request", "request-parameter", other.describe(), base=subject)
                 schemas.compare(param.schema, other.schema, where)
         for key, param in new.params.items():
             if key in old.params:
@@ -200,7 +204,8 @@ class _Walker:
                 rule_id = "new-request-path-parameter"
             else:
                 rule_id = "new-required-request-parameter" if param.required else "new-optional-request-parameter"
-            self.emit(rule_id, old.pointer, param.pointer, what=param.describe())
+            subject = () if param.location == "path" else ("parameter", param.location, param.name)
+            self.emit(rule_id, old.pointer, param.pointer, what=param.describe(), subject=subject)
 
     def _body(self, old: Body | None, new: Body | None, old_op: Operation, new_op: Operation, schemas: SchemaDiff) -> None:
         if old is None and new is None:
@@ -209,16 +214,19 @@ class _Walker:
             rule_id = "request-body-added-required" if new.required else "request-body-added-optional"  # type: ignore[union-attr]
             self.emit(rule_id, old_op.pointer, new.pointer)  # type: ignore[union-attr]
             return
+        body = ("request-body",)
         if new is None:
-            self.emit("request-body-removed", old.pointer, new_op.pointer)
+            self.emit("request-body-removed", old.pointer, new_op.pointer, subject=body)
             return
         if old.required != new.required:
-            self.emit(f"request-body-became-{'required' if new.required else 'optional'}", old.pointer, new.pointer)
+            self.emit(f"request-body-became-{'required' if new.required else 'optional'}", old.pointer, new.pointer,
+                      subject=body)
         for media, schema in old.media.items():
             if media not in new.media:
-                self.emit("request-body-media-type-removed", _media_pointer(schema), new.pointer, old=media)
+                self.emit("request-body-media-type-removed", _media_pointer(schema), new.pointer, old=media,
+                          subject=body)
             else:
-                schemas.compare(schema, new.media[media], Where("request", "request-body", "request body"))
+                schemas.compare(schema, new.media[media], Where("request", "request-body", "request body", base=body))
         for media, schema in new.media.items():
             if media not in old.media:
                 self.emit("request-body-media-type-added", old.pointer, _media_pointer(schema), new=media)
@@ -229,7 +237,8 @@ class _Walker:
             if other is None:
                 success = status.startswith("2")
                 rule_id = "response-success-status-removed" if success else "response-non-success-status-removed"
-                self.emit(rule_id, response.pointer, pointers.join(new.pointer, "responses"), what=f"`{status}`")
+                self.emit(rule_id, response.pointer, pointers.join(new.pointer, "responses"), what=f"`{status}`",
+                          subject=("response", status))
             else:
                 self._response(status, response, other, schemas)
         for status, response in new.responses.items():
@@ -249,24 +258,27 @@ class _Walker:
         what = f"response `{status}`"
         for media, schema in old.media.items():
             if media not in new.media:
-                self.emit("response-media-type-removed", _media_pointer(schema), new.pointer, what=what, old=media)
+                self.emit("response-media-type-removed", _media_pointer(schema), new.pointer, what=what, old=media,
+                          subject=("response", status))
             else:
-                schemas.compare(schema, new.media[media], Where("response", "response-body", f"response {status} body"))
+                schemas.compare(schema, new.media[media], Where("response", "response-body", f"response {status} body",
+                                                                base=("response", status, "body")))
         for media, schema in new.media.items():
             if media not in old.media:
                 self.emit("response-media-type-added", old.pointer, _media_pointer(schema), what=what, new=media)
         for name, header in old.headers.items():
             other = new.headers.get(name)
             label = f"`{header.name}` of response `{status}`"
+            subject = ("response", status, "header", header.name)
             if other is None:
                 rule_id = "required-response-header-removed" if header.required else "optional-response-header-removed"
-                self.emit(rule_id, header.pointer, new.pointer, what=label)
+                self.emit(rule_id, header.pointer, new.pointer, what=label, subject=subject)
                 continue
             if header.required != other.required:
                 state = "required" if other.required else "optional"
-                self.emit(f"response-header-became-{state}", header.pointer, other.pointer, what=label)
+                self.emit(f"response-header-became-{state}", header.pointer, other.pointer, what=label, subject=subject)
             if header.schema and other.schema:
-                where = Where("response", "response-header", f"response `{status}` header `{other.name}`")
+                where = Where("response", "response-header", f"response `{status}` header `{other.name}`", base=subject)
                 schemas.compare(header.schema, other.schema, where)
         for name, header in new.headers.items():
             if name not in old.headers:
