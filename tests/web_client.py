@@ -7,6 +7,7 @@ classes, job status, result rows), so the recording pins exactly those fields.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -40,3 +41,12 @@ def run_session(base_url: str, api_key: str = DEV_API_KEY) -> dict[str, Any]:
         results = client.get(f"/v1/prediction-jobs/{job_id}/results")
         seen["results"] = results.status_code
     return seen
+
+
+def record_session(path: Path, spec: str | Path = "spec/openapi.yaml") -> Path:
+    """The session run against the mock (real uvicorn, free port) with `record=path`."""
+    from mock.testing import serve_mock
+
+    with serve_mock(spec, record=path) as mock:
+        run_session(mock.url)
+    return path

@@ -167,4 +167,5 @@ def field_paths(value: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str,
             yield from field_paths(inner, path)
     elif isinstance(value, list):
         for item in value:
+            yield (*prefix, "[]")
             yield from field_paths(item, (*prefix, "[]"))

@@ -13,6 +13,7 @@ import pytest
 from accord.errors import UsageError
 from contract_tests.render import summary
 from contract_tests.runner import Progress, run_contract_tests
+from tests.contract_tests.broken import drop_field
 from tests.contract_tests.widgets import KEY, create_app
 
 #: breakage -> (operation, check) the report must name.
@@ -105,34 +106,11 @@ def test_junit_names_operation_and_check(widgets_spec: Path, tmp_path: Path) -> 
 def test_broken_copy_of_the_real_service_fails(tmp_path: Path) -> None:
     """The real impl, wrapped so that GET /v1/models/{model_id} drops the required `task`."""
     pytest.importorskip("impl.app")
-    import orjson
-
     from impl.app import close_app
     from impl.app import create_app as create_service
 
     service = create_service("spec/openapi.yaml", jobs_db=tmp_path / "jobs.db", api_keys=[KEY])
-
-    async def drop_task(scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].count("/") != 3:
-            return await service(scope, receive, send)
-        held: dict = {}
-
-        async def rewrite(message):
-            if message["type"] == "http.response.start":
-                held["start"] = message
-                return
-            body = message.get("body", b"")
-            start = held["start"]
-            if start["status"] == 200:
-                data = orjson.loads(body)
-                data.pop("task", None)
-                body = orjson.dumps(data)
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-
-        await service(scope, receive, rewrite)
+    drop_task = drop_field(service, "/task", lambda scope: scope["method"] == "GET" and scope["path"].count("/") == 3)
 
     try:
         report = run_contract_tests(drop_task, spec="spec/openapi.yaml", api_key=KEY, name="impl-broken",
