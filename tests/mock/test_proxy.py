@@ -1,0 +1,186 @@
+"""mock/proxy.py: the validating proxy in front of the real service and of a deliberately wrong one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from contract_tests.serving import serve_app
+from mock.proxy import Upstream
+from mock.testing import serve_mock
+from tests.web_client import IRIS, run_session
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec" / "openapi.yaml"
+KEY = {"X-API-Key": "accord-dev-key"}
+JOB = {"id": "job_01HZX3K8Q2", "model_id": "iris-classifier", "model_version": "3", "status": "queued",
+       "created_at": "2025-06-01T09:31:02Z", "started_at": None, "finished_at": None, "expires_at": None,
+       "progress": {"total": 1, "completed": 0}, "request_id": "r1", "error": None}
+#: path -> (status, content type, body, extra headers): each breaks the contract in one way
+#: (every answer carries the X-Request-ID the contract requires)
+WRONG: dict[str, tuple[int, str, bytes, list[tuple[bytes, bytes]]]] = {
+    "/v1/models": (200, "application/json", b'{"data": "not a list", "next_page_token": null}', []),
+    "/v1/models/iris-classifier": (418, "application/json", b"{}", []),
+    "/v1/models/wine-classifier": (200, "text/plain", b"hello", []),
+    "/v1/models/iris-classifier/prediction-jobs": (202, "application/json", orjson.dumps(JOB),
+                                                   [(b"retry-after", b"2")]),  # no Location
+    "/v1/models/breast-cancer-classifier": (501, "application/problem+json", b'{"title": "Not Implemented"}', []),
+}
+
+
+class WrongUpstream:
+    """A tiny ASGI service that answers each known path wrongly and remembers what it received."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str]] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        self.received.append((scope["method"], scope["path"]))
+        if scope["path"] == "/health/live":
+            await asyncio.sleep(3)  # slower than the proxy's timeout in the timeout test
+        status, media, body, extra = WRONG.get(scope["path"], (200, "application/json", b"{}", []))
+        headers = [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
+                   (b"x-request-id", b"r1"), *extra]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture(scope="module")
+def wrong() -> Iterator[tuple[str, WrongUpstream]]:
+    upstream = WrongUpstream()
+    with serve_app(upstream) as url:
+        yield url, upstream
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pytest.importorskip("impl.app")
+    from impl.app import close_app, create_app
+
+    app = create_app(SPEC, jobs_db=tmp_path_factory.mktemp("jobs") / "jobs.db", api_keys=["accord-dev-key"])
+    try:
+        with serve_app(app) as url:
+            yield url
+    finally:
+        close_app(app)
+
+
+def _violations(response: httpx.Response) -> list[dict[str, Any]]:
+    return orjson.loads(response.headers["sl-violations"])
+
+
+def test_the_real_service_passes_through_clean(service: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "accord.mock")
+    with serve_mock(SPEC, proxy=service) as proxy:
+        seen = run_session(proxy.url)
+        created = httpx.post(proxy.url + "/v1/models/iris-classifier/prediction-jobs", headers=KEY,
+                             json={"instances": [IRIS]})
+    assert seen["label"] == "setosa" and seen["results"] in (200, 409)
+    assert created.status_code == 202 and "sl-violations" not in created.headers
+    assert created.json()["id"] != "job_01HZX3K8Q2"  # the service's job, not the mock's example
+    assert created.headers["location"] == f"/v1/prediction-jobs/{created.json()['id']}"
+    assert not [r for r in caplog.records if "breaks the contract" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "location"),
+    [
+        ("GET", "/v1/models", 200, ["response", "body", "data"]),
+        ("GET", "/v1/models/iris-classifier", 418, ["response", "status"]),
+        ("GET", "/v1/models/wine-classifier", 200, ["response", "content-type"]),
+        ("POST", "/v1/models/iris-classifier/prediction-jobs", 202, ["response", "header", "Location"]),
+    ],
+)
+def test_a_wrong_upstream_is_reported_in_header_and_log(wrong: tuple[str, WrongUpstream], caplog: pytest.LogCaptureFixture,
+                                                        method: str, path: str, status: int, location: list[str]) -> None:
+    url, _ = wrong
+    caplog.set_level(logging.WARNING, "accord.mock")
+    body = {"instances": [IRIS]} if method == "POST" else None
+    with serve_mock(SPEC, proxy=url) as proxy:
+        response = httpx.request(method, proxy.url + path, headers=KEY, json=body)
+    assert response.status_code == status  # relayed as it came
+    assert [v["location"] for v in _violations(response)] == [location]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"{method} {path} -> {status} breaks the contract" in logged
+    if location[1] == "body":
+        assert 'response body #/data: "not a list" is not of type "array"' in logged
+
+
+def test_strict_mode_answers_502_with_the_violations(wrong: tuple[str, WrongUpstream]) -> None:
+    url, _ = wrong
+    with serve_mock(SPEC, proxy=Upstream(url, strict=True)) as proxy:
+        bad = httpx.get(proxy.url + "/v1/models", headers=KEY)
+        undocumented = httpx.get(proxy.url + "/v1/models/iris-classifier", headers=KEY)
+    assert bad.status_code == 502 and bad.headers["content-type"] == "application/problem+json"
+    problem = bad.json()
+    assert problem["status"] == 502 and problem["upstream_status"] == 200 and problem["request_id"]
+    assert problem["errors"] == [{"in": "response body", "pointer": "#/data",
+                                  "detail": '"not a list" is not of type "array"'}]
+    assert undocumented.status_code == 502 and undocumented.json()["errors"][0]["in"] == "response status"
+
+
+def test_upstream_501_falls_back_to_the_mock(wrong: tuple[str, WrongUpstream]) -> None:
+    url, upstream = wrong
+    with serve_mock(SPEC, proxy=url) as proxy, serve_mock(SPEC) as plain:
+        proxied = httpx.get(proxy.url + "/v1/models/breast-cancer-classifier", headers=KEY)
+        mocked = httpx.get(plain.url + "/v1/models/breast-cancer-classifier", headers=KEY)
+    assert ("GET", "/v1/models/breast-cancer-classifier") in upstream.received
+    assert proxied.status_code == mocked.status_code == 200
+    assert proxied.json() == mocked.json()
+    assert "sl-violations" not in proxied.headers
+
+
+def test_an_invalid_request_is_answered_by_the_mock_and_not_forwarded(wrong: tuple[str, WrongUpstream]) -> None:
+    url, upstream = wrong
+    path = "/v1/models/wine-classifier/predict"
+    with serve_mock(SPEC, proxy=url) as proxy:
+        unauthenticated = httpx.post(proxy.url + path, json={"instances": []})
+        invalid = httpx.post(proxy.url + path, headers=KEY, json={"instances": []})
+    assert unauthenticated.status_code == 401
+    assert invalid.status_code == 400 and invalid.json()["errors"][0]["pointer"] == "#/instances"
+    assert ("POST", path) not in upstream.received
+
+
+def test_forward_invalid_sends_it_and_reports_both_directions(wrong: tuple[str, WrongUpstream]) -> None:
+    url, upstream = wrong
+    path = "/v1/models/digits-classifier/predict"
+    with serve_mock(SPEC, proxy=Upstream(url, forward_invalid=True)) as proxy:
+        response = httpx.post(proxy.url + path, headers=KEY, json={"instances": []})
+    assert ("POST", path) in upstream.received
+    assert response.status_code == 200
+    locations = [v["location"][:2] for v in _violations(response)]
+    assert ["request", "body"] in locations and ["response", "body"] in locations
+
+
+def test_an_unreachable_upstream_is_a_502_problem() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with serve_mock(SPEC, proxy=f"http://127.0.0.1:{closed}") as proxy:
+        response = httpx.get(proxy.url + "/v1/models", headers=KEY)
+    assert response.status_code == 502 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "The upstream service is unreachable (ConnectError)"
+
+
+def test_a_slow_upstream_is_a_504_problem(wrong: tuple[str, WrongUpstream]) -> None:
+    url, _ = wrong
+    with serve_mock(SPEC, proxy=Upstream(url, timeout=0.5)) as proxy:
+        response = httpx.get(proxy.url + "/health/live")
+    assert response.status_code == 504 and response.json()["status"] == 504
+
+
+def test_proxy_url_must_be_http() -> None:
+    from accord.errors import UsageError
+
+    with pytest.raises(UsageError, match="--proxy must be an http"):
+        Upstream("ftp://example")

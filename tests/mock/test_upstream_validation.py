@@ -1,0 +1,57 @@
+"""mock/upstream_validation.py: what an upstream response can get wrong, each located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from mock.app import create_app
+from mock.upstream_validation import check_upstream
+
+SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
+MODEL_HEADERS = {"content-type": "application/json", "x-request-id": "r1"}
+
+
+@pytest.fixture(scope="module")
+def api():
+    return create_app(SPEC).api
+
+
+def _op(api, operation_id: str):
+    return next(op for op in api.operations if op.raw.get("operationId") == operation_id)
+
+
+def _example(api, operation_id: str, key: str = "200") -> bytes:
+    return _op(api, operation_id).responses[key].contents[0].body
+
+
+def test_the_documented_example_passes(api) -> None:
+    assert check_upstream(api, _op(api, "getModel"), 200, MODEL_HEADERS, _example(api, "getModel")) == []
+
+
+def test_every_body_violation_with_its_pointer(api) -> None:
+    body = orjson.loads(_example(api, "getModel"))
+    body.pop("task")
+    body["default_version"] = 3
+    found = check_upstream(api, _op(api, "getModel"), 200, MODEL_HEADERS, orjson.dumps(body))
+    assert {(v.where, v.pointer, v.code) for v in found} >= {("body", "", "required"), ("body", "/default_version", "type")}
+    entry = next(v for v in found if v.pointer == "/default_version").sl_entry()
+    assert entry["location"] == ["response", "body", "default_version"] and entry["severity"] == "Error"
+
+
+def test_status_content_type_headers_and_unparseable_bodies(api) -> None:
+    op = _op(api, "getModel")
+    assert [v.where for v in check_upstream(api, op, 299, MODEL_HEADERS, b"{}")] == ["status"]
+    assert [v.where for v in check_upstream(api, op, 200, {**MODEL_HEADERS, "content-type": "text/html"}, b"<p>")] == [
+        "content-type"]
+    assert [(v.where, v.name) for v in check_upstream(api, op, 200, {"content-type": "application/json"},
+                                                       _example(api, "getModel"))] == [("header", "X-Request-ID")]
+    assert [v.code for v in check_upstream(api, op, 200, MODEL_HEADERS, b"{oops")] == ["parse"]
+    problem = {**MODEL_HEADERS, "content-type": "application/problem+json"}
+    assert check_upstream(api, op, 404, problem, _example(api, "getModel", "404")) == []
+
+
+def test_head_is_not_expected_to_carry_a_body(api) -> None:
+    assert check_upstream(api, _op(api, "getModel"), 200, MODEL_HEADERS, b"", head=True) == []
