@@ -12,6 +12,7 @@ FORBIDDEN = {
     "accord": {"mock", "impl", "contract_tests", "accord.cli"},
     "accord.validation": {"mock", "impl", "contract_tests", "accord.cli", "connexion"},
     "accord.loading": {"mock", "impl", "contract_tests", "accord.cli", "connexion"},
+    "accord.consumer.usage": {"mock", "impl", "contract_tests", "accord.cli", "connexion"},
     "mock.app": {"impl", "contract_tests", "connexion", "accord.cli"},
     "impl.app": {"mock", "contract_tests", "accord.cli"},
     "contract_tests": {"accord.cli"},

@@ -1,0 +1,139 @@
+"""contract_tests/verify.py and `accord verify`: a session recorded on the mock, replayed for real."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from accord.consumer.contract import Carried, Interaction, Request, Response, read_contract
+from accord.consumer.matching import Actual
+from contract_tests.serving import serve_app
+from contract_tests.verify import _prepare, replay, verify_contract
+from tests.contract_tests.broken import drop_field
+from tests.web_client import record_session
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec" / "openapi.yaml"
+KEY = "accord-dev-key"
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return record_session(tmp_path_factory.mktemp("verify") / "web.json", SPEC)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Any]:
+    pytest.importorskip("impl.app")
+    from impl.app import close_app, create_app
+
+    app = create_app(SPEC, jobs_db=tmp_path / "jobs.db", api_keys=[KEY])
+    try:
+        yield app
+    finally:
+        close_app(app)
+
+
+def _verify_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from accord.cli import main; main()", "verify", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_recorded_on_the_mock_verifies_against_the_real_service(recording: Path) -> None:
+    """Job ids differ between mock and service: the carried id is the service's own."""
+    result = _verify_cli(str(recording), "--target", "impl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == f"{recording} against impl: 5 interactions, verified\n"
+
+
+def test_a_service_without_one_field_fails_at_that_field(recording: Path, service: Any) -> None:
+    broken = drop_field(service, "/predictions/0/label",
+                        lambda scope: scope["method"] == "POST" and scope["path"].endswith("/predict"))
+    report = verify_contract(recording, broken, spec=SPEC, api_key=KEY, name="impl-without-label")
+    assert not report.ok
+    (failed,) = report.failed
+    assert failed.interaction.operation == "predictIris"
+    assert [(m.where, m.pointer, m.message) for m in failed.mismatches] == [
+        ("body", "/predictions/0/label", "field /predictions/0/label is missing")]
+    assert failed.pointers() == ["/interactions/1/response/body/content/predictions/0/label"]
+
+
+def test_cli_reports_each_broken_interaction_with_its_pointer(recording: Path, service: Any) -> None:
+    broken = drop_field(service, "/model_version",
+                        lambda scope: scope["method"] == "POST" and scope["path"].endswith("/predict"))
+    with serve_app(broken) as url:
+        result = _verify_cli(str(recording), "--target", url)
+    assert result.returncode == 1, result.stderr
+    description = read_contract(recording).interactions[1].description
+    assert result.stdout.splitlines() == [
+        f"{recording}#/interactions/1/response/body/content/model_version: {description} "
+        "(POST /v1/models/iris-classifier/predict): field /model_version is missing",
+        f"{recording} against {url}: 5 interactions, 1 of 5 interactions broken",
+    ]
+
+
+def test_the_mock_verifies_its_own_recording(recording: Path) -> None:
+    assert verify_contract(recording, "mock", spec=SPEC).ok
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "error: {file}:1: not JSON"),
+        ('{"interactions": [{"request": {"method": "GET", "path": "/x"}, "response": {"status": "200"}}]}',
+         "error: {file}:1: `status` must be an HTTP status code (100-599) at #/interactions/0/response/status"),
+    ],
+)
+def test_an_unreadable_contract_exits_2_located(tmp_path: Path, content: str, message: str) -> None:
+    file = tmp_path / "web.json"
+    file.write_text(content)
+    result = _verify_cli(str(file), "--target", "mock")
+    assert result.returncode == 2
+    assert result.stderr.startswith(message.format(file=file))
+
+
+def test_carried_values_come_from_the_targets_earlier_answer() -> None:
+    created = Interaction("k1", "create", Request("POST", "/jobs"), Response(202))
+    follow = Interaction("k2", "get", Request("GET", "/jobs/job_mock/results", headers={"X-API-Key": ["<redacted>"]}),
+                         Response(200), carried=(Carried("path", "2", "k1", "$response.body#/id"),),
+                         credentials=("X-API-Key",))
+    whole = Interaction("k3", "follow", Request("GET", "/jobs/job_mock"), Response(200),
+                        carried=(Carried("path", "", "k1", "$response.header.Location"),))
+    seen = {"k1": Actual(202, {"content-type": "application/json", "location": "/jobs/job%2Freal"},
+                         orjson.dumps({"id": "job/real"}))}
+    assert _prepare(follow, seen, "key")[1:4] == ("/jobs/job%2Freal/results", [], [("X-API-Key", "key")])
+    assert _prepare(whole, seen, "key")[1] == "/jobs/job%2Freal"
+
+
+def test_not_yet_is_retried_while_the_consumer_got_a_success() -> None:
+    calls: list[str] = []
+
+    async def slow_results(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append(scope["path"])
+        ready = len(calls) >= 3
+        body = b'{"rows": [1]}' if ready else b'{"title": "not finished"}'
+        media = b"application/json" if ready else b"application/problem+json"
+        await send({"type": "http.response.start", "status": 200 if ready else 409,
+                    "headers": [(b"content-type", media), (b"retry-after", b"0")]})
+        await send({"type": "http.response.body", "body": body})
+
+    from accord.consumer.contract import Body, ConsumerContract
+
+    contract = ConsumerContract("web", "api", (
+        Interaction("k", "results", Request("GET", "/results"),
+                    Response(200, {"Content-Type": ["application/json"]}, Body({"rows": [1]}, "application/json"))),))
+    with serve_app(slow_results) as url:
+        (result,) = replay(contract, url, "key", patience=10)
+    assert result.ok and result.status == 200 and len(calls) == 3
+    calls.clear()
+    with serve_app(slow_results) as url:
+        (impatient,) = replay(contract, url, "key", patience=0)
+    assert impatient.status == 409 and [m.where for m in impatient.mismatches] == ["status"]
