@@ -428,5 +428,6 @@ def create_app(
         validate_requests=validate_requests,
         journal_size=journal_size,
         proxy=Upstream(proxy) if isinstance(proxy, str) else proxy,
-        recorder=Recorder(record, spec.document, contract=str(spec.path)) if isinstance(record, (str, Path)) else record,
+        recorder=Recorder(record, spec.document, contract=str(spec.path)) if isinstance(record, str | Path)
+        else record,
     )

@@ -96,13 +96,16 @@ async def forward(app: MockApp, ex: Exchange) -> Reply | None:
             async for chunk in response.aiter_bytes():
                 body.extend(chunk)
                 if len(body) > upstream.max_body:
-                    detail = f"The upstream response is larger than {upstream.max_body} bytes; the proxy validates whole bodies"
+                    detail = (f"The upstream response is larger than {upstream.max_body} bytes; "
+                              "the proxy validates whole bodies")
                     log.error("%s %s: %s", ex.method, ex.path, detail)
                     return ex.generic(502, detail)
             status = response.status_code
-            raw_headers = [(k.lower(), v) for k, v in response.headers.raw if k.decode("latin-1").lower() not in HOP_BY_HOP]
+            raw_headers = [(k.lower(), v) for k, v in response.headers.raw
+                           if k.decode("latin-1").lower() not in HOP_BY_HOP]
     except httpx.TimeoutException:
-        log.error("%s %s: the upstream %s did not answer within %ss", ex.method, ex.path, upstream.url, upstream.timeout)
+        log.error("%s %s: the upstream %s did not answer within %ss", ex.method, ex.path, upstream.url,
+                  upstream.timeout)
         return ex.generic(504, f"The upstream service did not answer within {upstream.timeout} s")
     except httpx.HTTPError as exc:
         log.error("%s %s: the upstream %s is unreachable (%s)", ex.method, ex.path, upstream.url, type(exc).__name__)
@@ -119,8 +122,9 @@ async def forward(app: MockApp, ex: Exchange) -> Reply | None:
             log.warning("  response %s", violation.render())
     if found and upstream.strict:
         rid = ex.trace_id()
-        payload = problem(502, f"The upstream response breaks the contract: {len(found)} violation{'s' if len(found) != 1 else ''}",
-                          instance=ex.path, request_id=rid, title="Upstream response violates the contract")
+        count = f"{len(found)} violation{'s' if len(found) != 1 else ''}"
+        payload = problem(502, f"The upstream response breaks the contract: {count}", instance=ex.path,
+                          request_id=rid, title="Upstream response violates the contract")
         payload["upstream_status"] = status
         payload["errors"] = [v.error_entry() for v in found]
         return problem_reply(502, payload, [(b"x-request-id", rid.encode("ascii"))])

@@ -117,7 +117,7 @@ class Recorder:
             if name in secret:
                 headers[_display(name, declared)] = [REDACTED]
                 credentials.append(_display(name, declared))
-            elif name in declared or name in KEPT_HEADERS and not (name == "content-type" and not ex.body):
+            elif name in declared or (name in KEPT_HEADERS and not (name == "content-type" and not ex.body)):
                 headers[_display(name, declared)] = [value]
         body = body_from(ex.body, ex.headers.get("content-type"))
         return Request(ex.method, ex.path, query, headers, body), tuple(credentials)

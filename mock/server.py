@@ -163,7 +163,8 @@ def run(
         port,
     )
     if options.get("proxy"):
-        log.info("validating proxy: valid requests go to %s%s", options["proxy"], " (strict)" if options.get("strict") else "")
+        strict = " (strict)" if options.get("strict") else ""
+        log.info("validating proxy: valid requests go to %s%s", options["proxy"], strict)
     if options.get("record"):
         log.info("recording the interactions into %s", options["record"])
     config = uvicorn.Config(

@@ -67,7 +67,8 @@ def check_upstream(api: CompiledApi, op: Operation, status: int, headers: dict[s
     key = forced_key(op.responses, status)
     if key is None:
         documented = ", ".join(op.responses) or "none"
-        return [ResponseViolation("status", "status", f"status {status} is not documented for {op.label} (documented: {documented})")]
+        message = f"status {status} is not documented for {op.label} (documented: {documented})"
+        return [ResponseViolation("status", "status", message)]
     found = _headers(api.document, op, key, headers)
     response = op.responses[key]
     if head or status in (204, 304):
@@ -75,18 +76,20 @@ def check_upstream(api: CompiledApi, op: Operation, status: int, headers: dict[s
     content_type = headers.get("content-type", "")
     if not response.contents:
         if body:
-            found.append(ResponseViolation("body", "content", f"response {key} declares no content, but a body was sent"))
+            message = f"response {key} declares no content, but a body was sent"
+            found.append(ResponseViolation("body", "content", message))
         return found
     if not body and not content_type:
-        found.append(ResponseViolation("content-type", "content-type", f"response {key} declares content, but none was sent"))
+        message = f"response {key} declares content, but none was sent"
+        found.append(ResponseViolation("content-type", "content-type", message))
         return found
     media = split_media_type(content_type)[0]
     declared = {split_media_type(c.media)[0]: str(i) for i, c in enumerate(response.contents)}
     index = find_declared(media, declared)
     if index is None:
         offered = ", ".join(c.media for c in response.contents)
-        found.append(ResponseViolation("content-type", "content-type",
-                                       f"content type {content_type or '(none)'!r} is not declared for response {key} (declared: {offered})"))
+        message = f"content type {content_type or '(none)'!r} is not declared for response {key} (declared: {offered})"
+        found.append(ResponseViolation("content-type", "content-type", message))
         return found
     content = response.contents[int(index)]
     if content.schema is None or not is_json(media):

@@ -44,7 +44,8 @@ class Body:
     encoded: bool = False  # base64
 
     def as_dict(self) -> dict[str, Any]:
-        return {"content": self.content, "contentType": self.content_type, "encoded": "base64" if self.encoded else False}
+        encoded = "base64" if self.encoded else False
+        return {"content": self.content, "contentType": self.content_type, "encoded": encoded}
 
     def raw(self) -> bytes:
         if self.json:
@@ -193,7 +194,8 @@ def body_from(raw: bytes, content_type: str | None) -> Body | None:
             return Body(raw.decode("utf-8"), content_type or "text/plain", json=False)
         except UnicodeDecodeError:
             pass
-    return Body(base64.b64encode(raw).decode("ascii"), content_type or "application/octet-stream", json=False, encoded=True)
+    encoded = base64.b64encode(raw).decode("ascii")
+    return Body(encoded, content_type or "application/octet-stream", json=False, encoded=True)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class _Invalid(Exception):
 
 
 def _need(node: Any, kind: type | tuple[type, ...], pointer: str, what: str) -> Any:
-    if not isinstance(node, kind) or isinstance(node, bool) and kind is int:
+    if not isinstance(node, kind) or (isinstance(node, bool) and kind is int):
         raise _Invalid(pointer, f"{what} must be {_kind_name(kind)}")
     return node
 
@@ -307,7 +309,8 @@ def parse_contract(document: Any) -> ConsumerContract:
     interactions = _need(document.get("interactions"), list, "/interactions", "`interactions`")
     metadata = document.get("metadata") or {}
     _need(metadata, dict, "/metadata", "`metadata`")
-    version = (metadata.get("pactSpecification") or {}).get("version") if isinstance(metadata.get("pactSpecification"), dict) else None
+    specification = metadata.get("pactSpecification")
+    version = specification.get("version") if isinstance(specification, dict) else None
     if version is not None and not str(version).startswith("4"):
         raise _Invalid("/metadata/pactSpecification/version", f"pact specification {version} is not supported (4.x is)")
     parsed = tuple(_interaction(node, f"/interactions/{i}") for i, node in enumerate(interactions))

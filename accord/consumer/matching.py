@@ -37,8 +37,8 @@ def json_type(value: Any) -> str:
 class Mismatch:
     """One thing the consumer relies on that the response does not give.
 
-    `where` is status, content-type, header, body, or request (it could not be replayed); `name` the header; `pointer` an RFC 6901
-    pointer into the response body.
+    `where` is status, content-type, header, body, or request (it could not be replayed);
+    `name` the header; `pointer` an RFC 6901 pointer into the response body.
     """
 
     where: str
@@ -108,7 +108,8 @@ def _compare(expected: Any, actual: Any, path: tuple[str | int, ...]) -> Iterato
     want, got = json_type(expected), json_type(actual)
     pointer = pointers.from_path(path)
     if want != got:
-        yield Mismatch("body", f"{_name(pointer)} is {_article(got)}, the consumer got {_article(want)}", pointer=pointer)
+        message = f"{_name(pointer)} is {_article(got)}, the consumer got {_article(want)}"
+        yield Mismatch("body", message, pointer=pointer)
         return
     if want == "object":
         for key, inner in expected.items():

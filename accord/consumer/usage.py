@@ -44,7 +44,8 @@ class Impact:
     reason: str
 
     def as_dict(self) -> dict[str, object]:
-        return {**self.change.as_dict(), "consumer_interactions": list(self.interactions), "consumer_reason": self.reason}
+        return {**self.change.as_dict(), "consumer_interactions": list(self.interactions),
+                "consumer_reason": self.reason}
 
 
 @dataclass(slots=True, frozen=True)
@@ -66,7 +67,8 @@ class ConsumerImpact:
         return bool(self.impacts)
 
 
-def consumer_impact(report: DiffReport, contract: ConsumerContract, *, file: str, level: str = "breaking") -> ConsumerImpact:
+def consumer_impact(report: DiffReport, contract: ConsumerContract, *, file: str,
+                    level: str = "breaking") -> ConsumerImpact:
     """Which changes at or above `level` touch something the consumer uses."""
     considered = [c for c in report.changes if RANK[c.level] <= RANK[level]]
     impacts = []
@@ -204,7 +206,8 @@ def render_json(impact: ConsumerImpact) -> dict[str, object]:
 
 def render_markdown(impact: ConsumerImpact) -> str:
     lines = [f"#### Consumer `{impact.consumer}`", "",
-             f"{len(impact.impacts)} of {impact.considered} {impact.level} changes touch what `{impact.file}` uses.", ""]
+             f"{len(impact.impacts)} of {impact.considered} {impact.level} changes touch what "
+             f"`{impact.file}` uses.", ""]
     for found in impact.impacts:
         lines.append(f"- `{found.change.operation}`: {found.change.message} — the consumer {found.reason}")
     return "\n".join(lines) + "\n"

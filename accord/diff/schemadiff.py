@@ -244,7 +244,8 @@ class SchemaDiff:
             rule = "type-generalized"
         else:
             rule = "type-changed"
-        self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"), what=where.what, subject=where.subject, old=old_text, new=new_text)
+        self.emit(f"{where.prefix}-{rule}", ov.at("type"), nv.at("type"),
+                  what=where.what, subject=where.subject, old=old_text, new=new_text)
         return rule == "type-changed"
 
     def _enum(self, ov: View, nv: View, where: Where) -> None:
@@ -254,7 +255,8 @@ class SchemaDiff:
         if old_enum is None and new_enum is None:
             return
         if old_enum is None:
-            self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, subject=where.subject, new=_show(list(new_enum.values())))  # type: ignore[union-attr]
+            self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, subject=where.subject,
+                      new=_show(list(new_enum.values())))  # type: ignore[union-attr]
             return
         if new_enum is None:
             self.emit(f"{where.prefix}-enum-removed", old_at, new_at, what=where.what, subject=where.subject)
@@ -262,9 +264,11 @@ class SchemaDiff:
         removed = [v for k, v in old_enum.items() if k not in new_enum]
         added = [v for k, v in new_enum.items() if k not in old_enum]
         if removed:
-            self.emit(f"{where.prefix}-enum-value-removed", old_at, new_at, what=where.what, subject=where.subject, old=_show(removed))
+            self.emit(f"{where.prefix}-enum-value-removed", old_at, new_at,
+                      what=where.what, subject=where.subject, old=_show(removed))
         if added and not (where.side == "response" and nv.value("x-extensible-enum")):
-            self.emit(f"{where.prefix}-enum-value-added", old_at, new_at, what=where.what, subject=where.subject, new=_show(added))
+            self.emit(f"{where.prefix}-enum-value-added", old_at, new_at,
+                      what=where.what, subject=where.subject, new=_show(added))
 
     def _bounds(self, ov: View, nv: View, where: Where) -> None:
         for keyword, (name, kind) in BOUNDS.items():
@@ -278,13 +282,16 @@ class SchemaDiff:
         old_pattern, new_pattern = ov.value("pattern"), nv.value("pattern")
         if old_pattern != new_pattern:
             rule = "pattern-added" if old_pattern is None else "pattern-removed" if new_pattern is None else "pattern-changed"
-            self.emit(f"{where.prefix}-{rule}", ov.at("pattern"), nv.at("pattern"), what=where.what, subject=where.subject, old=old_pattern, new=new_pattern)
+            self.emit(f"{where.prefix}-{rule}", ov.at("pattern"), nv.at("pattern"),
+                      what=where.what, subject=where.subject, old=old_pattern, new=new_pattern)
         old_format, new_format = ov.value("format"), nv.value("format")
         if old_format != new_format:
-            self.emit(f"{where.prefix}-format-changed", ov.at("format"), nv.at("format"), what=where.what, subject=where.subject,
+            self.emit(f"{where.prefix}-format-changed", ov.at("format"), nv.at("format"),
+                      what=where.what, subject=where.subject,
                       old=old_format or "none", new=new_format or "none")
         if "default" in ov.keywords and "default" in nv.keywords and ov.value("default") != nv.value("default"):
-            self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"), what=where.what, subject=where.subject,
+            self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"),
+                      what=where.what, subject=where.subject,
                       old=_show([ov.value("default")]), new=_show([nv.value("default")]))
 
     def _skipped(self, document: Any, nodes: list[Node], where: Where) -> bool:
@@ -324,7 +331,8 @@ class SchemaDiff:
             else:
                 if old_req != new_req:
                     state = "required" if new_req else "optional"
-                    self.emit(f"{where.side}-property-became-{state}", old_at, new_at, what=child.what, subject=child.subject)
+                    self.emit(f"{where.side}-property-became-{state}", old_at, new_at,
+                              what=child.what, subject=child.subject)
                 if old_prop and new_prop:
                     self.compare(old_prop, new_prop, child)
 
@@ -353,10 +361,12 @@ class SchemaDiff:
             for i, j in pairs:
                 self.compare(old_branches[i], new_branches[j], where)
             for i in removed:
-                self.emit(f"{where.prefix}-{rule}-removed", old_branches[i].pointer, new_at, what=where.what, subject=where.subject,
+                self.emit(f"{where.prefix}-{rule}-removed", old_branches[i].pointer, new_at,
+                          what=where.what, subject=where.subject,
                           old=self._branch_name(self.old_doc, old_branches[i], i))
             for j in added:
-                self.emit(f"{where.prefix}-{rule}-added", old_at, new_branches[j].pointer, what=where.what, subject=where.subject,
+                self.emit(f"{where.prefix}-{rule}-added", old_at, new_branches[j].pointer,
+                          what=where.what, subject=where.subject,
                           new=self._branch_name(self.new_doc, new_branches[j], j))
 
     def _branch_name(self, document: Any, node: Node, index: int) -> str:

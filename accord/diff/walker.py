@@ -188,7 +188,8 @@ class _Walker:
             other = new.params.get(key)
             subject = ("parameter", param.location, param.name)
             if other is None:
-                self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe(), subject=subject)
+                self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe(),
+                          subject=subject)
                 continue
             if param.required != other.required:
                 state = "required" if other.required else "optional"

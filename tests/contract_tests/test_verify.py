@@ -99,7 +99,6 @@ def test_an_unreadable_contract_exits_2_located(tmp_path: Path, content: str, me
 
 
 def test_carried_values_come_from_the_targets_earlier_answer() -> None:
-    created = Interaction("k1", "create", Request("POST", "/jobs"), Response(202))
     follow = Interaction("k2", "get", Request("GET", "/jobs/job_mock/results", headers={"X-API-Key": ["<redacted>"]}),
                          Response(200), carried=(Carried("path", "2", "k1", "$response.body#/id"),),
                          credentials=("X-API-Key",))

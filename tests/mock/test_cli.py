@@ -48,3 +48,12 @@ def test_help_lists_the_options():
     assert result.returncode == 0
     for option in ("--host", "--port", "--dynamic", "--seed", "--no-cors", "--api-key", "--no-watch"):
         assert option in result.stdout
+
+
+def test_proxy_options_need_a_proxy_and_a_url():
+    strict = accord("mock", "--strict", "--port", "1")
+    assert strict.returncode == 2
+    assert "--strict and --forward-invalid need --proxy URL" in strict.stderr
+    bad = accord("mock", "--proxy", "localhost:8080", "--port", "1")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: --proxy must be an http(s):// URL, got 'localhost:8080'"

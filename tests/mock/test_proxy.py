@@ -101,8 +101,9 @@ def test_the_real_service_passes_through_clean(service: str, caplog: pytest.LogC
         ("POST", "/v1/models/iris-classifier/prediction-jobs", 202, ["response", "header", "Location"]),
     ],
 )
-def test_a_wrong_upstream_is_reported_in_header_and_log(wrong: tuple[str, WrongUpstream], caplog: pytest.LogCaptureFixture,
-                                                        method: str, path: str, status: int, location: list[str]) -> None:
+def test_a_wrong_upstream_is_reported_in_header_and_log(wrong: tuple[str, WrongUpstream],
+                                                        caplog: pytest.LogCaptureFixture, method: str, path: str,
+                                                        status: int, location: list[str]) -> None:
     url, _ = wrong
     caplog.set_level(logging.WARNING, "accord.mock")
     body = {"instances": [IRIS]} if method == "POST" else None

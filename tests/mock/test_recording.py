@@ -72,7 +72,7 @@ def test_controls_and_unknown_routes_are_not_recorded(tmp_path: Path) -> None:
                                                    "petal_length_cm": 1.4, "petal_width_cm": 0.2}]})
         client.get(created.headers["location"] + "/cancel")  # 405: no operation, not recorded
         client.get(created.headers["location"], params={"__code": "200"})  # a mock control: not recorded
-    create, status = read_contract(file).interactions
+    _create, status = read_contract(file).interactions
     assert status.request.query == {}
     assert [c.expression for c in status.carried] == ["$response.body#/id"]  # the GetJob link wins
 
@@ -153,7 +153,8 @@ def test_an_unreadable_recording_file_stops_the_mock_before_serving(tmp_path: Pa
     file = tmp_path / "web.json"
     file.write_text("[1, 2")
     result = subprocess.run(
-        [sys.executable, "-c", "from accord.cli import main; main()", "mock", str(SPEC), "--port", "0", "--record", str(file)],
+        [sys.executable, "-c", "from accord.cli import main; main()", "mock", str(SPEC), "--port", "0",
+         "--record", str(file)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 2

@@ -44,7 +44,8 @@ def test_pact_v4_shape_and_round_trip(tmp_path: Path) -> None:
     raw = document["interactions"][0]
     assert raw["type"] == "Synchronous/HTTP"
     assert raw["request"]["query"] == {"limit": ["5"]}
-    assert raw["request"]["body"] == {"content": {"instances": [{"a": 1}]}, "contentType": "application/json", "encoded": False}
+    assert raw["request"]["body"] == {"content": {"instances": [{"a": 1}]}, "contentType": "application/json",
+                                      "encoded": False}
     assert raw["response"]["matchingRules"]["body"] == {"$": {"combine": "AND", "matchers": [{"match": "type"}]}}
     assert "Location" in raw["response"]["matchingRules"]["header"]
     assert read_contract(file) == contract
@@ -67,9 +68,11 @@ def test_body_from_keeps_json_text_and_bytes() -> None:
         ({"interactions": [{"request": {"method": "GET", "path": "a"}, "response": {"status": 200}}]},
          "/interactions/0/request/path"),
         ({"interactions": [{"type": "Asynchronous/Messages", "request": {}, "response": {}}]}, "/interactions/0/type"),
-        ({"interactions": [{"request": {"method": "GET", "path": "/a", "query": {"q": [1]}}, "response": {"status": 200}}]},
+        ({"interactions": [{"request": {"method": "GET", "path": "/a", "query": {"q": [1]}},
+                            "response": {"status": 200}}]},
          "/interactions/0/request/query/q/0"),
-        ({"interactions": [], "metadata": {"pactSpecification": {"version": "3.0.0"}}}, "/metadata/pactSpecification/version"),
+        ({"interactions": [], "metadata": {"pactSpecification": {"version": "3.0.0"}}},
+         "/metadata/pactSpecification/version"),
         ({"interactions": [{"request": {"method": "GET", "path": "/a"}, "response": {"status": 200},
                             "comments": {"accord": {"carried": [{"in": "path", "name": "1", "from": "nope",
                                                                  "expression": "$response.body#/id"}]}}}]},
@@ -105,7 +108,8 @@ def test_a_plain_pact_file_is_read() -> None:
         "consumer": {"name": "ui"}, "provider": {"name": "api"},
         "interactions": [{"type": "Synchronous/HTTP", "description": "score",
                           "request": {"method": "post", "path": "/v1/score", "headers": {"Accept": "application/json"}},
-                          "response": {"status": 200, "body": {"content": {"score": 0.5}, "contentType": "application/json"}}}],
+                          "response": {"status": 200, "body": {"content": {"score": 0.5},
+                                                               "contentType": "application/json"}}}],
         "metadata": {"pactSpecification": {"version": "4.0"}},
     })
     (only,) = contract.interactions
