@@ -39,6 +39,9 @@ HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
     "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
 })
+#: Dropped from upstream answers when the mock does CORS itself (a second
+#: Access-Control-Allow-Origin makes browsers refuse the response).
+CORS_PREFIX = "access-control-"
 #: The upstream status that hands an operation back to the mock.
 NOT_IMPLEMENTED = 501
 
@@ -114,6 +117,8 @@ async def forward(app: MockApp, ex: Exchange) -> Reply | None:
     if status == NOT_IMPLEMENTED:
         log.info("%s %s: upstream answered 501, the mock answers instead", ex.method, ex.path)
         return app.rejector.reply(ex, op, ex.violations, ex.request_id) if invalid_request else None
+    if app.cors:
+        raw_headers = [(k, v) for k, v in raw_headers if not k.decode("latin-1").startswith(CORS_PREFIX)]
     lowered = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
     found = check_upstream(app.api, op, status, lowered, bytes(body), head=ex.method == "HEAD")
     if found:

@@ -13,6 +13,7 @@ import httpx
 import orjson
 import pytest
 
+from accord.consumer.contract import read_contract
 from contract_tests.serving import serve_app
 from mock.proxy import Upstream
 from mock.testing import serve_mock
@@ -50,7 +51,7 @@ class WrongUpstream:
             await asyncio.sleep(3)  # slower than the proxy's timeout in the timeout test
         status, media, body, extra = WRONG.get(scope["path"], (200, "application/json", b"{}", []))
         headers = [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
-                   (b"x-request-id", b"r1"), *extra]
+                   (b"x-request-id", b"r1"), (b"access-control-allow-origin", b"https://upstream.example"), *extra]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -79,9 +80,11 @@ def _violations(response: httpx.Response) -> list[dict[str, Any]]:
     return orjson.loads(response.headers["sl-violations"])
 
 
-def test_the_real_service_passes_through_clean(service: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_real_service_passes_through_clean(service: str, caplog: pytest.LogCaptureFixture,
+                                               tmp_path: Path) -> None:
     caplog.set_level(logging.INFO, "accord.mock")
-    with serve_mock(SPEC, proxy=service) as proxy:
+    recording = tmp_path / "web.json"
+    with serve_mock(SPEC, proxy=service, record=recording) as proxy:
         seen = run_session(proxy.url)
         created = httpx.post(proxy.url + "/v1/models/iris-classifier/prediction-jobs", headers=KEY,
                              json={"instances": [IRIS]})
@@ -90,6 +93,13 @@ def test_the_real_service_passes_through_clean(service: str, caplog: pytest.LogC
     assert created.json()["id"] != "job_01HZX3K8Q2"  # the service's job, not the mock's example
     assert created.headers["location"] == f"/v1/prediction-jobs/{created.json()['id']}"
     assert not [r for r in caplog.records if "breaks the contract" in r.getMessage()]
+    # the recording holds what the service answered: its job ids, carried into the polls
+    interactions = read_contract(recording).interactions
+    job = next(i for i in interactions if i.operation == "createIrisPredictionJob")
+    assert job.response.body is not None and job.response.body.content["id"] != "job_01HZX3K8Q2"
+    poll = next(i for i in interactions if i.operation == "getPredictionJob")
+    assert poll.request.path == f"/v1/prediction-jobs/{job.response.body.content['id']}"
+    assert [c.source for c in poll.carried] == [job.key]
 
 
 @pytest.mark.parametrize(
@@ -161,6 +171,13 @@ def test_forward_invalid_sends_it_and_reports_both_directions(wrong: tuple[str, 
     assert response.status_code == 200
     locations = [v["location"][:2] for v in _violations(response)]
     assert ["request", "body"] in locations and ["response", "body"] in locations
+
+
+def test_cors_is_the_proxys_own(wrong: tuple[str, WrongUpstream]) -> None:
+    url, _ = wrong
+    with serve_mock(SPEC, proxy=url) as proxy:
+        response = httpx.get(proxy.url + "/v1/models/wine-classifier", headers={**KEY, "Origin": "https://app.example"})
+    assert response.headers.get_list("access-control-allow-origin") == ["https://app.example"]
 
 
 def test_an_unreachable_upstream_is_a_502_problem() -> None:
