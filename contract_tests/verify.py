@@ -103,7 +103,12 @@ def replay(contract: ConsumerContract, base_url: str, api_key: str, *,
             except _Unavailable as exc:
                 results.append(InteractionResult(index, interaction, (Mismatch("request", str(exc)),)))
                 continue
-            actual = _send(client, method, path, query, headers, body, interaction.response.status, patience)
+            try:
+                actual = _send(client, method, path, query, headers, body, interaction.response.status, patience)
+            except httpx.HTTPError as exc:  # the target went away or stalled: a finding, not a traceback
+                problem = Mismatch("request", f"the target did not answer ({type(exc).__name__})")
+                results.append(InteractionResult(index, interaction, (problem,)))
+                continue
             seen.setdefault(interaction.key, actual)
             mismatches = check_response(interaction.response, actual)
             results.append(InteractionResult(index, interaction, tuple(mismatches), actual.status))

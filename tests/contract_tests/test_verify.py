@@ -136,3 +136,18 @@ def test_not_yet_is_retried_while_the_consumer_got_a_success() -> None:
     with serve_app(slow_results) as url:
         (impatient,) = replay(contract, url, "key", patience=0)
     assert impatient.status == 409 and [m.where for m in impatient.mismatches] == ["status"]
+
+
+def test_a_target_that_stops_answering_is_a_finding(recording: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    results = replay(read_contract(recording), f"http://127.0.0.1:{closed}", KEY, patience=0)
+    messages = [[m.message for m in r.mismatches] for r in results]
+    assert messages[:3] == [["the target did not answer (ConnectError)"]] * 3
+    for result, found in zip(results[3:], messages[3:], strict=True):  # the polls carry the unknown job id
+        source = result.interaction.carried[0].source
+        assert found == [f"the value carried into this request ($response.body#/id of interaction {source}) "
+                         "was not in the target's earlier response"]
