@@ -14,7 +14,7 @@ import pytest
 from accord.consumer.contract import Carried, Interaction, Request, Response, read_contract
 from accord.consumer.matching import Actual
 from contract_tests.serving import serve_app
-from contract_tests.verify import _prepare, replay, verify_contract
+from contract_tests.verify import _prepare, replay, report_json, verify_contract
 from tests.contract_tests.broken import drop_field
 from tests.web_client import record_session
 
@@ -79,7 +79,13 @@ def test_cli_reports_each_broken_interaction_with_its_pointer(recording: Path, s
 
 
 def test_the_mock_verifies_its_own_recording(recording: Path) -> None:
-    assert verify_contract(recording, "mock", spec=SPEC).ok
+    report = verify_contract(recording, "mock", spec=SPEC)
+    assert report.ok
+    data = report_json(report)
+    assert data["ok"] is True and data["target"] == "mock"
+    assert [(i["operation"], i["status"], i["mismatches"]) for i in data["interactions"]] == [
+        ("listModels", 200, []), ("predictIris", 200, []), ("createIrisPredictionJob", 202, []),
+        ("getPredictionJob", 200, []), ("getPredictionJobResults", 200, [])]
 
 
 @pytest.mark.parametrize(
