@@ -97,6 +97,8 @@ class Recorder:
             self._remember(api, key, op, response_key, reply)
         except OSError as exc:
             log.error("cannot write the consumer contract %s: %s", self.writer.path, exc)
+        except Exception:  # a bug in recording must not take the served answer down with it
+            log.exception("could not record %s %s", ex.method, ex.path)
 
     # -- the parts ---------------------------------------------------------------------------
     def _request(self, ex: Exchange, op: Operation) -> tuple[Request, tuple[str, ...]]:
