@@ -23,6 +23,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
 
 from accord.loading import load_spec
+from accord.protocol import ProblemHttpToolsProtocol
 from impl.binding import ServiceApp
 from impl.config import Settings
 from impl.context import Services, request_id
@@ -31,7 +32,7 @@ from impl.jobs.worker import ensure_worker, stop_worker
 from impl.middleware import RequestContextMiddleware
 from impl.models.registry import get_registry
 from impl.pagination import PageTokens
-from impl.problems import PROBLEM_JSON, ProblemError, problem_body, render
+from impl.problems import PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body, render
 from impl.resolver import operation_resolver, resolve_handlers
 from impl.responses import OrjsonJsonifier
 from impl.security import api_key_handler, keys_from_env
@@ -41,6 +42,13 @@ log = logging.getLogger("impl")
 
 #: Swagger UI (HTML, so exempt from the Accept check) and the contract as JSON.
 DOCS_PATH = "/ui"
+
+
+class ServiceHttpProtocol(ProblemHttpToolsProtocol):
+    """uvicorn's httptools protocol; a request its parser refuses gets our validation-error
+    problem instead of a plain-text 400 (module level: worker processes unpickle it)."""
+
+    problem_type = PROBLEM_BASE + "validation-error"
 
 
 def _problem_response(request: ConnexionRequest, exc: ProblemError) -> ConnexionResponse:
@@ -160,11 +168,11 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **kw: Any
         # Train once here, so the workers only load (they would serialise on the lock otherwise).
         get_registry(Settings.from_env().models_dir)
         uvicorn.run("impl.asgi:app", host=host, port=port, workers=workers, reload=False, log_level=log_level,
-                    access_log=access_log)
+                    access_log=access_log, http=ServiceHttpProtocol)
         return
     kw.setdefault("validate_responses", None)
     app = create_app(**kw)  # raises before the port is bound if handlers are missing
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log, http=ServiceHttpProtocol)
     finally:
         close_app(app)

@@ -5,7 +5,11 @@ Per request, top to bottom:
   2. answer 406 when an `Accept` header allows neither application/json nor
      application/problem+json (impl.negotiation; before routing, cached per header value;
      the Swagger UI pages under `docs_prefix` are exempt, they are HTML);
-  3. refuse bodies above the limit with 413 (from Content-Length, or while streaming);
+  3. refuse bodies above the limit with 413 (from Content-Length, or while streaming), and a
+     field that must appear once (Content-Type, X-API-Key, Idempotency-Key, X-Request-ID) sent
+     twice with 400: which of two keys or two media types would count is not ours to guess;
+     a chunked body (no Content-Length) is read here, within the limit, and handed on with
+     its length, because Connexion takes a request without Content-Length as having no body;
   4. run Connexion's stack (routing → security → validation → handler → response validation);
   5. rewrite any problem Connexion produced itself (`about:blank`, 404/405/415/500…) into our
      RFC 9457 shape with `request_id` and `instance`, and never let a stack trace out;
@@ -40,6 +44,48 @@ _GENERIC_DETAIL = {
     500: "the server hit an unexpected error; quote the request_id when reporting it",
 }
 _KEEP_DETAIL = {400, 401, 404, 405, 415}
+
+
+#: Fields defined as singletons (RFC 9110 section 5.3 allows repeating list-based fields only).
+SINGLETON_HEADERS = {b"content-type": "Content-Type", b"x-api-key": "X-API-Key",
+                     b"idempotency-key": "Idempotency-Key", b"x-request-id": "X-Request-ID"}
+
+
+def _repeated_singletons(scope: Scope) -> list[str]:
+    seen: set[bytes] = set()
+    repeated: list[str] = []
+    for key, _ in scope.get("headers", ()):
+        if key in SINGLETON_HEADERS:
+            if key in seen and SINGLETON_HEADERS[key] not in repeated:
+                repeated.append(SINGLETON_HEADERS[key])
+            seen.add(key)
+    return repeated
+
+
+async def _read_chunked(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """The whole body of a chunked request, replayed as one message, and the scope with its
+    Content-Length (`receive` enforces the size limit while reading)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    headers = [(k, v) for k, v in scope.get("headers", ()) if k != b"transfer-encoding"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return {**scope, "headers": headers}, replay
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -149,6 +195,11 @@ class RequestContextMiddleware:
                                    "send an Accept header that allows one of them (or none)")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
+            repeated = _repeated_singletons(scope)
+            if repeated:
+                raise ProblemError("validation-error", f"{', '.join(repeated)} sent more than once",
+                                   errors=[{"parameter": name, "in": "header", "detail": "must appear once"}
+                                           for name in repeated])
             received = 0
 
             async def receive_wrapper() -> Message:
@@ -160,7 +211,10 @@ class RequestContextMiddleware:
                         raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
                 return message
 
-            await self.app(scope, receive_wrapper, send_wrapper)
+            downstream: Receive = receive_wrapper
+            if declared is None and _header(scope, b"transfer-encoding") is not None:
+                scope, downstream = await _read_chunked(scope, receive_wrapper)
+            await self.app(scope, downstream, send_wrapper)
         except ProblemError as exc:
             if started:
                 raise

@@ -28,6 +28,7 @@ from connexion.validators import AbstractResponseBodyValidator, JSONRequestBodyV
 from starlette.types import Scope
 
 from accord import pointers
+from accord.bounded import errors_of
 from accord.schemas import SchemaCompiler
 from impl.binding import keep_parsed_body
 from impl.problems import MAX_ERRORS, ProblemError
@@ -107,7 +108,7 @@ def body_errors(schema: dict[str, t.Any], body: t.Any) -> list[dict[str, str]]:
     if validator.is_valid(body):
         return []
     errors: list[dict[str, str]] = []
-    for error in itertools.islice(validator.iter_errors(body), MAX_ERRORS):
+    for error in itertools.islice(errors_of(validator, body), MAX_ERRORS):
         for path, detail in describe(error):
             errors.append({"pointer": "#" + pointers.from_path(path), "detail": detail})
     errors.sort(key=lambda e: e["pointer"])
@@ -150,7 +151,29 @@ def parse_json_body(raw: bytes) -> t.Any:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    # Strict UTF-8 first: `json.loads(bytes)` decodes with "surrogatepass", which lets encoded
+    # surrogates (b"\xed\xa0\x80") through as text no validator or encoder can handle.
+    value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
+    _refuse_lone_surrogates(value)
+    return value
+
+
+def _refuse_lone_surrogates(value: t.Any) -> None:
+    """A `\\ud800` escape with no partner parses to a string that is not Unicode text (RFC 8259
+    section 8.2 leaves it undefined); refuse it here rather than fail later while validating."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "lone surrogate escape") from exc
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 class CollectingJSONBodyValidator(JSONRequestBodyValidator):
@@ -188,7 +211,11 @@ class CollectingJSONBodyValidator(JSONRequestBodyValidator):
         if body is None and not self._nullable:
             raise ProblemError("validation-error", "request body is required",
                                errors=[{"pointer": "#", "detail": "is required"}])
-        errors = body_errors(self._schema, body)
+        try:
+            errors = body_errors(self._schema, body)
+        except ValueError as exc:  # jsonschema-rs: "Recursion limit reached" on deep nesting
+            raise ProblemError("validation-error", "request body is nested too deeply to validate",
+                               title="Malformed request body") from exc
         if errors:
             raise _validation_problem(errors, "request body")
         return None

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from accord.bounded import errors_of
 from accord.loading import Spec, load_spec
 from mock.bodies import (
     MAX_BODY_BYTES,
@@ -219,7 +220,7 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
             return []
         return [
             Violation("body", "", tuple(e.instance_path), str(e.schema_path[-1]) if e.schema_path else "", e.message)
-            for e in app.api.schemas.validator(media.schema, "request").iter_errors(value)
+            for e in errors_of(app.api.schemas.validator(media.schema, "request"), value)
         ]
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]

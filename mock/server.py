@@ -167,12 +167,18 @@ def run(
         log.info("validating proxy: valid requests go to %s%s", options["proxy"], strict)
     if options.get("record"):
         log.info("recording the interactions into %s", options["record"])
+    http: Any = "h11"
+    if _has("httptools"):
+        # httptools, with a problem+json 400 (not text/plain) for requests its parser refuses.
+        from accord.protocol import ProblemHttpToolsProtocol
+
+        http = ProblemHttpToolsProtocol
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="uvloop" if _has("uvloop") else "asyncio",
-        http="httptools" if _has("httptools") else "h11",
+        http=http,
         access_log=False,
         lifespan="on",
         log_level="warning" if log_level == "info" else log_level,
