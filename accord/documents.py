@@ -21,6 +21,9 @@ from accord.pointers import split
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 #: Most YAML aliases accepted in one file (a "billion laughs" document has many).
 MAX_YAML_ALIASES = 10_000
+#: Most values a YAML document may expand to through its aliases: a "billion laughs" needs only
+#: 90 aliases to expand to 10^9 values, which no alias count catches and no walk ever finishes.
+MAX_YAML_EXPANDED_VALUES = 5_000_000
 #: Files larger than this get no line numbers (the JSON pointer still locates a finding):
 #: building libyaml's node tree for GitHub's 13 MB description takes ~12 s.
 MAX_LINE_LOOKUP_BYTES = 4 * 1024 * 1024
@@ -103,7 +106,10 @@ def parse(data: bytes, file: str) -> Any:
     if text.count("*") > MAX_YAML_ALIASES and _alias_count(text) > MAX_YAML_ALIASES:
         raise DocumentError(f"more than {MAX_YAML_ALIASES} YAML aliases (refused)", file=file)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader
+        value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader
+        if "&" in text and "*" in text:
+            _check_expansion(value, file)
+        return value
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -113,6 +119,32 @@ def parse(data: bytes, file: str) -> Any:
         raise DocumentError(f"invalid YAML: {exc}", file=file) from exc
     except RecursionError as exc:
         raise DocumentError("document nested too deeply", file=file) from exc
+
+
+def _check_expansion(value: Any, file: str) -> None:
+    """Refuse aliases that expand past MAX_YAML_EXPANDED_VALUES (recursive nodes the loader refuses).
+
+    Aliased nodes are shared objects after loading, so each is sized once (by identity) and
+    the work is proportional to the text, not to what it expands to.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        known = sizes.get(key)
+        if known is not None:
+            return known
+        children = node.values() if isinstance(node, dict) else node
+        total = 1 + sum(size(child) for child in children)
+        if total > MAX_YAML_EXPANDED_VALUES:
+            raise DocumentError(f"YAML aliases expand to more than {MAX_YAML_EXPANDED_VALUES} values (refused)",
+                                file=file)
+        sizes[key] = total
+        return total
+
+    size(value)
 
 
 def _alias_count(text: str) -> int:

@@ -187,11 +187,14 @@ def load_spec(
     document = documents.load(root)
     version = detect_version(document, str(root))
     scanner = _RefScanner(root, allow_remote=allow_remote, allow_outside=allow_outside)
-    scanner.scan(document)
-    if scanner.findings:
-        raise RefError(scanner.findings)
-    if scanner.external:
-        document = _bundle_external(root, document, scanner)
+    try:
+        scanner.scan(document)
+        if scanner.findings:
+            raise RefError(scanner.findings)
+        if scanner.external:
+            document = _bundle_external(root, document, scanner)
+    except RecursionError as exc:  # JSON may nest 1,024 deep (orjson's limit); walking it recurses
+        raise DocumentError("document nested too deeply", file=str(root)) from exc
     return Spec(
         path=root,
         document=document,
