@@ -4,8 +4,9 @@ loopback only; every request must succeed and memory must not grow.
 Per target (`accord mock` and `accord serve`, one uvicorn worker each, started on a free port on
 127.0.0.1 as a user would, with their logs in bench/out/soak/):
   1. a short warm-up (discarded): the first requests compile validators and fill caches;
-  2. `wrk -t2 -c64 -d60s --latency` with a Lua script POSTing a valid iris prediction
-     (2 instances, X-API-Key), wrapped in `timeout`, so the run stops by itself;
+  2. `wrk -t2 -c64 -d60s --latency --timeout 30s` with a Lua script POSTing a valid iris
+     prediction (2 instances, X-API-Key), wrapped in `timeout`, so the run stops by itself
+     (a request slower than the wrk timeout counts as an error; the slowest is reported);
   3. meanwhile the server's RSS (/proc/<pid>/status VmRSS, the process and its children) is
      sampled every 0.5 s; growth = mean of the last 10 s minus mean of the first 10 s.
 Reported: requests, req/s, errors (non-2xx answers + socket errors: must be 0), p50/p99 latency,
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -36,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, parse_wrk, stop_group  # noqa: E402
+from bench.wrk import HOST, _ms, ensure_wrk, free_port, loadavg, log, parse_wrk, stop_group  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 KEY = "soak-key"
@@ -134,8 +136,8 @@ class Sampler(threading.Thread):
 
 def memory(samples: list[tuple[float, int]], duration: float) -> dict[str, float]:
     window = min(WINDOW_S, duration / 3)
-    first = [kib for t, kib in samples if t <= window] or [samples[0][1]]
-    last = [kib for t, kib in samples if t >= samples[-1][0] - window] or [samples[-1][1]]
+    first = [kib for t, kib in samples if t < window] or [samples[0][1]]
+    last = [kib for t, kib in samples if t > samples[-1][0] - window] or [samples[-1][1]]
     return {
         "rss_first_mib": round(statistics.mean(first) / 1024, 1),
         "rss_last_mib": round(statistics.mean(last) / 1024, 1),
@@ -155,25 +157,29 @@ def script(target: Path) -> Path:
     return target
 
 
-def wrk(url: str, lua: Path, duration: float, connections: int) -> tuple[dict[str, Any], str]:
+def wrk(url: str, lua: Path, duration: float, connections: int, timeout: float) -> tuple[dict[str, Any], str]:
     threads = max(1, min(2, connections))
-    argv = ["timeout", str(int(duration + 30)), "wrk", f"-t{threads}", f"-c{connections}",
-            f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s", "-s", str(lua), url]
+    argv = ["timeout", str(int(duration + timeout + 30)), "wrk", f"-t{threads}", f"-c{connections}",
+            f"-d{max(1, round(duration))}s", "--latency", "--timeout", f"{timeout:.0f}s", "-s", str(lua), url]
     result = subprocess.run(argv, check=False, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"wrk failed ({result.returncode}): {result.stderr.strip()[:300]}")
-    return parse_wrk(result.stdout), result.stdout
+    figures = parse_wrk(result.stdout)
+    slowest = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", result.stdout)
+    figures["max_ms"] = _ms(slowest.group(1)) if slowest else None
+    return figures, result.stdout
 
 
-def soak(target: Target, lua: Path, duration: float, connections: int, warmup: float) -> dict[str, Any]:
+def soak(target: Target, lua: Path, duration: float, connections: int, warmup: float,
+         timeout: float) -> dict[str, Any]:
     url = f"http://{HOST}:{target.port}{PATH}"
     if warmup > 0:
-        wrk(url, lua, warmup, min(connections, 8))
+        wrk(url, lua, warmup, min(connections, 8), timeout)
     assert target.process is not None
     load_before = loadavg()
     sampler = Sampler(target.process.pid)
     sampler.start()
-    figures, raw = wrk(url, lua, duration, connections)
+    figures, raw = wrk(url, lua, duration, connections, timeout)
     samples = sampler.stop()
     alive = target.process.poll() is None
     socket_errors = figures["socket_errors"]
@@ -194,14 +200,15 @@ def _count(socket_errors: str) -> int:
     return sum(int(part.split()[-1]) for part in socket_errors.split(",") if part.strip()) if socket_errors else 0
 
 
-def table(results: dict[str, dict[str, Any]], duration: float, connections: int) -> str:
-    rows = [f"wrk -t2 -c{connections} -d{duration:.0f}s, POST {PATH} (2 instances), one uvicorn worker each", "",
-            "| target | requests | req/s | errors | p50 ms | p99 ms | RSS first 10 s | RSS last 10 s | growth "
+def table(results: dict[str, dict[str, Any]], duration: float, connections: int, timeout: float) -> str:
+    rows = [f"wrk -t2 -c{connections} -d{duration:.0f}s --timeout {timeout:.0f}s, POST {PATH} (2 instances), "
+            "one uvicorn worker each", "",
+            "| target | requests | req/s | errors | p50 ms | p99 ms | max ms | RSS first 10 s | RSS last 10 s | growth "
             "| loadavg before / after |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, r in results.items():
         rows.append(f"| {name} | {r['requests']} | {r['rps']:.0f} | {r['errors']} | {r['p50_ms']:.1f} | "
-                    f"{r['p99_ms']:.1f} | {r['rss_first_mib']} MiB | {r['rss_last_mib']} MiB | "
+                    f"{r['p99_ms']:.1f} | {r['max_ms']:.0f} | {r['rss_first_mib']} MiB | {r['rss_last_mib']} MiB | "
                     f"{r['rss_growth_mib']:+} MiB | {r['loadavg_before'][0]:.2f} / {r['loadavg_after'][0]:.2f} |")
     return "\n".join(rows)
 
@@ -211,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="wrk's per-request timeout (s); a request slower than this counts as an error")
     parser.add_argument("--targets", default="mock,impl")
     parser.add_argument("--out", type=Path, default=OUT / "soak.json")
     parser.add_argument("--models-dir", type=Path, default=ROOT / ".accord" / "models",
@@ -231,13 +240,14 @@ def main(argv: list[str] | None = None) -> int:
             target.start(logs)
             try:
                 log(f"{name}: {args.connections} connections for {args.duration:.0f} s")
-                results[name] = soak(target, lua, args.duration, args.connections, args.warmup)
+                results[name] = soak(target, lua, args.duration, args.connections, args.warmup, args.timeout)
             finally:
                 target.stop()
     report = {"duration_s": args.duration, "connections": args.connections, "path": PATH, "results": results,
+              "wrk_timeout_s": args.timeout,
               "cpus": os.cpu_count()}
     args.out.write_text(json.dumps(report, indent=2))
-    print(table(results, args.duration, args.connections))
+    print(table(results, args.duration, args.connections, args.timeout))
     failed = [n for n, r in results.items() if r["errors"] or not r["alive_after"]]
     return 1 if failed else 0
 

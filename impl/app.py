@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import sqlite3
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from connexion.validators import VALIDATOR_MAP
 
 from accord.loading import load_spec
 from accord.protocol import ProblemHttpToolsProtocol
+from impl.access_log import log_config
 from impl.binding import ServiceApp
 from impl.config import Settings
 from impl.context import Services, request_id
@@ -61,6 +63,14 @@ def _problem_response(request: ConnexionRequest, exc: ProblemError) -> Connexion
 def _bad_encoding(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return _problem_response(request, ProblemError("validation-error", "request is not valid UTF-8",
                                                    title="Malformed request"))
+
+
+def _store_unavailable(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """The jobs file is locked by another process, or full: nothing was accepted, retry later."""
+    log.error("job store unavailable (request_id=%s): %s", request_id(), exc)
+    return _problem_response(request, ProblemError(
+        "job-store-unavailable", "the job store cannot take writes right now (locked or full); nothing was "
+        "accepted, retry after Retry-After", headers={"Retry-After": "5"}))
 
 
 def _unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -135,6 +145,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
     )
     app.add_error_handler(ProblemError, _problem_response)
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)
+    app.add_error_handler(sqlite3.OperationalError, _store_unavailable)
     app.add_error_handler(Exception, _unexpected)
     app.accord_services = services  # type: ignore[attr-defined]
     return app
@@ -168,11 +179,12 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **kw: Any
         # Train once here, so the workers only load (they would serialise on the lock otherwise).
         get_registry(Settings.from_env().models_dir)
         uvicorn.run("impl.asgi:app", host=host, port=port, workers=workers, reload=False, log_level=log_level,
-                    access_log=access_log, http=ServiceHttpProtocol)
+                    access_log=access_log, http=ServiceHttpProtocol, log_config=log_config())
         return
     kw.setdefault("validate_responses", None)
     app = create_app(**kw)  # raises before the port is bound if handlers are missing
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log, http=ServiceHttpProtocol)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log, http=ServiceHttpProtocol,
+                    log_config=log_config())
     finally:
         close_app(app)

@@ -40,6 +40,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "not-implemented": (501, "Not implemented"),
     "model-not-ready": (503, "Model not ready"),
     "service-not-ready": (503, "Service not ready"),
+    "job-store-unavailable": (503, "Job store unavailable"),
 }
 
 #: Fallback names for statuses raised by the framework without a name of ours.

@@ -19,6 +19,29 @@ DEFAULT_SIZE = 1000
 MAX_BODY_KEPT = 64 * 1024
 
 
+#: Header and query parameter names whose values the served journal never shows: credentials.
+_SECRET_MARKERS = ("key", "token", "auth", "secret", "cookie", "session", "password")
+REDACTED = "[redacted]"
+
+
+def _secret(name: str) -> bool:
+    return any(marker in name.lower() for marker in _SECRET_MARKERS)
+
+
+def redact(headers: dict[str, str]) -> dict[str, str]:
+    """Headers with credential values replaced: /__accord/journal answers anyone who asks."""
+    return {k: REDACTED if _secret(k) else v for k, v in headers.items()}
+
+
+def redact_query(query: str) -> str:
+    """`api_key=s3cr3t&limit=5` → `api_key=[redacted]&limit=5` (a key sent in the wrong place)."""
+    parts = []
+    for part in query.split("&"):
+        name, sep, _value = part.partition("=")
+        parts.append(f"{name}={REDACTED}" if sep and _secret(name) else part)
+    return "&".join(parts)
+
+
 @dataclass(slots=True, frozen=True)
 class Entry:
     """One received request and the mock's answer."""
@@ -39,11 +62,12 @@ class Entry:
         return orjson.loads(self.body) if self.body else None
 
     def as_dict(self) -> dict[str, Any]:
+        """The entry as served over HTTP: credential headers redacted."""
         return {
             "method": self.method,
             "path": self.path,
-            "query": self.query,
-            "headers": self.headers,
+            "query": redact_query(self.query),
+            "headers": redact(self.headers),
             "body": self.body.decode("utf-8", errors="replace"),
             "status": self.status,
             "operation": self.operation,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from typing import Any
 
 from connexion import request
@@ -50,7 +52,8 @@ def create_job(model_id: str, body: dict[str, Any], version: str | None) -> Resp
                               options=body.get("options") or {}, request_id=request_id(), idempotency_key=key)
     except BaseException:
         if key is not None:
-            svc.jobs.release_key(key)
+            with contextlib.suppress(sqlite3.Error):  # a locked store keeps the key until it lapses
+                svc.jobs.release_key(key)
         raise
     svc.worker.notify()
     return _accepted(job)

@@ -27,6 +27,9 @@ TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 #: A reserved Idempotency-Key whose request died before creating its job is released after this.
 IDEMPOTENCY_RESERVATION_SECONDS = 60.0
+#: How long a write waits for another connection's lock before failing (a request then gets 503
+#: job-store-unavailable, the worker retries): long enough for any of our own transactions.
+BUSY_TIMEOUT_SECONDS = float(os.environ.get("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS") or 10.0)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -147,10 +150,11 @@ class JobStore:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 

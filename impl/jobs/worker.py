@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -76,7 +77,11 @@ class JobWorker:
                 self._wake.wait(POLL_SECONDS)
                 self._wake.clear()
                 continue
-            self._process(*claimed)
+            try:
+                self._process(*claimed)
+            except Exception:  # the store failed mid-job: the lease runs out and the job is resumed
+                log.exception("job store unavailable while running a job; it will be resumed")
+                self._wake.wait(POLL_SECONDS)
 
     def _process(self, job: Any, instances: list[Any], options: dict[str, Any]) -> None:
         entry = self.registry.get(job.model_id)
@@ -98,6 +103,8 @@ class JobWorker:
                 start += len(batch)
                 if self.batch_delay:
                     self._stop.wait(self.batch_delay)
+        except sqlite3.Error:
+            raise  # not the job's fault: it stays running, is reclaimed after its lease, and resumes
         except Exception:
             log.exception("job %s failed", job.id)
             self.store.finish(job.id, self.owner, error=problem_body(
