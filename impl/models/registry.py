@@ -60,6 +60,10 @@ class ModelRegistry:
             if manifest.get("features") != list(definition.feature_names):
                 raise ArtefactError(definition.id, "manifest features do not match this service's catalogue; "
                                     "delete the model folder to retrain")
+            width = getattr(pipeline, "n_features_in_", len(definition.feature_names))
+            if width != len(definition.feature_names):  # e.g. another model's file, checksum rewritten
+                raise ArtefactError(definition.id, f"artefact takes {width} features, the manifest lists "
+                                    f"{len(definition.feature_names)}: it is not the model its manifest describes")
             try:
                 entry.predictor = Predictor(definition, pipeline, manifest)
             except (KeyError, TypeError, ValueError) as exc:
