@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,7 +155,7 @@ def test_locked_job_store_answers_503_and_loses_nothing(
         assert before.status_code == 202
         # Another process takes the write lock and keeps it while we ask.
         locker = subprocess.Popen(
-            ["python3", "-c", "import sqlite3, sys, time\n"
+            [sys.executable, "-c", "import sqlite3, sys, time\n"
              f"db = sqlite3.connect({str(jobs_db)!r}, isolation_level=None)\n"
              "db.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\ntime.sleep(60)\n"],
             stdout=subprocess.PIPE, text=True)
