@@ -1,6 +1,9 @@
 """The mock as a raw ASGI app: a visible pipeline of steps over a compiled document.
 
-    preflight → internal → route → preferences → authenticate → read body → validate → respond
+    preflight → control → internal → route → preferences → authenticate → read body → validate
+      → scenario → fault → rule → stateful → respond
+
+(control, scenario, fault, rule and stateful are the behaviour's steps: mock/behaviour/steps.py.)
 
 With `proxy=` (mock/proxy.py) a `forward` step before `respond` sends valid requests to the
 real service and checks its answers; with `record=` (mock/recording.py) every exchange is
@@ -21,7 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from accord.bounded import errors_of
+from accord.errors import UsageError
 from accord.loading import Spec, load_spec
+from mock.behaviour import Engine, configure
+from mock.behaviour import steps as behaviour
 from mock.bodies import (
     MAX_BODY_BYTES,
     BodyContext,
@@ -268,9 +274,14 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
     return Reply(status, headers, content.body)
 
 
-PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate, respond)
-#: The validating proxy: the same pipeline, forwarding what passed validation upstream.
-PROXY_PIPELINE: tuple[Step, ...] = (*PIPELINE[:-1], forward, respond)
+PIPELINE: tuple[Step, ...] = (
+    preflight, behaviour.behaviour_control, internal, route, preferences, authenticate, read_body, validate,
+    *behaviour.STEPS, respond,
+)
+#: The validating proxy: forwards what passed validation upstream (no rules, faults or state:
+#: those shape the mock's own answers).
+PROXY_PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate,
+                                    forward, respond)
 #: (step, is a coroutine function): only reading the body awaits; the rest is plain calls.
 _STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PIPELINE)
 _PROXY_STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PROXY_PIPELINE)
@@ -291,6 +302,8 @@ class MockApp:
         max_body: int = MAX_BODY_BYTES,
         proxy: Upstream | None = None,
         recorder: Recorder | None = None,
+        behaviour: Engine | None = None,
+        state: Any = None,
     ) -> None:
         self.api = api
         self.proxy = proxy
@@ -306,6 +319,8 @@ class MockApp:
         self.rejector = Rejector(api)
         self.routes: dict[str, list[Any]] = {}
         self._random = random.Random(api.seed)  # None: seeded from the OS
+        self.behaviour = behaviour or Engine()  # rules, latency, faults, scenarios
+        self.state = state  # mock.state.State when stateful, else None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -331,10 +346,12 @@ class MockApp:
             warnings = [v for v in ex.violations if v.severity != "Error"]
             if warnings:
                 reply.headers.append((b"sl-violations", sl_violations(warnings)))
-        await send_reply(send, reply, head=ex.method == "HEAD")
+        sent = ex.note is None or await behaviour.deliver(self, ex, reply)  # latency; network faults
+        if sent:
+            await send_reply(send, reply, head=ex.method == "HEAD")
         if self.journal.enabled:
             self._record(ex, reply)
-        if self.recorder is not None:
+        if self.recorder is not None and sent:
             self.recorder.record(self.api, ex, reply)
 
     def reject(self, ex: Exchange, violations: list[Violation]) -> Reply | None:
@@ -370,6 +387,7 @@ class MockApp:
                 op.label if op else None,
                 op.path if op else None,
                 ex.violations,
+                ex.note.as_dict() if ex.note is not None else None,
             )
         )
 
@@ -409,8 +427,17 @@ def create_app(
     journal_size: int = DEFAULT_SIZE,
     proxy: Upstream | str | None = None,
     record: Recorder | str | Path | None = None,
+    stateful: bool = False,
+    rules: str | Path | None = None,
+    scenario: str | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> MockApp:
-    """An ASGI app mocking the document; raises accord errors for a document it cannot serve."""
+    """An ASGI app mocking the document; raises accord errors for a document it cannot serve.
+
+    `stateful` keeps created resources; `rules` is a behaviour file (rules, latency, faults,
+    scenarios: docs/mock-behaviour.md) and `scenario` the one active at start; `clock` is the
+    time source of stateful lifecycles (tests).
+    """
     spec = spec_or_path if isinstance(spec_or_path, Spec) else load_spec(spec_or_path)
     if generator is None:
         from mock.generation import Generator
@@ -421,6 +448,9 @@ def create_app(
         eager = len(api.operations) <= EAGER_OPERATIONS
     if eager:
         api.prepare_all()
+    if proxy is not None and (stateful or rules is not None or scenario is not None):
+        raise UsageError("--stateful, --rules and --scenario shape the mock's own answers: not with --proxy")
+    engine, state = configure(api, rules=rules, stateful=stateful, scenario=scenario, seed=seed, clock=clock)
     return MockApp(
         api,
         dynamic=dynamic,
@@ -431,4 +461,6 @@ def create_app(
         proxy=Upstream(proxy) if isinstance(proxy, str) else proxy,
         recorder=Recorder(record, spec.document, contract=str(spec.path)) if isinstance(record, str | Path)
         else record,
+        behaviour=engine,
+        state=state,
     )

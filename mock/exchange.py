@@ -12,6 +12,7 @@ from mock.problems import PROBLEM_JSON, Violation, problem
 from mock.problems import render as render_problem
 
 if TYPE_CHECKING:
+    from mock.behaviour.engine import Note
     from mock.compiler import Operation, PathItem
     from mock.negotiation import Preferences
     from mock.parameters import RequestParts
@@ -68,6 +69,7 @@ class Exchange:
     parts: RequestParts | None = None
     prefs: Preferences | None = None
     violations: list[Violation] = field(default_factory=list)  # warnings kept for sl-violations
+    note: Note | None = None  # what the behaviour (rules, faults, state) did: for the journal
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:

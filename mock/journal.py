@@ -55,6 +55,8 @@ class Entry:
     operation: str | None  # operationId, else "METHOD /template"; None when no route matched
     template: str | None
     violations: tuple[dict[str, Any], ...] = field(default=())
+    #: What answered besides the static response: scenario, rule, fault, network, latency_ms, state.
+    answered_by: dict[str, Any] | None = None
 
     def json(self) -> Any:
         import orjson
@@ -73,13 +75,14 @@ class Entry:
             "operation": self.operation,
             "template": self.template,
             "violations": list(self.violations),
+            "answered_by": self.answered_by,
         }
 
 
 def _entry(raw: tuple[Any, ...] | Entry) -> Entry:
     if isinstance(raw, Entry):
         return raw
-    method, path, query, headers, body, status, operation, template, violations = raw
+    method, path, query, headers, body, status, operation, template, violations, *rest = raw
     return Entry(
         method=method,
         path=path,
@@ -90,6 +93,7 @@ def _entry(raw: tuple[Any, ...] | Entry) -> Entry:
         operation=operation,
         template=template,
         violations=tuple(v.sl_entry() for v in violations),
+        answered_by=rest[0] if rest else None,
     )
 
 

@@ -1,0 +1,141 @@
+"""Recognise resources in any document: which operations create, read, list, change, delete
+or act on the same kind of thing.
+
+A *family* is an item path template (`/pets/{petId}`, `/v1/prediction-jobs/{job_id}`) plus
+where the id lives in the representation. It is found from
+
+1. the links of a create operation's success response (`GetJob: job_id: $response.body#/id`
+   names the item operation and the id's pointer), else
+2. a collection / item pair of templates (`POST /pets` and `/pets/{petId}`), else
+3. a `PUT` on an item template (create-or-replace at a client-chosen id).
+
+Every other operation on the item template, its collection template and the templates below
+it then gets a role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mock.parameters import deref
+
+if TYPE_CHECKING:
+    from mock.compiler import CompiledApi, Operation
+
+_LINK_PREFIX = "$response.body#"
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    item: str  # item path template
+    param: str  # the template's last parameter: the id
+    id_pointer: str  # where the id lives in a stored representation
+    collection: str  # the item template without its last segment
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    kind: str  # create | upsert | read | update | delete | list | action
+    family: Family
+    action: str | None = None  # the literal segment below the item (`cancel`, `results`), or None
+
+
+def properties(document: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, Any]:
+    """Top-level properties of a schema, through $ref and allOf."""
+    schema = deref(document, schema)
+    if not isinstance(schema, dict) or depth > 8:
+        return {}
+    found = dict(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else {}
+    for member in schema.get("allOf") or ():
+        for name, value in properties(document, member, depth + 1).items():
+            found.setdefault(name, value)
+    return found
+
+
+def success_schema(op: Operation) -> tuple[str, Any] | None:
+    """(response key, schema) of the operation's default success response with JSON content."""
+    key = op.default_key
+    if key is None or not key.startswith("2"):
+        return None
+    response = op.responses.get(key)
+    if response is None:
+        return None
+    content = next((c for c in response.contents if "json" in c.served), None)
+    return (key, content.schema) if content is not None and content.schema is not None else None
+
+
+def _last_param(template: str) -> str | None:
+    last = template.rstrip("/").rsplit("/", 1)[-1]
+    return last[1:-1] if last.startswith("{") and last.endswith("}") else None
+
+
+def _collection(template: str) -> str:
+    return template.rstrip("/").rsplit("/", 1)[0] or "/"
+
+
+def _from_links(api: CompiledApi, op: Operation, by_id: dict[str, Operation]) -> Family | None:
+    raw = deref(api.document, (op.raw.get("responses") or {}).get(op.default_key or ""))
+    links = raw.get("links") if isinstance(raw, dict) else None
+    for link in (links or {}).values():
+        link = deref(api.document, link)
+        if not isinstance(link, dict):
+            continue
+        target = by_id.get(str(link.get("operationId")))
+        if target is None or target.method != "GET":
+            continue
+        param = _last_param(target.path)
+        expression = (link.get("parameters") or {}).get(param) if param else None
+        if isinstance(expression, str) and expression.startswith(_LINK_PREFIX) and param:
+            return Family(target.path, param, expression[len(_LINK_PREFIX):], _collection(target.path))
+    return None
+
+
+def _id_pointer(api: CompiledApi, schema: Any, param: str) -> str:
+    names = properties(api.document, schema)
+    return f"/{param}" if param in names else "/id"
+
+
+def infer(api: CompiledApi) -> dict[str, Role]:
+    """operation label -> its role, for every operation that belongs to a recognised family."""
+    api.prepare_all()
+    by_id = {op.label: op for op in api.operations}
+    templates: dict[str, dict[str, Operation]] = {}
+    for op in api.operations:
+        templates.setdefault(op.path, {})[op.method] = op
+    families: dict[str, Family] = {}
+    roles: dict[str, Role] = {}
+    for op in api.operations:
+        if op.method != "POST" or success_schema(op) is None:
+            continue
+        family = _from_links(api, op, by_id)
+        if family is None:
+            below = [t for t in templates if _collection(t) == op.path.rstrip("/") and _last_param(t)
+                     and "GET" in templates[t]]
+            if below:
+                param = _last_param(below[0]) or "id"
+                family = Family(below[0], param, _id_pointer(api, success_schema(op)[1], param), op.path)  # type: ignore[index]
+        if family is not None:
+            family = families.setdefault(family.item, family)
+            roles[op.label] = Role("create", family)
+    for template, methods in templates.items():
+        param = _last_param(template)
+        if param and "PUT" in methods and "GET" in methods and template not in families:
+            found = success_schema(methods["GET"])
+            if found is not None:
+                families[template] = Family(template, param, _id_pointer(api, found[1], param), _collection(template))
+    for family in families.values():
+        for method, op in templates.get(family.item, {}).items():
+            kind = {"GET": "read", "PUT": "upsert", "PATCH": "update", "DELETE": "delete"}.get(method)
+            if kind is not None:
+                roles[op.label] = Role(kind, family)
+        list_op = templates.get(family.collection, {}).get("GET")
+        if list_op is not None and list_op.label not in roles:
+            roles[list_op.label] = Role("list", family)
+        for template, methods in templates.items():
+            if template.startswith(family.item + "/"):
+                rest = template[len(family.item) + 1:]
+                action = rest if "/" not in rest and "{" not in rest else None
+                for op in methods.values():
+                    roles.setdefault(op.label, Role("action", family, action))
+    return roles
