@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,11 +69,13 @@ def run_contract_tests(
     name: str | None = None,
     api_key: str | None = None,
     operations: Sequence[str] | None = None,
+    mock_options: Mapping[str, Any] | None = None,
 ) -> ContractReport:
     """Test `target` ('mock', 'impl', a URL or an ASGI app) against `spec`; never raises on failures.
 
     `api_key` overrides the key sent (default: first of ACCORD_API_KEYS, else the dev key);
-    `operations` restricts the run to these operationIds. Raises accord.errors.UsageError for an
+    `operations` restricts the run to these operationIds; `mock_options` are passed to the
+    in-process mock target's `create_app` (e.g. `{"stateful": True, "rules": FILE}`). Raises accord.errors.UsageError for an
     unknown target, an unreachable URL or an unknown operationId, and the loading errors of
     `load_spec` for a bad document.
     """
@@ -86,7 +88,7 @@ def run_contract_tests(
         if unknown:
             raise UsageError(f"no operation with operationId {', '.join(sorted(unknown))} in {spec}")
         documented = [op for op in documented if op.operation_id in wanted]
-    with open_target(target, Path(spec), name=name, api_key=api_key) as resolved:
+    with open_target(target, Path(spec), name=name, api_key=api_key, mock_options=mock_options) as resolved:
         report = _execute(resolved, str(spec), document, documented, settings, progress)
     if junit is not None:
         from contract_tests.render import write_junit

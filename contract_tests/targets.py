@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,13 @@ class Target:
         return self.app is not None
 
 
-def _mock(spec: Path, api_key: str) -> Iterator[Target]:
+def _mock(spec: Path, api_key: str, **options: Any) -> Iterator[Target]:
+    """The mock in-process; `options` go to `create_app` (stateful=, rules=, scenario=, seed=…)."""
     from mock.app import create_app
 
-    yield Target("mock", app=create_app(spec, api_keys=[api_key]), api_key=api_key)
+    described = ", ".join(f"{k}={v}" for k, v in sorted(options.items()) if v not in (None, False))
+    name = f"mock ({described})" if described else "mock"
+    yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key)
 
 
 def _impl(spec: Path, api_key: str) -> Iterator[Target]:
@@ -67,13 +70,20 @@ def default_api_key() -> str:
 
 @contextlib.contextmanager
 def open_target(target: str | Any, spec: Path, *, name: str | None = None,
-                api_key: str | None = None) -> Iterator[Target]:
-    """Resolve a target name, URL or ASGI app; UsageError for anything else or an unreachable URL."""
+                api_key: str | None = None, mock_options: Mapping[str, Any] | None = None) -> Iterator[Target]:
+    """Resolve a target name, URL or ASGI app; UsageError for anything else or an unreachable URL.
+
+    `mock_options` configure the in-process mock (the "mock" target only)."""
     key = api_key or default_api_key()
+    if mock_options and target != "mock":
+        raise UsageError("mock options (stateful, rules, scenario) apply to the 'mock' target only")
     if not isinstance(target, str):
         if not callable(target):
             raise UsageError(f"target must be 'mock', 'impl', a URL or an ASGI app, got {type(target).__name__}")
         yield Target(name or getattr(target, "__name__", None) or type(target).__name__, app=target, api_key=key)
+        return
+    if target == "mock":
+        yield from _as_cm(_mock(spec, key, **dict(mock_options or {})))
         return
     factory = BUILTIN.get(target)
     if factory is not None:

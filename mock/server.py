@@ -83,6 +83,7 @@ class ReloadingApp:
             return False
         app.journal = self.current.journal
         app.docs.journal = app.journal
+        carry_behaviour(self.current, app)
         self.current = app
         self.files = list(spec.files)
         log.info("%s reloaded: %d operations", self.path, len(app.api.operations))
@@ -92,6 +93,14 @@ class ReloadingApp:
     def _build(self) -> tuple[Spec, MockApp]:
         spec = load_spec(self.path)
         return spec, create_app(spec, **self.options)
+
+
+def carry_behaviour(old: MockApp, new: MockApp) -> None:
+    """Keep what the web team set up across a reload: the chosen scenario, the stored resources."""
+    if old.behaviour.scenario in new.behaviour.behaviour.scenarios:
+        new.behaviour.scenario = old.behaviour.scenario
+    if old.state is not None and new.state is not None:
+        new.state.store = old.state.store
 
 
 def _configure_logging(level: str) -> None:
@@ -118,6 +127,9 @@ def build(
     strict: bool = False,
     forward_invalid: bool = False,
     record: str | Path | None = None,
+    stateful: bool = False,
+    rules: str | Path | None = None,
+    scenario: str | None = None,
 ) -> ReloadingApp:
     """Load and compile the document; raises accord errors (located) before any port is bound.
 
@@ -136,6 +148,9 @@ def build(
         "cors": cors,
         "api_keys": api_keys,
         "validate_requests": validate_requests,
+        "stateful": stateful,
+        "rules": rules,
+        "scenario": scenario,
     }
     return ReloadingApp(spec, options, watch=watch)
 

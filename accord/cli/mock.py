@@ -52,6 +52,15 @@ def _seed(value: str | None) -> int | str | None:
 @click.option("--forward-invalid", is_flag=True, help="With --proxy: forward requests that break the contract too.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ACCORD_MOCK_RECORD",
               help="Write the interactions clients make to this consumer contract (Pact V4 JSON).")
+@click.option(
+    "--stateful", is_flag=True, envvar="ACCORD_MOCK_STATEFUL",
+    help="Keep created resources: read back, listed, changed, deleted; jobs move through their statuses.",
+)
+@click.option(
+    "--rules", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ACCORD_MOCK_RULES",
+    help="Behaviour file: response rules, latency, faults, scenarios (docs/mock-behaviour.md).",
+)
+@click.option("--scenario", default=None, envvar="ACCORD_MOCK_SCENARIO", help="Scenario of the rules file active at start.")
 def command(
     spec: Path,
     allow_remote_refs: bool,
@@ -68,6 +77,9 @@ def command(
     strict: bool,
     forward_invalid: bool,
     record: Path | None,
+    stateful: bool,
+    rules: Path | None,
+    scenario: str | None,
 ) -> None:
     """Serve a mock of SPEC (any OpenAPI 3.0/3.1 document) that never breaks its contract.
 
@@ -94,4 +106,7 @@ def command(
         strict=strict,
         forward_invalid=forward_invalid,
         record=record,
+        stateful=stateful,
+        rules=rules,
+        scenario=scenario,
     )

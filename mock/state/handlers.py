@@ -107,6 +107,22 @@ def not_found(call: Call) -> Reply:
     return reply
 
 
+def bad_token(call: Call, exc: BadToken) -> Reply:
+    """A page token this mock never issued: the documented 400, by the example that names page
+    tokens when the contract has one (e.g. `invalid-page-token`), else a validation problem."""
+    op = call.ex.op
+    assert op is not None
+    call.note(f"rejected {exc.parameter}")
+    key = documented_key(op, 400)
+    if key is not None:
+        for content in op.responses[key].contents:
+            named = next((n for n in content.examples if "token" in n or "cursor" in n), None)
+            if named is not None:
+                return documented(call.app, call.ex, key, example=named,
+                                  patch={"detail": str(exc), "instance": call.ex.path})
+    return call.app.reject(call.ex, [Violation("query", exc.parameter, (), "format", str(exc))])
+
+
 # -- roles -----------------------------------------------------------------------------------
 def create(call: Call) -> Reply | None:
     key = call.success()
@@ -174,7 +190,7 @@ def listing(call: Call) -> Reply | None:
     try:
         window = page(call.app.api.document, op, call.ex.parts.query, len(records))
     except BadToken as exc:
-        return call.app.reject(call.ex, [Violation("query", exc.parameter, (), "format", str(exc))])
+        return bad_token(call, exc)
     chosen = records[window.offset: window.offset + window.limit]
     call.note(f"listed {len(chosen)} of {len(records)}")
     body = call.base(key)
@@ -290,7 +306,7 @@ def results(call: Call, record: Record) -> Reply | None:
     try:
         window = page(call.app.api.document, op, call.ex.parts.query, total)
     except BadToken as exc:
-        return call.app.reject(call.ex, [Violation("query", exc.parameter, (), "format", str(exc))])
+        return bad_token(call, exc)
     rows = []
     for index in range(window.offset, min(total, window.offset + window.limit)):
         row = template[index % len(template)]
