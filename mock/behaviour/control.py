@@ -63,7 +63,7 @@ async def serve(app: MockApp, ex: Exchange) -> Reply | None:
                              [(b"allow", allowed)])
     if ex.path == RESET:
         dropped = app.state.store.reset() if app.state is not None else 0
-        app.behaviour.select(app.behaviour.behaviour.scenario)
+        app.behaviour.select(app.behaviour.initial)
         return _json(200, {"dropped": dropped, **_scenario_state(app)})
     if ex.method in ("GET", "HEAD"):
         return _json(200, _scenario_state(app))

@@ -62,6 +62,7 @@ class Engine:
         self.scenario = scenario if scenario is not None else behaviour.scenario
         if self.scenario is not None and self.scenario not in behaviour.scenarios:
             raise UnknownScenario(self.scenario, sorted(behaviour.scenarios))
+        self.initial = self.scenario  # what POST /__accord/reset restores
 
     @property
     def names(self) -> list[str]:

@@ -62,7 +62,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise BehaviourFileError(self.items)
+            raise BehaviourFileError(sorted(self.items, key=lambda item: (item[1] or 0, item[2])))
 
 
 def load_behaviour(path: str | Path) -> tuple[Behaviour, Problems]:
@@ -146,7 +146,7 @@ class _Reader:
             found = []
             for index, raw in enumerate(self._list(data.get(key), where)):
                 item_ptr = f"{where}/{index}"
-                value = read(self._mapping(raw, item_ptr), item_ptr, f"{name}/{key}/{index}")
+                value = read(self._mapping(raw, item_ptr), item_ptr, item_ptr.lstrip("/"))
                 if value is not None:
                     found.append(value)
             return tuple(found)

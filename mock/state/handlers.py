@@ -19,6 +19,7 @@ from accord import pointers
 from mock.behaviour.checks import documented_key
 from mock.behaviour.replies import documented, json_body, valid
 from mock.exchange import Reply
+from mock.negotiation import forced_key
 from mock.parameters import deref
 from mock.problems import Violation
 from mock.state import FamilyInfo, State
@@ -88,13 +89,14 @@ class Call:
 
 # -- answers outside the happy path ----------------------------------------------------------
 def problem_answer(call: Call, status: int, detail: str) -> Reply | None:
-    """The documented `status` problem with an accurate detail; None when it is not documented."""
+    """The documented `status` problem with an accurate detail; None when it is not documented
+    (exactly, by range, or by a `default` response, which documents every other status)."""
     op = call.ex.op
     assert op is not None
-    key = documented_key(op, status)
+    key = forced_key(op.responses, status)
     if key is None:
         return None
-    return documented(call.app, call.ex, key, patch={"detail": detail, "instance": call.ex.path})
+    return documented(call.app, call.ex, key, status=status, patch={"detail": detail, "instance": call.ex.path})
 
 
 def not_found(call: Call) -> Reply:
