@@ -137,6 +137,8 @@ def create(call: Call) -> Reply | None:
     body = call.body()
     value = dict(base)
     members = properties(call.app.api.document, call.info.schema)
+    if isinstance(body, dict):  # what the client sent is what it reads back
+        value.update({name: v for name, v in body.items() if name in members})
     for name, text in (call.ex.parts.path if call.ex.parts else {}).items():
         if name in members:
             value[name] = text
@@ -381,6 +383,8 @@ def _new_id(call: Call, members: dict[str, Any], value: dict[str, Any]) -> Any:
     if schema is None:
         return str(number)
     check = call.app.api.schemas.validator(schema, "response")
+    if check.is_valid(number) and str(number) not in taken:  # integer ids count up: 1, 2, 3…
+        return number
     fresh = call.state.id_schemas.get(call.item)
     if fresh is None:
         resolved = deref(call.app.api.document, schema)
@@ -394,10 +398,7 @@ def _new_id(call: Call, members: dict[str, Any], value: dict[str, Any]) -> Any:
             break
         if candidate is not None and str(candidate) not in taken and check.is_valid(candidate):
             return candidate
-    for candidate in (number, str(number)):
-        if check.is_valid(candidate) and str(candidate) not in taken:
-            return candidate
-    return None
+    return str(number) if check.is_valid(str(number)) and str(number) not in taken else None
 
 
 _EXAMPLE_KEYS = frozenset({"example", "examples", "default", "enum", "const"})

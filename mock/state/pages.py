@@ -43,7 +43,7 @@ def decode(token: str, parameter: str) -> int:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         raise BadToken(parameter) from None
-    if not (text.startswith("o") and text[1:].isdigit()):
+    if not (text.startswith("o") and text[1:].isdigit()) or encode(int(text[1:])) != token:
         raise BadToken(parameter)
     return int(text[1:])
 

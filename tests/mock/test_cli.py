@@ -57,3 +57,38 @@ def test_proxy_options_need_a_proxy_and_a_url():
     bad = accord("mock", "--proxy", "localhost:8080", "--port", "1")
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: --proxy must be an http(s):// URL, got 'localhost:8080'"
+
+
+def test_a_bad_rules_file_exits_2_with_every_mistake_located(tmp_path: Path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - operation: getModel\n    then:\n      status: 409\nfaults:\n  - kind: explode\n")
+    result = accord("mock", "--rules", str(rules), "--port", "1")
+    assert result.returncode == 2
+    assert "rules.yaml:4: getModel does not document status 409" in result.stderr
+    assert "rules.yaml:6: " in result.stderr and "/faults/0/kind" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_scenario_exits_2():
+    result = accord("mock", "--rules", "spec/mock-behaviour.yaml", "--scenario", "nope", "--port", "1")
+    assert result.returncode == 2
+    assert "no scenario named 'nope'" in result.stderr and "model-overloaded" in result.stderr
+
+
+def test_the_rules_file_can_come_from_the_config_file(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.accord.mock]\nrules = "broken.yaml"\nstateful = true\n')
+    (tmp_path / "broken.yaml").write_text("latency:\n  - fixed: -5\n")
+    result = subprocess.run(
+        [sys.executable, "-c", "from accord.cli import main; main()", "mock", str(ROOT / "spec" / "openapi.yaml"),
+         "--port", "1"],
+        capture_output=True, text=True, check=False, cwd=tmp_path, timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert "broken.yaml:2: " in result.stderr and "/latency/0/fixed" in result.stderr
+
+
+def test_help_lists_the_behaviour_options():
+    result = accord("mock", "--help")
+    for option in ("--stateful", "--rules", "--scenario"):
+        assert option in result.stdout
