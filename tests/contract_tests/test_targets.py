@@ -1,0 +1,48 @@
+"""contract_tests/targets.py: the mock target started with behaviour options still keeps the
+contract — stateful jobs (created, polled, paged, cancelled through the links) and the example
+rules file — under the same Schemathesis suite as every target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accord.errors import UsageError
+from contract_tests.render import coverage
+from contract_tests.runner import run_contract_tests
+from contract_tests.targets import open_target
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec" / "openapi.yaml"
+RULES = ROOT / "spec" / "mock-behaviour.yaml"
+#: The job operations (the stateful part) and the operations the example rules file answers.
+OPERATIONS = ["createIrisPredictionJob", "getPredictionJob", "getPredictionJobResults", "cancelPredictionJob",
+              "listPredictionJobs", "predictIris", "predictDiabetesProgression", "getModel"]
+
+
+def test_the_stateful_mock_with_the_example_rules_keeps_the_contract() -> None:
+    report = run_contract_tests("mock", spec=SPEC, operations=OPERATIONS, max_examples=4,
+                                mock_options={"stateful": True, "rules": RULES})
+    assert report.target == f"mock (rules={RULES}, stateful=True)"
+    assert not report.errors, report.errors
+    failing = [op.label for op in report.operations if not op.ok]
+    assert not failing, coverage(report)
+    # the links were followed to jobs the mock really holds (200), while made-up ids are unknown
+    # (404): a stateless mock answers 200 to any well-formed id
+    job = dict(report.operation("GET /v1/prediction-jobs/{job_id}").statuses)
+    assert job.get(200) and job.get(404), job
+    cancel = dict(report.operation("POST /v1/prediction-jobs/{job_id}/cancel").statuses)
+    assert cancel.get(200) or cancel.get(409), cancel
+
+
+def test_mock_options_are_for_the_mock_only() -> None:
+    with pytest.raises(UsageError), open_target("impl", SPEC, mock_options={"stateful": True}):
+        pass
+
+
+def test_the_mock_target_is_named_by_its_options() -> None:
+    with open_target("mock", SPEC, mock_options={"stateful": True}) as target:
+        assert target.name == "mock (stateful=True)" and target.app.state is not None
+    with open_target("mock", SPEC) as target:
+        assert target.name == "mock" and target.app.state is None
