@@ -91,3 +91,20 @@ def test_unparseable_root_is_a_document_error(tmp_path: Path):
     (tmp_path / "openapi.yaml").write_text("openapi: 3.0.3\npaths: [\n")
     with pytest.raises(DocumentError):
         build(tmp_path / "openapi.yaml", watch=False)
+
+
+def test_a_reload_keeps_the_chosen_scenario_and_the_stored_resources():
+    root = Path(__file__).resolve().parents[2]
+    app = build(root / "tests" / "fixtures" / "mock-notes" / "openapi.yaml", watch=False, stateful=True,
+                rules=root / "tests" / "fixtures" / "mock-notes" / "behaviour.yaml")
+
+    async def scenario() -> tuple[int, str, int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as client:
+            created = (await client.post("/notes", json={"text": "kept"})).json()
+            await client.put("/__accord/scenario", json={"scenario": "quiet"})
+            before = app.current
+            assert await app.reload() and app.current is not before
+            kept = await client.get(f"/notes/{created['noteId']}")
+            return kept.status_code, (await client.get("/__accord/scenario")).json()["scenario"], created["noteId"]
+
+    assert asyncio.run(scenario()) == (200, "quiet", 1)
