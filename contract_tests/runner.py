@@ -75,9 +75,9 @@ def run_contract_tests(
 
     `api_key` overrides the key sent (default: first of ACCORD_API_KEYS, else the dev key);
     `operations` restricts the run to these operationIds; `mock_options` are passed to the
-    in-process mock target's `create_app` (e.g. `{"stateful": True, "rules": FILE}`). Raises accord.errors.UsageError for an
-    unknown target, an unreachable URL or an unknown operationId, and the loading errors of
-    `load_spec` for a bad document.
+    in-process mock target's `create_app` (e.g. `{"stateful": True, "rules": FILE}`). Raises
+    accord.errors.UsageError for an unknown target, an unreachable URL or an unknown operationId,
+    and the loading errors of `load_spec` for a bad document.
     """
     settings = RunSettings.resolve(max_examples=max_examples, seed=seed)
     document = load_spec(spec).document

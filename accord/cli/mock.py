@@ -60,7 +60,9 @@ def _seed(value: str | None) -> int | str | None:
     "--rules", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ACCORD_MOCK_RULES",
     help="Behaviour file: response rules, latency, faults, scenarios (docs/mock-behaviour.md).",
 )
-@click.option("--scenario", default=None, envvar="ACCORD_MOCK_SCENARIO", help="Scenario of the rules file active at start.")
+@click.option(
+    "--scenario", default=None, envvar="ACCORD_MOCK_SCENARIO", help="Scenario of the rules file active at start."
+)
 def command(
     spec: Path,
     allow_remote_refs: bool,

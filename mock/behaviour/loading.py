@@ -94,7 +94,8 @@ class _Reader:
         if allowed is not None:
             for key in value:
                 if key not in allowed:
-                    self.problems.add(pointers.join(pointer, key), f"unknown key {key!r}; expected one of {sorted(allowed)}")
+                    message = f"unknown key {key!r}; expected one of {sorted(allowed)}"
+                    self.problems.add(pointers.join(pointer, key), message)
         return value
 
     def _list(self, value: Any, pointer: str) -> list[Any]:
@@ -122,7 +123,8 @@ class _Reader:
             return None
         names = raw if isinstance(raw, list) else [raw]
         if not all(isinstance(n, str) and n for n in names):
-            self.problems.add(pointers.join(pointer, "operation"), "expected an operationId, 'METHOD /path' or a list of them")
+            message = "expected an operationId, 'METHOD /path' or a list of them"
+            self.problems.add(pointers.join(pointer, "operation"), message)
             return None
         return tuple(names)
 
@@ -193,7 +195,8 @@ class _Reader:
 
     def condition(self, source: str, name: str, test: Any, pointer: str) -> Condition | None:
         if source == "body" and not (name == "" or name.startswith("/")):
-            self.problems.add(pointer, f"a body condition is keyed by a JSON pointer such as /instances/0, got {name!r}")
+            message = f"a body condition is keyed by a JSON pointer such as /instances/0, got {name!r}"
+            self.problems.add(pointer, message)
             return None
         key = name.lower() if source == "header" else name
         if not isinstance(test, dict):  # shorthand: a scalar means equals
@@ -235,7 +238,8 @@ class _Reader:
         keys = ("min", "max") if kind == "uniform" else ("median", "sigma")
         body = self._mapping(raw, where, frozenset(keys))
         if not all(k in body for k in keys):
-            self.problems.add(where, f"{kind} needs {' and '.join(keys)} (milliseconds{', sigma unitless' if kind == 'lognormal' else ''})")
+            units = "milliseconds, sigma unitless" if kind == "lognormal" else "milliseconds"
+            self.problems.add(where, f"{kind} needs {' and '.join(keys)} ({units})")
             return None
         a, b = (self._number(body[k], pointers.join(where, k)) for k in keys)
         if a is None or b is None:
@@ -264,16 +268,19 @@ class _Reader:
                 return None
             status = raw
         elif "status" in data:
-            self.problems.add(pointer + "/status", f"a {kind!r} fault has a fixed status; use kind: status to choose one")
+            message = f"a {kind!r} fault has a fixed status; use kind: status to choose one"
+            self.problems.add(pointer + "/status", message)
         retry_after = data.get("retry_after")
-        if retry_after is not None and (isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 0):
+        whole = isinstance(retry_after, int) and not isinstance(retry_after, bool)
+        if retry_after is not None and (not whole or retry_after < 0):
             self.problems.add(pointer + "/retry_after", "retry_after must be a whole number of seconds")
             retry_after = None
         hold = self._number(data.get("hold", 30.0), pointer + "/hold") if kind == "timeout" else 30.0
         if probability is None or hold is None:
             return None
         operations = self._operations(data, pointer, required=False)
-        return Fault(str(data.get("name") or default_name), operations, kind, probability, status, retry_after, hold, pointer)
+        name = str(data.get("name") or default_name)
+        return Fault(name, operations, kind, probability, status, retry_after, hold, pointer)
 
     def state(self, data: Any, pointer: str) -> StateOptions:
         if data is None:

@@ -57,7 +57,8 @@ def documented(
         return Reply(code, out)
     index = response.negotiate(ex.headers.get("accept"))
     if index is None:
-        detail = f"Unable to find content for {ex.headers.get('accept')}; the response offers {', '.join(response.served)}"
+        offered = ", ".join(response.served)
+        detail = f"Unable to find content for {ex.headers.get('accept')}; the response offers {offered}"
         return ex.generic(406, detail)
     content = response.contents[index]
     out.append((b"content-type", content.content_type))

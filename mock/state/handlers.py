@@ -104,7 +104,8 @@ def not_found(call: Call) -> Reply:
     detail = f"No resource with {call.info.family.param} {call.key!r}."
     reply = problem_answer(call, 404, detail)
     if reply is None:
-        log.warning("%s documents no 404: an unknown id gets an undocumented 404", call.ex.op.label if call.ex.op else "")
+        label = call.ex.op.label if call.ex.op else ""
+        log.warning("%s documents no 404: an unknown id gets an undocumented 404", label)
         return call.ex.generic(404, detail)
     return reply
 
@@ -177,7 +178,8 @@ def read(call: Call) -> Reply | None:
     lifecycle = call.info.lifecycle
     ended = lifecycle is not None and lifecycle.is_final(str(value.get("status")))
     # Retry-After on a job is a polling hint: absent once the job has ended.
-    return documented(call.app, call.ex, key, value=value, drop_headers=frozenset({b"retry-after"}) if ended else frozenset())
+    dropped = frozenset({b"retry-after"}) if ended else frozenset()
+    return documented(call.app, call.ex, key, value=value, drop_headers=dropped)
 
 
 def listing(call: Call) -> Reply | None:

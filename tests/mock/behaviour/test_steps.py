@@ -116,7 +116,8 @@ def test_switching_the_scenario_at_run_time(example: httpx.Client) -> None:
     # getModel documents no 503: it keeps answering normally
     assert example.get("/v1/models/iris-classifier").status_code == 200
     # a client can still opt out for one request
-    assert example.post(PREDICT, json={"instances": [IRIS]}, headers={"X-Accord-Scenario": "default"}).status_code == 200
+    opted_out = example.post(PREDICT, json={"instances": [IRIS]}, headers={"X-Accord-Scenario": "default"})
+    assert opted_out.status_code == 200
     assert example.put("/__accord/scenario", json={"scenario": "default"}).json()["scenario"] == "default"
     assert example.post(PREDICT, json={"instances": [IRIS]}).status_code == 200
 

@@ -25,6 +25,9 @@ SPEC = ROOT / "spec" / "openapi.yaml"
 NOTES = ROOT / "tests" / "fixtures" / "mock-notes" / "openapi.yaml"
 KEY = {"X-API-Key": "accord-dev-key"}
 IRIS = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
+WINE = {"alcohol": 13.0, "malic_acid": 1.7, "ash": 2.4, "alcalinity_of_ash": 15.6, "magnesium": 127,
+        "total_phenols": 2.8, "flavanoids": 3.06, "nonflavanoid_phenols": 0.28, "proanthocyanins": 2.29,
+        "color_intensity": 5.64, "hue": 1.04, "od280_od315_of_diluted_wines": 3.92, "proline": 1065}
 CREATE = "/v1/models/iris-classifier/prediction-jobs"
 
 
@@ -107,13 +110,10 @@ def test_another_job_is_cancelled_and_the_list_shows_both(front: Front, clock: C
     _, done = front.call("createIrisPredictionJob", "POST", CREATE, json={"instances": [IRIS]})
     clock.now += 1
     _, other = front.call("createWinePredictionJob", "POST", "/v1/models/wine-classifier/prediction-jobs",
-                          json={"instances": [{"alcohol": 13.0, "malic_acid": 1.7, "ash": 2.4, "alcalinity_of_ash": 15.6,
-                                               "magnesium": 127, "total_phenols": 2.8, "flavanoids": 3.06,
-                                               "nonflavanoid_phenols": 0.28, "proanthocyanins": 2.29,
-                                               "color_intensity": 5.64, "hue": 1.04,
-                                               "od280_od315_of_diluted_wines": 3.92, "proline": 1065}]})
+                          json={"instances": [WINE]})
     assert other["id"] != done["id"]
-    cancelled_response, cancelled = front.call("cancelPredictionJob", "POST", f"/v1/prediction-jobs/{other['id']}/cancel")
+    cancel_url = f"/v1/prediction-jobs/{other['id']}/cancel"
+    cancelled_response, cancelled = front.call("cancelPredictionJob", "POST", cancel_url)
     assert cancelled_response.status_code == 200 and cancelled["status"] == "cancelled"
     clock.now += 100  # time passes: the cancelled job stays cancelled, the other one finishes
     _, again = front.call("getPredictionJob", "GET", f"/v1/prediction-jobs/{other['id']}")
@@ -135,7 +135,8 @@ def test_unknown_ids_and_tokens_get_the_documented_problems(front: Front) -> Non
         response, problem = front.call(label, method, url)
         assert response.status_code == 404 and problem["type"].endswith("/job-not-found")
         assert problem["instance"] == url and problem["request_id"] == response.headers["x-request-id"]
-    response, problem = front.call("listPredictionJobs", "GET", "/v1/prediction-jobs", params={"page_token": "eyJvIjoyMH0"})
+    response, problem = front.call("listPredictionJobs", "GET", "/v1/prediction-jobs",
+                                   params={"page_token": "eyJvIjoyMH0"})
     assert response.status_code == 400 and problem["type"].endswith("/invalid-page-token")
 
 
