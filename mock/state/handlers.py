@@ -110,7 +110,7 @@ def not_found(call: Call) -> Reply:
     return reply
 
 
-def bad_token(call: Call, exc: BadToken) -> Reply:
+def bad_token(call: Call, exc: BadToken) -> Reply | None:
     """A page token this mock never issued: the documented 400, by the example that names page
     tokens when the contract has one (e.g. `invalid-page-token`), else a validation problem."""
     op = call.ex.op

@@ -26,8 +26,10 @@ def test_the_stateful_mock_with_the_example_rules_keeps_the_contract() -> None:
                                 mock_options={"stateful": True, "rules": RULES})
     assert report.target == f"mock (rules={RULES}, stateful=True)"
     assert not report.errors, report.errors
-    failing = [op.label for op in report.operations if not op.ok]
-    assert not failing, coverage(report)
+    failing = [op for op in report.operations if not op.ok]
+    details = [f"{op.label}: {f.check} {f.title} [{f.phase}, status {f.status}]\n{f.message}\n{f.reproduction}"
+               for op in failing for f in op.failures]
+    assert not failing, "\n\n".join(details) + "\n" + coverage(report)
     # the links were followed to jobs the mock really holds (200), while made-up ids are unknown
     # (404): a stateless mock answers 200 to any well-formed id
     job = dict(report.operation("GET /v1/prediction-jobs/{job_id}").statuses)
