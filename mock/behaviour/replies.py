@@ -41,7 +41,8 @@ def documented(
     """The response `key` of the exchange's operation, with the content it is told to carry.
 
     `value` replaces the body, `patch` overrides top-level members of the documented body;
-    either is used only when the result validates. `headers` replace declared ones by name.
+    either is used only when the result validates. A documented body's `request_id` becomes the
+    request's X-Request-ID. `headers` replace declared ones by name.
     """
     op = ex.op
     assert op is not None
@@ -63,9 +64,11 @@ def documented(
     content = response.contents[index]
     out.append((b"content-type", content.content_type))
     body = content.examples.get(example, content.body) if example is not None else content.body
+    if value is _UNSET and rid is not None and _REQUEST_ID.encode() in body:
+        # A documented body repeating X-Request-ID (problems, predictions) repeats this request's,
+        # not the example's; a given `value` (a stored resource, a rule's literal body) is kept.
+        patch = {**(patch or {}), _REQUEST_ID: rid.decode("latin-1")}
     if value is not _UNSET or patch:
-        if patch is not None and rid is not None:
-            patch = {**patch, _REQUEST_ID: rid.decode("latin-1")}
         rendered = _checked(app, content, value, patch, body)
         if rendered is not None:
             body = rendered
