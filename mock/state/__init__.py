@@ -5,7 +5,9 @@ listed, changed, deleted and, for jobs, move through their statuses over time.
     store.py      the resources held per process; reset; the seed file
     lifecycle.py  statuses over time (queued → running → succeeded), cancel
     pages.py      limit / page-token pagination
+    calls.py      one stateful request; the documented 404 / 409 / 400 answers
     handlers.py   one handler per role, each answering a documented response
+    jobs.py       cancel and results of a job
 """
 
 from __future__ import annotations

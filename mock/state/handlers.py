@@ -3,29 +3,26 @@
 Bodies are built from the documented body (example or generated) with the stored values put
 in, and validated before they are sent (mock/behaviour/replies.py): when a built body would
 not match the contract, the documented one is sent instead. An unknown id answers the
-operation's documented 404, a cancel of an ended job or the results of an unfinished one its
-documented 409.
+operation's documented 404 (mock/state/calls.py); job actions are in mock/state/jobs.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from accord import pointers
-from mock.behaviour.checks import documented_key
-from mock.behaviour.replies import documented, json_body, valid
+from mock.behaviour.replies import documented, valid
 from mock.exchange import Reply
-from mock.negotiation import forced_key
 from mock.parameters import deref
-from mock.problems import Violation
-from mock.state import FamilyInfo, State
+from mock.state import State
+from mock.state.calls import Call, bad_token, not_found
+from mock.state.jobs import ACTIONS
 from mock.state.lifecycle import iso
 from mock.state.pages import BadToken, array_member, next_member, page
-from mock.state.resources import Role, properties
+from mock.state.resources import properties
 from mock.state.store import Record
 
 if TYPE_CHECKING:
@@ -35,95 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("accord.mock")
 #: Attempts at generating a fresh id before falling back to a counter.
 ID_ATTEMPTS = 8
-
-
-@dataclass(slots=True)
-class Call:
-    """One stateful request: the app, the exchange, the family and the role."""
-
-    app: MockApp
-    ex: Exchange
-    state: State
-    info: FamilyInfo
-    role: Role
-
-    @property
-    def item(self) -> str:
-        return self.info.family.item
-
-    @property
-    def key(self) -> str:
-        return (self.ex.parts.path if self.ex.parts else {}).get(self.info.family.param, "")
-
-    def note(self, what: str) -> None:
-        if self.ex.note is not None:
-            self.ex.note.state = what
-
-    def current(self, record: Record) -> dict[str, Any]:
-        lifecycle = self.info.lifecycle
-        if lifecycle is None or not record.moving:
-            return record.value
-        return lifecycle.apply(record.value, record.created, record.cancelled_at, self.state.clock())
-
-    def body(self) -> Any:
-        return json_body(self.ex.body) if self.ex.body else None
-
-    def success(self) -> str | None:
-        op = self.ex.op
-        assert op is not None
-        return op.default_key
-
-    def base(self, key: str) -> Any:
-        """The documented body of response `key` as a value (the first JSON content's)."""
-        op = self.ex.op
-        assert op is not None
-        content = next((c for c in op.responses[key].contents if "json" in c.served), None)
-        return json_body(content.body) if content is not None else None
-
-    def members(self, key: str) -> dict[str, Any]:
-        op = self.ex.op
-        assert op is not None
-        content = next((c for c in op.responses[key].contents if "json" in c.served), None)
-        return properties(self.app.api.document, content.schema) if content is not None else {}
-
-
-# -- answers outside the happy path ----------------------------------------------------------
-def problem_answer(call: Call, status: int, detail: str) -> Reply | None:
-    """The documented `status` problem with an accurate detail; None when it is not documented
-    (exactly, by range, or by a `default` response, which documents every other status)."""
-    op = call.ex.op
-    assert op is not None
-    key = forced_key(op.responses, status)
-    if key is None:
-        return None
-    return documented(call.app, call.ex, key, status=status, patch={"detail": detail, "instance": call.ex.path})
-
-
-def not_found(call: Call) -> Reply:
-    call.note("not-found")
-    detail = f"No resource with {call.info.family.param} {call.key!r}."
-    reply = problem_answer(call, 404, detail)
-    if reply is None:
-        label = call.ex.op.label if call.ex.op else ""
-        log.warning("%s documents no 404: an unknown id gets an undocumented 404", label)
-        return call.ex.generic(404, detail)
-    return reply
-
-
-def bad_token(call: Call, exc: BadToken) -> Reply | None:
-    """A page token this mock never issued: the documented 400, by the example that names page
-    tokens when the contract has one (e.g. `invalid-page-token`), else a validation problem."""
-    op = call.ex.op
-    assert op is not None
-    call.note(f"rejected {exc.parameter}")
-    key = documented_key(op, 400)
-    if key is not None:
-        for content in op.responses[key].contents:
-            named = next((n for n in content.examples if "token" in n or "cursor" in n), None)
-            if named is not None:
-                return documented(call.app, call.ex, key, example=named,
-                                  patch={"detail": str(exc), "instance": call.ex.path})
-    return call.app.reject(call.ex, [Violation("query", exc.parameter, (), "format", str(exc))])
 
 
 # -- roles -----------------------------------------------------------------------------------
@@ -269,73 +177,6 @@ def action(call: Call) -> Reply | None:
     return documented(call.app, call.ex, key, patch=patch)
 
 
-def cancel(call: Call, record: Record) -> Reply | None:
-    lifecycle = call.info.lifecycle
-    if lifecycle is None or lifecycle.cancelled is None:
-        return None
-    status = str(call.current(record).get("status"))
-    if lifecycle.is_final(status):
-        call.note(f"cancel refused: {call.key} is {status}")
-        refused = problem_answer(call, 409, f"The job {call.key!r} has already ended ({status}).")
-        if refused is not None:
-            return refused
-    elif record.moving:
-        record.cancelled_at = call.state.clock()
-    else:
-        record.value = {**record.value, "status": lifecycle.cancelled}
-    key = call.success()
-    if key is None:
-        return None
-    call.note(f"cancelled {call.key}")
-    return documented(call.app, call.ex, key, value=call.current(record))
-
-
-def results(call: Call, record: Record) -> Reply | None:
-    lifecycle = call.info.lifecycle
-    current = call.current(record)
-    if lifecycle is not None and current.get("status") != lifecycle.done:
-        call.note(f"results refused: {call.key} is {current.get('status')}")
-        refused = problem_answer(call, 409, f"The job {call.key!r} has not succeeded (it is {current.get('status')}).")
-        if refused is not None:
-            return refused
-    key = call.success()
-    if key is None or call.ex.parts is None:
-        return None
-    body = call.base(key)
-    members = call.members(key)
-    holder = array_member(members, call.app.api.document)
-    if not isinstance(body, dict) or holder is None or not isinstance(body.get(holder), list) or not body[holder]:
-        return None
-    template = body[holder]
-    total = record.count if record.count is not None else len(template)
-    op = call.ex.op
-    try:
-        window = page(call.app.api.document, op, call.ex.parts.query, total)
-    except BadToken as exc:
-        return bad_token(call, exc)
-    rows = []
-    for index in range(window.offset, min(total, window.offset + window.limit)):
-        row = template[index % len(template)]
-        rows.append({**row, "index": index} if isinstance(row, dict) and "index" in row else row)
-    value = dict(body)
-    for name in members:
-        if name == call.info.family.param:
-            value[name] = call.key
-        elif name in current and name not in (holder,):
-            value[name] = current[name]
-    value[holder] = rows
-    following = next_member(members)
-    if following is not None:
-        value[following] = window.next_token
-    call.note(f"results of {call.key}: {len(rows)} of {total}")
-    return documented(call.app, call.ex, key, value=value)
-
-
-#: (method, literal segment below the item) -> action handler
-ACTIONS: dict[tuple[str, str], Callable[[Call, Record], Reply | None]] = {
-    ("POST", "cancel"): cancel,
-    ("GET", "results"): results,
-}
 #: role kind -> handler
 HANDLERS: dict[str, Callable[[Call], Reply | None]] = {
     "create": create, "read": read, "list": listing, "update": update, "upsert": upsert,
