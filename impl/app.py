@@ -29,6 +29,7 @@ from impl.access_log import log_config
 from impl.binding import ServiceApp
 from impl.config import Settings
 from impl.context import Services, request_id
+from impl.cors import add_cors
 from impl.jobs.store import JobStore
 from impl.jobs.worker import ensure_worker, stop_worker
 from impl.middleware import RequestContextMiddleware
@@ -113,11 +114,12 @@ def _openapi_version(document: dict[str, Any]) -> str:
 def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str | Path | None = None,
                jobs_db: str | Path | None = None, api_keys: list[str] | None = None,
                validate_responses: bool | None = True, job_batch_size: int | None = None,
-               job_batch_delay: float | None = None) -> connexion.AsyncApp:
-    """Build the service. `validate_responses=None` takes `ACCORD_VALIDATE_RESPONSES` (default on)."""
+               job_batch_delay: float | None = None, cors_origins: str | None = None) -> connexion.AsyncApp:
+    """Build the service. `validate_responses=None` takes `ACCORD_VALIDATE_RESPONSES` (default on);
+    `cors_origins=None` takes `ACCORD_CORS_ORIGINS` (default: pages on localhost, impl/cors.py)."""
     settings = Settings.from_env(spec_path=spec_path, models_dir=models_dir, jobs_db=jobs_db,
                                  validate_responses=validate_responses, job_batch_size=job_batch_size,
-                                 job_batch_delay=job_batch_delay)
+                                 job_batch_delay=job_batch_delay, cors_origins=cors_origins)
     document = _load_contract(settings.spec_path)
     handlers = resolve_handlers(document)  # fails here, listing every missing handler
 
@@ -143,6 +145,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
         security_map={"apiKey": api_key_handler(keys)},
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
     )
+    add_cors(app, settings.cors)
     app.add_error_handler(ProblemError, _problem_response)
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)
     app.add_error_handler(sqlite3.OperationalError, _store_unavailable)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord import config as accord_config
+from impl.cors import CorsPolicy
 
 DEFAULT_MODELS_DIR = ".accord/models"
 DEFAULT_JOBS_DB = ".accord/jobs.sqlite3"
@@ -63,6 +64,8 @@ class Settings:
     job_ttl_seconds: float = DEFAULT_JOB_TTL_SECONDS
     job_batch_size: int = DEFAULT_JOB_BATCH_SIZE
     job_batch_delay: float = 0.0
+    #: Which pages may call from a browser (ACCORD_CORS_ORIGINS; impl/cors.py).
+    cors: CorsPolicy = field(default_factory=CorsPolicy.from_env)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -77,7 +80,11 @@ class Settings:
             "job_ttl_seconds": _env_float("ACCORD_JOB_TTL_SECONDS", DEFAULT_JOB_TTL_SECONDS),
             "job_batch_size": _env_int("ACCORD_JOB_BATCH_SIZE", DEFAULT_JOB_BATCH_SIZE),
             "job_batch_delay": _env_float("ACCORD_JOB_BATCH_DELAY", 0.0),
+            "cors": CorsPolicy.from_env(),
         }
+        cors_origins = overrides.pop("cors_origins", None)
+        if cors_origins is not None:
+            values["cors"] = CorsPolicy.parse(str(cors_origins))
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("spec_path", "models_dir", "jobs_db"):
             values[key] = Path(values[key])  # type: ignore[arg-type]

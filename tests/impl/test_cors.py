@@ -1,0 +1,87 @@
+"""impl/cors.py: preflights and CORS headers on the service, from ACCORD_CORS_ORIGINS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from impl.cors import LOCAL_ORIGINS, CorsPolicy
+from tests.impl.conftest import AUTH, IRIS_ROW
+
+PREDICT = "/v1/models/iris-classifier/predict"
+PAGE = "http://127.0.0.1:5173"
+
+
+def preflight(client: Any, origin: str, method: str = "POST", headers: str = "content-type,x-api-key") -> Any:
+    return client.options(PREDICT, headers={"Origin": origin, "Access-Control-Request-Method": method,
+                                            "Access-Control-Request-Headers": headers})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (None, CorsPolicy(origin_regex=LOCAL_ORIGINS)),
+    ("  ", CorsPolicy(origin_regex=LOCAL_ORIGINS)),
+    ("*", CorsPolicy(origins=("*",))),
+    ("https://app.example.com/, https://admin.example.com", CorsPolicy(origins=("https://app.example.com",
+                                                                               "https://admin.example.com"))),
+    ("off", CorsPolicy()),
+    ("none", CorsPolicy()),
+])
+def test_policy_parses_the_variable(raw: str | None, expected: CorsPolicy) -> None:
+    assert CorsPolicy.parse(raw) == expected
+
+
+def test_development_default_answers_a_preflight_from_a_local_page(make_app: Callable[..., Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACCORD_CORS_ORIGINS", raising=False)
+    with make_app().test_client() as client:
+        response = preflight(client, PAGE)
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == PAGE
+    assert "POST" in response.headers["access-control-allow-methods"]
+    assert "x-api-key" in response.headers["access-control-allow-headers"].lower()
+
+
+def test_development_default_refuses_a_foreign_page(make_app: Callable[..., Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACCORD_CORS_ORIGINS", raising=False)
+    with make_app().test_client() as client:
+        response = preflight(client, "https://evil.example")
+    assert response.status_code == 400
+    assert "access-control-allow-origin" not in response.headers
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_real_request_exposes_location_retry_after_and_request_id(make_app: Callable[..., Any]) -> None:
+    with make_app(cors_origins=PAGE).test_client() as client:
+        response = client.post(PREDICT, json={"instances": [IRIS_ROW]}, headers={**AUTH, "Origin": PAGE})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == PAGE
+    exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert {"location", "retry-after", "x-request-id"} <= exposed
+
+
+def test_a_refused_key_still_carries_cors_headers_so_the_page_can_read_the_problem(
+        make_app: Callable[..., Any]) -> None:
+    with make_app(cors_origins="*").test_client() as client:
+        response = client.post(PREDICT, json={"instances": [IRIS_ROW]},
+                               headers={"X-API-Key": "wrong", "Origin": "https://app.example.com"})
+    assert response.status_code == 401
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.json()["type"].endswith("/unauthorized")
+
+
+def test_explicit_origins_allow_only_those(make_app: Callable[..., Any]) -> None:
+    with make_app(cors_origins="https://app.example.com").test_client() as client:
+        allowed = preflight(client, "https://app.example.com")
+        refused = preflight(client, PAGE)
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert refused.status_code == 400
+
+
+def test_off_sends_no_cors_headers(make_app: Callable[..., Any]) -> None:
+    with make_app(cors_origins="off").test_client() as client:
+        response = client.post(PREDICT, json={"instances": [IRIS_ROW]}, headers={**AUTH, "Origin": PAGE})
+    assert response.status_code == 200
+    assert not [h for h in response.headers if h.lower().startswith("access-control-")]
