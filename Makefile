@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run mock serve test test-fast lint-code bench clean
+.PHONY: install browser node docs types demo run mock serve test test-fast lint-code bench clean
 
 install: $(STAMP)
 
@@ -15,6 +15,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+## browser: Debian's Chromium for the browser tests (tests/browser/), installed once when missing.
+## Playwright (a Python dev dependency) drives this binary; it never downloads a browser of its own.
+CHROMIUM ?= /usr/bin/chromium
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	@echo "make browser: $(CHROMIUM) is missing; installing Debian's chromium (needs root)"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	@test -x $(CHROMIUM)
+
+## node: the npm tools of package.json (openapi-typescript, typescript, swagger-ui-dist), exactly as locked.
+NODE_STAMP := node_modules/.accord-installed
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+## docs: the API reference, docs/api/index.html (git-ignored), rendered by swagger-ui-dist from spec/
+docs: install node
+	$(BIN)/python web/reference.py spec/openapi.yaml --assets node_modules/swagger-ui-dist -o docs/api
+
+## types: TypeScript types for the web team, web/types/accord-api.d.ts (git-ignored), from spec/
+types: node
+	node_modules/.bin/openapi-typescript spec/openapi.yaml -o web/types/accord-api.d.ts --default-non-nullable=false
+
+## demo: the demo page on http://127.0.0.1:8000 (start the mock and/or the service with `make run`)
+demo:
+	@echo "demo    http://127.0.0.1:8000/?base=http://127.0.0.1:4010   (service: ?base=http://127.0.0.1:8080)"
+	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory web/demo
 
 ## run: the mock on :4010 and the data team's service on :8080 (Ctrl-C stops both)
 run: install
@@ -31,8 +63,8 @@ mock: install
 serve: install
 	$(BIN)/accord serve
 
-## test: everything CI runs
-test: install
+## test: everything CI runs (browser tests included: Chromium and the npm tools are installed first)
+test: install browser node
 	$(BIN)/accord validate spec/openapi.yaml
 	$(BIN)/python -m pytest
 
@@ -43,4 +75,5 @@ lint-code: install
 	$(BIN)/ruff check accord mock impl contract_tests tests bench
 
 clean:
-	rm -rf $(VENV) .accord .pytest_cache .hypothesis bench/out tests/.corpus
+	rm -rf $(VENV) .accord .pytest_cache .hypothesis bench/out tests/.corpus node_modules docs/api \
+	       web/types/accord-api.d.ts tests/browser/screenshots
