@@ -1,11 +1,12 @@
 """Build the API reference: one static HTML page rendering spec/ with swagger-ui-dist.
 
-    python web/reference.py spec/openapi.yaml --assets node_modules/swagger-ui-dist -o docs/api
+    .venv/bin/python web/reference.py spec/openapi.yaml --assets node_modules/swagger-ui-dist -o docs/api
 
-(`make docs` runs exactly this.) The contract is bundled by accord (all `$ref`s across files
-resolved) and embedded in the page, so docs/api/index.html opens from disk, from any static host
-or from CI artefacts with no server and no network. The renderer's files are copied next to it
-from the npm package, so the page shows what the locked swagger-ui-dist version renders.
+(`make docs` runs exactly this, with the project's virtualenv, where accord is installed.) The
+contract is bundled by accord (all `$ref`s across files resolved) and embedded in the page, so
+docs/api/index.html opens from disk, from any static host or from CI artefacts with no server and
+no network. The renderer's files are copied next to it from the npm package, so the page shows
+what the locked swagger-ui-dist version renders.
 """
 
 from __future__ import annotations
@@ -17,12 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script from the repository root or anywhere else
-    sys.path.insert(0, str(ROOT))
-
-from accord.errors import AccordError  # noqa: E402
-from accord.loading import load_spec  # noqa: E402
+from accord.errors import AccordError
+from accord.loading import load_spec
 
 #: The renderer's files the page needs, copied from the npm package.
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
