@@ -44,8 +44,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for tests/browser/, closed when the package is done: Playwright's sync API keeps
+    an event loop running on the main thread while it is open, which breaks any later test that
+    calls asyncio.run() (so never session scope)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -76,7 +79,7 @@ def screenshot(page: Any, request: pytest.FixtureRequest) -> Any:
     return take
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def mock_url() -> Iterator[str]:
     """The mock (accord mock) on a free port, answering the development key."""
     from mock.testing import serve_mock
@@ -85,7 +88,7 @@ def mock_url() -> Iterator[str]:
         yield running.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The service (accord serve) on a free port: real models, a private job store, default CORS."""
     from impl.app import close_app, create_app
@@ -100,7 +103,7 @@ def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         close_app(app)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_url() -> Iterator[str]:
     """web/demo/ served as static files, on an origin of its own."""
     with serve_static(DEMO) as url:
