@@ -32,7 +32,7 @@ def test_make_types_writes_the_contracts_schemas_and_operations(generated: Path)
                  "getPredictionJobResults:"):
         assert name in text
     # Request options with defaults stay optional (--default-non-nullable=false), as the contract says.
-    assert "top_k?: number;" in text
+    assert "return_probabilities?: boolean;" in text and "explain?: boolean;" in text
 
 
 def test_the_example_client_type_checks_against_the_generated_types(generated: Path) -> None:
