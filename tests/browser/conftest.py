@@ -89,6 +89,15 @@ def mock_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="package")
+def stateful_mock_url() -> Iterator[str]:
+    """The mock with `--stateful`: created jobs are kept and move on to succeeded by themselves."""
+    from mock.testing import serve_mock
+
+    with serve_mock(SPEC, api_keys=[DEV_API_KEY], stateful=True) as running:
+        yield running.url
+
+
+@pytest.fixture(scope="package")
 def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The service (accord serve) on a free port: real models, a private job store, default CORS."""
     from impl.app import close_app, create_app

@@ -130,3 +130,14 @@ def test_against_the_mock_prefer_chooses_the_finished_job(page: Any, demo_url: s
     expect(page.locator("#job")).to_have_attribute("data-status", "succeeded", timeout=30_000)
     expect(page.locator("#job-results tr.result")).to_have_count(2)
     screenshot("demo-job-mock")
+
+
+def test_against_the_stateful_mock_the_job_finishes_by_itself(page: Any, demo_url: str,
+                                                              stateful_mock_url: str) -> None:
+    open_demo(page, demo_url, stateful_mock_url, model="iris-classifier")
+    expect(page.locator("#connection")).to_contain_text("Connected")
+    page.click("#submit-job")
+    expect(page.locator("#job")).to_have_attribute("data-status", "succeeded", timeout=30_000)
+    expect(page.locator("#job-results tr.result")).to_have_count(2)
+    assert page.locator("#job-id").inner_text() != "job_01HZX3K8Q2"  # a job the mock created, not the example
+    assert page.locator("#error").is_hidden()
