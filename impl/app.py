@@ -19,7 +19,6 @@ from typing import Any
 import connexion
 from connexion.datastructures import MediaTypeDict
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.middleware import ConnexionMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
 
@@ -35,6 +34,7 @@ from impl.jobs.worker import ensure_worker, stop_worker
 from impl.middleware import RequestContextMiddleware
 from impl.models.registry import get_registry
 from impl.pagination import PageTokens
+from impl.pipeline import MIDDLEWARES
 from impl.problems import PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body, render
 from impl.resolver import operation_resolver, resolve_handlers
 from impl.responses import OrjsonJsonifier
@@ -133,7 +133,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
     app = ServiceApp(
         __name__,
         middlewares=[partial(RequestContextMiddleware, services=services, docs_prefix=DOCS_PATH),
-                     *ConnexionMiddleware.default_middlewares],
+                     *MIDDLEWARES],
         jsonifier=OrjsonJsonifier(),
     )
     app.add_api(

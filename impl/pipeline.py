@@ -1,0 +1,207 @@
+"""The per-request middleware stack: Connexion's own list, with per-operation work done once.
+
+Connexion 3.3 rebuilds, on every request, objects that depend only on the operation: the request
+validator builds two URI parsers, a parameter validator, a media-type table and a body validator;
+every `operation.body_definition()` call (six per request in the parameter decorator) builds a
+media-type table and matches it with fnmatch; the Swagger UI router is tried, route by route,
+for every API request. Measured in-process, this was about a third of the framework's CPU per
+predict request. Here the same classes do the same checks, built once per operation:
+
+    ServerErrorMiddleware → ExceptionMiddleware → DocsGate(SwaggerUIMiddleware)
+    → RoutingMiddleware → SecurityMiddleware → OncePerOperationRequestValidation
+    → ResponseValidationMiddleware → LifespanMiddleware → MemoisedContextMiddleware → handler
+
+(`impl.middleware.RequestContextMiddleware` wraps it all; `impl.binding` the handler call.)
+"""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+from connexion import utils
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import UnsupportedMediaTypeProblem
+from connexion.middleware.context import ContextAPI, ContextMiddleware, ContextOperation
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.operations import AbstractOperation
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+#: Distinct client-supplied keys (media types, charsets) remembered per operation; beyond this a
+#: request is served the uncached way, so odd headers cannot grow memory.
+MAX_CACHED_KEYS = 32
+
+
+def _bounded_cache(function: t.Callable[[t.Any], t.Any]) -> t.Callable[[t.Any], t.Any]:
+    """`function(key)` remembered for up to MAX_CACHED_KEYS keys (results are read-only here)."""
+    cache: dict[t.Any, t.Any] = {}
+
+    @functools.wraps(function)
+    def cached(key: t.Any = None) -> t.Any:
+        try:
+            return cache[key]
+        except KeyError:
+            value = function(key)
+            if len(cache) < MAX_CACHED_KEYS:
+                cache[key] = value
+            return value
+        except TypeError:  # an unhashable key: not cached
+            return function(key)
+
+    return cached
+
+
+def memoise_operation(operation: AbstractOperation) -> AbstractOperation:
+    """Remember `body_definition(content_type)` on this operation object.
+
+    Connexion's answer is a pure function of the operation and the media type (it returns the
+    same definition dict each time, after attaching `components` to it in place); `body_schema`
+    and the parameter decorator go through it.
+    """
+    operation.body_definition = _bounded_cache(operation.body_definition)  # type: ignore[method-assign]
+    return operation
+
+
+class OncePerOperationValidation(RequestValidationOperation):
+    """Connexion's `RequestValidationOperation.__call__`, its validators built once and kept.
+
+    The parameter validator is built on first use; body validators once per (media type,
+    charset); the media-type check once per media type. The validators are Connexion's classes
+    (or ours from `validator_map`), which keep no per-request state.
+    """
+
+    def __init__(self, next_app: ASGIApp, **kwargs: t.Any) -> None:
+        super().__init__(next_app, **kwargs)
+        memoise_operation(self._operation)
+        self._parameter_validator: t.Any = None
+        self._body_validator = _bounded_cache(self._build_body_validator)
+        self._consumed = MediaTypeDict([(c.lower(), None) for c in self._operation.consumes])
+        self._mime_ok = _bounded_cache(lambda mime: mime.lower() in self._consumed)
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        if self._operation.consumes and not self._mime_ok(mime_type):
+            raise UnsupportedMediaTypeProblem(
+                detail=f"Invalid Content-type ({mime_type}), expected {self._operation.consumes}")
+
+    def _build_parameter_validator(self) -> t.Any:
+        operation = self._operation
+        uri_parser = operation._uri_parser_class(operation.parameters, operation.body_definition())
+        return self._validator_map["parameter"](
+            operation.parameters, uri_parser=uri_parser, strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params)
+
+    def _build_body_validator(self, key: tuple[str, str]) -> t.Any:
+        mime_type, encoding = key
+        operation = self._operation
+        schema = operation.body_schema(mime_type)
+        if not schema:
+            return None
+        try:
+            validator_cls = self._validator_map["body"][mime_type]  # type: ignore[index]
+        except KeyError:
+            return None  # Connexion logs "Skipping validation" and passes the body on
+        return validator_cls(
+            schema=schema, required=operation.request_body.get("required", False),
+            nullable=utils.is_nullable(operation.body_definition(mime_type)), encoding=encoding,
+            strict_validation=self.strict_validation,
+            uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._parameter_validator is None:
+            self._parameter_validator = self._build_parameter_validator()
+        self._parameter_validator.validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        self.validate_mime_type(mime_type)
+        validator = self._body_validator((mime_type, encoding))
+        if validator is not None:
+            receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class OncePerOperationValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: AbstractOperation) -> RequestValidationOperation:
+        return OncePerOperationValidation(self.next_app, operation=operation,
+                                          strict_validation=self.strict_validation,
+                                          validator_map=self.validator_map)
+
+
+class OncePerOperationRequestValidation(RequestValidationMiddleware):
+    """Connexion's request validation middleware with `OncePerOperationValidation`."""
+
+    api_cls = OncePerOperationValidationAPI
+
+
+class MemoisedContextAPI(ContextAPI):
+    def make_operation(self, operation: AbstractOperation) -> ContextOperation:
+        # This operation object becomes `connexion.context.operation`, which the parameter and
+        # response decorators consult several times per request.
+        return ContextOperation(self.next_app, operation=memoise_operation(operation))
+
+
+class MemoisedContextMiddleware(ContextMiddleware):
+    """Connexion's context middleware, exposing operations with `body_definition` memoised."""
+
+    api_cls = MemoisedContextAPI
+
+
+def _route_prefixes(routes: t.Iterable[t.Any], base: str = "") -> list[str]:
+    """The literal start of every route's path (up to its first `{`), mounts descended into."""
+    prefixes: list[str] = []
+    for route in routes:
+        path = base + getattr(route, "path", "")
+        if isinstance(route, Mount) and route.routes:
+            # A mounted router passes what its routes do not match to its default (the next app).
+            prefixes += _route_prefixes(route.routes, path)
+        else:
+            prefixes.append(path.split("{", 1)[0])
+    return prefixes
+
+
+class DocsGate(SwaggerUIMiddleware):
+    """Connexion's Swagger UI middleware, entered only by paths its routes could match.
+
+    Connexion sends every request through the Swagger UI router (each route's regex tried in
+    turn) before passing unmatched ones on; a path that starts with none of the routes' literal
+    prefixes cannot match, so it goes straight to the next middleware, as the router's default
+    would send it.
+    """
+
+    def __init__(self, app: ASGIApp, **kwargs: t.Any) -> None:
+        super().__init__(app, **kwargs)
+        self._prefixes: tuple[str, ...] = ()
+
+    def add_api(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().add_api(*args, **kwargs)
+        self._prefixes = tuple(sorted(set(_route_prefixes(self.router.routes))))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self._prefixes):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+#: The stack, outermost first (the same roles, in the same order, as Connexion's default list).
+MIDDLEWARES: list[t.Any] = [
+    ServerErrorMiddleware,
+    ExceptionMiddleware,
+    DocsGate,
+    RoutingMiddleware,
+    SecurityMiddleware,
+    OncePerOperationRequestValidation,
+    ResponseValidationMiddleware,
+    LifespanMiddleware,
+    MemoisedContextMiddleware,
+]
