@@ -18,14 +18,28 @@ building) is Connexion's own code, unchanged.
 
 from __future__ import annotations
 
+import copy
 import functools
 import typing as t
 
 import connexion
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.context import context as connexion_context
+from connexion.context import operation as current_operation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.decorators.parameter import (
+    CONTEXT_NAME,
+    AsyncParameterDecorator,
+    _get_body_argument,
+    _get_query_defaults,
+    _get_val_from_param,
+    _query_args_helper,
+    inspect_function_arguments,
+    unwrap_decorators,
+)
+from connexion.http_facts import FORM_CONTENT_TYPES
+from connexion.utils import deep_merge
 from starlette.types import Scope
 
 #: Where the validated request body is kept for the handler (Starlette's per-request state).
@@ -54,6 +68,68 @@ class ParsedBodyParameterDecorator(AsyncParameterDecorator):
         if body is _MISSING:
             return super()._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
         return body
+
+    def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Connexion's wrapper for what it alone handles (form bodies, TRACE, bodies no validator
+        parsed); `ArgumentPlan` for a JSON body we parsed, or no body."""
+        connexion_wrapper = super().__call__(function)
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        # Decoration happens on the operation's first request, with `operation` set to it.
+        plan = ArgumentPlan(current_operation._get_current_object(), arguments, has_kwargs, self.sanitize_fn)
+
+        @functools.wraps(function)
+        async def wrapper(request: t.Any) -> t.Any:
+            body = request.scope.get("state", {}).get(PARSED_BODY_KEY, _MISSING)
+            if (plan.has_body and body is _MISSING) or request.mimetype in FORM_CONTENT_TYPES or plan.is_trace:
+                return await connexion_wrapper(request)
+            return await function(**plan.kwargs(request, None if body is _MISSING else body))
+
+        return wrapper
+
+
+class ArgumentPlan:
+    """What Connexion's `prep_kwargs` works out on every request, worked out once per operation.
+
+    Per request it then does what `prep_kwargs` does for a JSON body (or none): path parameters
+    cast, query parameters merged over their defaults and cast, the body under its name, the
+    security context, with Connexion's own helpers. Files only come with form bodies, which
+    Connexion's wrapper keeps handling.
+    """
+
+    def __init__(self, operation: t.Any, arguments: list[str], has_kwargs: bool,
+                 sanitize: t.Callable[[str], str]) -> None:
+        self.operation = operation
+        self.arguments = arguments
+        self.has_kwargs = has_kwargs
+        self.sanitize = sanitize
+        self.path_definitions = {p["name"]: p for p in operation.parameters if p["in"] == "path"}
+        self.query_definitions = {p["name"]: p for p in operation.parameters if p["in"] == "query"}
+        self.query_defaults = _get_query_defaults(self.query_definitions)
+        self.has_body = operation.is_request_body_defined
+        self.is_trace = operation.method.upper() == "TRACE"
+
+    def kwargs(self, request: t.Any, body: t.Any) -> dict[str, t.Any]:
+        sanitize, arguments, has_kwargs = self.sanitize, self.arguments, self.has_kwargs
+        kwargs: dict[str, t.Any] = {}
+        for name, value in request.path_params.items():
+            definition = self.path_definitions.get(name)
+            kwargs[sanitize(name)] = value if definition is None else _get_val_from_param(value, definition)
+        query = request.query_params
+        if query or self.query_defaults:
+            merged = deep_merge(copy.deepcopy(self.query_defaults), query)
+            kwargs.update(_query_args_helper(self.query_definitions, merged, arguments, has_kwargs, sanitize))
+        if self.has_body and (arguments or has_kwargs):
+            kwargs.update(_get_body_argument(body, operation=self.operation, arguments=arguments,
+                                             has_kwargs=has_kwargs, sanitize=sanitize,
+                                             content_type=request.mimetype))
+        kwargs = {sanitize(k): v for k, v in kwargs.items()}
+        extra = connexion_context._get_current_object()
+        for key, value in extra.items():
+            if has_kwargs or key in arguments:
+                kwargs[key] = value
+        if CONTEXT_NAME in arguments:
+            kwargs[CONTEXT_NAME] = extra
+        return kwargs
 
 
 class OncePerOperationDecorator(StarletteDecorator):
