@@ -29,6 +29,7 @@ from impl.binding import ServiceApp
 from impl.config import Settings
 from impl.context import Services, request_id
 from impl.cors import add_cors
+from impl.heap import settle_heap
 from impl.jobs.store import JobStore
 from impl.jobs.worker import ensure_worker, stop_worker
 from impl.middleware import RequestContextMiddleware
@@ -186,6 +187,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **kw: Any
         return
     kw.setdefault("validate_responses", None)
     app = create_app(**kw)  # raises before the port is bound if handlers are missing
+    settle_heap()
     try:
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log, http=ServiceHttpProtocol,
                     log_config=log_config())

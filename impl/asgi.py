@@ -5,5 +5,7 @@ from __future__ import annotations
 import os
 
 from impl.app import create_app
+from impl.heap import settle_heap
 
 app = create_app(os.environ.get("ACCORD_SPEC") or "spec/openapi.yaml", validate_responses=None)
+settle_heap()
