@@ -48,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, stop_group  # noqa: E402 - after sys.path
+from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, pinned, stop_group  # noqa: E402 - after sys.path
 from bench.wrk import run_wrk as _wrk  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -86,13 +86,15 @@ class Server:
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
     ready_path: str = "/health/ready"
+    #: `taskset -c` CPU list for the server (None: wherever the scheduler puts it).
+    cpus: str | None = None
     process: subprocess.Popen[bytes] | None = None
     port: int = 0
     startup_s: float = 0.0
 
     def start(self, logs: Path) -> None:
         self.port = free_port()
-        argv = [a.replace("{port}", str(self.port)) for a in self.argv]
+        argv = pinned([a.replace("{port}", str(self.port)) for a in self.argv], self.cpus)
         out = (logs / f"{self.name}.log").open("ab")
         started = time.perf_counter()
         # Own session, so stop() ends exactly this server and the workers it forked.
@@ -121,7 +123,14 @@ class Server:
         stop_group(self.process)
 
 
-def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir: Path) -> dict[str, Server]:
+#: With --pin (the default): 1-worker servers, the anchor included, run on CPU 0; wrk, the sequential
+#: client and the in-process model on CPU 1, so the load generator never takes the server's core.
+#: 2-worker servers are not pinned (they need both cores).
+SERVER_CPU, CLIENT_CPU = "0", "1"
+
+
+def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir: Path,
+            pin: bool = True) -> dict[str, Server]:
     # The key is configured explicitly, so an ACCORD_API_KEYS(_FILE) in the caller's shell cannot interfere.
     common = {"ACCORD_MODELS_DIR": str(models_dir), "ACCORD_JOBS_DB": str(jobs_db), "ACCORD_API_KEYS": KEY,
               "ACCORD_API_KEYS_FILE": ""}
@@ -129,14 +138,15 @@ def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir
     prod = {**common, "ACCORD_VALIDATE_RESPONSES": "0"}
     quiet = {**prod, "ACCORD_ACCESS_LOG": "0"}
     serve = [accord, "serve", "--port", "{port}"]
+    one = SERVER_CPU if pin else None
     return {
         "connexion-mock-1w": Server("connexion-mock-1w", [python, __file__, "--serve-connexion-mock", str(mock_spec),
-                                                          "--port", "{port}"], ready_path="/health/live"),
-        "service-1w": Server("service-1w", [*serve, "--workers", "1"], dev),
+                                                          "--port", "{port}"], ready_path="/health/live", cpus=one),
+        "service-1w": Server("service-1w", [*serve, "--workers", "1"], dev, cpus=one),
         "service-2w": Server("service-2w", [*serve, "--workers", "2"], dev),
-        "service-prod-1w": Server("service-prod-1w", [*serve, "--workers", "1"], prod),
+        "service-prod-1w": Server("service-prod-1w", [*serve, "--workers", "1"], prod, cpus=one),
         "service-prod-2w": Server("service-prod-2w", [*serve, "--workers", "2"], prod),
-        "service-prod-nolog-1w": Server("service-prod-nolog-1w", [*serve, "--workers", "1"], quiet),
+        "service-prod-nolog-1w": Server("service-prod-nolog-1w", [*serve, "--workers", "1"], quiet, cpus=one),
     }
 
 
@@ -262,8 +272,8 @@ def http_caller(port: int, body: bytes) -> tuple[Callable[[], None], Callable[[]
 
 
 
-def run_wrk(port: int, script: Path, duration: float) -> dict[str, Any]:
-    return _wrk(f"http://{HOST}:{port}{PATH}", script, duration)
+def run_wrk(port: int, script: Path, duration: float, cpus: str | None = None) -> dict[str, Any]:
+    return _wrk(f"http://{HOST}:{port}{PATH}", script, duration, cpus=cpus)
 
 
 def wrk_script(target: Path, body: bytes) -> Path:
@@ -359,6 +369,9 @@ def main() -> None:
                              "prod-nolog (off, no access log)")
     parser.add_argument("--servers", type=str, default="",
                         help="comma-separated throughput servers (default: all five)")
+    parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
+                        help=f"pin 1-worker servers to CPU {SERVER_CPU} and wrk, the client and the in-process "
+                             f"model to CPU {CLIENT_CPU} (taskset; default on)")
     parser.add_argument("--serve-connexion-mock", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -381,7 +394,13 @@ def main() -> None:
     body_1 = json.dumps({"instances": [ROW]}, separators=(",", ":")).encode()
     body_100 = json.dumps({"instances": batch}, separators=(",", ":")).encode()
     script = wrk_script(work / "predict_1.lua", body_1)
-    table_of = servers(python, accord, connexion_mock_spec(work / "spec_cnx.json"), work / "jobs.sqlite3", models_dir)
+    table_of = servers(python, accord, connexion_mock_spec(work / "spec_cnx.json"), work / "jobs.sqlite3", models_dir,
+                       pin=args.pin)
+    client_cpus = CLIENT_CPU if args.pin else None
+    if args.pin:
+        os.sched_setaffinity(0, {int(CLIENT_CPU)})
+    result["method"]["pinned"] = ({"servers_1w": SERVER_CPU, "wrk_client_in_process": CLIENT_CPU}
+                                  if args.pin else None)
 
     parts, configs = args.only, args.configs
     sequential = [name for label, name in SEQUENTIAL if label in configs]
@@ -398,6 +417,12 @@ def main() -> None:
                 if table_of[name].process is None:
                     table_of[name].start(work)
             calls = in_process_calls(models_dir, batch)
+            # The service settles its heap once started (impl/heap.py); the in-process model runs
+            # under the same collector settings, or the comparison would charge the model for
+            # collections the service no longer makes.
+            from impl.heap import settle_heap
+
+            settle_heap()
             timings: dict[tuple[str, str], Timing] = {}
             for round_no in range(args.seq_rounds):
                 log(f"sequential round {round_no + 1}/{args.seq_rounds}: in-process, {', '.join(sequential)}")
@@ -458,9 +483,10 @@ def main() -> None:
                 probe.close()
                 if status != 200:
                     raise SystemExit(f"{name}: the benchmark POST answered {status}, not 200")
-                run_wrk(server.port, script, args.warmup)
+                wrk_cpus = client_cpus if server.cpus else None  # 2-worker servers: neither is pinned
+                run_wrk(server.port, script, args.warmup, wrk_cpus)
                 before = loadavg()
-                run = run_wrk(server.port, script, args.duration)
+                run = run_wrk(server.port, script, args.duration, wrk_cpus)
                 throughput[name]["runs"].append({**run, "load_before": before, "load_after": loadavg(),
                                                  "startup_s": round(server.startup_s, 2)})
             finally:
@@ -482,6 +508,9 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {result['machine']['nproc']} CPU ({result['machine']['cpu']}), load average "
           f"{' '.join(map(str, result['load_start']))} at start, {' '.join(map(str, result['load_end']))} at end")
+    pin = result["method"]["pinned"]
+    print(f"pinned: 1-worker servers on CPU {pin['servers_1w']}, wrk, client and in-process model on CPU "
+          f"{pin['wrk_client_in_process']}" if pin else "not pinned (--no-pin)")
     print(table(result))
     print(f"\nwritten: {target} ({result['elapsed_s']} s)")
 

@@ -66,10 +66,17 @@ def parse_wrk(output: str) -> dict[str, Any]:
     }
 
 
-def run_wrk(url: str, script: Path, duration: float) -> dict[str, Any]:
-    """`wrk -t1 -c32 --latency` for `duration` seconds with a Lua script, bounded by `timeout`."""
-    argv = ["timeout", str(int(duration + 15)), "wrk", "-t1", "-c32", f"-d{max(1, round(duration))}s",
-            "--latency", "-s", str(script), url]
+def pinned(argv: list[str], cpus: str | None) -> list[str]:
+    """`argv` run on these CPUs only (`taskset -c`), or unchanged when `cpus` is None."""
+    return ["taskset", "-c", cpus, *argv] if cpus else argv
+
+
+def run_wrk(url: str, script: Path, duration: float, *, cpus: str | None = None) -> dict[str, Any]:
+    """`wrk -t1 -c32 --latency` for `duration` seconds with a Lua script, bounded by `timeout`,
+    pinned to `cpus` when given."""
+    argv = ["timeout", str(int(duration + 15)),
+            *pinned(["wrk", "-t1", "-c32", f"-d{max(1, round(duration))}s", "--latency", "-s", str(script), url],
+                    cpus)]
     result = subprocess.run(argv, check=False, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"wrk failed ({result.returncode}): {result.stderr.strip()[:300]}")
