@@ -35,7 +35,7 @@ from impl.jobs.worker import ensure_worker, stop_worker
 from impl.middleware import RequestContextMiddleware
 from impl.models.registry import get_registry
 from impl.pagination import PageTokens
-from impl.pipeline import MIDDLEWARES
+from impl.pipeline import middlewares
 from impl.problems import PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body, render
 from impl.resolver import operation_resolver, resolve_handlers
 from impl.responses import OrjsonJsonifier
@@ -134,7 +134,7 @@ def create_app(spec_path: str | Path = "spec/openapi.yaml", *, models_dir: str |
     app = ServiceApp(
         __name__,
         middlewares=[partial(RequestContextMiddleware, services=services, docs_prefix=DOCS_PATH),
-                     *MIDDLEWARES],
+                     *middlewares(settings.validate_responses)],
         jsonifier=OrjsonJsonifier(),
     )
     app.add_api(

@@ -150,7 +150,9 @@ class OncePerOperationDecorator(StarletteDecorator):
                 # First request: `operation` (a context variable) is this operation from now on.
                 uri_parser = self.uri_parser
                 decorated = self.decorate(function)
-            request = self.framework.get_request(uri_parser=uri_parser, scope=scope, receive=receive)
+            # The objects themselves, not Connexion's context proxies: the request reads them often.
+            request = self.framework.get_request(uri_parser=uri_parser, scope=scope._get_current_object(),
+                                                 receive=receive._get_current_object())
             return await decorated(request)
 
         return wrapper

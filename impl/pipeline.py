@@ -9,7 +9,8 @@ predict request. Here the same classes do the same checks, built once per operat
 
     ServerErrorMiddleware → ExceptionMiddleware → DocsGate(SwaggerUIMiddleware)
     → RoutingMiddleware → SecurityMiddleware → OncePerOperationRequestValidation
-    → ResponseValidationMiddleware → LifespanMiddleware → MemoisedContextMiddleware → handler
+    → ResponseValidationMiddleware (only when responses are validated) → LifespanMiddleware
+    → MemoisedContextMiddleware → handler
 
 (`impl.middleware.RequestContextMiddleware` wraps it all; `impl.binding` the handler call.)
 """
@@ -89,6 +90,19 @@ class OncePerOperationValidation(RequestValidationOperation):
         self._body_validator = _bounded_cache(self._build_body_validator)
         self._consumed = MediaTypeDict([(c.lower(), None) for c in self._operation.consumes])
         self._mime_ok = _bounded_cache(lambda mime: mime.lower() in self._consumed)
+        self._split = _bounded_cache(self._split_content_type)
+
+    def _split_content_type(self, raw: bytes | None) -> tuple[str, str]:
+        """(media type, charset) of one Content-Type value, by Connexion's own rules and defaults."""
+        return super().extract_content_type([] if raw is None else [(b"content-type", raw)])
+
+    def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
+        # Connexion's: the first Content-Type field. Its per-call typing constructs and string
+        # decoding are paid once per distinct value here.
+        for key, value in headers:
+            if key.lower() == b"content-type":
+                return self._split(value)
+        return self._split(None)
 
     def validate_mime_type(self, mime_type: str) -> None:
         if self._operation.consumes and not self._mime_ok(mime_type):
@@ -193,15 +207,20 @@ class DocsGate(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-#: The stack, outermost first (the same roles, in the same order, as Connexion's default list).
-MIDDLEWARES: list[t.Any] = [
-    ServerErrorMiddleware,
-    ExceptionMiddleware,
-    DocsGate,
-    RoutingMiddleware,
-    SecurityMiddleware,
-    OncePerOperationRequestValidation,
-    ResponseValidationMiddleware,
-    LifespanMiddleware,
-    MemoisedContextMiddleware,
-]
+def middlewares(validate_responses: bool) -> list[t.Any]:
+    """The stack, outermost first: Connexion's default list, in its order, with the classes above.
+
+    Without response validation, Connexion's response validation middleware only looks the
+    operation up and passes the request on; it is left out then.
+    """
+    return [
+        ServerErrorMiddleware,
+        ExceptionMiddleware,
+        DocsGate,
+        RoutingMiddleware,
+        SecurityMiddleware,
+        OncePerOperationRequestValidation,
+        *([ResponseValidationMiddleware] if validate_responses else []),
+        LifespanMiddleware,
+        MemoisedContextMiddleware,
+    ]

@@ -136,3 +136,29 @@ def test_api_paths_skip_the_docs_router(make_app: Callable[..., Any], monkeypatc
         assert_problem(c.get("/nowhere", headers=AUTH), 404, "not-found")
         assert c.get("/ui/").status_code == 200
     assert entered == ["/ui/"]
+
+
+@pytest.mark.parametrize("headers", [
+    [(b"content-type", b"application/json")],
+    [(b"content-type", b"application/json; charset=latin-1")],
+    [(b"x-api-key", b"k"), (b"content-type", b"Application/JSON;charset=utf-8;q=1")],
+    [(b"content-type", b"text/plain"), (b"content-type", b"application/json")],
+    [(b"x-api-key", b"k")],
+    [],
+], ids=["plain", "charset", "mixed-case", "two-fields", "none", "no-headers"])
+def test_content_type_is_read_as_connexion_reads_it(client: TestClient, shared_app: Any,
+                                                    headers: list[tuple[bytes, bytes]]) -> None:
+    client.get("/health/live")  # builds the stack
+    operation = _validation(shared_app, "predictIris")
+    assert operation.extract_content_type(headers) == RequestValidationOperation.extract_content_type(operation,
+                                                                                                        headers)
+
+
+def test_response_validation_middleware_only_when_responses_are_validated() -> None:
+    from connexion.middleware.response_validation import ResponseValidationMiddleware
+
+    from impl.pipeline import middlewares
+
+    assert ResponseValidationMiddleware in middlewares(True)
+    assert ResponseValidationMiddleware not in middlewares(False)
+    assert len(middlewares(True)) == len(middlewares(False)) + 1
