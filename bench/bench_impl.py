@@ -147,6 +147,8 @@ def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir
         "service-prod-1w": Server("service-prod-1w", [*serve, "--workers", "1"], prod, cpus=one),
         "service-prod-2w": Server("service-prod-2w", [*serve, "--workers", "2"], prod),
         "service-prod-nolog-1w": Server("service-prod-nolog-1w", [*serve, "--workers", "1"], quiet, cpus=one),
+        # prod-nolog, built and run as `accord serve` does, with the model's CPU time counted inside (split).
+        SPLIT: Server(SPLIT, [python, __file__, "--serve-split-service", "--port", "{port}"], quiet, cpus=one),
     }
 
 
@@ -179,6 +181,59 @@ def serve_connexion_mock(spec: Path, port: int) -> None:
     uvicorn.run(app, host=HOST, port=port, workers=1, access_log=False, log_level="warning")
 
 
+#: Where the split server reports the CPU time its model calls took (answered before the app).
+SPLIT_PATH = "/__bench/model-cpu"
+
+
+def serve_split_service(port: int) -> None:
+    """The service as `impl.app.serve` runs it (create_app, settle_heap, uvicorn with the access log
+    setting), with `Predictor.predict` timed in its own thread's CPU time. The model and the rest of
+    the request are then measured in the same process, on the same core and caches: what the
+    in-process comparison cannot give on a busy machine, where a server woken once per request runs
+    each instruction slower than a tight loop does."""
+    import uvicorn
+
+    from impl.app import create_app
+    from impl.config import Settings
+    from impl.heap import settle_heap
+    from impl.models.predict import Predictor
+
+    spent = {"seconds": 0.0, "calls": 0}
+    predict = Predictor.predict
+
+    def timed_predict(self: Any, *args: Any, **kwargs: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return predict(self, *args, **kwargs)
+        finally:
+            spent["seconds"] += time.thread_time() - started
+            spent["calls"] += 1
+
+    Predictor.predict = timed_predict  # type: ignore[method-assign]
+    app = create_app(validate_responses=None)
+    settle_heap()
+
+    async def split(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == SPLIT_PATH:
+            body = json.dumps(spent).encode()
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    uvicorn.run(split, host=HOST, port=port, log_level="warning", access_log=Settings.from_env().access_log)
+
+
+def model_cpu(port: int) -> tuple[float, int]:
+    """(seconds, calls) of model CPU time so far in the split server."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.request("GET", SPLIT_PATH)
+    data = json.loads(conn.getresponse().read())
+    conn.close()
+    return data["seconds"], data["calls"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Measurements
 
@@ -208,22 +263,29 @@ class Timing:
 
     samples: list[float] = field(default_factory=list)
     cpu_s: float = 0.0
+    #: The split server's model CPU over the same calls (seconds, calls).
+    model_s: float = 0.0
+    model_calls: int = 0
 
     def summary(self) -> dict[str, float]:
         ordered = sorted(self.samples)
-        return {"n": len(ordered), "median_us": round(statistics.median(ordered), 1),
-                "p10_us": round(ordered[int(0.1 * (len(ordered) - 1))], 1),
-                "p90_us": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
-                "cpu_us": round(self.cpu_s / len(ordered) * 1e6, 1)}
+        out = {"n": len(ordered), "median_us": round(statistics.median(ordered), 1),
+               "p10_us": round(ordered[int(0.1 * (len(ordered) - 1))], 1),
+               "p90_us": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+               "cpu_us": round(self.cpu_s / len(ordered) * 1e6, 1)}
+        if self.model_calls:
+            out["model_cpu_us"] = round(self.model_s / len(ordered) * 1e6, 1)
+        return out
 
 
 def timed(call: Callable[[], Any], into: Timing, *, requests: int, seconds: float, warmup: int,
-          cpu_pid: int | None = None) -> None:
+          cpu_pid: int | None = None, model_probe: Callable[[], tuple[float, int]] | None = None) -> None:
     """Up to `requests` calls, stopping after `seconds` (`warmup` calls discarded), added to
     `into`: wall time per call, and CPU time of `cpu_pid` (this process when None). On a shared
     machine the wall time includes waiting for a core; the CPU time does not, so both count."""
     for _ in range(warmup):
         call()
+    model_before = model_probe() if model_probe else None
     cpu = cpu_seconds(cpu_pid)
     deadline = time.perf_counter() + seconds
     done = 0
@@ -233,6 +295,10 @@ def timed(call: Callable[[], Any], into: Timing, *, requests: int, seconds: floa
         into.samples.append((time.perf_counter_ns() - t) / 1000)
         done += 1
     into.cpu_s += cpu_seconds(cpu_pid) - cpu
+    if model_probe and model_before:
+        seconds_after, calls_after = model_probe()
+        into.model_s += seconds_after - model_before[0]
+        into.model_calls += calls_after - model_before[1]
 
 
 def in_process_calls(models_dir: Path, batch: list[dict[str, float]]) -> dict[str, Callable[[], Any]]:
@@ -307,7 +373,13 @@ def table(result: dict[str, Any]) -> str:
             cells = [_cell(ip.get(f"predict_{n}"))]
             cells += [_cell(seq.get(name, {}).get(f"predict_{n}")) for _, name in SEQUENTIAL]
             lines.append(f"{'predict x' + n:<12}" + "".join(f"{c:>28}" for c in cells))
-        lines.append("  dev = response validation on; prod = off; prod-nolog = off and no access log")
+        lines.append("  dev = response validation on; prod = off; prod-nolog = off and no access log; split = "
+                     "prod-nolog with the model's CPU counted inside the server")
+        split = seq.get(SPLIT, {})
+        if any("model_cpu_us" in split.get(f"predict_{n}", {}) for n in ("1", "100")):
+            parts = [f"x{n} {split[f'predict_{n}']['model_cpu_us']:.0f} µs of {split[f'predict_{n}']['cpu_us']:.0f}"
+                     for n in ("1", "100") if "model_cpu_us" in split.get(f"predict_{n}", {})]
+            lines.append(f"  split: model CPU inside the server per request: {', '.join(parts)} µs in all")
         proba = [f"{ip[f'predict_proba_{n}']['median_us']:.0f} µs (x{n})" for n in ("1", "100")
                  if f"predict_proba_{n}" in ip]
         lines.append(f"  of which sklearn predict_proba: {', '.join(proba)} wall median")
@@ -336,9 +408,11 @@ def table(result: dict[str, Any]) -> str:
 
 
 PARTS = ("single", "batch", "throughput")
-CONFIGS = ("dev", "prod", "prod-nolog")
+CONFIGS = ("dev", "prod", "prod-nolog", "split")
 #: (configuration, server) measured one request at a time; all with 1 worker.
-SEQUENTIAL = (("dev", "service-1w"), ("prod", "service-prod-1w"), ("prod-nolog", "service-prod-nolog-1w"))
+SPLIT = "service-split-1w"
+SEQUENTIAL = (("dev", "service-1w"), ("prod", "service-prod-1w"), ("prod-nolog", "service-prod-nolog-1w"),
+              ("split", SPLIT))
 MOCK = "connexion-mock-1w"
 
 
@@ -373,10 +447,14 @@ def main() -> None:
                         help=f"pin 1-worker servers to CPU {SERVER_CPU} and wrk, the client and the in-process "
                              f"model to CPU {CLIENT_CPU} (taskset; default on)")
     parser.add_argument("--serve-connexion-mock", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-split-service", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_connexion_mock:
         serve_connexion_mock(args.serve_connexion_mock, args.port)
+        return
+    if args.serve_split_service:
+        serve_split_service(args.port)
         return
 
     ensure_wrk()
@@ -439,8 +517,10 @@ def main() -> None:
                         call, close = http_caller(server.port, body_1 if n == "1" else body_100)
                         limit = (args.requests if n == "1" else args.requests // 5) // args.seq_rounds
                         try:
+                            probe = (lambda port=server.port: model_cpu(port)) if name == SPLIT else None
                             timed(call, timings.setdefault((name, f"predict_{n}"), Timing()), requests=limit,
-                                  seconds=args.seconds / args.seq_rounds, warmup=warmup, cpu_pid=server.process.pid)
+                                  seconds=args.seconds / args.seq_rounds, warmup=warmup, cpu_pid=server.process.pid,
+                                  model_probe=probe)
                         finally:
                             close()
             result["in_process"] = {case: t.summary() for (who, case), t in timings.items() if who == "in_process"}
@@ -465,8 +545,15 @@ def main() -> None:
                 row[f"framework_{label}_over_model"] = round(framework / model, 2)
                 row[f"target_met_{label}"] = framework < model
             result["batch_100"]["wall" if metric == "median_us" else "cpu"] = row
+        split = result["sequential"].get(SPLIT, {}).get("predict_100", {})
+        if "model_cpu_us" in split:
+            model = split["model_cpu_us"]
+            framework = split["cpu_us"] - model
+            result["batch_100"]["cpu_in_server"] = {
+                "model_us": model, "framework_split_us": round(framework, 1),
+                "framework_split_over_model": round(framework / model, 2), "target_met_split": framework < model}
 
-    chosen = [n.strip() for n in args.servers.split(",") if n.strip()] or list(table_of)
+    chosen = [n.strip() for n in args.servers.split(",") if n.strip()] or [n for n in table_of if n != SPLIT]
     unknown = sorted(set(chosen) - set(table_of))
     if unknown:
         raise SystemExit(f"unknown server(s) {', '.join(unknown)}; known: {', '.join(table_of)}")
@@ -502,7 +589,7 @@ def main() -> None:
     result["load_end"] = loadavg()
     result["elapsed_s"] = round(time.time() - started, 1)
 
-    full = set(parts) == set(PARTS) and set(configs) == set(CONFIGS) and set(throughput) == set(table_of)
+    full = set(parts) == set(PARTS) and set(configs) == set(CONFIGS) and set(throughput) == set(table_of) - {SPLIT}
     target = OUT / ("impl.json" if full else "impl-subset.json")
     target.write_text(json.dumps(result, indent=2))
     shutil.rmtree(work, ignore_errors=True)
