@@ -71,7 +71,12 @@ def memoise_operation(operation: AbstractOperation) -> AbstractOperation:
     same definition dict each time, after attaching `components` to it in place); `body_schema`
     and the parameter decorator go through it.
     """
-    operation.body_definition = _bounded_cache(operation.body_definition)  # type: ignore[method-assign]
+    cached = _bounded_cache(operation.body_definition)
+
+    def body_definition(content_type: str | None = None) -> dict[str, t.Any]:
+        return cached(content_type)  # type: ignore[no-any-return]
+
+    operation.body_definition = body_definition  # type: ignore[method-assign]
     return operation
 
 

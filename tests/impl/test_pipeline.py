@@ -162,3 +162,13 @@ def test_response_validation_middleware_only_when_responses_are_validated() -> N
     assert ResponseValidationMiddleware in middlewares(True)
     assert ResponseValidationMiddleware not in middlewares(False)
     assert len(middlewares(True)) == len(middlewares(False)) + 1
+
+
+def test_memoised_body_definition_answers_as_connexions(shared_app: Any, client: TestClient) -> None:
+    client.get("/health/live")  # builds the stack
+    operation = _validation(shared_app, "predictIris")._operation
+    original = type(operation).body_definition
+    for content_type in (None, "application/json", "text/plain"):
+        assert operation.body_definition(content_type) == original(operation, content_type)
+        assert operation.body_definition(content_type=content_type) == original(operation, content_type)
+        assert operation.body_schema(content_type) == original(operation, content_type).get("schema", {})
