@@ -14,14 +14,18 @@ Three measurements, each bounded in requests and time; the script starts and sto
 
 The service runs as deployed by `accord serve` (uvicorn access log on, to a file), once with
 response validation on (the development default), once with ACCORD_VALIDATE_RESPONSES=0
-(the documented production setting), and once more with ACCORD_ACCESS_LOG=0 as well.
+(the documented production setting), and once more with ACCORD_ACCESS_LOG=0 as well; a fourth
+server ("split", prod without the access log) times `Predictor.predict` inside itself, so model and
+framework CPU are also measured in one process. The in-process model runs after
+`impl.heap.settle_heap()`, as the service does. With --pin (default) 1-worker servers run on CPU 0
+and wrk, the client and the in-process model on CPU 1 (taskset).
 Output: bench/out/impl.json and a table on stdout.
 
     .venv/bin/python bench/bench_impl.py [--duration 12] [--warmup 3] [--rounds 1]
     .venv/bin/python bench/bench_impl.py --only batch --configs prod    # a quick subset
 
 `--only` picks parts (single, batch, throughput; default all three), `--configs` the service
-configurations (dev, prod) and `--servers` the throughput servers by name; a subset run writes
+configurations (dev, prod, prod-nolog, split) and `--servers` the throughput servers by name; a subset run writes
 bench/out/impl-subset.json so it never replaces the full run's file.
 
 Needs `wrk` (Debian package; installed with apt-get when missing and running as root).
