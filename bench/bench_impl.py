@@ -197,7 +197,8 @@ def serve_split_service(port: int) -> None:
     each instruction slower than a tight loop does."""
     import uvicorn
 
-    from impl.app import create_app
+    from impl.access_log import log_config
+    from impl.app import ServiceHttpProtocol, create_app
     from impl.config import Settings
     from impl.heap import settle_heap
     from impl.models.predict import Predictor
@@ -226,7 +227,8 @@ def serve_split_service(port: int) -> None:
             return
         await app(scope, receive, send)
 
-    uvicorn.run(split, host=HOST, port=port, log_level="warning", access_log=Settings.from_env().access_log)
+    uvicorn.run(split, host=HOST, port=port, log_level="info", access_log=Settings.from_env().access_log,
+                http=ServiceHttpProtocol, log_config=log_config())
 
 
 def model_cpu(port: int) -> tuple[float, int]:
