@@ -13,6 +13,11 @@ predict request. Here the same classes do the same checks, built once per operat
     → MemoisedContextMiddleware → handler
 
 (`impl.middleware.RequestContextMiddleware` wraps it all; `impl.binding` the handler call.)
+
+`app.add_middleware(..., position=...)` finds its place by class identity: BEFORE_EXCEPTION,
+BEFORE_ROUTING and BEFORE_SECURITY work as with Connexion's list (CORS uses BEFORE_EXCEPTION);
+BEFORE_SWAGGER, BEFORE_VALIDATION and BEFORE_CONTEXT name classes replaced here by subclasses,
+so Connexion refuses them with its "Could not insert middleware" error.
 """
 
 from __future__ import annotations
