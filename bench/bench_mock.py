@@ -198,11 +198,19 @@ class Server:
     startup_s: float = 0.0
 
     def start(
-        self, logs: Path, ready_path: str = READY_PATH, timeout: float = READY_TIMEOUT_S, spec: Path | None = None
+        self,
+        logs: Path,
+        ready_path: str = READY_PATH,
+        timeout: float = READY_TIMEOUT_S,
+        spec: Path | None = None,
+        cpus: str | None = None,
     ) -> None:
-        """Spawn and poll `ready_path` every 0.1 s until it answers (any status); start-up = that time."""
+        """Spawn and poll `ready_path` every 0.1 s until it answers (any status); start-up = that time.
+        `cpus` pins the server and everything it starts (all its threads) to those CPUs."""
         self.port = free_port()
         argv = [a.replace("{port}", str(self.port)).replace("{spec}", str(spec or "")) for a in self.argv]
+        if cpus:
+            argv = ["taskset", "-c", cpus, *argv]
         log_file = logs / f"{self.name}.log"
         started = time.perf_counter()
         with log_file.open("ab") as out:
@@ -345,8 +353,23 @@ def probe(server: Server, name: str) -> dict[str, Any]:
 
 
 
-def run_wrk(port: int, scenario: Scenario, duration: float) -> dict[str, Any]:
-    return _wrk(f"http://{HOST}:{port}{scenario.path}", lua_script(scenario), duration)
+def run_wrk(port: int, scenario: Scenario, duration: float, cpus: str | None = None) -> dict[str, Any]:
+    return _wrk(f"http://{HOST}:{port}{scenario.path}", lua_script(scenario), duration, cpus=cpus)
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process tree (all threads), from /proc/<pid>/stat."""
+    total = 0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / _TICK
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,10 +460,17 @@ def throughput_targets(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         ratios = {
             s: round(rows[measured][s]["rps"] / rows[anchor][s]["rps"], 2) for s in scenarios if rows[anchor][s]["rps"]
         }
+        # Server CPU per request, anchor ÷ measured: what each costs, whatever share of the machine it got.
+        cpu_ratios = {
+            s: round(rows[anchor][s]["cpu_us_per_request"] / rows[measured][s]["cpu_us_per_request"], 2)
+            for s in scenarios
+            if rows[measured][s].get("cpu_us_per_request")
+        }
         verdicts.append(
             {
                 "target": name,
                 "ratios": ratios,
+                "cpu_ratios": cpu_ratios,
                 "minimum": minimum,
                 "met": bool(ratios) and all(r >= minimum for r in ratios.values()),
             }
@@ -473,8 +503,8 @@ def startup_targets(runs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any
 def table(result: dict[str, Any]) -> str:
     lines = [
         "Throughput (wrk -t1 -c32 --latency, after a discarded warm-up; one server at a time)",
-        f"{'server':<17}{'scenario':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx/total':>17}"
-        f"{'status':>8}{'sock err':>9}{'÷ anchor':>10}{'÷ bare':>8}{'load':>6}",
+        f"{'server':<17}{'scenario':<14}{'req/s':>9}{'CPU µs/req':>11}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'non-2xx/total':>17}{'status':>8}{'sock err':>9}{'÷ anchor':>10}{'÷ bare':>8}{'load':>6}",
     ]
     rows = result.get("throughput", {})
     bare = rows.get("bare-asgi", {})
@@ -488,7 +518,8 @@ def table(result: dict[str, Any]) -> str:
             status = row["probe"][scenario]["status"]
             errors = sum(int(n) for n in re.findall(r"\d+", run["socket_errors"]))  # connect, read, write, timeout
             lines.append(
-                f"{name:<17}{scenario:<14}{run['rps']:>9.0f}{run['p50_ms']:>9.2f}{run['p99_ms']:>9.1f}"
+                f"{name:<17}{scenario:<14}{run['rps']:>9.0f}{run['cpu_us_per_request']:>11.0f}"
+                f"{run['p50_ms']:>9.2f}{run['p99_ms']:>9.1f}"
                 f"{run['non_2xx']:>9}/{run['requests']:<7}{status:>8}{errors:>9}{ratio:>10}{of_bare:>8}"
                 f"{run['load_before'][0]:>6.1f}"
             )
@@ -509,10 +540,25 @@ def table(result: dict[str, Any]) -> str:
     for verdict in result.get("targets", []):
         if "ratios" in verdict:
             shown = ", ".join(f"{s} {r:.2f}×" for s, r in verdict["ratios"].items())
+            shown += "; server CPU per request, anchor ÷ accord: " + ", ".join(
+                f"{s} {r:.2f}×" for s, r in verdict["cpu_ratios"].items()
+            )
         else:
             shown = f"time {verdict['time_ratio']:.3f} of Prism's, memory {verdict['memory_ratio']:.2f} of Prism's"
         lines.append(f"  {'met    ' if verdict['met'] else 'NOT met'}  {verdict['target']}: {shown}")
     return "\n".join(lines)
+
+
+def _pinning(text: str) -> tuple[str | None, str | None]:
+    """`--pin SERVER:WRK` → the taskset CPU lists (None, None without pinning)."""
+    if not text:
+        return None, None
+    server, sep, wrk = text.partition(":")
+    if not sep or not server or not wrk:
+        raise SystemExit(f"--pin wants SERVER_CPUS:WRK_CPUS (e.g. 0:1), not {text!r}")
+    if shutil.which("taskset") is None:
+        raise SystemExit("--pin needs taskset (Debian package util-linux); or pass --pin ''")
+    return server, wrk
 
 
 def _names(text: str, known: dict[str, Server]) -> list[str]:
@@ -536,6 +582,12 @@ def main() -> None:
         help="seconds without growth of the peak RSS that end the start-up measurement",
     )
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
+    parser.add_argument(
+        "--pin",
+        default="0:1",
+        help="SERVER_CPUS:WRK_CPUS for taskset -c during the throughput runs, so wrk never takes the "
+        "server's core ('' = no pinning); default 0:1 (one core per server, as the targets are stated)",
+    )
     parser.add_argument("--serve-bare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -543,6 +595,7 @@ def main() -> None:
         serve_bare(args.serve_bare, args.port)
         return
 
+    server_cpus, wrk_cpus = _pinning(args.pin)
     ensure_wrk()
     ensure_prism()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -564,6 +617,7 @@ def main() -> None:
         "method": {
             "wrk": f"-t1 -c32 -d{round(args.duration)}s --latency after a {args.warmup:g} s warm-up (discarded)",
             "servers": "one at a time",
+            "pinning": {"server": server_cpus, "wrk": wrk_cpus},
             "startup_runs": args.startup_runs,
         },
     }
@@ -578,16 +632,20 @@ def main() -> None:
                 server = table_of[name]
                 if scenario_name not in server.scenarios:
                     continue
-                server.start(logs, spec=spec)
+                server.start(logs, spec=spec, cpus=server_cpus)
                 try:
                     rows[name]["startup_s"].append(round(server.startup_s, 2))
                     rows[name]["probe"][scenario_name] = probe(server, scenario_name)
-                    run_wrk(server.port, scenario, args.warmup)
-                    before = loadavg()
-                    run = run_wrk(server.port, scenario, args.duration)
+                    run_wrk(server.port, scenario, args.warmup, wrk_cpus)
+                    assert server.process is not None
+                    before, cpu_before = loadavg(), cpu_seconds(server.process.pid)
+                    run = run_wrk(server.port, scenario, args.duration, wrk_cpus)
+                    cpu = cpu_seconds(server.process.pid) - cpu_before
+                    run["cpu_us_per_request"] = round(cpu / run["requests"] * 1e6, 1)
                     rows[name][scenario_name] = {**run, "load_before": before, "load_after": loadavg()}
                     log(
-                        f"{scenario_name:<13} {name:<16} {run['rps']:>7.0f} req/s, p50 {run['p50_ms']} ms, "
+                        f"{scenario_name:<13} {name:<16} {run['rps']:>7.0f} req/s, "
+                        f"{run['cpu_us_per_request']:.0f} µs server CPU/request, p50 {run['p50_ms']} ms, "
                         f"non-2xx {run['non_2xx']}/{run['requests']}, status {rows[name]['probe'][scenario_name]}, "
                         f"load {before[0]:.2f}, started in {server.startup_s:.2f} s"
                     )

@@ -30,7 +30,6 @@ from mock.behaviour import Engine, configure
 from mock.behaviour import steps as behaviour
 from mock.bodies import (
     MAX_BODY_BYTES,
-    BodyContext,
     BodyError,
     find_declared,
     split_media_type,
@@ -54,7 +53,7 @@ from mock.problems import Violation, sl_violations
 from mock.proxy import Upstream, forward
 from mock.recording import Recorder
 from mock.rejections import Rejector, request_id_value
-from mock.responses import _FAILED, generate_valid
+from mock.responses import generated_body
 from mock.routing import PathEncodingError, split_path
 from mock.security import configured_keys
 
@@ -216,7 +215,7 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
     if media.parser is None:
         return []
     try:
-        value = media.parser(ex.body, BodyContext(header, media.context_shape, media.json_properties))
+        value = media.parser(ex.body, media.context(header))
     except BodyError as exc:
         return [Violation("body", "", (), "parse", str(exc), kind="malformed")]
     if media.schema is None:
@@ -367,11 +366,7 @@ class MockApp:
         `Prefer: seed=` gives the same body every time; a server-wide seed (`--seed`) gives the
         same sequence of bodies from start-up, as Prism's seeded faker does.
         """
-        chosen: int | str = seed if seed is not None else self._random.getrandbits(48)
-        valid = self.api.schemas.validator(content.schema, "response").is_valid
-        value = generate_valid(self.api, content.schema, chosen, valid)
-        rendered = None if value is _FAILED else content.serialise(value)
-        return content.body if rendered is None else rendered
+        return generated_body(self.api, content, seed if seed is not None else self._random)
 
     def _record(self, ex: Exchange, reply: Reply) -> None:
         op = ex.op

@@ -17,7 +17,7 @@ from accord import pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
 from accord.schemas import SchemaCompileError, SchemaCompiler
-from mock.bodies import Parser, is_json, parser_for, split_media_type
+from mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
 from mock.negotiation import default_key
 from mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, deref, shape_of
 from mock.responses import Response, ResponseBuilder
@@ -27,6 +27,8 @@ from mock.security import Security, compile_security
 log = logging.getLogger("accord.mock")
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+#: Distinct Content-Type headers whose parse context is kept per request media type.
+CONTEXT_CACHE_SIZE = 64
 
 
 @dataclass(slots=True)
@@ -38,6 +40,16 @@ class MediaBody:
     parser: Parser | None
     context_shape: Any
     json_properties: frozenset[str]
+    contexts: dict[str, BodyContext] = field(default_factory=dict)  # by Content-Type header
+
+    def context(self, header: str) -> BodyContext:
+        """What the parser needs besides the bytes, built once per Content-Type header seen."""
+        found = self.contexts.get(header)
+        if found is None:
+            found = BodyContext(header, self.context_shape, self.json_properties)
+            if len(self.contexts) < CONTEXT_CACHE_SIZE:  # multipart boundaries differ per request
+                self.contexts[header] = found
+        return found
 
 
 @dataclass(slots=True)

@@ -8,9 +8,8 @@ parameter), an entry of Prism's `sl-violations` header, and a line of the reques
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -37,12 +36,15 @@ CANDIDATE_STATUSES: dict[str, tuple[int, ...]] = {
 KIND_PRECEDENCE = ("security", "content-type", "malformed", "schema")
 
 
-@dataclass(slots=True, frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One thing wrong with a request.
 
     `location` is "body", "path", "query", "header" or "cookie"; `name` is the parameter
     name (empty for the body), `path` the keys and indexes into the body or parameter value.
+
+    An immutable value, as a NamedTuple rather than a frozen dataclass: an invalid request
+    builds one per violation, and a frozen dataclass costs three times as much to construct
+    (an `object.__setattr__` call per field).
     """
 
     location: str
@@ -56,28 +58,40 @@ class Violation:
     @property
     def pointer(self) -> str:
         """RFC 6901 pointer into the body or parameter value ("" = all of it)."""
-        if not self.path:
+        path = self.path
+        if not path:
             return ""
-        return "".join(
-            "/" + (t.replace("~", "~0").replace("/", "~1") if isinstance(t, str) else str(t)) for t in self.path
-        )
+        tokens = []
+        for token in path:
+            if token.__class__ is not str:
+                tokens.append(str(token))
+            elif "~" in token or "/" in token:  # type: ignore[operator]
+                tokens.append(token.replace("~", "~0").replace("/", "~1"))  # type: ignore[union-attr]
+            else:
+                tokens.append(token)  # type: ignore[arg-type]
+        return "/" + "/".join(tokens)
 
     def error_entry(self) -> dict[str, str]:
-        detail = _clip(self.message)
+        message = self.message
+        detail = message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)
         # Pointers in URI fragment form (RFC 6901 §6), as the problem's readers click them.
         if self.location == "body":
             return {"pointer": "#" + self.pointer, "in": "body", "detail": detail}
         entry = {"parameter": self.name, "in": self.location, "detail": detail}
-        if self.pointer:
+        if self.path:
             entry["pointer"] = "#" + self.pointer
         return entry
 
     def sl_entry(self) -> dict[str, Any]:
-        where: list[Any] = ["request", self.location]
-        if self.name:
-            where.append(self.name)
-        where.extend(self.path)
-        return {"location": where, "severity": self.severity, "code": self.code, "message": _clip(self.message)}
+        where: list[Any] = ["request", self.location, self.name, *self.path] if self.name else [
+            "request", self.location, *self.path]
+        message = self.message
+        return {
+            "location": where,
+            "severity": self.severity,
+            "code": self.code,
+            "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message),
+        }
 
 
 def _clip(message: str) -> str:
@@ -94,26 +108,28 @@ def candidate_statuses(violations: list[Violation]) -> tuple[int, ...]:
     return CANDIDATE_STATUSES[deciding_kind(violations)]
 
 
-def summary(violations: list[Violation]) -> str:
-    """The problem's `detail`: what kind of failure, and how many violations."""
+def summary(violations: list[Violation], kind: str | None = None) -> str:
+    """The problem's `detail`: what kind of failure, and how many violations (`kind`: the
+    deciding kind when the caller already knows it)."""
     errors = [v for v in violations if v.severity == "Error"]
-    kind = deciding_kind(errors)
+    if kind is None:
+        kind = deciding_kind(errors)
     if kind == "security":
         return "The request does not meet the operation's security requirements."
     if kind == "content-type":
         return next(v.message for v in errors if v.kind == "content-type")
     if kind == "malformed":
         return "The request is malformed: " + _clip(next(v.message for v in errors if v.kind == "malformed"))
-    where = sorted({"request body" if v.location == "body" else f"{v.location} parameters" for v in errors})
+    where = sorted({"request body" if v.location == "body" else v.location + " parameters" for v in errors})
     count = len(errors)
     return f"{count} error{'s' if count != 1 else ''} in the {' and '.join(where)}"
 
 
+_TITLES = {status.value: status.phrase for status in HTTPStatus}
+
+
 def title_for(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+    return _TITLES.get(status, "Error")
 
 
 def problem(
@@ -137,7 +153,7 @@ def problem(
     if request_id:
         body["request_id"] = request_id
     if violations is not None:
-        listed = violations[:MAX_VIOLATIONS]
+        listed = violations if len(violations) <= MAX_VIOLATIONS else violations[:MAX_VIOLATIONS]
         body["errors"] = [v.error_entry() for v in listed]
         if len(violations) > MAX_VIOLATIONS:
             body["detail"] = f"{detail} (first {MAX_VIOLATIONS} of {len(violations)} violations listed)"

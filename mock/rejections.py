@@ -21,8 +21,9 @@ from mock.exchange import Headers, Reply, next_request_id, problem_reply
 from mock.negotiation import error_key
 from mock.parameters import deref
 from mock.problems import (
+    CANDIDATE_STATUSES,
     Violation,
-    candidate_statuses,
+    deciding_kind,
     problem,
     render,
     sl_violations,
@@ -48,7 +49,8 @@ class Rejector:
 
     def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
         errors = [v for v in violations if v.severity == "Error"]
-        candidates = candidate_statuses(errors)
+        kind = deciding_kind(errors)
+        candidates = CANDIDATE_STATUSES[kind]
         found = error_key(op.responses, candidates)
         extra: Headers = []
         if candidates[0] == 401:
@@ -58,17 +60,24 @@ class Rejector:
             self._incomplete(op, status)
             rid = ex.trace_id()
             extra.append((b"x-request-id", rid.encode("ascii")))
-            body = problem(status, summary(errors), instance=ex.path, request_id=rid, violations=errors)
+            body = problem(status, summary(errors, kind), instance=ex.path, request_id=rid, violations=errors)
             return problem_reply(status, body, extra)
         key, status = found
         response = op.responses[key]
-        reply = self._documented(ex, response, status, errors, request_id)
-        reply.headers.extend(extra)
+        reply = self._documented(ex, response, status, errors, kind, request_id)
+        if extra:
+            reply.headers.extend(extra)
         reply.headers.append((b"sl-violations", sl_violations(violations)))
         return reply
 
     def _documented(
-        self, ex: Exchange, response: Response, status: int, errors: list[Violation], request_id: str | None
+        self,
+        ex: Exchange,
+        response: Response,
+        status: int,
+        errors: list[Violation],
+        kind: str,
+        request_id: str | None,
     ) -> Reply:
         headers: Headers = list(response.headers)
         rid = request_id_value(response, request_id)
@@ -86,7 +95,9 @@ class Rejector:
             # the status chosen for it (fixture violations/ignoring-example-key-for-invalid-body).
             return Reply(status, headers, content.examples[prefs.example])
         if content is response.problem and content.schema is not None:
-            filled = self._fill(content.schema, status, ex.path, request_id, errors, self._identity(content, status))
+            detail = summary(errors, kind)
+            identity = self._identity(content, status)
+            filled = self._fill(content.schema, status, ex.path, request_id, errors, detail, identity)
             if filled is not None:
                 body = filled
         return Reply(status, headers, body)
@@ -109,22 +120,29 @@ class Rejector:
 
     def _fill(
         self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation],
-        identity: dict[str, str],
+        detail: str, identity: dict[str, str],
     ) -> bytes | None:
         """The problem with the violations, if it validates; else shrunk until it does: fewer
-        listed errors (schemas cap the list), only the declared members, no list at all."""
-        full = problem(status, summary(errors), instance=instance, request_id=request_id, violations=errors)
-        full.update(identity)
+        listed errors (schemas cap the list), only the declared members, no list at all.
+
+        Every filled problem is validated before it is sent: it carries the request's own
+        pointers and messages, and a schema may constrain those (lengths, patterns, formats).
+        """
+        full = problem(status, detail, instance=instance, request_id=request_id, violations=errors)
+        if identity:
+            full.update(identity)
         try:
             validator = self.api.schemas.validator(schema, "response")
         except Exception:  # reported when the operation was prepared
             return None
+        if validator.is_valid(full):  # the common case: the contract's problem schema admits it
+            return render(full)
         declared = self._members.get(id(schema))
         if declared is None:
             declared = self._members[id(schema)] = _declared_members(self.api.document, schema)
         trimmed = {k: v for k, v in full.items() if k in declared} if declared else full
         for candidate in (full, trimmed):
-            if validator.is_valid(candidate):
+            if candidate is not full and validator.is_valid(candidate):
                 return render(candidate)
             listed = candidate.get("errors")
             if isinstance(listed, list):

@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from random import Random
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -314,12 +315,17 @@ _FAILED: Any = object()
 _FORMATS = {"uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")}
 
 
-def generate_valid(api: CompiledApi, schema: Any, seed: int | str, valid: Callable[[Any], bool]) -> Any:
-    """Generated data that `valid` accepts, trying a few seeds; _FAILED when none is."""
+def generate_valid(api: CompiledApi, schema: Any, seed: int | str | Random, valid: Callable[[Any], bool]) -> Any:
+    """Generated data that `valid` accepts, trying a few seeds; _FAILED when none is.
+
+    A `random.Random` as `seed` is drawn from for every attempt (only generators that say
+    they accept one, see `generated_body`)."""
     for attempt in range(GENERATION_ATTEMPTS):
         try:
             value = api.generator.generate(
-                schema, seed=seed if attempt == 0 else f"{seed}~{attempt}", direction="response"
+                schema,
+                seed=seed if attempt == 0 or isinstance(seed, Random) else f"{seed}~{attempt}",
+                direction="response",
             )
         except Exception as exc:  # another module must never take a request down
             log.debug("generation failed for %s: %s", seed, exc)
@@ -327,6 +333,32 @@ def generate_valid(api: CompiledApi, schema: Any, seed: int | str, valid: Callab
         if valid(value):
             return value
     return _FAILED
+
+
+def _schema_checked(value: Any) -> bool:
+    return True
+
+
+def generated_body(api: CompiledApi, content: Content, seed: str | Random) -> bytes:
+    """A freshly generated body for `content` (dynamic mode), valid against its schema; the
+    static body when none can be generated.
+
+    `seed` is the request's `Prefer: seed=` (the same body every time) or the server's
+    `random.Random` (a sequence, reproducible from start-up with `--seed`). A generator that
+    `validates` (mock.generation's: every value it returns was checked, or comes from a plan
+    trusted after many checked values, against the same compiled schema) is not checked a
+    second time; any other generator's values are.
+    """
+    generator = api.generator
+    if getattr(generator, "validates", False):
+        valid: Callable[[Any], bool] = _schema_checked
+    else:
+        valid = api.schemas.validator(content.schema, "response").is_valid
+        if isinstance(seed, Random):
+            seed = seed.getrandbits(48)  # type: ignore[assignment]
+    value = generate_valid(api, content.schema, seed, valid)
+    rendered = None if value is _FAILED else content.serialise(value)
+    return content.body if rendered is None else rendered
 
 
 def header_text(value: Any) -> str | None:

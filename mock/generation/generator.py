@@ -7,7 +7,9 @@ time on the hot path, a plan whose first `TRUST_AFTER` outputs all validated —
 no keyword the nodes only approximate — is trusted and no longer checked.
 
 The same schema, direction and seed give the same value in every process: `random.Random`
-seeds strings through SHA-512, never through the salted `hash()`.
+seeds strings through SHA-512, never through the salted `hash()`. A caller that wants a
+sequence rather than one value per seed passes a `random.Random` as the seed and values are
+drawn from it directly: seeding a generator costs about as much as generating a small object.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class Generator:
     read-only, as the mock does when it serialises them.
     """
 
+    #: Every value `generate` returns is valid against its schema for the direction, by
+    #: `accord.schemas.SchemaCompiler` (checked, or from a trusted plan): callers that validate
+    #: with the same compiler need not check it again.
+    validates = True
+
     def __init__(self, document: dict[str, Any], version: str, *, compiler: SchemaCompiler | None = None) -> None:
         self.document = document
         self.version = version
@@ -53,14 +60,17 @@ class Generator:
         self._planner = Planner(document, version, self.compiler)
         self._plans: dict[tuple[int, str], _Plan] = {}
 
-    def generate(self, schema: Any, *, seed: int | str, direction: str = "response") -> Any:
-        """A value valid against `schema` for `direction`; the same seed gives the same value."""
+    def generate(self, schema: Any, *, seed: int | str | Random, direction: str = "response") -> Any:
+        """A value valid against `schema` for `direction`; the same seed gives the same value.
+
+        `seed` may be a `random.Random`, drawn from as it is (its sequence is the determinism).
+        """
         plan = self._plans.get((id(schema), direction))
         if plan is None:
             plan = self._plan(schema, direction)
         if plan.trusted:
             try:
-                return plan.node.gen(Random(seed), 0)
+                return plan.node.gen(seed if isinstance(seed, Random) else Random(seed), 0)
             except GenerationError:
                 pass  # a rare unlucky draw: the checked path below retries with derived seeds
         return self._checked(plan, schema, seed, direction)
@@ -76,10 +86,10 @@ class Generator:
         self._planner._keep.append(schema)
         return plan
 
-    def _checked(self, plan: _Plan, schema: Any, seed: int | str, direction: str) -> Any:
+    def _checked(self, plan: _Plan, schema: Any, seed: int | str | Random, direction: str) -> Any:
         last: GenerationError | None = None
         for attempt in range(ATTEMPTS):
-            rng = Random(seed if attempt == 0 else f"{seed}/{attempt}")
+            rng = seed if isinstance(seed, Random) else Random(seed if attempt == 0 else f"{seed}/{attempt}")
             try:
                 value = plan.node.gen(rng, 0)
             except GenerationError as exc:

@@ -168,6 +168,7 @@ def _choice_of(chars: str | list[str]) -> Emit:
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
         out.append(pool[int(rng.random() * len(pool))])
 
+    emit.pool = pool  # type: ignore[attr-defined]  # lets a repeat draw its characters in one go
     return emit
 
 
@@ -217,6 +218,16 @@ def _repeat(av: object, flags: int) -> Emit:
     if high is _c.MAXREPEAT:
         high = low + UNBOUNDED_EXTRA
     inner = _sequence(list(body), flags)
+    pool: list[str] | None = getattr(inner, "pool", None)
+    if pool is not None:  # a repeated character class ([a-z0-9-]{0,62}): one loop, no call per character
+        size = len(pool)
+
+        def emit_chars(rng: Random, out: list[str], groups: dict[int, str]) -> None:
+            draw = rng.random
+            count = low if low == high else low + int(draw() * (high - low + 1))
+            out.append("".join([pool[int(draw() * size)] for _ in range(count)]))
+
+        return emit_chars
 
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
         for _ in range(low if low == high else low + int(rng.random() * (high - low + 1))):
