@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import bisect
 import cProfile
+import json
 import pstats
 import re
 import subprocess
@@ -34,9 +35,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_mock import KEY, SCENARIOS  # noqa: E402 - after sys.path
+from bench.bench_mock import INVALID_BODY, KEY, SCENARIOS, Scenario  # noqa: E402 - after sys.path
 
 DYNAMIC_SCENARIOS = ("dyn_get", "dyn_post")
+#: The invalid POST with a different out-of-range value (so a different message) on every
+#: request: what an invalid request costs when no earlier one had the same violations.
+VARIED = "post_invalid_varied"
+SCENARIOS = {**SCENARIOS, VARIED: Scenario(VARIED, "POST", SCENARIOS["post_invalid"].path, INVALID_BODY,
+                                           SCENARIOS["post_invalid"].expected)}
+
+
+def _varied(index: int) -> bytes:
+    instance = {**INVALID_BODY["instances"][0], "petal_length_cm": 31 + index}
+    return json.dumps({"instances": [instance]}, separators=(",", ":")).encode()
 
 
 def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
@@ -53,25 +64,34 @@ def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
     }
 
 
-async def _drive(app: Any, name: str, count: int) -> None:
+def _inputs(name: str, count: int, first: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(scope, request message) per request, built before the measured loop."""
     scenario = SCENARIOS[name]
-    body = scenario.payload
-    scope = _scope(scenario.method, scenario.path, body)
-    message = {"type": "http.request", "body": body or b"", "more_body": False}
-    statuses: list[int] = []
+    inputs = []
+    for index in range(first, first + count):
+        body = _varied(index) if name == VARIED else scenario.payload
+        message = {"type": "http.request", "body": body or b"", "more_body": False}
+        inputs.append((_scope(scenario.method, scenario.path, body), message))
+    return inputs
 
-    async def receive() -> dict[str, Any]:
-        return message
+
+async def _drive(app: Any, name: str, inputs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    statuses: list[int] = []
 
     async def send(event: dict[str, Any]) -> None:
         if event["type"] == "http.response.start":
             statuses.append(event["status"])
 
-    for _ in range(count):
-        await app(dict(scope), receive, send)
-    wrong = {s for s in statuses if s not in scenario.expected}
+    for scope, message in inputs:
+
+        async def receive(message: dict[str, Any] = message) -> dict[str, Any]:
+            return message
+
+        await app(scope, receive, send)
+    expected = SCENARIOS[name].expected
+    wrong = {s for s in statuses if s not in expected}
     if wrong:
-        raise SystemExit(f"{name}: answered {sorted(wrong)}, expected {sorted(scenario.expected)}")
+        raise SystemExit(f"{name}: answered {sorted(wrong)}, expected {sorted(expected)}")
 
 
 def _mark() -> None:
@@ -125,18 +145,19 @@ def main() -> None:
     loop = asyncio.new_event_loop()
     for name in names:
         app = apps[name in DYNAMIC_SCENARIOS]
-        loop.run_until_complete(_drive(app, name, args.warmup))
+        loop.run_until_complete(_drive(app, name, _inputs(name, args.warmup)))
+        inputs = _inputs(name, args.n, first=args.warmup)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
-            loop.run_until_complete(_drive(app, name, args.n))
+            loop.run_until_complete(_drive(app, name, inputs))
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
             continue
         if args.marks:
             _mark()
         started = time.process_time()
-        loop.run_until_complete(_drive(app, name, args.n))
+        loop.run_until_complete(_drive(app, name, inputs))
         spent = time.process_time() - started
         if args.marks:
             _mark()

@@ -140,8 +140,12 @@ def problem(
     request_id: str | None = None,
     violations: list[Violation] | None = None,
     title: str | None = None,
+    entries: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A problem details object (RFC 9457 §3) with accord's extension members."""
+    """A problem details object (RFC 9457 §3) with accord's extension members.
+
+    `entries`: the `errors` list already rendered by `error_entries` (instead of `violations`).
+    """
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title or title_for(status),
@@ -153,11 +157,24 @@ def problem(
     if request_id:
         body["request_id"] = request_id
     if violations is not None:
-        listed = violations if len(violations) <= MAX_VIOLATIONS else violations[:MAX_VIOLATIONS]
-        body["errors"] = [v.error_entry() for v in listed]
-        if len(violations) > MAX_VIOLATIONS:
-            body["detail"] = f"{detail} (first {MAX_VIOLATIONS} of {len(violations)} violations listed)"
+        body["errors"] = error_entries(violations)
+        body["detail"] = listed_detail(detail, len(violations))
+    elif entries is not None:
+        body["errors"] = entries
     return body
+
+
+def error_entries(violations: list[Violation]) -> list[dict[str, str]]:
+    """The problem's `errors` list: the first MAX_VIOLATIONS violations."""
+    listed = violations if len(violations) <= MAX_VIOLATIONS else violations[:MAX_VIOLATIONS]
+    return [v.error_entry() for v in listed]
+
+
+def listed_detail(detail: str, count: int) -> str:
+    """`detail`, saying so when the `errors` list does not hold all `count` violations."""
+    if count > MAX_VIOLATIONS:
+        return f"{detail} (first {MAX_VIOLATIONS} of {count} violations listed)"
+    return detail
 
 
 def render(body: dict[str, Any]) -> bytes:

@@ -13,6 +13,7 @@ incomplete.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -24,6 +25,8 @@ from mock.problems import (
     CANDIDATE_STATUSES,
     Violation,
     deciding_kind,
+    error_entries,
+    listed_detail,
     problem,
     render,
     sl_violations,
@@ -37,6 +40,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("accord.mock")
 
+#: Sets of violations whose rendering is kept: clients repeat their mistakes (the same missing
+#: field, the same bad parameter), and rendering four violations costs about as much as
+#: finding them. Only small sets are kept, so the cache stays small.
+RENDERING_CACHE_SIZE = 1024
+RENDERING_CACHE_MAX_VIOLATIONS = 16
+
+
+@dataclass(slots=True, frozen=True)
+class Rendering:
+    """What a set of violations renders to, whatever the request it came with (read-only:
+    `entries` goes into every problem built from it)."""
+
+    kind: str  # the kind that decides the status (`mock.problems.deciding_kind`)
+    detail: str  # the problem's `detail`
+    entries: list[dict[str, str]]  # the problem's `errors`
+    sl: bytes  # the `sl-violations` header (all violations, warnings included)
+
+
+def rendering(violations: list[Violation]) -> Rendering:
+    errors = [v for v in violations if v.severity == "Error"]
+    kind = deciding_kind(errors)
+    detail = listed_detail(summary(errors, kind), len(errors))
+    return Rendering(kind, detail, error_entries(errors), sl_violations(violations))
+
 
 class Rejector:
     """Builds error replies for one compiled document; remembers what it already logged."""
@@ -46,11 +73,24 @@ class Rejector:
         self._logged: set[tuple[str, int]] = set()
         self._members: dict[int, set[str]] = {}  # by id of a schema of the compiled document
         self._identities: dict[int, dict[str, str]] = {}  # by id of a Content of the compiled document
+        self._renderings: dict[tuple[Violation, ...], Rendering] = {}
+
+    def rendering(self, violations: list[Violation]) -> Rendering:
+        """The rendering of these violations, kept for small sets (the same violations, equal
+        in every field, render the same)."""
+        if len(violations) > RENDERING_CACHE_MAX_VIOLATIONS:
+            return rendering(violations)
+        key = tuple(violations)
+        found = self._renderings.get(key)
+        if found is None:
+            found = rendering(violations)
+            if len(self._renderings) < RENDERING_CACHE_SIZE:
+                self._renderings[key] = found
+        return found
 
     def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
-        errors = [v for v in violations if v.severity == "Error"]
-        kind = deciding_kind(errors)
-        candidates = CANDIDATE_STATUSES[kind]
+        rendered = self.rendering(violations)
+        candidates = CANDIDATE_STATUSES[rendered.kind]
         found = error_key(op.responses, candidates)
         extra: Headers = []
         if candidates[0] == 401:
@@ -60,14 +100,14 @@ class Rejector:
             self._incomplete(op, status)
             rid = ex.trace_id()
             extra.append((b"x-request-id", rid.encode("ascii")))
-            body = problem(status, summary(errors, kind), instance=ex.path, request_id=rid, violations=errors)
+            body = problem(status, rendered.detail, instance=ex.path, request_id=rid, entries=rendered.entries)
             return problem_reply(status, body, extra)
         key, status = found
         response = op.responses[key]
-        reply = self._documented(ex, response, status, errors, kind, request_id)
+        reply = self._documented(ex, response, status, rendered, request_id)
         if extra:
             reply.headers.extend(extra)
-        reply.headers.append((b"sl-violations", sl_violations(violations)))
+        reply.headers.append((b"sl-violations", rendered.sl))
         return reply
 
     def _documented(
@@ -75,8 +115,7 @@ class Rejector:
         ex: Exchange,
         response: Response,
         status: int,
-        errors: list[Violation],
-        kind: str,
+        rendered: Rendering,
         request_id: str | None,
     ) -> Reply:
         headers: Headers = list(response.headers)
@@ -95,9 +134,8 @@ class Rejector:
             # the status chosen for it (fixture violations/ignoring-example-key-for-invalid-body).
             return Reply(status, headers, content.examples[prefs.example])
         if content is response.problem and content.schema is not None:
-            detail = summary(errors, kind)
             identity = self._identity(content, status)
-            filled = self._fill(content.schema, status, ex.path, request_id, errors, detail, identity)
+            filled = self._fill(content.schema, status, ex.path, request_id, rendered, identity)
             if filled is not None:
                 body = filled
         return Reply(status, headers, body)
@@ -119,8 +157,8 @@ class Rejector:
         return found
 
     def _fill(
-        self, schema: Any, status: int, instance: str, request_id: str | None, errors: list[Violation],
-        detail: str, identity: dict[str, str],
+        self, schema: Any, status: int, instance: str, request_id: str | None, rendered: Rendering,
+        identity: dict[str, str],
     ) -> bytes | None:
         """The problem with the violations, if it validates; else shrunk until it does: fewer
         listed errors (schemas cap the list), only the declared members, no list at all.
@@ -128,7 +166,7 @@ class Rejector:
         Every filled problem is validated before it is sent: it carries the request's own
         pointers and messages, and a schema may constrain those (lengths, patterns, formats).
         """
-        full = problem(status, detail, instance=instance, request_id=request_id, violations=errors)
+        full = problem(status, rendered.detail, instance=instance, request_id=request_id, entries=rendered.entries)
         if identity:
             full.update(identity)
         try:
