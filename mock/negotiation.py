@@ -24,6 +24,7 @@ _CODE = re.compile(r"\d{3}")
 _PREFER_ITEM = re.compile(r'\s*([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^,;\s]*))?')
 #: Preference name -> query parameter name.
 QUERY_NAMES = {"code": "__code", "example": "__example", "dynamic": "__dynamic", "seed": "__seed"}
+_BY_QUERY_NAME = {query: key for key, query in QUERY_NAMES.items()}
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,11 +71,10 @@ def read_preferences(prefer: str | None, query: Iterable[tuple[str, str]]) -> Pr
         raw = parse_prefer(prefer)
         source, where = "header", ("Prefer", "header")
     else:
-        names = {v: k for k, v in QUERY_NAMES.items()}
         raw = {}
         for key, value in query:
-            if key in names:
-                raw.setdefault(names[key], value)
+            if key in _BY_QUERY_NAME:
+                raw.setdefault(_BY_QUERY_NAME[key], value)
         if not raw:
             return NO_PREFERENCES
         source, where = "query", ("", "query")

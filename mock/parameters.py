@@ -148,12 +148,19 @@ class Parameter:
     content_json: bool = False  # declared with `content` (a JSON-encoded value)
     deprecated: bool = False
     pointer: str = ""
+    _kind: str = field(default="", repr=False, compare=False)  # kind(), worked out on first use
 
     @property
     def key(self) -> str:
         return f"{self.location}.{self.name}"
 
     def kind(self) -> str:
+        """"array", "object" or "primitive": how the value is serialised (read per request)."""
+        if not self._kind:
+            self._kind = self._classify()
+        return self._kind
+
+    def _classify(self) -> str:
         types = self.shape.types
         if types == {"array"} or ("array" in types and not types & {"string", "integer", "number", "boolean"}):
             return "array"

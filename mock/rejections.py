@@ -13,8 +13,7 @@ incomplete.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
@@ -47,10 +46,10 @@ RENDERING_CACHE_SIZE = 1024
 RENDERING_CACHE_MAX_VIOLATIONS = 16
 
 
-@dataclass(slots=True, frozen=True)
-class Rendering:
+class Rendering(NamedTuple):
     """What a set of violations renders to, whatever the request it came with (read-only:
-    `entries` goes into every problem built from it)."""
+    `entries` goes into every problem built from it). A NamedTuple, as `Violation` is, for
+    the cost of building one."""
 
     kind: str  # the kind that decides the status (`mock.problems.deciding_kind`)
     detail: str  # the problem's `detail`
