@@ -18,6 +18,12 @@ first (urllib); then, per scenario, `wrk -t1 -c32 -d15s --latency` after a 3 s w
 discarded, each wrapped in `timeout`. Scenario-major: for each scenario, every server that has it is
 started, probed, measured and stopped in turn, so the runs behind a ratio are close in time.
 
+Pinning (`--pin 0:1`, the default): each server, with all its threads, runs on CPU 0 and wrk on CPU 1
+(taskset), so the load generator never takes the core of the server it measures: one core per server,
+as the targets are stated. Besides req/s, the server's CPU time per request (utime + stime of its
+process tree over the measured run, from /proc) is reported: it does not depend on the share of the
+machine the server got, so its ratio is the steadier one on a shared machine.
+
 Start-up on GitHub's REST description (@octokit/openapi, ~13 MB, via tests/corpus.py): spawn until
 the first answer to GET /meta (polled every 0.1 s, bounded), and peak RSS (VmHWM of the process tree)
 at that moment and once it has stopped growing (requests go on meanwhile); Prism (default logging
