@@ -48,20 +48,23 @@ demo:
 	@echo "demo    http://127.0.0.1:8000/?base=http://127.0.0.1:4010   (service: ?base=http://127.0.0.1:8080)"
 	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory web/demo
 
+# The mock checks the same key as the service (a wrong key is a 401 on both), unless set otherwise.
+ACCORD_API_KEYS ?= accord-dev-key
+
 ## run: the mock on :4010 and the data team's service on :8080 (Ctrl-C stops both)
 run: install
 	@echo "mock    http://127.0.0.1:4010  (Swagger UI: /__accord/docs)"
 	@echo "service http://127.0.0.1:8080  (Swagger UI: /ui)   API key: accord-dev-key"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/accord mock & \
-	$(BIN)/accord serve & \
+	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord mock & \
+	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord serve & \
 	wait
 
 mock: install
-	$(BIN)/accord mock
+	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord mock
 
 serve: install
-	$(BIN)/accord serve
+	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord serve
 
 ## test: everything CI runs (browser tests included: Chromium and the npm tools are installed first)
 test: install browser node

@@ -57,6 +57,9 @@ def test_a_service_without_one_field_fails_at_that_field(recording: Path, servic
                         lambda scope: scope["method"] == "POST" and scope["path"].endswith("/predict"))
     report = verify_contract(recording, broken, spec=SPEC, api_key=KEY, name="impl-without-label")
     assert not report.ok
+    broken_ones = [(f.interaction.operation, [(m.where, m.pointer, m.message) for m in f.mismatches])
+                   for f in report.failed]
+    assert len(broken_ones) == 1, broken_ones
     (failed,) = report.failed
     assert failed.interaction.operation == "predictIris"
     assert [(m.where, m.pointer, m.message) for m in failed.mismatches] == [
