@@ -104,7 +104,7 @@ def replay(contract: ConsumerContract, base_url: str, api_key: str, *,
                 results.append(InteractionResult(index, interaction, (Mismatch("request", str(exc)),)))
                 continue
             try:
-                actual = _send(client, method, path, query, headers, body, interaction.response.status, patience)
+                actual = _send(client, method, path, query, headers, body, interaction.response, patience)
             except httpx.HTTPError as exc:  # the target went away or stalled: a finding, not a traceback
                 problem = Mismatch("request", f"the target did not answer ({type(exc).__name__})")
                 results.append(InteractionResult(index, interaction, (problem,)))
@@ -164,13 +164,23 @@ def _prepare(interaction: Interaction, seen: dict[str, Actual], api_key: str) ->
 
 
 def _send(client: Any, method: str, path: str, query: list[tuple[str, str]], headers: list[tuple[str, str]],
-          body: bytes | None, expected: int, patience: float) -> Actual:
+          body: bytes | None, recorded: Any, patience: float) -> Actual:
+    """The target's answer, asked again while it says "not yet" and the consumer got more.
+
+    Not yet: a success was recorded and the target answers 409/425/429/503 or another status with
+    `Retry-After`; or it answers the recorded status with `Retry-After` (a job still queued while
+    the recording saw it running) but not yet what the consumer relied on.
+    """
+    expected = recorded.status
     deadline = time.monotonic() + patience
     while True:
         response = client.request(method, path, params=query or None, headers=headers, content=body)
         actual = Actual(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.content)
         retry_after = response.headers.get("retry-after")
-        not_yet = actual.status != expected and expected < 300 and (actual.status in NOT_YET or retry_after)
+        if actual.status != expected:
+            not_yet = expected < 300 and (actual.status in NOT_YET or bool(retry_after))
+        else:
+            not_yet = bool(retry_after) and expected < 300 and bool(check_response(recorded, actual))
         if not not_yet or time.monotonic() >= deadline:
             return actual
         wait = float(retry_after) if retry_after and retry_after.isdigit() else 0.2

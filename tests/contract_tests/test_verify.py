@@ -147,6 +147,35 @@ def test_not_yet_is_retried_while_the_consumer_got_a_success() -> None:
     assert impatient.status == 409 and [m.where for m in impatient.mismatches] == ["status"]
 
 
+def test_a_poll_still_in_progress_is_asked_again_until_it_holds_what_the_consumer_got() -> None:
+    """The recording saw a running job (a string `started_at`); the target's job is still queued
+    (null, with Retry-After): same status, so only the body says "not yet"."""
+    calls: list[str] = []
+
+    async def queued_then_running(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append(scope["path"])
+        started = b'"2026-01-01T00:00:00Z"' if len(calls) >= 3 else b"null"
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"retry-after", b"0")]})
+        await send({"type": "http.response.body", "body": b'{"status": "x", "started_at": ' + started + b"}"})
+
+    from accord.consumer.contract import Body, ConsumerContract
+
+    recorded = {"status": "running", "started_at": "2025-12-31T00:00:00Z"}
+    contract = ConsumerContract("web", "api", (
+        Interaction("k", "poll", Request("GET", "/jobs/1"),
+                    Response(200, {"Content-Type": ["application/json"]}, Body(recorded, "application/json"))),))
+    with serve_app(queued_then_running) as url:
+        (result,) = replay(contract, url, "key", patience=10)
+    assert result.ok and len(calls) == 3
+    calls.clear()
+    with serve_app(queued_then_running) as url:
+        (impatient,) = replay(contract, url, "key", patience=0)
+    assert [(m.where, m.pointer) for m in impatient.mismatches] == [("body", "/started_at")]
+
+
 def test_a_target_that_stops_answering_is_a_finding(recording: Path) -> None:
     import socket
 
