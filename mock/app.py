@@ -39,7 +39,7 @@ from mock.cors import headers_for as cors_headers
 from mock.cors import is_preflight
 from mock.cors import preflight as preflight_reply
 from mock.docs import PREFIX, Docs
-from mock.exchange import Exchange, Reply, send_reply
+from mock.exchange import Exchange, Reply, read_within, send_reply
 from mock.journal import DEFAULT_SIZE, Journal
 from mock.negotiation import (
     NO_PREFERENCES,
@@ -150,21 +150,11 @@ async def read_body(app: MockApp, ex: Exchange) -> Reply | None:
     if declared.isdigit() and int(declared) > app.max_body:  # refuse before reading a byte
         detail = f"The request body is larger than {app.max_body} bytes"
         return ex.generic(413, detail)
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await ex.receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > app.max_body:
-            detail = f"The request body is larger than {app.max_body} bytes"
-            return ex.generic(413, detail)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    ex.body = b"".join(chunks)
+    body = await read_within(ex.receive, app.max_body)
+    if body is None:
+        detail = f"The request body is larger than {app.max_body} bytes"
+        return ex.generic(413, detail)
+    ex.body = body
     return None
 
 

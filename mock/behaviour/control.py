@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from mock.behaviour.engine import BASE, UnknownScenario
-from mock.exchange import Reply, problem_reply
+from mock.exchange import Reply, problem_reply, read_within
 from mock.problems import problem
 
 if TYPE_CHECKING:
@@ -37,20 +37,7 @@ def _scenario_state(app: MockApp) -> dict[str, Any]:
 
 
 async def _read(ex: Exchange) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await ex.receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_CONTROL_BODY:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+    return await read_within(ex.receive, MAX_CONTROL_BODY)
 
 
 async def serve(app: MockApp, ex: Exchange) -> Reply | None:
