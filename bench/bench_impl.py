@@ -12,6 +12,14 @@ Three measurements, each bounded in requests and time; the script starts and sto
      ../shared/reference/baseline.md (problem media type rewritten to application/json, an
      accept-any-key security handler). Reported as service req/s ÷ mock req/s.
 
+A second anchor, "bare" (bare-model-1w), serves the same model behind the thinnest HTTP server
+there is: a raw ASGI callable under uvicorn (1 worker, uvloop, httptools, no access log) that
+parses the body with orjson, calls the same `Predictor.predict` and answers the service's body
+with orjson. No routing, security, validation or problem handling: what any framework adds to.
+It runs in the sequential part (its "framework" is uvicorn, the socket and orjson alone) and in
+the throughput part (the ceiling for the service, and the tail latency of a saturated 1-worker
+uvicorn doing the same work).
+
 The service runs as deployed by `accord serve` (uvicorn access log on, to a file), once with
 response validation on (the development default), once with ACCORD_VALIDATE_RESPONSES=0
 (the documented production setting), and once more with ACCORD_ACCESS_LOG=0 as well; a fourth
@@ -153,6 +161,7 @@ def servers(python: str, accord: str, mock_spec: Path, jobs_db: Path, models_dir
         "service-prod-nolog-1w": Server("service-prod-nolog-1w", [*serve, "--workers", "1"], quiet, cpus=one),
         # prod-nolog, built and run as `accord serve` does, with the model's CPU time counted inside (split).
         SPLIT: Server(SPLIT, [python, __file__, "--serve-split-service", "--port", "{port}"], quiet, cpus=one),
+        BARE: Server(BARE, [python, __file__, "--serve-bare-model", "--port", "{port}"], common, cpus=one),
     }
 
 
@@ -229,6 +238,49 @@ def serve_split_service(port: int) -> None:
 
     uvicorn.run(split, host=HOST, port=port, log_level="info", access_log=Settings.from_env().access_log,
                 http=ServiceHttpProtocol, log_config=log_config())
+
+
+def serve_bare_model(port: int) -> None:
+    """The anchor "bare": the iris model behind a raw ASGI callable (see the module docstring).
+    It answers 200 with the service's response body to any POST, and 200 to anything else (the
+    readiness probe). The key and the body are not checked: this is the floor, not a service."""
+    import uuid
+
+    import orjson
+    import uvicorn
+
+    from impl.config import Settings
+    from impl.heap import settle_heap
+    from impl.models.predict import PredictOptions
+    from impl.models.registry import get_registry
+
+    entry = get_registry(Settings.from_env().models_dir).get("iris-classifier")
+    if entry is None or entry.predictor is None:
+        raise SystemExit(f"iris-classifier is not ready: {entry.error if entry else 'missing'}")
+    predictor, version = entry.predictor, entry.version
+    headers = [(b"content-type", b"application/json")]
+    settle_heap()
+
+    async def bare(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"{}"
+        if scope["method"] == "POST":
+            instances = orjson.loads(b"".join(chunks))["instances"]
+            body = orjson.dumps({"request_id": uuid.uuid4().hex, "model_id": "iris-classifier",
+                                 "model_version": version,
+                                 "predictions": predictor.predict(instances, PredictOptions())},
+                                option=orjson.OPT_SERIALIZE_NUMPY)
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    uvicorn.run(bare, host=HOST, port=port, log_level="warning", access_log=False)
 
 
 def model_cpu(port: int) -> tuple[float, int]:
@@ -380,7 +432,8 @@ def table(result: dict[str, Any]) -> str:
             cells += [_cell(seq.get(name, {}).get(f"predict_{n}")) for _, name in SEQUENTIAL]
             lines.append(f"{'predict x' + n:<12}" + "".join(f"{c:>28}" for c in cells))
         lines.append("  dev = response validation on; prod = off; prod-nolog = off and no access log; split = "
-                     "prod-nolog with the model's CPU counted inside the server")
+                     "prod-nolog with the model's CPU counted inside the server;")
+        lines.append("  bare = anchor: the same model behind a raw ASGI app under uvicorn (no framework)")
         split = seq.get(SPLIT, {})
         if any("model_cpu_us" in split.get(f"predict_{n}", {}) for n in ("1", "100")):
             parts = [f"x{n} {split[f'predict_{n}']['model_cpu_us']:.0f} µs of {split[f'predict_{n}']['cpu_us']:.0f}"
@@ -401,24 +454,28 @@ def table(result: dict[str, Any]) -> str:
         return "\n".join(lines)
     lines.append("")
     lines.append("Throughput, single-instance POST (wrk -t1 -c32 --latency; rounds listed)")
-    lines.append(f"{'server':<20}{'req/s':>20}{'p50 ms':>16}{'p99 ms':>18}{'non-2xx':>9}{'÷ mock':>8}{'load':>14}")
+    lines.append(f"{'server':<22}{'req/s':>18}{'p50 ms':>16}{'p99 ms':>18}{'non-2xx':>9}{'÷ mock':>8}{'÷ bare':>8}"
+                 f"{'load':>14}")
     for name, row in result["throughput"].items():
         runs = row["runs"]
         rps = " / ".join(f"{r['rps']:.0f}" for r in runs)
         p50 = " / ".join(f"{r['p50_ms']:.1f}" for r in runs)
         p99 = " / ".join(f"{r['p99_ms']:.1f}" for r in runs)
         ratio = f"{row['ratio_to_mock']:.2f}" if row.get("ratio_to_mock") else ("1" if name == MOCK else "-")
+        to_bare = f"{row['ratio_to_bare']:.2f}" if row.get("ratio_to_bare") else ("1" if name == BARE else "-")
         load = " / ".join(f"{r['load_before'][0]:.1f}" for r in runs)
-        lines.append(f"{name:<20}{rps:>20}{p50:>16}{p99:>18}{sum(r['non_2xx'] for r in runs):>9}{ratio:>8}{load:>14}")
+        lines.append(f"{name:<22}{rps:>18}{p50:>16}{p99:>18}{sum(r['non_2xx'] for r in runs):>9}{ratio:>8}"
+                     f"{to_bare:>8}{load:>14}")
     return "\n".join(lines)
 
 
 PARTS = ("single", "batch", "throughput")
-CONFIGS = ("dev", "prod", "prod-nolog", "split")
+CONFIGS = ("dev", "prod", "prod-nolog", "split", "bare")
 #: (configuration, server) measured one request at a time; all with 1 worker.
 SPLIT = "service-split-1w"
+BARE = "bare-model-1w"
 SEQUENTIAL = (("dev", "service-1w"), ("prod", "service-prod-1w"), ("prod-nolog", "service-prod-nolog-1w"),
-              ("split", SPLIT))
+              ("split", SPLIT), ("bare", BARE))
 MOCK = "connexion-mock-1w"
 
 
@@ -446,14 +503,16 @@ def main() -> None:
                         help=f"comma-separated parts to run, of {', '.join(PARTS)}")
     parser.add_argument("--configs", type=_choices(CONFIGS), default=",".join(CONFIGS),
                         help="service configurations for single/batch: dev (response validation on), prod (off), "
-                             "prod-nolog (off, no access log)")
+                             "prod-nolog (off, no access log), split (prod-nolog, model timed inside), "
+                             "bare (the anchor: the model behind a raw ASGI app)")
     parser.add_argument("--servers", type=str, default="",
-                        help="comma-separated throughput servers (default: all five)")
+                        help="comma-separated throughput servers (default: all but the split server)")
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
                         help=f"pin 1-worker servers to CPU {SERVER_CPU} and wrk, the client and the in-process "
                              f"model to CPU {CLIENT_CPU} (taskset; default on)")
     parser.add_argument("--serve-connexion-mock", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--serve-split-service", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-bare-model", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_connexion_mock:
@@ -461,6 +520,9 @@ def main() -> None:
         return
     if args.serve_split_service:
         serve_split_service(args.port)
+        return
+    if args.serve_bare_model:
+        serve_bare_model(args.port)
         return
 
     ensure_wrk()
@@ -585,12 +647,14 @@ def main() -> None:
             finally:
                 server.stop()
     if "throughput" in parts:
-        mock_runs = throughput.get(MOCK, {}).get("runs")
-        mock = statistics.fmean(r["rps"] for r in mock_runs) if mock_runs else None
+        means = {name: statistics.fmean(r["rps"] for r in row["runs"]) for name, row in throughput.items()}
+        mock, bare = means.get(MOCK), means.get(BARE)
         for name, row in throughput.items():
-            row["mean_rps"] = round(statistics.fmean(r["rps"] for r in row["runs"]), 1)
+            row["mean_rps"] = round(means[name], 1)
             if name != MOCK and mock:
-                row["ratio_to_mock"] = round(row["mean_rps"] / mock, 2)
+                row["ratio_to_mock"] = round(means[name] / mock, 2)
+            if name != BARE and bare:
+                row["ratio_to_bare"] = round(means[name] / bare, 2)
         result["throughput"] = throughput
     result["load_end"] = loadavg()
     result["elapsed_s"] = round(time.time() - started, 1)
