@@ -53,9 +53,10 @@ ACCORD_API_KEYS ?= accord-dev-key
 
 ## run: the mock on :4010 and the data team's service on :8080 (Ctrl-C stops both)
 run: install
-	@echo "mock    http://127.0.0.1:4010  (Swagger UI: /__accord/docs)"
-	@echo "service http://127.0.0.1:8080  (Swagger UI: /ui)   API key: accord-dev-key"
-	@trap 'kill 0' INT TERM EXIT; \
+	@echo "mock    http://127.0.0.1:$${ACCORD_MOCK_PORT:-4010}  (Swagger UI: /__accord/docs)"
+	@echo "service http://127.0.0.1:$${ACCORD_SERVE_PORT:-8080}  (Swagger UI: /ui)   API key: $(if $(filter accord-dev-key,$(ACCORD_API_KEYS)),accord-dev-key,from ACCORD_API_KEYS)"
+	@stop() { trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait; }; \
+	trap 'stop; exit 0' INT TERM; trap stop EXIT; \
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord mock & \
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord serve & \
 	wait
