@@ -6,6 +6,9 @@ Added the way Connexion 3 documents it (cookbook, "CORS"): Starlette's `CORSMidd
 and security, so preflights are answered without a key, and outside Connexion's exception
 middleware, so the problems it renders (401 from security, 400 from validation, 404...) carry the
 headers too; with `BEFORE_ROUTING` a refused key reaches the page as an opaque network error.
+The problems answered before Connexion's stack is entered (406, 413, a header sent twice, the
+last-resort 500: impl.middleware) go through the same middleware (`with_cors`), so a page can
+read those too.
 
 `ACCORD_CORS_ORIGINS` chooses who may call:
   unset            development default: any page served from localhost / 127.0.0.1 / [::1], any port
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import connexion
 from connexion.middleware import MiddlewarePosition
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 #: Pages served from this machine, on any port: what a developer runs while building the front end.
 LOCAL_ORIGINS = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$"
@@ -59,20 +63,29 @@ class CorsPolicy:
         return cls.parse(os.environ.get("ACCORD_CORS_ORIGINS"))
 
 
+def cors_options(policy: CorsPolicy) -> dict[str, object]:
+    """Starlette `CORSMiddleware` keyword arguments for this policy."""
+    return {
+        "allow_origins": list(policy.origins),
+        "allow_origin_regex": policy.origin_regex,
+        "allow_methods": ["GET", "POST", "OPTIONS"],
+        # The contract's request headers (X-API-Key, X-Request-ID, Idempotency-Key, Content-Type)
+        # and whatever a client library adds: the API key travels in a header, never a cookie.
+        "allow_headers": ["*"],
+        "allow_credentials": False,
+        "expose_headers": list(EXPOSED_HEADERS),
+        "max_age": MAX_AGE,
+    }
+
+
 def add_cors(app: connexion.AsyncApp, policy: CorsPolicy) -> None:
     """Install CORS before routing; nothing when the policy allows no origin."""
     if not policy.enabled:
         return
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=list(policy.origins),
-        allow_origin_regex=policy.origin_regex,
-        allow_methods=["GET", "POST", "OPTIONS"],
-        # The contract's request headers (X-API-Key, X-Request-ID, Idempotency-Key, Content-Type)
-        # and whatever a client library adds: the API key travels in a header, never a cookie.
-        allow_headers=["*"],
-        allow_credentials=False,
-        expose_headers=list(EXPOSED_HEADERS),
-        max_age=MAX_AGE,
-    )
+    app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **cors_options(policy))
+
+
+def with_cors(app: ASGIApp, policy: CorsPolicy) -> ASGIApp:
+    """`app` behind the same CORS headers, for answers made outside Connexion's stack (the
+    outermost middleware's 406, 413 and 500 problems); `app` itself when CORS is off."""
+    return CORSMiddleware(app, **cors_options(policy)) if policy.enabled else app  # type: ignore[arg-type]

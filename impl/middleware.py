@@ -27,6 +27,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from impl.context import Services, request_id_var, services_var
+from impl.cors import with_cors
 from impl.negotiation import PRODUCED_TEXT, acceptable
 from impl.problems import NAME_FOR_STATUS, PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body
 
@@ -129,6 +130,8 @@ class RequestContextMiddleware:
         self.app = app
         self.services = services
         self.docs_prefix = docs_prefix
+        # The problems answered here, outside Connexion's stack, get the CORS headers its answers get.
+        self._problem_app = with_cors(_send_stored_problem, services.settings.cors)
 
     def _not_acceptable(self, scope: Scope) -> bool:
         accept = _accept(scope)
@@ -218,22 +221,31 @@ class RequestContextMiddleware:
         except ProblemError as exc:
             if started:
                 raise
-            await self._send_problem(send, exc, instance, request_id)
+            await self._send_problem(scope, receive, send, exc, instance, request_id)
         except Exception:
             log.exception("unhandled error (request_id=%s)", request_id)
             if not started:
-                await self._send_problem(send, ProblemError("internal-error", _GENERIC_DETAIL[500]),
+                await self._send_problem(scope, receive, send, ProblemError("internal-error", _GENERIC_DETAIL[500]),
                                          instance, request_id)
         finally:
             request_id_var.reset(token_rid)
             services_var.reset(token_services)
 
-    @staticmethod
-    async def _send_problem(send: Send, exc: ProblemError, instance: str, request_id: str) -> None:
-        body = orjson.dumps(problem_body(exc.name, exc.status, detail=exc.detail, instance=instance,
-                                         request_id=request_id, errors=exc.errors))
-        headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
-                   (b"x-request-id", request_id.encode())]
-        headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
-        await send({"type": "http.response.start", "status": exc.status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    async def _send_problem(self, scope: Scope, receive: Receive, send: Send, exc: ProblemError, instance: str,
+                            request_id: str) -> None:
+        await self._problem_app({**scope, _PROBLEM_KEY: (exc, instance, request_id)}, receive, send)
+
+
+#: Where `_send_problem` leaves the problem for `_send_stored_problem` (behind CORS) to send.
+_PROBLEM_KEY = "accord.problem"
+
+
+async def _send_stored_problem(scope: Scope, receive: Receive, send: Send) -> None:
+    exc, instance, request_id = scope[_PROBLEM_KEY]
+    body = orjson.dumps(problem_body(exc.name, exc.status, detail=exc.detail, instance=instance,
+                                     request_id=request_id, errors=exc.errors))
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+               (b"x-request-id", request_id.encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
+    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -85,3 +85,37 @@ def test_off_sends_no_cors_headers(make_app: Callable[..., Any]) -> None:
         response = client.post(PREDICT, json={"instances": [IRIS_ROW]}, headers={**AUTH, "Origin": PAGE})
     assert response.status_code == 200
     assert not [h for h in response.headers if h.lower().startswith("access-control-")]
+
+
+@pytest.mark.parametrize(("headers", "content", "status", "kind"), [
+    ({"Accept": "text/csv"}, b'{"instances": []}', 406, "not-acceptable"),
+    ({}, None, 413, "payload-too-large"),
+    ([("X-API-Key", AUTH["X-API-Key"]), ("X-API-Key", "other")], b'{"instances": []}', 400, "validation-error"),
+], ids=["406", "413", "400-header-twice"])
+def test_problems_answered_before_connexion_carry_cors_headers(
+        make_app: Callable[..., Any], headers: Any, content: bytes | None, status: int, kind: str) -> None:
+    """The outermost middleware answers these itself; without the headers a page would see an
+    opaque network error instead of the problem."""
+    from impl.config import DEFAULT_MAX_BODY_BYTES
+
+    pairs = list(headers.items()) if isinstance(headers, dict) else list(headers)
+    if not any(name == "X-API-Key" for name, _ in pairs):
+        pairs += list(AUTH.items())
+    pairs += [("Origin", PAGE), ("Content-Type", "application/json")]
+    body = content if content is not None else b"[" + b"0," * (DEFAULT_MAX_BODY_BYTES // 2) + b"0]"
+    with make_app(cors_origins=PAGE).test_client() as client:
+        response = client.post(PREDICT, content=body, headers=pairs)
+    assert response.status_code == status
+    assert response.headers["access-control-allow-origin"] == PAGE
+    assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/" + kind)
+    assert response.json()["request_id"] == response.headers["x-request-id"]
+
+
+def test_early_problems_carry_no_cors_headers_when_cors_is_off(make_app: Callable[..., Any]) -> None:
+    with make_app(cors_origins="off").test_client() as client:
+        response = client.post(PREDICT, json={"instances": [IRIS_ROW]},
+                               headers={**AUTH, "Origin": PAGE, "Accept": "text/csv"})
+    assert response.status_code == 406
+    assert not [h for h in response.headers if h.lower().startswith("access-control-")]
