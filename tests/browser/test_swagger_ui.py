@@ -47,9 +47,9 @@ def test_try_it_out_is_refused_then_answered_after_authorize(page: Any, api: tup
     page.goto(base + DOCS[name])
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("model-serving API")
 
-    # Swagger UI fills every parameter with its example. The contract's page_token example is not a
-    # token the service issued (the mock accepts any), so a person clears it, as done here.
-    models = try_it_out(page, "operations-models-listModels", clear=("page_token",))
+    # Swagger UI fills every parameter with its example and sends it; nothing is cleared here, as a
+    # newcomer clears nothing (the contract gives no example to a page cursor or a version pin).
+    models = try_it_out(page, "operations-models-listModels")
     expect(status(models)).to_have_text("401", timeout=20_000)
     expect(body(models)).to_contain_text("/problems/unauthorized")
 
@@ -61,9 +61,8 @@ def test_try_it_out_is_refused_then_answered_after_authorize(page: Any, api: tup
     assert f"X-API-Key: {DEV_API_KEY}" in models.locator(".curl-command").inner_text()
     assert f"{base}/v1/models" in models.locator(".request-url").inner_text()
 
-    # The request body is the contract's example; `version` is cleared for the same reason as the
-    # page token (the example says "3", the service's models are version "1").
-    predict = try_it_out(page, "operations-predictions-predictIris", clear=("version",))
+    # The request body is the contract's example, sent as pre-filled.
+    predict = try_it_out(page, "operations-predictions-predictIris")
     expect(status(predict)).to_have_text("200", timeout=20_000)
     expect(body(predict)).to_contain_text('"probabilities"')
     screenshot(f"swagger-ui-{name}")
