@@ -46,7 +46,7 @@ def evaluate(definition: ModelDefinition, pipeline: Pipeline, X: np.ndarray, y: 
         "test_fraction": TEST_FRACTION,
         "stratified": definition.task == "classification",
         "random_state": RANDOM_STATE,
-        "n_test": int(len(y)),
+        "n_test": len(y),
     }
     if definition.task == "regression":
         predicted = pipeline.predict(X)
@@ -92,7 +92,7 @@ def train(definition: ModelDefinition) -> TrainedModel:
         "algorithm": definition.algorithm,
         "task": definition.task,
         "dataset": {"name": definition.dataset_name, "source": definition.dataset_source,
-                    "n_samples": int(len(data.y))},
+                    "n_samples": len(data.y)},
         "features": list(data.feature_names),
         "source_features": list(data.source_names),
         "classes": [str(c) for c in pipeline.classes_] if definition.task == "classification" else None,
@@ -106,9 +106,9 @@ def train(definition: ModelDefinition) -> TrainedModel:
             "numpy": np.__version__,
             "python": platform.python_version(),
         },
-        "training": {"n_train": int(len(y_train)), "random_state": RANDOM_STATE,
+        "training": {"n_train": len(y_train), "random_state": RANDOM_STATE,
                      "test_fraction": TEST_FRACTION},
-        "n_train": int(len(y_train)),
+        "n_train": len(y_train),
         "random_state": RANDOM_STATE,
     }
     return TrainedModel(pipeline=pipeline, manifest=manifest)
