@@ -24,6 +24,8 @@ def command(spec: Path, host: str, port: int, workers: int) -> None:
     development key accord-dev-key is accepted. ACCORD_VALIDATE_RESPONSES=0 turns response
     validation off (production).
     """
+    from accord.ports import ensure_free
     from impl.app import serve
 
+    ensure_free(host, port, command="accord serve", hint="--port or ACCORD_SERVE_PORT")
     serve(host=host, port=port, workers=workers, spec_path=str(spec))
