@@ -44,6 +44,12 @@ from impl.validation import CollectingJSONBodyValidator, CollectingParameterVali
 
 log = logging.getLogger("impl")
 
+# Connexion's exception middleware logs every client error (4xx) as a WARNING with the exception's
+# repr ("OAuthResponseProblem(status_code=401, detail='Provided apikey is not valid')"): a line per
+# wrong key or invalid body, which the access log already records with its status. Server errors
+# (5xx, logged at ERROR with their traceback) still get through.
+logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
+
 #: Swagger UI (HTML, so exempt from the Accept check) and the contract as JSON.
 DOCS_PATH = "/ui"
 

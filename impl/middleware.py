@@ -44,7 +44,7 @@ _GENERIC_DETAIL = {
     415: "request body must be application/json",
     500: "the server hit an unexpected error; quote the request_id when reporting it",
 }
-_KEEP_DETAIL = {400, 401, 404, 405, 415}
+_KEEP_DETAIL = {400, 401, 404, 405, 415, 501}  # 501: a handler's own words (accord scaffold's stubs)
 
 
 #: Fields defined as singletons (RFC 9110 section 5.3 allows repeating list-based fields only).

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import pytest
 from starlette.testclient import TestClient
 
-from tests.impl.conftest import AUTH, IRIS_ROW, assert_problem
+from tests.impl.conftest import AUTH, IRIS_ROW, ROOT, assert_problem
 
 PREDICT = "/v1/models/iris-classifier/predict"
 
@@ -55,3 +58,29 @@ def test_swagger_ui_is_exempt(client: TestClient) -> None:
     response = client.get("/ui/", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_a_scaffolded_stub_answers_501_with_its_own_detail(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `accord scaffold` writes, served: the detail naming the operation reaches the client."""
+    from accord.loading import load_spec
+    from accord.scaffold import operations, render_stub
+    from impl.handlers import models
+
+    document = load_spec(ROOT / "spec" / "openapi.yaml").document
+    op = next(o for o in operations(document) if o.operation_id == "getModel")
+    namespace: dict[str, Any] = {}
+    exec("from typing import Any\n" + render_stub(document, op), namespace)  # our own generator's output
+    monkeypatch.setattr(models, "get_model", namespace["get_model"])
+    with make_app().test_client() as client:
+        response = client.get("/v1/models/iris-classifier", headers=AUTH)
+    assert_problem(response, 501, "not-implemented")
+    assert response.json()["detail"] == "getModel has no implementation yet"
+
+
+def test_client_errors_leave_no_connexion_warning_in_the_log(client: TestClient,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """A wrong key is in the access log with its status; Connexion's repr line is not repeated."""
+    with caplog.at_level(logging.DEBUG):
+        assert client.get("/v1/models", headers={"X-API-Key": "wrong"}).status_code == 401
+        assert client.post(PREDICT, json={"instances": [{}]}, headers=AUTH).status_code == 400
+    assert not [r for r in caplog.records if r.name.startswith("connexion") and r.levelno >= logging.WARNING]
