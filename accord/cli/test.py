@@ -35,7 +35,7 @@ def command(target: str, spec: Path, max_examples: int | None, seed: int | None,
         if step.operation is None:
             click.echo(f"[{step.phase}]", err=True)
         else:
-            click.echo(f"  {step.phase:<9} {step.status or '':<8} {step.operation}", err=True)
+            click.echo(f"  {step.phase:<9} {step.status or '':<9} {step.operation}", err=True)
 
     report = run_contract_tests(target, spec=spec, max_examples=max_examples, seed=seed, junit=junit,
                                 progress=progress)
