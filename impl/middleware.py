@@ -30,6 +30,7 @@ from impl.context import Services, request_id_var, services_var
 from impl.cors import with_cors
 from impl.negotiation import PRODUCED_TEXT, acceptable
 from impl.problems import NAME_FOR_STATUS, PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body
+from impl.security import challenges
 
 log = logging.getLogger("impl.errors")
 
@@ -132,6 +133,8 @@ class RequestContextMiddleware:
         self.docs_prefix = docs_prefix
         # The problems answered here, outside Connexion's stack, get the CORS headers its answers get.
         self._problem_app = with_cors(_send_stored_problem, services.settings.cors)
+        #: Sent with every 401, as RFC 9110 requires (Connexion's own 401 has none).
+        self._challenges = [(b"www-authenticate", c.encode("latin-1")) for c in challenges(services.document)]
 
     def _not_acceptable(self, scope: Scope) -> bool:
         accept = _accept(scope)
@@ -184,6 +187,8 @@ class RequestContextMiddleware:
                 headers = [(k, v) for k, v in pending["headers"] if k not in (b"content-type", b"content-length")]
                 headers += [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
                 status = pending["status"]
+                if status == 401 and not any(k == b"www-authenticate" for k, _ in headers):
+                    headers += self._challenges
                 pending = None
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})

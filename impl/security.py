@@ -69,3 +69,11 @@ def api_key_handler(keys: Iterable[str]) -> type[ApiKeySecurityHandler]:
         _accepts_kwarg = staticmethod(functools.cache(ApiKeySecurityHandler._accepts_kwarg))
 
     return InjectedApiKeyHandler
+
+
+def challenges(document: dict[str, Any]) -> list[str]:
+    """`WWW-Authenticate` values for a 401 (RFC 9110 section 11.6.1), one per API-key scheme of the
+    contract, in the form the mock sends: `ApiKey in="header", name="X-API-Key"`."""
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    return [f'ApiKey in="{scheme.get("in", "header")}", name="{scheme.get("name", "")}"'
+            for scheme in schemes.values() if isinstance(scheme, dict) and scheme.get("type") == "apiKey"]

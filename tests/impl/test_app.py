@@ -177,3 +177,16 @@ def test_create_app_refuses_a_contract_with_unimplemented_operations(tmp_path: P
     with pytest.raises(MissingHandlersError, match="getX"):
         create_app(spec, models_dir=tmp_path / "m", jobs_db=tmp_path / "j.db")
     assert not (tmp_path / "m").exists()  # failed before training or opening anything
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}], ids=["no-key", "wrong-key"])
+def test_a_401_says_how_to_authenticate(client: TestClient, headers: dict[str, str]) -> None:
+    """RFC 9110 section 11.6.1: a 401 carries WWW-Authenticate; the same challenge as the mock's."""
+    response = client.get("/v1/models", headers=headers)
+    assert_problem(response, 401, "unauthorized")
+    assert response.headers.get_list("www-authenticate") == ['ApiKey in="header", name="X-API-Key"']
+
+
+def test_other_errors_carry_no_challenge(client: TestClient) -> None:
+    response = client.get("/v1/models/no-such-model", headers=AUTH)
+    assert response.status_code == 404 and "www-authenticate" not in response.headers
