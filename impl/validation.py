@@ -30,6 +30,7 @@ from starlette.types import Scope
 from accord import pointers
 from accord.bounded import errors_of
 from accord.schemas import SchemaCompiler
+from accord.violations import describe
 from impl.binding import keep_parsed_body
 from impl.problems import MAX_ERRORS, ProblemError
 
@@ -70,38 +71,6 @@ def compiled(schema: dict[str, t.Any]) -> t.Any:
     return entry[1]
 
 
-_COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
-
-
-def describe(error: t.Any) -> list[tuple[list[t.Any], str]]:
-    """(path, detail) pairs for one error: the path it is *about*, a message that does not echo
-    the schema or the input value."""
-    path = list(error.instance_path)
-    kind = error.kind
-    name = getattr(kind, "name", "")
-    if name == "required":
-        return [([*path, kind.property], "is required")]
-    if name == "additionalProperties":
-        return [([*path, extra], "is not allowed (additional property)") for extra in kind.unexpected]
-    if name == "type":
-        return [(path, "must be of type " + " or ".join(t for t in kind.types if t != "null"))]
-    if name in _COMPARISONS:
-        return [(path, f"must be {_COMPARISONS[name]} {kind.limit}")]
-    if name == "enum":
-        return [(path, "must be one of " + ", ".join(map(str, kind.options)))]
-    if name in ("minItems", "maxItems"):
-        return [(path, f"must have {'at least' if name == 'minItems' else 'at most'} {kind.limit} item(s)")]
-    if name in ("minLength", "maxLength"):
-        return [(path, f"must be {'at least' if name == 'minLength' else 'at most'} {kind.limit} character(s) long")]
-    if name == "pattern":
-        return [(path, f"must match the pattern {kind.pattern}")]
-    if name in ("anyOf", "oneOfNotValid", "oneOfMultipleValid"):
-        return [(path, "does not match exactly one of the allowed shapes")]
-    if name == "format":
-        return [(path, f"must be a valid {kind.format}")]
-    return [(path, f"fails the {name or 'schema'} rule")]
-
-
 def body_errors(schema: dict[str, t.Any], body: t.Any) -> list[dict[str, str]]:
     """Every violation (up to 50), each with an RFC 6901 pointer as a URI fragment."""
     validator = compiled(schema)
@@ -110,7 +79,7 @@ def body_errors(schema: dict[str, t.Any], body: t.Any) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     for error in itertools.islice(errors_of(validator, body), MAX_ERRORS):
         for path, detail in describe(error):
-            errors.append({"pointer": "#" + pointers.from_path(path), "detail": detail})
+            errors.append({"pointer": "#" + pointers.from_path(path), "in": "body", "detail": detail})
     errors.sort(key=lambda e: e["pointer"])
     return errors[:MAX_ERRORS]
 
@@ -210,7 +179,7 @@ class CollectingJSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: t.Any) -> dict | None:
         if body is None and not self._nullable:
             raise ProblemError("validation-error", "request body is required",
-                               errors=[{"pointer": "#", "detail": "is required"}])
+                               errors=[{"pointer": "#", "in": "body", "detail": "is required"}])
         try:
             errors = body_errors(self._schema, body)
         except ValueError as exc:  # jsonschema-rs: "Recursion limit reached" on deep nesting

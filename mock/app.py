@@ -26,6 +26,7 @@ from typing import Any
 from accord.bounded import errors_of
 from accord.errors import UsageError
 from accord.loading import Spec, load_spec
+from accord.violations import describe
 from mock.behaviour import Engine, configure
 from mock.behaviour import steps as behaviour
 from mock.bodies import (
@@ -168,12 +169,11 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
     schemas = app.api.schemas
     if op.param_schema is not None and values and not schemas.is_valid(op.param_schema, values, "request"):
         for error in schemas.validator(op.param_schema, "request").iter_errors(values):
-            key, *inner = error.instance_path
-            location, _, name = str(key).partition(".")
             keyword = str(error.schema_path[-1]) if error.schema_path else ""
-            violations.append(
-                Violation(location, name, tuple(inner), keyword, f"{location} parameter '{name}': {error.message}")
-            )
+            # The same words as the service's (accord.violations), under `parameter` and `in`.
+            for (key, *inner), detail in ((p, d) for p, d in describe(error) if p):
+                location, _, name = str(key).partition(".")
+                violations.append(Violation(location, name, tuple(inner), keyword, detail))
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
@@ -186,7 +186,7 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
     if body is None:
         return []
     if not ex.body:
-        return [Violation("body", "", (), "required", "the request body is required")] if body.required else []
+        return [Violation("body", "", (), "required", "is required")] if body.required else []
     header = ex.headers.get("content-type", "")
     key = find_declared(split_media_type(header)[0], body.declared)
     if key is None:
@@ -213,9 +213,12 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
     try:
         if app.api.schemas.is_valid(media.schema, value, "request"):
             return []
+        # Located and worded as the service words them (accord.violations): a missing property's own
+        # pointer, one entry per unexpected property, no value echoed.
         return [
-            Violation("body", "", tuple(e.instance_path), str(e.schema_path[-1]) if e.schema_path else "", e.message)
+            Violation("body", "", tuple(path), str(e.schema_path[-1]) if e.schema_path else "", detail)
             for e in errors_of(app.api.schemas.validator(media.schema, "request"), value)
+            for path, detail in describe(e)
         ]
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]

@@ -380,7 +380,7 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
                         param.name,
                         (),
                         "required",
-                        f"{param.location} parameter '{param.name}' is required",
+                        "is required",
                     )
                 )
             continue

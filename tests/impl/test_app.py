@@ -58,7 +58,7 @@ def test_all_body_violations_are_listed_with_pointers(client: TestClient) -> Non
     pointers = {e["pointer"]: e["detail"] for e in body["errors"]}
     assert pointers == {
         "#/instances/0/petal_length_cm": "must be <= 30",
-        "#/instances/0/petal_width_cm": "is required",
+        "#/instances/0/petal_width_cm": "is a required property",
         "#/instances/0/sepal_width_cm": "must be > 0",
         "#/instances/0/typo": "is not allowed (additional property)",
         "#/instances/1/petal_width_cm": "must be of type number",

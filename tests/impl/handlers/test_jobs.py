@@ -90,13 +90,13 @@ def test_top_k_on_the_regressor_job_is_422(client: TestClient) -> None:
     response = client.post("/v1/models/diabetes-progression-regressor/prediction-jobs",
                            json={"instances": [DIABETES_ROW], "options": {"top_k": 1}}, headers=AUTH)
     body = assert_problem(response, 422, "capability-not-supported")
-    assert body["errors"] == [{"pointer": "#/options/top_k", "detail": body["detail"]}]
+    assert body["errors"] == [{"pointer": "#/options/top_k", "in": "body", "detail": body["detail"]}]
 
 
 def test_bad_rows_are_refused_at_submission(client: TestClient) -> None:
     rows = [IRIS_ROW] * 4812 + [{**IRIS_ROW, "petal_width_cm": -2}]
     body = assert_problem(client.post(CREATE, json={"instances": rows}, headers=AUTH), 400, "validation-error")
-    assert body["errors"] == [{"pointer": "#/instances/4812/petal_width_cm", "detail": "must be > 0"}]
+    assert body["errors"] == [{"pointer": "#/instances/4812/petal_width_cm", "in": "body", "detail": "must be > 0"}]
 
 
 def test_listing_filters_and_tokens(make_app: Callable[..., Any]) -> None:

@@ -1,0 +1,57 @@
+"""What a JSON Schema error is about, in words a client can show: shared by the mock and the
+service, so the same bad request gets the same `errors` entries from both.
+
+`describe` turns one jsonschema-rs error into (path, detail) pairs:
+- the path is where the client must look: a missing property's own path (not its parent's),
+  one path per unexpected property;
+- the detail states the rule without echoing the value sent (a secret pasted into the wrong
+  field must not come back in a problem, or reach a log).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+
+
+def describe(error: Any) -> list[tuple[list[Any], str]]:
+    """(path, detail) pairs for one jsonschema-rs `ValidationError`."""
+    path = list(error.instance_path)
+    kind = error.kind
+    name = getattr(kind, "name", "")
+    if name == "required":
+        return [([*path, kind.property], "is a required property")]
+    if name in ("additionalProperties", "unevaluatedProperties"):
+        return [([*path, extra], "is not allowed (additional property)") for extra in kind.unexpected]
+    if name == "type":
+        return [(path, "must be of type " + " or ".join(t for t in kind.types if t != "null"))]
+    if name in _COMPARISONS:
+        return [(path, f"must be {_COMPARISONS[name]} {kind.limit}")]
+    if name == "multipleOf":
+        return [(path, f"must be a multiple of {kind.multiple_of}")]
+    if name == "enum":
+        return [(path, "must be one of " + ", ".join(map(str, kind.options)))]
+    if name == "const":
+        return [(path, "must be the one value the contract allows here")]
+    if name in ("minItems", "maxItems"):
+        return [(path, f"must have {'at least' if name == 'minItems' else 'at most'} {kind.limit} item(s)")]
+    if name in ("minProperties", "maxProperties"):
+        return [(path, f"must have {'at least' if name == 'minProperties' else 'at most'} {kind.limit} property(ies)")]
+    if name in ("minLength", "maxLength"):
+        return [(path, f"must be {'at least' if name == 'minLength' else 'at most'} {kind.limit} character(s) long")]
+    if name == "uniqueItems":
+        return [(path, "must not contain the same item twice")]
+    if name == "pattern":
+        return [(path, f"must match the pattern {kind.pattern}")]
+    if name in ("anyOf", "oneOfNotValid", "oneOfMultipleValid"):
+        return [(path, "does not match exactly one of the allowed shapes")]
+    if name == "not":
+        return [(path, "matches a shape the contract excludes")]
+    if name == "contains":
+        return [(path, "must contain at least one matching item")]
+    if name == "falseSchema":
+        return [(path, "is not allowed")]
+    if name == "format":
+        return [(path, f"must be a valid {kind.format}")]
+    return [(path, f"fails the {name or 'schema'} rule")]

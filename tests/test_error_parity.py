@@ -1,0 +1,72 @@
+"""The mock and the service answer the same bad request with the same `errors` entries: the same
+pointers (a missing property's own, one per unexpected property), the same `in`, the same words
+(accord/violations.py). A web team's code that highlights the field named by a pointer, and a
+consumer contract recorded on the mock (accord verify), then work unchanged against the service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from impl.app import close_app
+from impl.app import create_app as create_service
+from mock.app import create_app as create_mock
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "spec" / "openapi.yaml"
+KEY = "parity-key"
+PREDICT = "/v1/models/iris-classifier/predict"
+ROW = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, TestClient]]:
+    service = create_service(SPEC, jobs_db=tmp_path_factory.mktemp("jobs") / "jobs.sqlite3", api_keys=[KEY])
+    with TestClient(service.middleware, raise_server_exceptions=False) as on_service, \
+            TestClient(create_mock(SPEC, api_keys=[KEY]), raise_server_exceptions=False) as on_mock:
+        yield {"mock": on_mock, "service": on_service}
+    close_app(service)
+
+
+def entries(response: Any) -> list[dict[str, str]]:
+    return sorted(response.json()["errors"], key=lambda e: (e.get("in", ""), e.get("parameter", ""),
+                                                               e.get("pointer", "")))
+
+
+BODIES = {
+    "missing-field": {"instances": [{"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4}]},
+    "wrong-type": {"instances": [{**ROW, "petal_width_cm": "wide"}]},
+    "out-of-range": {"instances": [{**ROW, "petal_length_cm": 99, "sepal_width_cm": -1}]},
+    "extra-properties": {"instances": [{**ROW, "typo": 1, "other": 2}]},
+    "several-instances": {"instances": [{**ROW, "sepal_length_cm": "x"}, {"sepal_width_cm": 3.5}],
+                          "options": {"top_k": 0}},
+    "empty-object": {},
+    "not-an-array": {"instances": {"sepal_length_cm": 5.1}},
+}
+
+
+@pytest.mark.parametrize("body", list(BODIES.values()), ids=list(BODIES))
+def test_body_errors_are_the_same_on_both(clients: dict[str, TestClient], body: dict[str, Any]) -> None:
+    answers = {name: c.post(PREDICT, json=body, headers={"X-API-Key": KEY}) for name, c in clients.items()}
+    assert answers["mock"].status_code == answers["service"].status_code == 400
+    assert entries(answers["mock"]) == entries(answers["service"])
+    assert all(e["in"] == "body" and e["pointer"].startswith("#") for e in entries(answers["service"]))
+
+
+@pytest.mark.parametrize("query", ["limit=500", "limit=0", "limit=abc"])
+def test_parameter_errors_are_the_same_on_both(clients: dict[str, TestClient], query: str) -> None:
+    answers = {name: c.get(f"/v1/models?{query}", headers={"X-API-Key": KEY}) for name, c in clients.items()}
+    assert answers["mock"].status_code == answers["service"].status_code == 400
+    assert entries(answers["mock"]) == entries(answers["service"])
+
+
+def test_a_missing_property_is_pointed_at_itself(clients: dict[str, TestClient]) -> None:
+    body = BODIES["missing-field"]
+    for client in clients.values():
+        answer = client.post(PREDICT, json=body, headers={"X-API-Key": KEY})
+        assert entries(answer) == [{"pointer": "#/instances/0/petal_width_cm", "in": "body",
+                                    "detail": "is a required property"}]
