@@ -22,6 +22,7 @@ import logging
 import re
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,7 +31,7 @@ from impl.context import Services, request_id_var, services_var
 from impl.cors import with_cors
 from impl.negotiation import PRODUCED_TEXT, acceptable
 from impl.problems import NAME_FOR_STATUS, PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body
-from impl.security import challenges
+from impl.security import api_key_schemes
 
 log = logging.getLogger("impl.errors")
 
@@ -105,8 +106,19 @@ def _accept(scope: Scope) -> bytes | None:
     return values[0] if len(values) == 1 else b",".join(values)
 
 
-def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str) -> bytes:
-    """Our problem shape from whatever body an error response carried."""
+def _credential_sent(scope: Scope, where: str, name: str) -> bool:
+    """Whether the request carries a non-empty credential in this header or query parameter."""
+    if where == "header":
+        return bool(_header(scope, name.lower().encode("latin-1")))
+    if where == "query":
+        return bool(parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name))
+    return True  # a cookie: Connexion refused what it found
+
+
+def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str,
+                      errors: list[dict[str, str]] | None = None) -> bytes:
+    """Our problem shape from whatever body an error response carried (`errors`: entries to list
+    when the body has none)."""
     try:
         body = orjson.loads(raw) if raw else {}
     except orjson.JSONDecodeError:
@@ -123,7 +135,8 @@ def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str
     if status not in _KEEP_DETAIL or not isinstance(detail, str) or not detail or len(detail) > 300:
         detail = _GENERIC_DETAIL.get(status, "request failed")
     name = NAME_FOR_STATUS.get(status, "internal-error" if status >= 500 else "validation-error")
-    return orjson.dumps(problem_body(name, status, detail=detail, instance=instance, request_id=request_id))
+    return orjson.dumps(problem_body(name, status, detail=detail, instance=instance, request_id=request_id,
+                                     errors=errors))
 
 
 class RequestContextMiddleware:
@@ -133,8 +146,10 @@ class RequestContextMiddleware:
         self.docs_prefix = docs_prefix
         # The problems answered here, outside Connexion's stack, get the CORS headers its answers get.
         self._problem_app = with_cors(_send_stored_problem, services.settings.cors)
-        #: Sent with every 401, as RFC 9110 requires (Connexion's own 401 has none).
-        self._challenges = [(b"www-authenticate", c.encode("latin-1")) for c in challenges(services.document)]
+        #: Sent with every 401, as RFC 9110 requires (Connexion's own 401 has none), and the 401's
+        #: `errors` entries, shaped and worded as the mock's.
+        self._key_schemes = api_key_schemes(services.document)
+        self._challenges = [(b"www-authenticate", k.challenge.encode("latin-1")) for k in self._key_schemes]
 
     def _not_acceptable(self, scope: Scope) -> bool:
         accept = _accept(scope)
@@ -182,8 +197,10 @@ class RequestContextMiddleware:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
+                errors = ([k.error(_credential_sent(scope, k.where, k.param)) for k in self._key_schemes]
+                          if pending["status"] == 401 else None)
                 body = normalise_problem(pending["status"], b"".join(chunks), instance=instance,
-                                         request_id=request_id)
+                                         request_id=request_id, errors=errors)
                 headers = [(k, v) for k, v in pending["headers"] if k not in (b"content-type", b"content-length")]
                 headers += [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
                 status = pending["status"]

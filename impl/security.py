@@ -13,6 +13,7 @@ import hmac
 import logging
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,9 +72,29 @@ def api_key_handler(keys: Iterable[str]) -> type[ApiKeySecurityHandler]:
     return InjectedApiKeyHandler
 
 
-def challenges(document: dict[str, Any]) -> list[str]:
-    """`WWW-Authenticate` values for a 401 (RFC 9110 section 11.6.1), one per API-key scheme of the
-    contract, in the form the mock sends: `ApiKey in="header", name="X-API-Key"`."""
+@dataclass(frozen=True, slots=True)
+class ApiKeyScheme:
+    """One `apiKey` security scheme of the contract: what a 401 names and asks for."""
+
+    name: str
+    where: str
+    param: str
+
+    @property
+    def challenge(self) -> str:
+        """The `WWW-Authenticate` value, in the form the mock sends: `ApiKey in="header", name="X-API-Key"`."""
+        return f'ApiKey in="{self.where}", name="{self.param}"'
+
+    def error(self, present: bool) -> dict[str, str]:
+        """The 401's `errors` entry, worded as the mock words it (mock/security.py)."""
+        detail = (f"{self.name}: the credential is not a known key" if present
+                  else f"{self.name}: the {self.where} parameter '{self.param}' is missing")
+        return {"parameter": self.param, "in": self.where, "detail": detail}
+
+
+def api_key_schemes(document: dict[str, Any]) -> list[ApiKeyScheme]:
+    """The contract's API-key schemes, for the 401's `WWW-Authenticate` (RFC 9110 section 11.6.1)
+    and `errors`."""
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
-    return [f'ApiKey in="{scheme.get("in", "header")}", name="{scheme.get("name", "")}"'
-            for scheme in schemes.values() if isinstance(scheme, dict) and scheme.get("type") == "apiKey"]
+    return [ApiKeyScheme(str(name), str(scheme.get("in", "header")), str(scheme.get("name", "")))
+            for name, scheme in schemes.items() if isinstance(scheme, dict) and scheme.get("type") == "apiKey"]

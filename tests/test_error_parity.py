@@ -1,4 +1,5 @@
-"""The mock and the service answer the same bad request with the same `errors` entries: the same
+"""The mock and the service answer the same bad request (a bad body, a bad parameter, a missing or
+wrong key) with the same `errors` entries: the same
 pointers (a missing property's own, one per unexpected property), the same `in`, the same words
 (accord/violations.py). A web team's code that highlights the field named by a pointer, and a
 consumer contract recorded on the mock (accord verify), then work unchanged against the service."""
@@ -70,3 +71,13 @@ def test_a_missing_property_is_pointed_at_itself(clients: dict[str, TestClient])
         answer = client.post(PREDICT, json=body, headers={"X-API-Key": KEY})
         assert entries(answer) == [{"pointer": "#/instances/0/petal_width_cm", "in": "body",
                                     "detail": "is a required property"}]
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}], ids=["no-key", "wrong-key"])
+def test_a_401_is_the_same_on_both(clients: dict[str, TestClient], headers: dict[str, str]) -> None:
+    answers = {name: c.get("/v1/models", headers=headers) for name, c in clients.items()}
+    assert answers["mock"].status_code == answers["service"].status_code == 401
+    assert entries(answers["mock"]) == entries(answers["service"])
+    assert answers["mock"].json()["type"] == answers["service"].json()["type"]
+    assert (answers["mock"].headers.get_list("www-authenticate")
+            == answers["service"].headers.get_list("www-authenticate"))

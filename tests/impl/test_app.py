@@ -183,8 +183,10 @@ def test_create_app_refuses_a_contract_with_unimplemented_operations(tmp_path: P
 def test_a_401_says_how_to_authenticate(client: TestClient, headers: dict[str, str]) -> None:
     """RFC 9110 section 11.6.1: a 401 carries WWW-Authenticate; the same challenge as the mock's."""
     response = client.get("/v1/models", headers=headers)
-    assert_problem(response, 401, "unauthorized")
+    body = assert_problem(response, 401, "unauthorized")
     assert response.headers.get_list("www-authenticate") == ['ApiKey in="header", name="X-API-Key"']
+    why = "the credential is not a known key" if headers else "the header parameter 'X-API-Key' is missing"
+    assert body["errors"] == [{"parameter": "X-API-Key", "in": "header", "detail": f"ApiKeyAuth: {why}"}]
 
 
 def test_other_errors_carry_no_challenge(client: TestClient) -> None:
