@@ -44,7 +44,9 @@ class Note:
 
 class UnknownScenario(Exception):
     def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(f"no scenario named {name!r}; defined: {', '.join(known) or 'none'}")
+        super().__init__(f"no scenario named {name!r}; defined: {', '.join(known)}" if known else
+                         f"no scenario named {name!r}: this mock has no behaviour file; "
+                         "start it with --rules FILE (docs/mock-behaviour.md)")
         self.name = name
 
 

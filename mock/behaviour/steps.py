@@ -17,7 +17,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from mock.behaviour import control, network
-from mock.behaviour.engine import SCENARIO_HEADER, Note, UnknownScenario, view_of
+from mock.behaviour.engine import BASE, SCENARIO_HEADER, Note, UnknownScenario, view_of
 from mock.behaviour.replies import documented
 from mock.exchange import Reply
 from mock.problems import Violation
@@ -35,6 +35,11 @@ async def behaviour_control(app: MockApp, ex: Exchange) -> Reply | None:
 
 def behaviour_scenario(app: MockApp, ex: Exchange) -> Reply | None:
     if not app.behaviour.active and app.state is None:
+        asked = ex.headers.get(SCENARIO_HEADER)
+        if asked is not None and asked.strip() != BASE:
+            # Answering as if no scenario had been asked would look like the scenario did nothing.
+            why = str(UnknownScenario(asked.strip(), []))
+            return app.reject(ex, [Violation("header", SCENARIO_HEADER, (), "enum", why)])
         return None
     ex.note = Note()
     try:

@@ -129,6 +129,20 @@ def test_an_unknown_scenario_header_is_a_documented_400(example: httpx.Client) -
     assert body["errors"][0]["parameter"] == "x-accord-scenario"
 
 
+@pytest.mark.parametrize("stateful", [False, True], ids=["static", "stateful"])
+def test_a_scenario_header_without_a_behaviour_file_is_a_documented_400(contract: object, stateful: bool) -> None:
+    """Answering as usual would look like the scenario did nothing; the 400 says what is missing."""
+    app = create_app(contract, api_keys=["accord-dev-key"], stateful=stateful)  # type: ignore[arg-type]
+    with _client(app) as client:
+        refused = client.post(PREDICT, json={"instances": [IRIS]}, headers={"X-Accord-Scenario": "model-loading"})
+        plain = client.post(PREDICT, json={"instances": [IRIS]}, headers={"X-Accord-Scenario": "default"})
+    assert refused.status_code == 400
+    body = assert_conforms(app, "predictIris", refused)
+    assert body["errors"][0]["parameter"] == "x-accord-scenario"
+    assert "'model-loading'" in body["errors"][0]["detail"] and "--rules" in body["errors"][0]["detail"]
+    assert plain.status_code == 200  # `default` is no scenario at all
+
+
 def test_fixed_latency_is_applied_and_journalled(tmp_path: Path, contract: object) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text("latency:\n  - operation: getLiveness\n    fixed: 30\n", encoding="utf-8")
