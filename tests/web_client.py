@@ -43,6 +43,23 @@ def run_session(base_url: str, api_key: str = DEV_API_KEY) -> dict[str, Any]:
     return seen
 
 
+def run_refused_calls(base_url: str, api_key: str = DEV_API_KEY) -> dict[str, Any]:
+    """What a page does with the answers it must handle: a form sent with one field left empty and
+    one out of range (it marks the fields the problem's pointers name), and a call made before a
+    key was set (it shows a sign-in prompt on the 401)."""
+    seen: dict[str, Any] = {}
+    flawed = {k: v for k, v in IRIS.items() if k != "petal_width_cm"} | {"sepal_length_cm": -1}
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        invalid = client.post("/v1/models/iris-classifier/predict", json={"instances": [flawed]},
+                              headers={"X-API-Key": api_key})
+        assert invalid.status_code == 400, invalid.text
+        seen["field_errors"] = sorted((e["pointer"], e["detail"]) for e in invalid.json()["errors"])
+        signed_out = client.get("/v1/models")
+        assert signed_out.status_code == 401, signed_out.text
+        seen["signed_out"] = [e["parameter"] for e in signed_out.json()["errors"]]
+    return seen
+
+
 def record_session(path: Path, spec: str | Path = "spec/openapi.yaml") -> Path:
     """The session run against the mock (real uvicorn, free port) with `record=path`."""
     from mock.testing import serve_mock

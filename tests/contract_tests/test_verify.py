@@ -16,7 +16,7 @@ from accord.consumer.matching import Actual
 from contract_tests.serving import serve_app
 from contract_tests.verify import _prepare, replay, report_json, verify_contract
 from tests.contract_tests.broken import drop_field
-from tests.web_client import record_session
+from tests.web_client import record_session, run_refused_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -50,6 +50,23 @@ def test_recorded_on_the_mock_verifies_against_the_real_service(recording: Path)
     result = _verify_cli(str(recording), "--target", "impl")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == f"{recording} against impl: 5 interactions, verified\n"
+
+
+def test_refused_calls_recorded_on_the_mock_verify_against_the_real_service(tmp_path: Path) -> None:
+    """A 400 with per-field errors and a 401, as the page saw them on the mock: the service's answers
+    have every field the page read (the same `errors` entries, accord/violations.py)."""
+    from mock.testing import serve_mock
+
+    recording = tmp_path / "refused.json"
+    with serve_mock(SPEC, record=recording) as mock:
+        on_mock = run_refused_calls(mock.url)
+    assert [(i.operation, i.response.status) for i in read_contract(recording).interactions] == [
+        ("predictIris", 400), ("listModels", 401)]
+    result = _verify_cli(str(recording), "--target", "impl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == f"{recording} against impl: 2 interactions, verified\n"
+    assert on_mock["field_errors"] == [("#/instances/0/petal_width_cm", "is a required property"),
+                                       ("#/instances/0/sepal_length_cm", "must be > 0")]
 
 
 def test_a_service_without_one_field_fails_at_that_field(recording: Path, service: Any) -> None:
