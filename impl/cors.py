@@ -30,8 +30,8 @@ from starlette.types import ASGIApp
 #: Pages served from this machine, on any port: what a developer runs while building the front end.
 LOCAL_ORIGINS = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$"
 #: Response headers a page must be able to read: the job's URL, the polling hint, the request id
-#: to quote, and the deprecation headers of pinned versions.
-EXPOSED_HEADERS = ("Location", "Retry-After", "X-Request-ID", "Deprecation", "Sunset")
+#: to quote, the deprecation headers of pinned versions, and a 401's challenge (the mock exposes `*`).
+EXPOSED_HEADERS = ("Location", "Retry-After", "X-Request-ID", "Deprecation", "Sunset", "WWW-Authenticate")
 #: Preflights are cached by the browser this long (seconds).
 MAX_AGE = 600
 _OFF = {"off", "none", "0", "false", "no"}

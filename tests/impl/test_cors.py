@@ -70,6 +70,7 @@ def test_a_refused_key_still_carries_cors_headers_so_the_page_can_read_the_probl
     assert response.status_code == 401
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.json()["type"].endswith("/unauthorized")
+    assert "www-authenticate" in response.headers["access-control-expose-headers"].lower()
 
 
 def test_explicit_origins_allow_only_those(make_app: Callable[..., Any]) -> None:
