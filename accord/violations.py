@@ -6,6 +6,8 @@ service, so the same bad request gets the same `errors` entries from both.
   one path per unexpected property;
 - the detail states the rule without echoing the value sent (a secret pasted into the wrong
   field must not come back in a problem, or reach a log).
+
+A 401 for an API key is worded here too (`api_key_challenge`, `missing_credential`, `UNKNOWN_KEY`).
 """
 
 from __future__ import annotations
@@ -55,3 +57,17 @@ def describe(error: Any) -> list[tuple[list[Any], str]]:
     if name == "format":
         return [(path, f"must be a valid {kind.format}")]
     return [(path, f"fails the {name or 'schema'} rule")]
+
+
+#: A 401's `errors` detail when the request carried a key the server does not know.
+UNKNOWN_KEY = "the credential is not a known key"
+
+
+def missing_credential(where: str, name: str) -> str:
+    """A 401's `errors` detail when the request carried no API key where the scheme says."""
+    return f"the {where} parameter '{name}' is missing"
+
+
+def api_key_challenge(where: str, name: str) -> str:
+    """The `WWW-Authenticate` value for an API-key scheme: `ApiKey in="header", name="X-API-Key"`."""
+    return f'ApiKey in="{where}", name="{name}"'

@@ -17,9 +17,11 @@ def summary(report: ContractReport, *, verbose: bool = False) -> str:
     width = max((len(op.label) for op in report.operations), default=10)
     for op in report.operations:
         lines.append(_operation_line(op, width, verbose))
-    if not verbose and any(t.tolerated for op in report.operations for t in op.checks):
-        lines += ["", "  tolerated: a schema-valid request got a documented semantic rejection (a page_token never "
-                      "issued, top_k on a regressor, a reused Idempotency-Key); --verbose names each"]
+    reasons = sorted({r for op in report.operations for t in op.checks if t.tolerated for r in t.tolerance_reasons})
+    if reasons and not verbose:
+        lines += ["", "  tolerated: a schema-valid request got a documented semantic rejection "
+                      "(--verbose names each per operation):"]
+        lines += [f"    - {reason}" for reason in reasons]
     failures = report.failures
     if failures or report.errors or any(op.errors for op in report.operations):
         lines += ["", "FAILURES"]

@@ -19,6 +19,7 @@ from typing import Any
 
 from connexion.security import ApiKeySecurityHandler
 
+from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
 from impl.config import DEVELOPMENT_API_KEY
 
 log = logging.getLogger("impl.security")
@@ -82,13 +83,12 @@ class ApiKeyScheme:
 
     @property
     def challenge(self) -> str:
-        """The `WWW-Authenticate` value, in the form the mock sends: `ApiKey in="header", name="X-API-Key"`."""
-        return f'ApiKey in="{self.where}", name="{self.param}"'
+        """The `WWW-Authenticate` value, as the mock sends it."""
+        return api_key_challenge(self.where, self.param)
 
     def error(self, present: bool) -> dict[str, str]:
-        """The 401's `errors` entry, worded as the mock words it (mock/security.py)."""
-        detail = (f"{self.name}: the credential is not a known key" if present
-                  else f"{self.name}: the {self.where} parameter '{self.param}' is missing")
+        """The 401's `errors` entry, worded as the mock words it (accord.violations)."""
+        detail = f"{self.name}: {UNKNOWN_KEY if present else missing_credential(self.where, self.param)}"
         return {"parameter": self.param, "in": self.where, "detail": detail}
 
 

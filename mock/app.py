@@ -171,9 +171,11 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
         for error in schemas.validator(op.param_schema, "request").iter_errors(values):
             keyword = str(error.schema_path[-1]) if error.schema_path else ""
             # The same words as the service's (accord.violations), under `parameter` and `in`.
-            for (key, *inner), detail in ((p, d) for p, d in describe(error) if p):
-                location, _, name = str(key).partition(".")
-                violations.append(Violation(location, name, tuple(inner), keyword, detail))
+            for path, detail in describe(error):
+                if not path:  # about the whole set of parameters: nothing to name
+                    continue
+                location, _, name = str(path[0]).partition(".")
+                violations.append(Violation(location, name, tuple(path[1:]), keyword, detail))
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
 from mock.parameters import RequestParts
 from mock.problems import Violation
 
@@ -42,7 +43,7 @@ class SchemeCheck:
                 value = values[0] if values else None
             else:
                 value = request.cookie_map().get(self.param)
-            return (value or None), f"the {self.where} parameter '{self.param}' is missing"
+            return (value or None), missing_credential(self.where, self.param)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip()
@@ -72,7 +73,7 @@ def compile_scheme(name: str, scheme: Any) -> SchemeCheck:
     kind = scheme.get("type")
     if kind == "apiKey":
         where = scheme.get("in", "header")
-        challenge = f'ApiKey in="{where}", name="{scheme.get("name", "")}"'
+        challenge = api_key_challenge(where, str(scheme.get("name", "")))
         return SchemeCheck(name, "apiKey", where, str(scheme.get("name", "")), challenge)
     if kind == "http":
         http = str(scheme.get("scheme", "")).lower()
@@ -131,7 +132,7 @@ def _check_one(check: SchemeCheck, request: RequestParts, keys: tuple[bytes, ...
     if value is None:
         return Violation(location, name, (), "401", f"{check.name}: {why}", kind="security")
     if keys and not _known(value, keys):
-        return Violation(location, name, (), "401", f"{check.name}: the credential is not a known key", kind="security")
+        return Violation(location, name, (), "401", f"{check.name}: {UNKNOWN_KEY}", kind="security")
     return None
 
 
