@@ -1,6 +1,7 @@
 """Handler stubs for operations that have none: `accord scaffold [SPEC]`.
 
-The convention (shared with impl/'s resolver): an operation's handler is the function
+The convention (shared with the service kit's resolver, accord/service/resolver.py): an
+operation's handler is the function
 `snake_case(operationId)` in the module named after the operation's first tag
 (`getLiveness` tagged `health` → `get_liveness` in `<handlers_dir>/health.py`). Existing code is
 never overwritten: a function that exists in *any* module of the handlers folder counts, and new
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accord.errors import DocumentError
 from accord.loading import load_spec
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -71,15 +73,21 @@ def operations(document: dict[str, Any]) -> Iterator[Operation]:
 
 
 def defined_functions(handlers_dir: Path) -> dict[str, Path]:
-    """Top-level function names defined in the handler modules (read, never imported)."""
+    """Top-level function names defined in the handler modules (read, never imported).
+
+    A module Python cannot parse is a DocumentError at its line: appending stubs to it would
+    bury the mistake, and a function defined below it would be written twice."""
     found: dict[str, Path] = {}
     if not handlers_dir.is_dir():
         return found
     for file in sorted(handlers_dir.glob("*.py")):
         try:
             tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
-        except SyntaxError:
-            continue
+        except SyntaxError as exc:
+            raise DocumentError(f"not valid Python ({exc.msg}); fix it, then run accord scaffold again "
+                                "(nothing was written)", file=str(file), line=exc.lineno) from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise DocumentError(f"cannot be read ({exc}); nothing was written", file=str(file)) from None
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 found.setdefault(node.name, file)
@@ -179,7 +187,33 @@ def _with_any_import(text: str) -> str:
     return "".join(lines[:at]) + "\nfrom typing import Any\n" + "".join(lines[at:])
 
 
-def scaffold(spec_path: str | Path, handlers_dir: str | Path = "impl/handlers") -> list[tuple[str, str]]:
+def app_folder(app: str) -> Path:
+    """The folder of the app `app`: a path as given, or a dotted package name as its folders."""
+    if "/" in app or Path(app).is_dir() or not all(part.isidentifier() for part in app.split(".")):
+        return Path(app)
+    return Path(*app.split("."))
+
+
+def scaffold_app(spec_path: str | Path, app: str) -> list[tuple[str, str]]:
+    """Stubs into the handlers package of the app `app` (`APP/handlers/`), where `accord serve
+    --app APP` looks; the app folder gets an `__init__.py` when it has none."""
+    folder = app_folder(app)
+    written = scaffold(spec_path, folder / "handlers")
+    init = folder / "__init__.py"
+    if written and not init.exists():
+        init.write_text(_APP_INIT.format(app=folder.name), encoding="utf-8")
+    return written
+
+
+_APP_INIT = '''"""The {app} service: handlers in {app}/handlers/, served by `accord serve --app {app}`.
+
+Define `setup(service)` here to prepare what the handlers share (a model, a database pool) once
+at start-up; what it returns is `accord.service.app_state()` in every handler.
+"""
+'''
+
+
+def scaffold(spec_path: str | Path, handlers_dir: str | Path) -> list[tuple[str, str]]:
     """Append a 501 stub for each operation without a handler; returns the (file, function) written."""
     document = load_spec(spec_path).document
     folder = Path(handlers_dir)

@@ -25,7 +25,7 @@ response validation on (the development default), once with ACCORD_VALIDATE_RESP
 (the documented production setting), and once more with ACCORD_ACCESS_LOG=0 as well; a fourth
 server ("split", prod without the access log) times `Predictor.predict` inside itself, so model and
 framework CPU are also measured in one process. The in-process model runs after
-`impl.heap.settle_heap()`, as the service does. With --pin (default) 1-worker servers run on CPU 0
+`accord.service.heap.settle_heap()`, as the service does. With --pin (default) 1-worker servers run on CPU 0
 and wrk, the client and the in-process model on CPU 1 (taskset).
 Output: bench/out/impl.json and a table on stdout.
 
@@ -206,10 +206,10 @@ def serve_split_service(port: int) -> None:
     each instruction slower than a tight loop does."""
     import uvicorn
 
-    from impl.access_log import log_config
+    from accord.service.access_log import log_config
+    from accord.service.heap import settle_heap
     from impl.app import ServiceHttpProtocol, create_app
     from impl.config import Settings
-    from impl.heap import settle_heap
     from impl.models.predict import Predictor
 
     spent = {"seconds": 0.0, "calls": 0}
@@ -249,8 +249,8 @@ def serve_bare_model(port: int) -> None:
     import orjson
     import uvicorn
 
+    from accord.service.heap import settle_heap
     from impl.config import Settings
-    from impl.heap import settle_heap
     from impl.models.predict import PredictOptions
     from impl.models.registry import get_registry
 
@@ -566,7 +566,7 @@ def main() -> None:
             # The service settles its heap once started (impl/heap.py); the in-process model runs
             # under the same collector settings, or the comparison would charge the model for
             # collections the service no longer makes.
-            from impl.heap import settle_heap
+            from accord.service.heap import settle_heap
 
             settle_heap()
             timings: dict[tuple[str, str], Timing] = {}

@@ -4,7 +4,7 @@ Wall and CPU time on a shared machine move by a factor of two with other people'
 number of instructions a process executes for a request does not. This runs each server under
 valgrind's callgrind with instrumentation off, sends warm-up requests, switches instrumentation on
 (`callgrind_control -i on`), sends N requests one at a time, and dumps the count. The in-process
-model (`Predictor.predict`, after `impl.heap.settle_heap()` as the service does) is counted the
+model (`Predictor.predict`, after `accord.service.heap.settle_heap()` as the service does) is counted the
 same way in a process of its own. Counted: user-space instructions of the server process (the
 event loop, uvicorn, httptools, Connexion, the handler, the model); not counted: the kernel's
 socket work and the client's. So the ratios speak about the program, not about the machine.
@@ -44,7 +44,7 @@ MODEL_SCRIPT = """
 import json, os, subprocess, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from impl.heap import settle_heap
+from accord.service.heap import settle_heap
 from impl.models.predict import PredictOptions
 from impl.models.registry import get_registry
 predictor = get_registry(Path({models!r})).get("iris-classifier").predictor

@@ -135,7 +135,7 @@ def main() -> None:
         callgrind([n for n in args.only.split(",") if n] or list(SCENARIOS), args.n, args.warmup)
         return
 
-    from mock.app import create_app
+    from accord.mock.app import create_app
 
     spec = ROOT / "spec" / "openapi.yaml"
     # A fixed server seed: the generated bodies, and so their cost, are the same from run to run.

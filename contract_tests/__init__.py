@@ -9,7 +9,7 @@ that prove the harness catches drift (tests/contract_tests/) all go through it.
 
 from __future__ import annotations
 
-from contract_tests.report import ContractReport
-from contract_tests.runner import run_contract_tests
+from accord.contract_tests.report import ContractReport
+from accord.contract_tests.runner import run_contract_tests
 
 __all__ = ["ContractReport", "run_contract_tests"]

@@ -14,17 +14,17 @@ import os
 from pathlib import Path
 
 import pytest
+from accord.contract_tests.coverage import documented_operations
+from accord.contract_tests.report import ContractReport
+from accord.contract_tests.runner import run_contract_tests
+from accord.contract_tests.settings import DEFAULT_MAX_EXAMPLES
 
 from accord.config import DEFAULT_SPEC
-from contract_tests.coverage import documented_operations
-from contract_tests.report import ContractReport
-from contract_tests.runner import run_contract_tests
-from contract_tests.settings import DEFAULT_MAX_EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TARGETS = ("mock", "impl")
 #: A built-in target is skipped (not failed) while its package is not in the tree yet.
-TARGET_MODULES = {"mock": "mock.app", "impl": "impl.app"}
+TARGET_MODULES = {"mock": "accord.mock.app", "impl": "impl.app"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

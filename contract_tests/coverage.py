@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.report import StatusCoverage
+from accord.contract_tests.report import StatusCoverage
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from contract_tests.report import ContractReport, OperationResult
+from accord.contract_tests.report import ContractReport, OperationResult
 
 
 def summary(report: ContractReport, *, verbose: bool = False) -> str:

@@ -17,24 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accord.config import DEFAULT_SPEC
-from accord.errors import UsageError
-from accord.loading import load_spec
-from contract_tests import checks as _checks  # noqa: F401 - registers problem_json_errors
-from contract_tests.coverage import (
+from accord.contract_tests import checks as _checks  # noqa: F401 - registers problem_json_errors
+from accord.contract_tests.coverage import (
     DocumentedOperation,
     documented_operations,
     status_coverage,
 )
-from contract_tests.report import (
+from accord.contract_tests.report import (
     CheckTally,
     ContractReport,
     FailureRecord,
     OperationResult,
 )
-from contract_tests.settings import RunSettings
-from contract_tests.targets import Target, open_target
-from contract_tests.tolerances import tolerated
+from accord.contract_tests.settings import RunSettings
+from accord.contract_tests.targets import Target, open_target
+from accord.contract_tests.tolerances import tolerated
+
+from accord.config import DEFAULT_SPEC
+from accord.errors import UsageError
+from accord.loading import load_spec
 
 #: Engine errors that say something about the document or the selection, not about the target:
 #: a contract (or a --operations subset) without links has no stateful phase to run.
@@ -70,8 +71,12 @@ def run_contract_tests(
     api_key: str | None = None,
     operations: Sequence[str] | None = None,
     mock_options: Mapping[str, Any] | None = None,
+    app: str | None = None,
 ) -> ContractReport:
-    """Test `target` ('mock', 'impl', a URL or an ASGI app) against `spec`; never raises on failures.
+    """Test `target` ('mock', 'service', a URL or an ASGI app) against `spec`; never raises on failures.
+
+    `app` is the handlers package the 'service' target serves (default: ACCORD_APP, then
+    `[tool.accord] app`, then `service`).
 
     `api_key` overrides the key sent (default: first of ACCORD_API_KEYS, else the dev key);
     `operations` restricts the run to these operationIds; `mock_options` are passed to the
@@ -88,10 +93,11 @@ def run_contract_tests(
         if unknown:
             raise UsageError(f"no operation with operationId {', '.join(sorted(unknown))} in {spec}")
         documented = [op for op in documented if op.operation_id in wanted]
-    with open_target(target, Path(spec), name=name, api_key=api_key, mock_options=mock_options) as resolved:
+    with open_target(target, Path(spec), name=name, api_key=api_key, mock_options=mock_options,
+                     app=app) as resolved:
         report = _execute(resolved, str(spec), document, documented, settings, progress)
     if junit is not None:
-        from contract_tests.render import write_junit
+        from accord.contract_tests.render import write_junit
 
         write_junit(report, Path(junit))
     return report
@@ -186,10 +192,38 @@ def _clip(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
+def credentials(document: dict[str, Any], api_key: str) -> dict[str, dict[str, str]]:
+    """Schemathesis's `[auth.openapi.<scheme>]` for each scheme the document declares, so each
+    credential travels where its scheme says (header, query or cookie): API keys get `api_key`,
+    bearer/OAuth2/OpenID schemes the first of ACCORD_BEARER_TOKENS, basic schemes the first of
+    ACCORD_BASIC_CREDENTIALS (`user:password`). No scheme is assumed."""
+    from accord.config import env_list
+
+    schemes = ((document.get("components") or {}).get("securitySchemes")
+               or document.get("securityDefinitions") or {})
+    tokens = env_list("ACCORD_BEARER_TOKENS")
+    pairs = [p.split(":", 1) for p in env_list("ACCORD_BASIC_CREDENTIALS") if ":" in p]
+    auth: dict[str, dict[str, str]] = {}
+    for name, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            continue
+        kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+        if kind == "apiKey":
+            auth[str(name)] = {"api_key": api_key}
+        elif (kind == "http" and http == "bearer") or kind in ("oauth2", "openIdConnect"):
+            if tokens:
+                auth[str(name)] = {"bearer": tokens[0]}
+        elif (kind == "http" and http == "basic") or kind == "basic":
+            if pairs:
+                auth[str(name)] = {"username": pairs[0][0], "password": pairs[0][1]}
+    return auth
+
+
 def _build_schema(target: Target, document: dict[str, Any], settings: RunSettings) -> Any:
     import schemathesis
 
-    config = schemathesis.Config.from_dict(settings.schemathesis_config({"X-API-Key": target.api_key}))
+    config = schemathesis.Config.from_dict({**settings.schemathesis_config({}),
+                                            "auth": {"openapi": credentials(document, target.api_key)}})
     schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
     schema.config.update(base_url=target.base_url, continue_on_failure=True)
     if target.in_process:

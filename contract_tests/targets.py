@@ -1,6 +1,6 @@
 """Targets: the mock and the service in-process (ASGI), or any running service by URL.
 
-`open_target("mock" | "impl" | URL | ASGI app)` yields a `Target` that knows how to point a
+`open_target("mock" | "service" | URL | ASGI app)` yields a `Target` that knows how to point a
 Schemathesis schema at it. In-process targets are built with the development API key, so the
 contract's ApiKeyAuth is exercised for real (401 without it, 2xx with it).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from accord.config import DEV_API_KEY
+from accord.config import DEFAULT_APP, DEV_API_KEY
 from accord.errors import UsageError
 
 #: Host Schemathesis uses for in-process ASGI requests.
@@ -39,27 +39,33 @@ class Target:
 
 def _mock(spec: Path, api_key: str, **options: Any) -> Iterator[Target]:
     """The mock in-process; `options` go to `create_app` (stateful=, rules=, scenario=, seed=…)."""
-    from mock.app import create_app
+    from accord.mock.app import create_app
 
     described = ", ".join(f"{k}={v}" for k, v in sorted(options.items()) if v not in (None, False))
     name = f"mock ({described})" if described else "mock"
     yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key)
 
 
-def _impl(spec: Path, api_key: str) -> Iterator[Target]:
-    from impl.app import close_app, create_app
+def _service(spec: Path, api_key: str, app: str | None = None) -> Iterator[Target]:
+    """The team's handlers served by the kit (`app`, else ACCORD_APP or `[tool.accord] app`)."""
+    from accord.config import configured_app
+    from accord.service import close_app, create_app
 
-    # A private job store: runs never see each other's jobs, and nothing lands in the work tree.
+    app_name = app or configured_app()
+    # A private state folder: runs never see each other's jobs, and nothing lands in the work tree.
     with tempfile.TemporaryDirectory(prefix="accord-contract-") as tmp:
-        app = create_app(spec, jobs_db=Path(tmp) / "jobs.db", api_keys=[api_key], validate_responses=True)
+        app = create_app(spec_path=spec, app=app_name, state_dir=Path(tmp), api_keys=[api_key],
+                         validate_responses=True)
         try:
-            yield Target("impl", app=app, api_key=api_key)
+            yield Target("service" if app_name == DEFAULT_APP else app_name, app=app, api_key=api_key)
         finally:
             close_app(app)
 
 
-#: Named in-process targets: name -> context-manager factory(spec, api_key).
-BUILTIN: dict[str, Callable[[Path, str], Iterator[Target]]] = {"mock": _mock, "impl": _impl}
+#: Named in-process targets: name -> context-manager factory(spec, api_key). `impl` is this
+#: repository's name for its service, kept as a synonym.
+BUILTIN: dict[str, Callable[..., Iterator[Target]]] = {"mock": _mock, "service": _service,
+                                                               "impl": _service}
 
 
 def default_api_key() -> str:
@@ -70,7 +76,8 @@ def default_api_key() -> str:
 
 @contextlib.contextmanager
 def open_target(target: str | Any, spec: Path, *, name: str | None = None,
-                api_key: str | None = None, mock_options: Mapping[str, Any] | None = None) -> Iterator[Target]:
+                api_key: str | None = None, mock_options: Mapping[str, Any] | None = None,
+                app: str | None = None) -> Iterator[Target]:
     """Resolve a target name, URL or ASGI app; UsageError for anything else or an unreachable URL.
 
     `mock_options` configure the in-process mock (the "mock" target only)."""
@@ -79,7 +86,7 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
         raise UsageError("mock options (stateful, rules, scenario) apply to the 'mock' target only")
     if not isinstance(target, str):
         if not callable(target):
-            raise UsageError(f"target must be 'mock', 'impl', a URL or an ASGI app, got {type(target).__name__}")
+            raise UsageError(f"target must be 'mock', 'service', a URL or an ASGI app, got {type(target).__name__}")
         yield Target(name or getattr(target, "__name__", None) or type(target).__name__, app=target, api_key=key)
         return
     if target == "mock":
@@ -87,11 +94,11 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
         return
     factory = BUILTIN.get(target)
     if factory is not None:
-        yield from _as_cm(factory(spec, key))
+        yield from _as_cm(factory(spec, key, app))
         return
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"unknown target {target!r}: use 'mock', 'impl' or an http(s):// URL")
+        raise UsageError(f"unknown target {target!r}: use 'mock', 'service' or an http(s):// URL")
     check_reachable(target)
     yield Target(name or target, base_url=target.rstrip("/"), api_key=key)
 

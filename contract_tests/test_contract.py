@@ -8,8 +8,8 @@ curl command that reproduces it.
 
 from __future__ import annotations
 
-from contract_tests.render import coverage
-from contract_tests.report import ContractReport
+from accord.contract_tests.render import coverage
+from accord.contract_tests.report import ContractReport
 
 
 def _describe(report: ContractReport, label: str) -> str:

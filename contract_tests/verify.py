@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from accord.contract_tests.targets import open_target
+
 from accord import config
 from accord.consumer.contract import REDACTED, ConsumerContract, Interaction, read_contract
 from accord.consumer.matching import Actual, Mismatch, check_response, evaluate
-from contract_tests.targets import open_target
 
 #: Statuses that mean "not yet" rather than "no" when the consumer got a success.
 NOT_YET = frozenset({409, 425, 429, 503})
@@ -81,7 +82,7 @@ def verify_contract(file: str | Path, target: str | Any, *, spec: str | Path = c
 @contextlib.contextmanager
 def _base_url(target: Any) -> Iterator[str]:
     if target.in_process:
-        from contract_tests.serving import serve_app
+        from accord.contract_tests.serving import serve_app
 
         with serve_app(target.app) as url:
             yield url

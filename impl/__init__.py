@@ -1,13 +1,12 @@
-"""The data team's service: a Connexion AsyncApp bound to the shared contract, serving real models.
+"""The data team's service: this repository's ML handlers, models and job store, served by
+accord's service kit (`accord serve --app impl`; `[tool.accord] app = "impl"`).
 
-Public entry points: `impl.app.create_app` and `impl.app.serve`; `impl.asgi:app` for uvicorn workers.
+The kit imports this package, finds the handlers in `impl.handlers`, and runs `setup` once.
 """
 
 from __future__ import annotations
 
-import warnings
+import accord.service  # noqa: F401  (first: it silences Connexion's import-time warning)
+from impl.app import setup  # noqa: E402
 
-# Connexion 3.3 imports starlette.testclient at import time (connexion/apps/abstract.py), and
-# Starlette 1.x warns about its httpx dependency there: a line on every `accord serve` start that
-# is about neither the service nor its user's code. Only that message is silenced.
-warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient` is deprecated")
+__all__ = ["setup"]

@@ -1,14 +1,15 @@
-"""What a handler needs from the running app, reachable from plain functions.
+"""What the ML handlers need from the running service: models, jobs, page tokens.
 
-The outermost middleware sets these context variables per request; Starlette copies the context
-into the thread pool where sync handlers run, so handlers stay plain functions of their arguments.
+`impl.setup` builds one `Services` per app; the kit hands it back per request (`app_state()`),
+so handlers stay plain functions of their arguments.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from accord.service.context import app_state, request_id
 
 if TYPE_CHECKING:
     from impl.config import Settings
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from impl.jobs.worker import JobWorker
     from impl.models.registry import ModelRegistry
     from impl.pagination import PageTokens
+
+__all__ = ["Services", "request_id", "services"]
 
 
 @dataclass(slots=True)
@@ -28,13 +31,6 @@ class Services:
     tokens: PageTokens
 
 
-services_var: ContextVar[Services] = ContextVar("accord_services")
-request_id_var: ContextVar[str] = ContextVar("accord_request_id", default="")
-
-
 def services() -> Services:
-    return services_var.get()
-
-
-def request_id() -> str:
-    return request_id_var.get()
+    state: Services = app_state()
+    return state

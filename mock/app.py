@@ -23,40 +23,41 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from accord.bounded import errors_of
-from accord.errors import UsageError
-from accord.loading import Spec, load_spec
-from accord.violations import describe
-from mock.behaviour import Engine, configure
-from mock.behaviour import steps as behaviour
-from mock.bodies import (
+from accord.mock.behaviour import Engine, configure
+from accord.mock.behaviour import steps as behaviour
+from accord.mock.bodies import (
     MAX_BODY_BYTES,
     BodyError,
     find_declared,
     split_media_type,
 )
-from mock.compiler import CompiledApi, Operation
-from mock.cors import headers_for as cors_headers
-from mock.cors import is_preflight
-from mock.cors import preflight as preflight_reply
-from mock.docs import PREFIX, Docs
-from mock.exchange import Exchange, Reply, read_within, send_reply
-from mock.journal import DEFAULT_SIZE, Journal
-from mock.negotiation import (
+from accord.mock.compiler import CompiledApi, Operation
+from accord.mock.cors import headers_for as cors_headers
+from accord.mock.cors import is_preflight
+from accord.mock.cors import preflight as preflight_reply
+from accord.mock.docs import PREFIX, Docs
+from accord.mock.exchange import Exchange, Reply, read_within, send_reply
+from accord.mock.journal import DEFAULT_SIZE, Journal
+from accord.mock.negotiation import (
     NO_PREFERENCES,
     PreferenceError,
     forced_key,
     read_preferences,
     served_status,
 )
-from mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
-from mock.problems import Violation, sl_violations
-from mock.proxy import Upstream, forward
-from mock.recording import Recorder
-from mock.rejections import Rejector, request_id_value
-from mock.responses import generated_body
-from mock.routing import PathEncodingError, split_path
-from mock.security import configured_keys
+from accord.mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
+from accord.mock.problems import Violation, sl_violations
+from accord.mock.proxy import Upstream, forward
+from accord.mock.recording import Recorder
+from accord.mock.rejections import Rejector, request_id_value
+from accord.mock.responses import generated_body
+from accord.mock.routing import PathEncodingError, split_path
+from accord.mock.security import configured_keys
+
+from accord.bounded import errors_of
+from accord.errors import UsageError
+from accord.loading import Spec, load_spec
+from accord.violations import describe
 
 log = logging.getLogger("accord.mock")
 
@@ -430,7 +431,7 @@ def create_app(
     """
     spec = spec_or_path if isinstance(spec_or_path, Spec) else load_spec(spec_or_path)
     if generator is None:
-        from mock.generation import Generator
+        from accord.mock.generation import Generator
 
         generator = Generator(spec.document, spec.version)
     api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding)

@@ -13,16 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
+from accord.mock.negotiation import default_key
+from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, deref, shape_of
+from accord.mock.responses import Response, ResponseBuilder
+from accord.mock.routing import Router, template_names
+from accord.mock.security import Security, compile_security
+
 from accord import pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
 from accord.schemas import SchemaCompileError, SchemaCompiler
-from mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
-from mock.negotiation import default_key
-from mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, deref, shape_of
-from mock.responses import Response, ResponseBuilder
-from mock.routing import Router, template_names
-from mock.security import Security, compile_security
 
 log = logging.getLogger("accord.mock")
 

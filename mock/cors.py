@@ -4,7 +4,7 @@ and a preflight (`OPTIONS` + `Origin` + `Access-Control-Request-Method`) gets 20
 
 from __future__ import annotations
 
-from mock.exchange import Headers, Reply
+from accord.mock.exchange import Headers, Reply
 
 ALL_METHODS = b"GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS"
 _NO_ORIGIN: Headers = [

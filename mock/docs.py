@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-
-from mock.exchange import Reply, problem_reply
-from mock.problems import problem
+from accord.mock.exchange import Reply, problem_reply
+from accord.mock.problems import problem
 
 if TYPE_CHECKING:
-    from mock.journal import Journal
+    from accord.mock.journal import Journal
 
 PREFIX = "/__accord/"
 DOCS = PREFIX + "docs"

@@ -8,14 +8,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mock.problems import PROBLEM_JSON, Violation, problem
-from mock.problems import render as render_problem
+from accord.mock.problems import PROBLEM_JSON, Violation, problem
+from accord.mock.problems import render as render_problem
 
 if TYPE_CHECKING:
-    from mock.behaviour.engine import Note
-    from mock.compiler import Operation, PathItem
-    from mock.negotiation import Preferences
-    from mock.parameters import RequestParts
+    from accord.mock.behaviour.engine import Note
+    from accord.mock.compiler import Operation, PathItem
+    from accord.mock.negotiation import Preferences
+    from accord.mock.parameters import RequestParts
 
 Headers = list[tuple[bytes, bytes]]
 

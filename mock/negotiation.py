@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from mock.bodies import is_json
+from accord.mock.bodies import is_json
 
 R = TypeVar("R")
 

@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
+from accord.mock.problems import Violation
 
 from accord import pointers
-from mock.problems import Violation
 
 MISSING: Any = object()
 

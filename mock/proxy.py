@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from accord.mock.exchange import Reply, problem_reply
+from accord.mock.problems import problem, sl_violations
+from accord.mock.upstream_validation import check_upstream
+
 from accord.errors import UsageError
-from mock.exchange import Reply, problem_reply
-from mock.problems import problem, sl_violations
-from mock.upstream_validation import check_upstream
 
 if TYPE_CHECKING:
     import httpx
-
-    from mock.app import MockApp
-    from mock.exchange import Exchange
+    from accord.mock.app import MockApp
+    from accord.mock.exchange import Exchange
 
 log = logging.getLogger("accord.mock")
 

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from accord.mock.negotiation import forced_key
+from accord.mock.parameters import deref, parse_query
+
 from accord.consumer.contract import (
     REDACTED,
     Carried,
@@ -28,12 +31,10 @@ from accord.consumer.contract import (
 )
 from accord.consumer.matching import evaluate
 from accord.consumer.writer import ContractWriter
-from mock.negotiation import forced_key
-from mock.parameters import deref, parse_query
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi, Operation
-    from mock.exchange import Exchange, Reply
+    from accord.mock.compiler import CompiledApi, Operation
+    from accord.mock.exchange import Exchange, Reply
 
 log = logging.getLogger("accord.mock")
 

@@ -16,11 +16,10 @@ import logging
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
-
-from mock.exchange import Headers, Reply, next_request_id, problem_reply
-from mock.negotiation import error_key
-from mock.parameters import deref
-from mock.problems import (
+from accord.mock.exchange import Headers, Reply, next_request_id, problem_reply
+from accord.mock.negotiation import error_key
+from accord.mock.parameters import deref
+from accord.mock.problems import (
     CANDIDATE_STATUSES,
     Violation,
     deciding_kind,
@@ -33,9 +32,9 @@ from mock.problems import (
 )
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi, Operation
-    from mock.exchange import Exchange
-    from mock.responses import Response
+    from accord.mock.compiler import CompiledApi, Operation
+    from accord.mock.exchange import Exchange
+    from accord.mock.responses import Response
 
 log = logging.getLogger("accord.mock")
 

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import orjson
+from accord.mock.bodies import is_json, split_media_type
+from accord.mock.negotiation import choose_media
+from accord.mock.parameters import coerce, deref, schema_types
 
 from accord import pointers
 from accord.findings import Finding
 from accord.schemas import SchemaCompileError
-from mock.bodies import is_json, split_media_type
-from mock.negotiation import choose_media
-from mock.parameters import coerce, deref, schema_types
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi, Operation
+    from accord.mock.compiler import CompiledApi, Operation
 
 log = logging.getLogger("accord.mock")
 

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from accord.mock.parameters import RequestParts
+from accord.mock.problems import Violation
+
 from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
-from mock.parameters import RequestParts
-from mock.problems import Violation
 
 #: Environment variable holding the accepted keys, comma separated (shared with the service).
 API_KEYS_ENV = "ACCORD_API_KEYS"

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from accord.mock.app import MockApp, create_app
+
 from accord.errors import AccordError, FindingsError
 from accord.loading import Spec, load_spec
-from mock.app import MockApp, create_app
 
 log = logging.getLogger("accord.mock")
 
@@ -136,8 +137,8 @@ def build(
     `proxy`: forward to this URL and validate both ways (mock/proxy.py); `record`: write a
     consumer contract (mock/recording.py). Both are built once and survive reloads.
     """
-    from mock.proxy import Upstream
-    from mock.recording import Recorder
+    from accord.mock.proxy import Upstream
+    from accord.mock.recording import Recorder
 
     spec = load_spec(spec_path, allow_remote=allow_remote, allow_outside=allow_outside)
     options = {

@@ -1,6 +1,6 @@
 """The mock in a test suite: in-process or on a free port, with its request journal.
 
-    from mock.testing import serve_mock, mock_client
+    from accord.mock.testing import serve_mock, mock_client
 
     with serve_mock("spec/openapi.yaml") as mock:          # real uvicorn, free port
         requests.get(mock.url + "/health/live")
@@ -9,7 +9,7 @@
     with mock_client("spec/openapi.yaml") as client:        # in-process (httpx.Client)
         client.get("/health/live")
 
-As a pytest plugin (`pytest_plugins = ["mock.testing"]`) it provides the `accord_mock`
+As a pytest plugin (`pytest_plugins = ["accord.mock.testing"]`) it provides the `accord_mock`
 fixture; choose the document with `@pytest.mark.accord_mock(spec="...", dynamic=True)` or
 the `accord_mock_spec` fixture.
 """
@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from accord.mock.app import MockApp, create_app
+from accord.mock.journal import Journal
 
 from accord import config as accord_config
 from accord.loading import Spec
-from mock.app import MockApp, create_app
-from mock.journal import Journal
 
 #: Seconds to wait for the server thread to start listening.
 START_TIMEOUT = 30.0

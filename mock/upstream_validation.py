@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from accord.mock.bodies import find_declared, is_json, split_media_type
+from accord.mock.negotiation import forced_key
+from accord.mock.parameters import deref
+from accord.mock.problems import MAX_MESSAGE_CHARS
 
 from accord import pointers
-from mock.bodies import find_declared, is_json, split_media_type
-from mock.negotiation import forced_key
-from mock.parameters import deref
-from mock.problems import MAX_MESSAGE_CHARS
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi, Operation
+    from accord.mock.compiler import CompiledApi, Operation
 
 
 @dataclass(slots=True, frozen=True)

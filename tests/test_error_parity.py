@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from accord.mock.app import create_app as create_mock
 from starlette.testclient import TestClient
 
 from impl.app import close_app
 from impl.app import create_app as create_service
-from mock.app import create_app as create_mock
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.yaml"

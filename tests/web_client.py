@@ -62,7 +62,7 @@ def run_refused_calls(base_url: str, api_key: str = DEV_API_KEY) -> dict[str, An
 
 def record_session(path: Path, spec: str | Path = "spec/openapi.yaml") -> Path:
     """The session run against the mock (real uvicorn, free port) with `record=path`."""
-    from mock.testing import serve_mock
+    from accord.mock.testing import serve_mock
 
     with serve_mock(spec, record=path) as mock:
         run_session(mock.url)

@@ -88,8 +88,8 @@ def command(
     Prism-compatible: `Prefer: code=, example=, dynamic=, seed=` and the `__code`/`__example`/
     `__dynamic`/`__seed` query parameters; Swagger UI at /__accord/docs.
     """
+    from accord.mock.server import run
     from accord.ports import ensure_free
-    from mock.server import run
 
     if (strict or forward_invalid) and not proxy:
         raise click.UsageError("--strict and --forward-invalid need --proxy URL")

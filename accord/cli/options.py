@@ -23,3 +23,10 @@ def ref_policy(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--allow-outside-refs", is_flag=True, envvar="ACCORD_ALLOW_OUTSIDE_REFS",
                         help="Follow $refs to files outside the document's folder (refused by default).")(func)
     return func
+
+
+def app_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--app: the package of handlers `accord serve` serves and `accord scaffold` writes into."""
+    return click.option("--app", default=config.DEFAULT_APP, envvar="ACCORD_APP", show_default=True,
+                        help="The handlers package: a folder (handlers in its handlers/ subpackage) "
+                             "or an importable name. [tool.accord] app in pyproject.toml sets it too.")(func)

@@ -27,7 +27,7 @@ def command(file: Path, target: str, spec: Path, patience: float, fmt: str) -> N
     """
     import orjson
 
-    from contract_tests.verify import render_text, report_json, verify_contract
+    from accord.contract_tests.verify import render_text, report_json, verify_contract
 
     report = verify_contract(file, target, spec=spec, patience=patience)
     if fmt == "json":

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from accord.service.problems import PROBLEM_JSON, problem_body
+from accord.service.responses import Response, json_response
 from impl.context import request_id, services
-from impl.problems import PROBLEM_JSON, problem_body
-from impl.responses import Response, json_response
 
 RETRY_AFTER_SECONDS = "5"
 

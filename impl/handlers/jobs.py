@@ -8,13 +8,13 @@ from typing import Any
 
 from connexion import request
 
+from accord.service.problems import ProblemError
+from accord.service.responses import Response, json_response
 from impl.context import request_id, services
 from impl.handlers.predictions import capability_problem, serving_entry
 from impl.jobs.store import IdempotencyKeyInUse, IdempotencyKeyReused, Job, fingerprint
 from impl.models.predict import CapabilityError, PredictOptions, check_options
 from impl.pagination import InvalidPageToken
-from impl.problems import ProblemError
-from impl.responses import Response, json_response
 
 RETRY_AFTER_SECONDS = "1"
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from accord.service.problems import ProblemError
+from accord.service.responses import Response, json_response
 from impl import metadata
 from impl.context import services
 from impl.models.registry import ModelEntry
 from impl.pagination import InvalidPageToken
-from impl.problems import ProblemError
-from impl.responses import Response, json_response
 
 
 def _entry(model_id: str) -> ModelEntry:

@@ -12,11 +12,11 @@ from typing import Any
 
 import anyio.to_thread
 
+from accord.service.problems import ProblemError
+from accord.service.responses import Response, json_response
 from impl.context import request_id, services
 from impl.models.predict import CapabilityError, PredictOptions
 from impl.models.registry import ModelEntry
-from impl.problems import ProblemError
-from impl.responses import Response, json_response
 
 RETRY_AFTER_SECONDS = "5"
 #: Predictions run on the event loop up to this much work: one unit per instance, or per instance

@@ -19,7 +19,7 @@ from typing import Any
 from impl.jobs.store import JobStore
 from impl.models.predict import PredictOptions
 from impl.models.registry import ModelRegistry
-from impl.problems import problem_body
+from impl.problems import ML_PROBLEMS
 
 log = logging.getLogger("impl.jobs")
 
@@ -86,7 +86,7 @@ class JobWorker:
     def _process(self, job: Any, instances: list[Any], options: dict[str, Any]) -> None:
         entry = self.registry.get(job.model_id)
         if entry is None or entry.predictor is None:
-            self.store.finish(job.id, self.owner, error=problem_body(
+            self.store.finish(job.id, self.owner, error=ML_PROBLEMS.body(
                 "model-not-ready", 503, detail=f"model {job.model_id} is not ready; the job cannot run"))
             return
         predict_options = PredictOptions.from_body(options)
@@ -107,7 +107,7 @@ class JobWorker:
             raise  # not the job's fault: it stays running, is reclaimed after its lease, and resumes
         except Exception:
             log.exception("job %s failed", job.id)
-            self.store.finish(job.id, self.owner, error=problem_body(
+            self.store.finish(job.id, self.owner, error=ML_PROBLEMS.body(
                 "internal-error", 500, detail="the job failed while predicting; see the service log"))
             return
         self.store.finish(job.id, self.owner)

@@ -18,15 +18,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mock.behaviour.checks import compile_plans
-from mock.behaviour.engine import Engine, UnknownScenario
-from mock.behaviour.loading import BehaviourFileError, Problems, load_behaviour
-from mock.behaviour.model import EMPTY, Behaviour
+from accord.mock.behaviour.checks import compile_plans
+from accord.mock.behaviour.engine import Engine, UnknownScenario
+from accord.mock.behaviour.loading import BehaviourFileError, Problems, load_behaviour
+from accord.mock.behaviour.model import EMPTY, Behaviour
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi
-    from mock.state import State
-    from mock.state.lifecycle import Clock
+    from accord.mock.compiler import CompiledApi
+    from accord.mock.state import State
+    from accord.mock.state.lifecycle import Clock
 
 __all__ = ["BehaviourFileError", "Engine", "configure"]
 
@@ -54,8 +54,8 @@ def configure(
         problems.raise_if_any()
     state = None
     if stateful:
-        from mock.state import State
-        from mock.state.lifecycle import DEFAULT_CLOCK
+        from accord.mock.state import State
+        from accord.mock.state.lifecycle import DEFAULT_CLOCK
 
         state = State(api, behaviour.state, clock=clock or DEFAULT_CLOCK)
         if behaviour.state.seed_file is not None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mock.behaviour.loading import Problems
-from mock.behaviour.model import Behaviour, Fault, Latency, Rule, Scenario
+from accord.mock.behaviour.loading import Problems
+from accord.mock.behaviour.model import Behaviour, Fault, Latency, Rule, Scenario
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi, Operation
+    from accord.mock.compiler import CompiledApi, Operation
 
 
 @dataclass(frozen=True, slots=True)

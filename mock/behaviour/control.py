@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import orjson
-
-from mock.behaviour.engine import BASE, UnknownScenario
-from mock.exchange import Reply, problem_reply, read_within
-from mock.problems import problem
+from accord.mock.behaviour.engine import BASE, UnknownScenario
+from accord.mock.exchange import Reply, problem_reply, read_within
+from accord.mock.problems import problem
 
 if TYPE_CHECKING:
-    from mock.app import MockApp
-    from mock.exchange import Exchange
+    from accord.mock.app import MockApp
+    from accord.mock.exchange import Exchange
 
 SCENARIO = "/__accord/scenario"
 RESET = "/__accord/reset"

@@ -13,12 +13,12 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mock.behaviour.checks import OperationPlan, Plans
-from mock.behaviour.matching import RequestView, matches
-from mock.behaviour.model import EMPTY, Behaviour, Fault, Latency
+from accord.mock.behaviour.checks import OperationPlan, Plans
+from accord.mock.behaviour.matching import RequestView, matches
+from accord.mock.behaviour.model import EMPTY, Behaviour, Fault, Latency
 
 if TYPE_CHECKING:
-    from mock.exchange import Exchange
+    from accord.mock.exchange import Exchange
 
 #: Request header choosing a scenario for one request (per client).
 SCENARIO_HEADER = "x-accord-scenario"

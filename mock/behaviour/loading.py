@@ -12,10 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from accord import pointers
-from accord.documents import display, line_of, load
-from accord.errors import DocumentError
-from mock.behaviour.model import (
+from accord.mock.behaviour.model import (
     DEFAULT_DURATIONS,
     HTTP_FAULTS,
     NETWORK_FAULTS,
@@ -29,6 +26,10 @@ from mock.behaviour.model import (
     Scenario,
     StateOptions,
 )
+
+from accord import pointers
+from accord.documents import display, line_of, load
+from accord.errors import DocumentError
 
 TOP_LEVEL = frozenset({"version", "scenario", "stateful", "rules", "latency", "faults", "scenarios"})
 SCENARIO_KEYS = frozenset({"description", "rules", "latency", "faults"})

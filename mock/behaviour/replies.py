@@ -11,15 +11,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
-
-from mock.exchange import Reply
-from mock.negotiation import served_status
-from mock.rejections import request_id_value
+from accord.mock.exchange import Reply
+from accord.mock.negotiation import served_status
+from accord.mock.rejections import request_id_value
 
 if TYPE_CHECKING:
-    from mock.app import MockApp
-    from mock.exchange import Exchange, Headers
-    from mock.responses import Content
+    from accord.mock.app import MockApp
+    from accord.mock.exchange import Exchange, Headers
+    from accord.mock.responses import Content
 
 log = logging.getLogger("accord.mock")
 _UNSET: Any = object()

@@ -16,15 +16,15 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from mock.behaviour import control, network
-from mock.behaviour.engine import BASE, SCENARIO_HEADER, Note, UnknownScenario, view_of
-from mock.behaviour.replies import documented
-from mock.exchange import Reply
-from mock.problems import Violation
+from accord.mock.behaviour import control, network
+from accord.mock.behaviour.engine import BASE, SCENARIO_HEADER, Note, UnknownScenario, view_of
+from accord.mock.behaviour.replies import documented
+from accord.mock.exchange import Reply
+from accord.mock.problems import Violation
 
 if TYPE_CHECKING:
-    from mock.app import MockApp
-    from mock.exchange import Exchange
+    from accord.mock.app import MockApp
+    from accord.mock.exchange import Exchange
 
 
 async def behaviour_control(app: MockApp, ex: Exchange) -> Reply | None:
@@ -83,7 +83,7 @@ def behaviour_rule(app: MockApp, ex: Exchange) -> Reply | None:
 def behaviour_stateful(app: MockApp, ex: Exchange) -> Reply | None:
     if app.state is None or ex.op is None:
         return None
-    from mock.state.handlers import answer
+    from accord.mock.state.handlers import answer
 
     return answer(app, ex, app.state)
 

@@ -9,7 +9,7 @@ allOf, oneOf/anyOf, not, enum, types), `shapes` (object and array plans), `nodes
 
 from __future__ import annotations
 
-from mock.generation.errors import GenerationError
-from mock.generation.generator import Generator
+from accord.mock.generation.errors import GenerationError
+from accord.mock.generation.generator import Generator
 
 __all__ = ["GenerationError", "Generator"]

@@ -10,9 +10,8 @@ from random import Random
 from typing import Any
 
 import orjson
-
-from mock.generation.errors import GenerationError
-from mock.generation.nodes import HARD_DEPTH, INFINITE, MAX_DEPTH, UNIQUE_TRIES, Node
+from accord.mock.generation.errors import GenerationError
+from accord.mock.generation.nodes import HARD_DEPTH, INFINITE, MAX_DEPTH, UNIQUE_TRIES, Node
 
 
 class ObjectNode:

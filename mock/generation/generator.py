@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from accord.mock.generation.errors import GenerationError
+from accord.mock.generation.nodes import Node
+from accord.mock.generation.planner import Planner
+
 from accord import pointers
 from accord.schemas import SchemaCompileError, SchemaCompiler
-from mock.generation.errors import GenerationError
-from mock.generation.nodes import Node
-from mock.generation.planner import Planner
 
 TRUST_AFTER = 32  # consecutive valid outputs after which a plan is no longer checked
 ATTEMPTS = 8  # generations tried (the seed, then derived seeds) before giving up

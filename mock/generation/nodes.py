@@ -13,8 +13,8 @@ from collections.abc import Callable
 from random import Random
 from typing import Any, Protocol
 
-from mock.generation.errors import GenerationError
-from mock.generation.strings import WORDS
+from accord.mock.generation.errors import GenerationError
+from accord.mock.generation.strings import WORDS
 
 MAX_DEPTH = 4  # past this many nested objects/arrays, take the shortest way out
 HARD_DEPTH = 48  # a schema still nesting here has no finite instance the generator can find

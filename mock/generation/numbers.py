@@ -13,8 +13,8 @@ from fractions import Fraction
 from random import Random
 from typing import Any
 
-from mock.generation.errors import GenerationError
-from mock.generation.strings import randint
+from accord.mock.generation.errors import GenerationError
+from accord.mock.generation.strings import randint
 
 SPAN = 1000  # how far past a single bound an unbounded side reaches
 _INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),

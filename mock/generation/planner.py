@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord import pointers
-from accord.schemas import SchemaCompiler
-from mock.generation import shapes
-from mock.generation.nodes import (
+from accord.mock.generation import shapes
+from accord.mock.generation.nodes import (
     AnyNode,
     BoolNode,
     BranchesNode,
@@ -33,10 +31,13 @@ from mock.generation.nodes import (
     Slot,
     TypeChoiceNode,
 )
-from mock.generation.numbers import Bounds, NumberNode
-from mock.generation.patterns import PatternError, compile_pattern
-from mock.generation.shapes import discriminator_value
-from mock.generation.strings import FORMATS, StringNode
+from accord.mock.generation.numbers import Bounds, NumberNode
+from accord.mock.generation.patterns import PatternError, compile_pattern
+from accord.mock.generation.shapes import discriminator_value
+from accord.mock.generation.strings import FORMATS, StringNode
+
+from accord import pointers
+from accord.schemas import SchemaCompiler
 
 Parts = list[Any]  # dicts, or None for "nothing matches"
 

@@ -16,14 +16,15 @@ import re
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from accord.mock.generation.containers import ArrayNode, ObjectNode
+from accord.mock.generation.nodes import AnyNode, ImpossibleNode, Node
+from accord.mock.generation.patterns import PatternError, compile_pattern
+from accord.mock.generation.strings import WORDS
+
 from accord import pointers
-from mock.generation.containers import ArrayNode, ObjectNode
-from mock.generation.nodes import AnyNode, ImpossibleNode, Node
-from mock.generation.patterns import PatternError, compile_pattern
-from mock.generation.strings import WORDS
 
 if TYPE_CHECKING:
-    from mock.generation.planner import Parts, Planner
+    from accord.mock.generation.planner import Parts, Planner
 
 _HIDDEN = {"request": "readOnly", "response": "writeOnly"}
 

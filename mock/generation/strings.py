@@ -13,8 +13,8 @@ import string
 from collections.abc import Callable
 from random import Random
 
-from mock.generation.errors import GenerationError
-from mock.generation.patterns import PatternGenerator
+from accord.mock.generation.errors import GenerationError
+from accord.mock.generation.patterns import PatternGenerator
 
 UNBOUNDED_LENGTH = 24  # plain text aims at most this long when maxLength does not say
 PATTERN_TRIES = 24

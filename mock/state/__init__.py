@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mock.behaviour.model import StateOptions
-from mock.state.lifecycle import DEFAULT_CLOCK, Clock, Lifecycle, lifecycle_for
-from mock.state.resources import Family, Role, infer, success_schema
-from mock.state.store import Record, Store, read_seed
+from accord.mock.behaviour.model import StateOptions
+from accord.mock.state.lifecycle import DEFAULT_CLOCK, Clock, Lifecycle, lifecycle_for
+from accord.mock.state.resources import Family, Role, infer, success_schema
+from accord.mock.state.store import Record, Store, read_seed
 
 if TYPE_CHECKING:
-    from mock.behaviour.loading import Problems
-    from mock.compiler import CompiledApi
+    from accord.mock.behaviour.loading import Problems
+    from accord.mock.compiler import CompiledApi
 
 __all__ = ["FamilyInfo", "State"]
 

@@ -8,19 +8,19 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mock.behaviour.checks import documented_key
-from mock.behaviour.replies import documented, json_body
-from mock.exchange import Reply
-from mock.negotiation import forced_key
-from mock.problems import Violation
-from mock.state import FamilyInfo, State
-from mock.state.pages import BadToken
-from mock.state.resources import Role, properties
-from mock.state.store import Record
+from accord.mock.behaviour.checks import documented_key
+from accord.mock.behaviour.replies import documented, json_body
+from accord.mock.exchange import Reply
+from accord.mock.negotiation import forced_key
+from accord.mock.problems import Violation
+from accord.mock.state import FamilyInfo, State
+from accord.mock.state.pages import BadToken
+from accord.mock.state.resources import Role, properties
+from accord.mock.state.store import Record
 
 if TYPE_CHECKING:
-    from mock.app import MockApp
-    from mock.exchange import Exchange
+    from accord.mock.app import MockApp
+    from accord.mock.exchange import Exchange
 
 log = logging.getLogger("accord.mock")
 

@@ -13,21 +13,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from accord.mock.behaviour.replies import documented, valid
+from accord.mock.exchange import Reply
+from accord.mock.parameters import deref
+from accord.mock.state import State
+from accord.mock.state.calls import Call, bad_token, not_found
+from accord.mock.state.jobs import ACTIONS
+from accord.mock.state.lifecycle import iso
+from accord.mock.state.pages import BadToken, array_member, next_member, page
+from accord.mock.state.resources import properties
+from accord.mock.state.store import Record
+
 from accord import pointers
-from mock.behaviour.replies import documented, valid
-from mock.exchange import Reply
-from mock.parameters import deref
-from mock.state import State
-from mock.state.calls import Call, bad_token, not_found
-from mock.state.jobs import ACTIONS
-from mock.state.lifecycle import iso
-from mock.state.pages import BadToken, array_member, next_member, page
-from mock.state.resources import properties
-from mock.state.store import Record
 
 if TYPE_CHECKING:
-    from mock.app import MockApp
-    from mock.exchange import Exchange
+    from accord.mock.app import MockApp
+    from accord.mock.exchange import Exchange
 
 log = logging.getLogger("accord.mock")
 #: Attempts at generating a fresh id before falling back to a counter.

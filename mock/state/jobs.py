@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mock.behaviour.replies import documented
-from mock.exchange import Reply
-from mock.state.calls import Call, bad_token, problem_answer
-from mock.state.pages import BadToken, array_member, next_member, page
-from mock.state.store import Record
+from accord.mock.behaviour.replies import documented
+from accord.mock.exchange import Reply
+from accord.mock.state.calls import Call, bad_token, problem_answer
+from accord.mock.state.pages import BadToken, array_member, next_member, page
+from accord.mock.state.store import Record
 
 
 def cancel(call: Call, record: Record) -> Reply | None:

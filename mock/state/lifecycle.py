@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mock.parameters import deref
-from mock.state.resources import properties
+from accord.mock.parameters import deref
+from accord.mock.state.resources import properties
 
 #: Known status names by stage, in order of preference.
 STAGES: dict[str, tuple[str, ...]] = {

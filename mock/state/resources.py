@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mock.parameters import deref
+from accord.mock.parameters import deref
 
 if TYPE_CHECKING:
-    from mock.compiler import CompiledApi, Operation
+    from accord.mock.compiler import CompiledApi, Operation
 
 _LINK_PREFIX = "$response.body#"
 

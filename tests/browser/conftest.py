@@ -82,7 +82,7 @@ def screenshot(page: Any, request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(scope="package")
 def mock_url() -> Iterator[str]:
     """The mock (accord mock) on a free port, answering the development key."""
-    from mock.testing import serve_mock
+    from accord.mock.testing import serve_mock
 
     with serve_mock(SPEC, api_keys=[DEV_API_KEY]) as running:
         yield running.url
@@ -91,7 +91,7 @@ def mock_url() -> Iterator[str]:
 @pytest.fixture(scope="package")
 def stateful_mock_url() -> Iterator[str]:
     """The mock with `--stateful`: created jobs are kept and move on to succeeded by themselves."""
-    from mock.testing import serve_mock
+    from accord.mock.testing import serve_mock
 
     with serve_mock(SPEC, api_keys=[DEV_API_KEY], stateful=True) as running:
         yield running.url

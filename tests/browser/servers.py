@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from contract_tests.serving import serve_app
+from accord.contract_tests.serving import serve_app
 
 #: An ASGI app under uvicorn in a thread on a free port (the contract tests' own helper).
 serve_asgi = serve_app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests.coverage import (
+from accord.contract_tests.coverage import (
     DocumentedOperation,
     documented_operations,
     documenting_key,

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from accord.contract_tests.render import coverage
+from accord.contract_tests.runner import run_contract_tests
+from accord.contract_tests.targets import open_target
 
 from accord.errors import UsageError
-from contract_tests.render import coverage
-from contract_tests.runner import run_contract_tests
-from contract_tests.targets import open_target
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"

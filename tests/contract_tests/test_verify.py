@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 import pytest
+from accord.contract_tests.serving import serve_app
+from accord.contract_tests.verify import _prepare, replay, report_json, verify_contract
 
 from accord.consumer.contract import Carried, Interaction, Request, Response, read_contract
 from accord.consumer.matching import Actual
-from contract_tests.serving import serve_app
-from contract_tests.verify import _prepare, replay, report_json, verify_contract
 from tests.contract_tests.broken import drop_field
 from tests.web_client import record_session, run_refused_calls
 
@@ -55,7 +55,7 @@ def test_recorded_on_the_mock_verifies_against_the_real_service(recording: Path)
 def test_refused_calls_recorded_on_the_mock_verify_against_the_real_service(tmp_path: Path) -> None:
     """A 400 with per-field errors and a 401, as the page saw them on the mock: the service's answers
     have every field the page read (the same `errors` entries, accord/violations.py)."""
-    from mock.testing import serve_mock
+    from accord.mock.testing import serve_mock
 
     recording = tmp_path / "refused.json"
     with serve_mock(SPEC, record=recording) as mock:

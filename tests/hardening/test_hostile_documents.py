@@ -150,7 +150,7 @@ def test_url_refs_are_refused_without_a_request(tmp_path: Path, listener: Listen
     assert_refused(runs, codes={1, 2}, text="ref-remote")
     assert "openapi.yaml:8" in runs[0][2]  # located: file and line of the $ref
     with pytest.raises(AccordError):
-        from mock.app import create_app
+        from accord.mock.app import create_app
 
         create_app(doc)
     time.sleep(0.3)
@@ -217,7 +217,7 @@ def test_outside_refs_are_refused_without_reading(tmp_path: Path, how: str) -> N
     assert_refused(runs, codes={1, 2}, text="ref-outside")
     assert "openapi.yaml:8" in runs[0][2]
     with pytest.raises(AccordError):
-        from mock.app import create_app
+        from accord.mock.app import create_app
 
         create_app(doc)
 

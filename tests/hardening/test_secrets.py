@@ -56,9 +56,10 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
         return real(a, b)
 
     monkeypatch.setattr(hmac, "compare_digest", spy)
-    from impl.security import key_checker
-    from mock.parameters import RequestParts
-    from mock.security import compile_security, configured_keys
+    from accord.mock.parameters import RequestParts
+    from accord.mock.security import compile_security, configured_keys
+
+    from accord.service.security import key_checker
 
     check = key_checker(["first-key", "second-key"])
     assert check("second-key") is not None and check("nope") is None

@@ -12,9 +12,9 @@ import yaml
 from starlette.testclient import TestClient
 
 from accord.loading import load_spec
-from impl.errors import MissingHandlersError
+from accord.service.errors import MissingHandlersError
+from accord.service.resolver import resolve_handlers
 from impl.models.predict import Predictor
-from impl.resolver import resolve_handlers
 from tests.impl.conftest import AUTH, IRIS_ROW, KEY, SPEC, assert_problem
 
 PREDICT = "/v1/models/iris-classifier/predict"
@@ -161,7 +161,7 @@ def test_missing_handlers_fail_start_up_with_the_full_list(tmp_path: Path) -> No
     document["paths"]["/v1/other"] = {"post": {"operationId": "doOther", "tags": ["brand-new"],
                                                "responses": {"200": {"description": "ok"}}}}
     with pytest.raises(MissingHandlersError) as info:
-        resolve_handlers(document)
+        resolve_handlers(document, "impl.handlers")
     assert [op for op, _ in info.value.missing] == ["getExtraThing", "doOther"]
     assert "impl.handlers.models.get_extra_thing" in str(info.value)
     assert "impl.handlers.brand_new.do_other" in str(info.value)

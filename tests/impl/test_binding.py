@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from connexion.decorators.parameter import prep_kwargs
 
-from impl.binding import ArgumentPlan
+from accord.service.binding import ArgumentPlan
 from tests.impl.conftest import AUTH, IRIS_ROW
 
 JOB_BODY = {"instances": [IRIS_ROW, IRIS_ROW]}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from impl.cors import LOCAL_ORIGINS, CorsPolicy
+from accord.service.cors import LOCAL_ORIGINS, CorsPolicy
 from tests.impl.conftest import AUTH, IRIS_ROW
 
 PREDICT = "/v1/models/iris-classifier/predict"
@@ -97,7 +97,7 @@ def test_problems_answered_before_connexion_carry_cors_headers(
         make_app: Callable[..., Any], headers: Any, content: bytes | None, status: int, kind: str) -> None:
     """The outermost middleware answers these itself; without the headers a page would see an
     opaque network error instead of the problem."""
-    from impl.config import DEFAULT_MAX_BODY_BYTES
+    from accord.service.settings import DEFAULT_MAX_BODY_BYTES
 
     pairs = list(headers.items()) if isinstance(headers, dict) else list(headers)
     if not any(name == "X-API-Key" for name, _ in pairs):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from impl.heap import YOUNG_THRESHOLD, settle_heap
+from accord.service.heap import YOUNG_THRESHOLD, settle_heap
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from impl.negotiation import acceptable, parse, quality
+from accord.service.negotiation import acceptable, parse, quality
 
 
 @pytest.mark.parametrize(

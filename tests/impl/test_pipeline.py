@@ -10,7 +10,7 @@ from connexion.middleware.request_validation import RequestValidationOperation
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from impl.pipeline import (
+from accord.service.pipeline import (
     MAX_CACHED_KEYS,
     DocsGate,
     OncePerOperationValidation,
@@ -30,7 +30,7 @@ def _stack(app: Any, kind: type) -> Any:
 
 
 def _validation(app: Any, operation_id: str) -> OncePerOperationValidation:
-    from impl.pipeline import OncePerOperationRequestValidation
+    from accord.service.pipeline import OncePerOperationRequestValidation
 
     middleware = _stack(app, OncePerOperationRequestValidation)
     (api,) = [a for apis in middleware.apis.values() for a in apis]
@@ -157,7 +157,7 @@ def test_content_type_is_read_as_connexion_reads_it(client: TestClient, shared_a
 def test_response_validation_middleware_only_when_responses_are_validated() -> None:
     from connexion.middleware.response_validation import ResponseValidationMiddleware
 
-    from impl.pipeline import middlewares
+    from accord.service.pipeline import middlewares
 
     assert ResponseValidationMiddleware in middlewares(True)
     assert ResponseValidationMiddleware not in middlewares(False)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import impl.handlers.health as health
-from impl.responses import json_response
+from accord.service.responses import json_response
 from tests.impl.conftest import assert_problem
 
 
@@ -17,11 +17,11 @@ def test_non_conforming_response_is_a_500_problem_and_a_logged_pointer(
 ) -> None:
     monkeypatch.setattr(health, "get_liveness", lambda: json_response({"status": 5}))
     app = make_app(validate_responses=True)
-    with app.test_client(raise_server_exceptions=False) as client, caplog.at_level("WARNING", "impl.validation"):
+    with app.test_client(raise_server_exceptions=False) as client, caplog.at_level("WARNING", "accord.service.validation"):
         response = client.get("/health/live")
     body = assert_problem(response, 500, "internal-error")
     assert "status" not in body["detail"] and "5" not in body["detail"]
-    logged = [r.getMessage() for r in caplog.records if r.name == "impl.validation"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "accord.service.validation"]
     assert len(logged) == 1 and "GET /health/live" in logged[0] and "/status:" in logged[0]
 
 
@@ -37,7 +37,7 @@ def test_non_conforming_response_passes_when_validation_is_off(
 def test_conforming_response_is_validated_by_the_compiled_validator(
     make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import impl.validation as validation
+    import accord.service.validation as validation
 
     seen: list[Any] = []
     original = validation.SchemaCompiler.validator
@@ -74,7 +74,7 @@ def test_deeply_nested_body_is_400_not_500(client: Any) -> None:
     ids=["plain", "big-int", "below-int64", "surrogate-pair"],
 )
 def test_parse_json_body_keeps_values_exact(raw: bytes, expected: Any) -> None:
-    from impl.validation import parse_json_body
+    from accord.service.validation import parse_json_body
 
     parsed = parse_json_body(raw)
     assert parsed == expected and type(parsed) is type(expected)
@@ -86,7 +86,7 @@ def test_parse_json_body_keeps_values_exact(raw: bytes, expected: Any) -> None:
 @pytest.mark.parametrize("raw", [b"[NaN]", b"[Infinity]", b"[-Infinity]", b"[1e999]", b"[-1e400]", b"[1,",
                                  b'["\\ud800"]', b'["\\udfff", 123456789012345678901234567890]', b'["\xed\xa0\x80"]'])
 def test_parse_json_body_refuses_non_finite_and_malformed(raw: bytes) -> None:
-    from impl.validation import parse_json_body
+    from accord.service.validation import parse_json_body
 
     with pytest.raises(ValueError):
         parse_json_body(raw)

@@ -10,8 +10,7 @@ from typing import Any
 
 import httpx
 import orjson
-
-from mock.app import MockApp
+from accord.mock.app import MockApp
 
 
 def assert_conforms(app: MockApp, label: str, response: httpx.Response) -> Any:

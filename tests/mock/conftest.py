@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from accord.mock.app import MockApp, create_app
+from accord.mock.testing import ASGISyncTransport, accord_mock, accord_mock_spec  # noqa: F401 - fixtures
 
 from accord.loading import load_spec
-from mock.app import MockApp, create_app
-from mock.testing import ASGISyncTransport, accord_mock, accord_mock_spec  # noqa: F401 - fixtures
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PETS = FIXTURES / "mock-pets" / "openapi.yaml"
@@ -22,7 +22,7 @@ KEY = {"X-API-Key": "k1"}
 def generator_for(document: dict[str, Any], version: str) -> Any:
     """The real generator (mock.generation) when importable, else the local stand-in."""
     try:
-        from mock.generation import Generator
+        from accord.mock.generation import Generator
     except ImportError:
         from stub_generation import Generator  # type: ignore[no-redef]
     return Generator(document, version)
@@ -35,7 +35,7 @@ def build_app(path: Path | str, **options: Any) -> MockApp:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # What `pytest_plugins = ["mock.testing"]` does in a root conftest.
+    # What `pytest_plugins = ["accord.mock.testing"]` does in a root conftest.
     config.addinivalue_line("markers", "accord_mock(spec=None, **options): options for the accord_mock fixture")
 
 

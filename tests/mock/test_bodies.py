@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
-from mock.bodies import (
+from accord.mock.bodies import (
     BodyContext,
     BodyError,
     find_declared,
     parser_for,
     split_media_type,
 )
-from mock.parameters import shape_of
+from accord.mock.parameters import shape_of
 
 SHAPE = shape_of(
     {},

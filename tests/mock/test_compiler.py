@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from accord.mock.compiler import CompiledApi
 from conftest import PETS, generator_for
 
 from accord.errors import FindingsError
 from accord.loading import load_spec
-from mock.compiler import CompiledApi
 
 
 def compiled(path=PETS) -> CompiledApi:

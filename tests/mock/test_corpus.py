@@ -7,12 +7,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from accord.mock.app import MockApp, create_app
+from accord.mock.testing import mock_client
 from conftest import generator_for
 
 from accord.errors import AccordError, FindingsError
 from accord.loading import load_spec
-from mock.app import MockApp, create_app
-from mock.testing import mock_client
 from tests import corpus
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock.cors import headers_for, is_preflight, preflight
+from accord.mock.cors import headers_for, is_preflight, preflight
 
 
 def test_headers_echo_the_origin():

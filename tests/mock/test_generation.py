@@ -12,13 +12,13 @@ from typing import Any
 
 import orjson
 import pytest
+from accord.mock.generation import GenerationError, Generator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord import pointers
 from accord.loading import load_spec
 from accord.schemas import SchemaCompiler
-from mock.generation import GenerationError, Generator
 from tests import corpus
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mock.journal import Journal
-from mock.problems import Violation
+from accord.mock.journal import Journal
+from accord.mock.problems import Violation
 
 
 def record(

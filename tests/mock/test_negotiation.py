@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mock.negotiation import (
+from accord.mock.negotiation import (
     PreferenceError,
     choose_media,
     default_key,

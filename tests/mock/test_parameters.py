@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mock.parameters import (
+from accord.mock.parameters import (
     MISSING,
     Parameter,
     ParameterDecodeError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
-from mock.problems import (
+from accord.mock.problems import (
     SL_VIOLATIONS_LIMIT,
     Violation,
     candidate_statuses,

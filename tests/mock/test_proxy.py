@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from accord.contract_tests.serving import serve_app
+from accord.mock.proxy import Upstream
+from accord.mock.testing import serve_mock
 
 from accord.consumer.contract import read_contract
-from contract_tests.serving import serve_app
-from mock.proxy import Upstream
-from mock.testing import serve_mock
 from tests.web_client import IRIS, run_session
 
 ROOT = Path(__file__).resolve().parents[2]

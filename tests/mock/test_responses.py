@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mock.responses import header_text, serialiser_for, served_type
+from accord.mock.responses import header_text, serialiser_for, served_type
 
 
 @pytest.mark.parametrize(

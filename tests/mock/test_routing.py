@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mock.routing import PathEncodingError, Router, split_path, template_names
+from accord.mock.routing import PathEncodingError, Router, split_path, template_names
 
 
 def build(*templates: str) -> Router[str]:

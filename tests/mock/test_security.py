@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-
-from mock.parameters import RequestParts, parse_query
-from mock.security import compile_security, configured_keys
+from accord.mock.parameters import RequestParts, parse_query
+from accord.mock.security import compile_security, configured_keys
 
 SCHEMES = {
     "key": {"type": "apiKey", "in": "header", "name": "X-Key"},

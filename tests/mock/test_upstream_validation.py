@@ -6,9 +6,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-
-from mock.app import create_app
-from mock.upstream_validation import check_upstream
+from accord.mock.app import create_app
+from accord.mock.upstream_validation import check_upstream
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 MODEL_HEADERS = {"content-type": "application/json", "x-request-id": "r1"}

@@ -125,7 +125,7 @@ def test_a_job_survives_a_restart(make_app: Callable[..., Any], tmp_path: Any) -
         job = client.post(CREATE, json={"instances": [IRIS_ROW] * 500}, headers=AUTH).json()
         time.sleep(0.2)
     close_app(first)
-    interrupted = first.accord_services.jobs.get(job["id"])
+    interrupted = first.accord_service.state.jobs.get(job["id"])
     assert interrupted.status == "running" and 0 < interrupted.completed < 500
 
     second = make_app(jobs_db=jobs_db, job_batch_size=100)

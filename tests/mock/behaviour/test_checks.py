@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from mock.app import create_app
-from mock.behaviour.loading import BehaviourFileError
+from accord.mock.app import create_app
+from accord.mock.behaviour.loading import BehaviourFileError
 
 SPEC = Path(__file__).resolve().parents[3] / "spec" / "openapi.yaml"
 EXAMPLE = SPEC.parent / "mock-behaviour.yaml"

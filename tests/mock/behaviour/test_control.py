@@ -6,9 +6,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from mock.app import create_app
-from mock.testing import ASGISyncTransport
+from accord.mock.app import create_app
+from accord.mock.testing import ASGISyncTransport
 
 SPEC = Path(__file__).resolve().parents[3] / "spec" / "openapi.yaml"
 EXAMPLE = SPEC.parent / "mock-behaviour.yaml"

@@ -6,10 +6,9 @@ import math
 import statistics
 
 import pytest
-
-from mock.behaviour.checks import OperationPlan, PlannedFault
-from mock.behaviour.engine import Engine, UnknownScenario
-from mock.behaviour.model import Behaviour, Fault, Latency, Scenario
+from accord.mock.behaviour.checks import OperationPlan, PlannedFault
+from accord.mock.behaviour.engine import Engine, UnknownScenario
+from accord.mock.behaviour.model import Behaviour, Fault, Latency, Scenario
 
 FLAKY = Fault("flaky", None, "rate-limit", 0.3, 429)
 SLOW = Latency("slow", None, "lognormal", 200.0, 0.5)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from mock.behaviour.loading import BehaviourFileError, load_behaviour
-from mock.behaviour.model import Condition
+from accord.mock.behaviour.loading import BehaviourFileError, load_behaviour
+from accord.mock.behaviour.model import Condition
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -6,9 +6,8 @@ import re
 
 import orjson
 import pytest
-
-from mock.behaviour.matching import RequestView, holds
-from mock.behaviour.model import Condition
+from accord.mock.behaviour.matching import RequestView, holds
+from accord.mock.behaviour.model import Condition
 
 
 def _view(body: object = None, *, content_type: str = "application/json") -> RequestView:

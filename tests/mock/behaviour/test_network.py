@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from mock.testing import serve_mock
+from accord.mock.testing import serve_mock
 
 SPEC = Path(__file__).resolve().parents[3] / "spec" / "openapi.yaml"
 RULES = """

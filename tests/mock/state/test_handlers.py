@@ -15,10 +15,9 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from accord.mock.app import MockApp, create_app
+from accord.mock.testing import ASGISyncTransport, serve_mock
 from conforms import assert_conforms
-
-from mock.app import MockApp, create_app
-from mock.testing import ASGISyncTransport, serve_mock
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT / "spec" / "openapi.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock.state.lifecycle import iso, lifecycle_for
+from accord.mock.state.lifecycle import iso, lifecycle_for
 
 SCHEMA = {
     "type": "object",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mock.state.pages import BadToken, decode, encode
+from accord.mock.state.pages import BadToken, decode, encode
 
 
 @pytest.mark.parametrize("offset", [0, 1, 20, 10_000])

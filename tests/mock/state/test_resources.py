@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mock.app import create_app
-from mock.state.resources import infer
+from accord.mock.app import create_app
+from accord.mock.state.resources import infer
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT / "spec" / "openapi.yaml"

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from mock.app import create_app
-from mock.behaviour.loading import BehaviourFileError
-from mock.testing import ASGISyncTransport
+from accord.mock.app import create_app
+from accord.mock.behaviour.loading import BehaviourFileError
+from accord.mock.testing import ASGISyncTransport
 
 SPEC = Path(__file__).resolve().parents[3] / "spec" / "openapi.yaml"
 KEY = {"X-API-Key": "k"}

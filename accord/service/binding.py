@@ -8,7 +8,7 @@ operation, so here they are paid once:
 
 - `ServiceApp` is an `AsyncApp` whose operations are `ServiceOperation`s: the decorated handler
   and the URI parser are built on the first request and kept;
-- `ParsedBodyParameterDecorator` hands the handler the body that `impl.validation` parsed and
+- `ParsedBodyParameterDecorator` hands the handler the body that `accord.service.validation` parsed and
   validated (kept in the request's Starlette state, `scope["state"]`), falling back to
   Connexion's own parsing when there is none (form bodies, or no validator ran).
 

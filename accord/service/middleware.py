@@ -3,7 +3,7 @@
 Per request, top to bottom:
   1. take `X-Request-ID` if it matches the contract's pattern, else generate one (uuid4 hex);
   2. answer 406 when an `Accept` header allows neither application/json nor
-     application/problem+json (impl.negotiation; before routing, cached per header value;
+     application/problem+json (accord.service.negotiation; before routing, cached per header value;
      the Swagger UI pages under `docs_prefix` are exempt, they are HTML);
   3. refuse bodies above the limit with 413 (from Content-Length, or while streaming), and a
      field that must appear once (Content-Type, X-API-Key, Idempotency-Key, X-Request-ID) sent
@@ -27,13 +27,17 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from impl.context import Services, request_id_var, services_var
-from impl.cors import with_cors
-from impl.negotiation import PRODUCED_TEXT, acceptable
-from impl.problems import NAME_FOR_STATUS, PROBLEM_BASE, PROBLEM_JSON, ProblemError, problem_body
-from impl.security import api_key_schemes
+from accord.service.context import ServiceContext, request_id_var, service_var
+from accord.service.cors import with_cors
+from accord.service.negotiation import PRODUCED_TEXT, acceptable
+from accord.service.problems import PROBLEM_JSON, ProblemCatalogue, ProblemError
+from accord.service.security import api_key_schemes
 
-log = logging.getLogger("impl.errors")
+log = logging.getLogger("accord.service.errors")
+
+#: Set on problems the service rendered itself (its error handlers), removed before sending:
+#: such a body is already in the service's shape and is passed through.
+OWN_PROBLEM_HEADER = b"x-accord-problem"
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -115,40 +119,43 @@ def _credential_sent(scope: Scope, where: str, name: str) -> bool:
     return True  # a cookie: Connexion refused what it found
 
 
-def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str,
+def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str | None,
+                      catalogue: ProblemCatalogue, own: bool = False,
                       errors: list[dict[str, str]] | None = None) -> bytes:
-    """Our problem shape from whatever body an error response carried (`errors`: entries to list
-    when the body has none)."""
+    """The service's problem shape from whatever body an error response carried (`own`: a body the
+    service rendered itself, kept; `errors`: entries to list when the body has none)."""
     try:
         body = orjson.loads(raw) if raw else {}
     except orjson.JSONDecodeError:
         body = {}
     if not isinstance(body, dict):
         body = {}
-    kind = body.get("type")
-    if isinstance(kind, str) and kind.startswith(PROBLEM_BASE):
+    if own or body.get("type") not in (None, "about:blank"):
         body.setdefault("instance", instance)
-        body["request_id"] = request_id
+        if request_id is not None:
+            body["request_id"] = request_id
         body["status"] = status
         return orjson.dumps(body)
     detail = body.get("detail")
     if status not in _KEEP_DETAIL or not isinstance(detail, str) or not detail or len(detail) > 300:
         detail = _GENERIC_DETAIL.get(status, "request failed")
-    name = NAME_FOR_STATUS.get(status, "internal-error" if status >= 500 else "validation-error")
-    return orjson.dumps(problem_body(name, status, detail=detail, instance=instance, request_id=request_id,
-                                     errors=errors))
+    return orjson.dumps(catalogue.body(catalogue.name_of(status), status, detail=detail, instance=instance,
+                                       request_id=request_id, errors=errors))
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, services: Services, docs_prefix: str = "/ui") -> None:
+    def __init__(self, app: ASGIApp, *, service: ServiceContext, docs_prefix: str = "/ui",
+                 body_limits: dict[tuple[str, str], int] | None = None) -> None:
         self.app = app
-        self.services = services
+        self.service = service
         self.docs_prefix = docs_prefix
+        #: (method, path suffix) → a larger (or smaller) body limit than the settings' default.
+        self.body_limits = dict(body_limits or {})
         # The problems answered here, outside Connexion's stack, get the CORS headers its answers get.
-        self._problem_app = with_cors(_send_stored_problem, services.settings.cors)
+        self._problem_app = with_cors(_send_stored_problem, service.settings.cors)
         #: Sent with every 401, as RFC 9110 requires (Connexion's own 401 has none), and the 401's
         #: `errors` entries, shaped and worded as the mock's.
-        self._key_schemes = api_key_schemes(services.document)
+        self._key_schemes = api_key_schemes(service.document)
         self._challenges = [(b"www-authenticate", k.challenge.encode("latin-1")) for k in self._key_schemes]
 
     def _not_acceptable(self, scope: Scope) -> bool:
@@ -159,10 +166,12 @@ class RequestContextMiddleware:
         return not (path == self.docs_prefix or path.startswith(self.docs_prefix + "/"))
 
     def _limit(self, scope: Scope) -> int:
-        settings = self.services.settings
-        if scope.get("method") == "POST" and scope.get("path", "").endswith("/prediction-jobs"):
-            return settings.max_job_body_bytes
-        return settings.max_body_bytes
+        if self.body_limits:
+            method, path = scope.get("method", ""), scope.get("path", "")
+            for (limit_method, suffix), limit in self.body_limits.items():
+                if method == limit_method and path.endswith(suffix):
+                    return limit
+        return self.service.settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -172,7 +181,8 @@ class RequestContextMiddleware:
         text = supplied.decode("latin-1") if supplied else ""
         request_id = text if REQUEST_ID_PATTERN.match(text) else uuid.uuid4().hex
         token_rid = request_id_var.set(request_id)
-        token_services = services_var.set(self.services)
+        token_service = service_var.set(self.service)
+        rid_in_body = request_id if self.service.settings.problem_request_id else None
         instance = scope.get("path", "")
         rid_header = (b"x-request-id", request_id.encode())
         started = False
@@ -185,11 +195,14 @@ class RequestContextMiddleware:
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"x-request-id"]
                 headers.append(rid_header)
+                own = any(k == OWN_PROBLEM_HEADER for k, _ in headers)
+                if own:
+                    headers = [(k, v) for k, v in headers if k != OWN_PROBLEM_HEADER]
                 status = message["status"]
                 content_type = dict(headers).get(b"content-type", b"")
                 # Documented JSON error bodies (readiness 503) pass; problems and bare errors are rewritten.
                 if status >= 400 and not content_type.startswith((b"application/json", b"text/html")):
-                    pending = {**message, "headers": headers}
+                    pending = {**message, "headers": headers, "own": own}
                     return
                 await send({**message, "headers": headers})
                 return
@@ -200,7 +213,8 @@ class RequestContextMiddleware:
                 errors = ([k.error(_credential_sent(scope, k.where, k.param)) for k in self._key_schemes]
                           if pending["status"] == 401 else None)
                 body = normalise_problem(pending["status"], b"".join(chunks), instance=instance,
-                                         request_id=request_id, errors=errors)
+                                         request_id=rid_in_body, catalogue=self.service.problems,
+                                         own=pending["own"], errors=errors)
                 headers = [(k, v) for k, v in pending["headers"] if k not in (b"content-type", b"content-length")]
                 headers += [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
                 status = pending["status"]
@@ -243,19 +257,20 @@ class RequestContextMiddleware:
         except ProblemError as exc:
             if started:
                 raise
-            await self._send_problem(scope, receive, send, exc, instance, request_id)
+            await self._send_problem(scope, receive, send, exc, instance, request_id, rid_in_body)
         except Exception:
             log.exception("unhandled error (request_id=%s)", request_id)
             if not started:
                 await self._send_problem(scope, receive, send, ProblemError("internal-error", _GENERIC_DETAIL[500]),
-                                         instance, request_id)
+                                         instance, request_id, rid_in_body)
         finally:
             request_id_var.reset(token_rid)
-            services_var.reset(token_services)
+            service_var.reset(token_service)
 
     async def _send_problem(self, scope: Scope, receive: Receive, send: Send, exc: ProblemError, instance: str,
-                            request_id: str) -> None:
-        await self._problem_app({**scope, _PROBLEM_KEY: (exc, instance, request_id)}, receive, send)
+                            request_id: str, rid_in_body: str | None) -> None:
+        stored = (exc, instance, request_id, rid_in_body, self.service.problems)
+        await self._problem_app({**scope, _PROBLEM_KEY: stored}, receive, send)
 
 
 #: Where `_send_problem` leaves the problem for `_send_stored_problem` (behind CORS) to send.
@@ -263,11 +278,12 @@ _PROBLEM_KEY = "accord.problem"
 
 
 async def _send_stored_problem(scope: Scope, receive: Receive, send: Send) -> None:
-    exc, instance, request_id = scope[_PROBLEM_KEY]
-    body = orjson.dumps(problem_body(exc.name, exc.status, detail=exc.detail, instance=instance,
-                                     request_id=request_id, errors=exc.errors))
+    exc, instance, request_id, rid_in_body, catalogue = scope[_PROBLEM_KEY]
+    status = exc._status or catalogue.status_of(exc.name)
+    body = orjson.dumps(catalogue.body(exc.name, status, detail=exc.detail, instance=instance,
+                                       request_id=rid_in_body, errors=exc.errors))
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
                (b"x-request-id", request_id.encode())]
     headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
-    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -12,7 +12,7 @@ predict request. Here the same classes do the same checks, built once per operat
     → ResponseValidationMiddleware (only when responses are validated) → LifespanMiddleware
     → MemoisedContextMiddleware → handler
 
-(`impl.middleware.RequestContextMiddleware` wraps it all; `impl.binding` the handler call.)
+(`accord.service.middleware.RequestContextMiddleware` wraps it all; `accord.service.binding` the handler call.)
 
 `app.add_middleware(..., position=...)` finds its place by class identity: BEFORE_EXCEPTION,
 BEFORE_ROUTING and BEFORE_SECURITY work as with Connexion's list (CORS uses BEFORE_EXCEPTION);

@@ -30,11 +30,11 @@ from starlette.types import Scope
 from accord import pointers
 from accord.bounded import errors_of
 from accord.schemas import SchemaCompiler
+from accord.service.binding import keep_parsed_body
+from accord.service.problems import MAX_ERRORS, ProblemError
 from accord.violations import describe
-from impl.binding import keep_parsed_body
-from impl.problems import MAX_ERRORS, ProblemError
 
-log = logging.getLogger("impl.validation")
+log = logging.getLogger("accord.service.validation")
 
 _compiled: dict[int, tuple[object, t.Any]] = {}
 _compiled_lock = threading.Lock()
@@ -147,7 +147,7 @@ def _refuse_lone_surrogates(value: t.Any) -> None:
 
 class CollectingJSONBodyValidator(JSONRequestBodyValidator):
     """Parse strictly (no NaN/Infinity), validate, report every violation with a pointer, and
-    keep the parsed body for the handler (impl.binding), so it is parsed once."""
+    keep the parsed body for the handler (accord.service.binding), so it is parsed once."""
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])

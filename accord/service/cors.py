@@ -7,7 +7,7 @@ and security, so preflights are answered without a key, and outside Connexion's 
 middleware, so the problems it renders (401 from security, 400 from validation, 404...) carry the
 headers too; with `BEFORE_ROUTING` a refused key reaches the page as an opaque network error.
 The problems answered before Connexion's stack is entered (406, 413, a header sent twice, the
-last-resort 500: impl.middleware) go through the same middleware (`with_cors`), so a page can
+last-resort 500: accord.service.middleware) go through the same middleware (`with_cors`), so a page can
 read those too.
 
 `ACCORD_CORS_ORIGINS` chooses who may call:

@@ -42,6 +42,6 @@ def log_config() -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact_secrets"] = {"()": "impl.access_log.RedactSecrets"}
+    config.setdefault("filters", {})["redact_secrets"] = {"()": "accord.service.access_log.RedactSecrets"}
     config["handlers"]["access"].setdefault("filters", []).append("redact_secrets")
     return config

@@ -15,9 +15,7 @@ from typing import Any
 from connexion.resolver import Resolver
 
 from accord.scaffold import operations
-from impl.errors import MissingHandlersError
-
-HANDLERS_PACKAGE = "impl.handlers"
+from accord.service.errors import MissingHandlersError
 
 
 def _modules(package: str) -> dict[str, ModuleType]:
@@ -28,7 +26,8 @@ def _modules(package: str) -> dict[str, ModuleType]:
     return found
 
 
-def resolve_handlers(document: dict[str, Any], package: str = HANDLERS_PACKAGE) -> dict[str, Callable[..., Any]]:
+def resolve_handlers(document: dict[str, Any], package: str, *,
+                     app_dir: str | None = None) -> dict[str, Callable[..., Any]]:
     """Map each operationId to its function; raises MissingHandlersError listing all that lack one."""
     modules = _modules(package)
     handlers: dict[str, Callable[..., Any]] = {}
@@ -44,7 +43,7 @@ def resolve_handlers(document: dict[str, Any], package: str = HANDLERS_PACKAGE) 
         else:
             handlers[op.operation_id] = function
     if missing:
-        raise MissingHandlersError(missing)
+        raise MissingHandlersError(missing, app_dir=app_dir)
     return handlers
 
 

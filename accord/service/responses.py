@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from connexion.jsonifier import Jsonifier
 
-from impl.context import request_id
+from accord.service.context import request_id
 
 JSON = "application/json"
 
