@@ -5,7 +5,8 @@ operation's handler is the function
 `snake_case(operationId)` in the module named after the operation's first tag
 (`getLiveness` tagged `health` → `get_liveness` in `<handlers_dir>/health.py`). Existing code is
 never overwritten: a function that exists in *any* module of the handlers folder counts, and new
-stubs are appended. Each stub answers 501 problem+json until someone writes it.
+stubs are appended. Each stub raises NotImplementedError, which the service kit answers as a 501
+problem, until someone writes it.
 """
 
 from __future__ import annotations
@@ -140,24 +141,56 @@ from typing import Any
 
 _STUB = '''
 
-def {function}({arguments}) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """{method} {path} ({operation_id}): not implemented yet; written by `accord scaffold`."""
-    return (
-        {{
-            "type": "about:blank",
-            "title": "Not Implemented",
-            "status": 501,
-            "detail": "{operation_id} has no implementation yet",
-        }},
-        501,
-        {{"Content-Type": "application/problem+json"}},
-    )
+def {function}({arguments}) -> Any:
+    """{method} {path} ({operation_id}): {marker}."""
+    raise NotImplementedError("{operation_id} has no implementation yet")
 '''
 
 
 def render_stub(document: dict[str, Any], op: Operation) -> str:
-    return _STUB.format(function=op.function, arguments=", ".join(_arguments(document, op)),
+    return _STUB.format(function=op.function, arguments=", ".join(_arguments(document, op)), marker=STUB_MARKER,
                         method=op.method.upper(), path=op.path, operation_id=op.operation_id)
+
+
+#: The docstring ending every stub this module writes; with its 501, what marks it unwritten.
+STUB_MARKER = "not implemented yet; written by `accord scaffold`"
+
+
+@dataclass(slots=True, frozen=True)
+class HandlerStatus:
+    """Where each operation of a contract stands in a handlers package (operationIds)."""
+
+    written: tuple[str, ...]
+    stubs: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The stub as written: the marker docstring and a body that still only raises."""
+    doc = ast.get_docstring(node) or ""
+    body = node.body[1:] if doc else node.body
+    only_raises = len(body) == 1 and isinstance(body[0], ast.Raise)
+    return STUB_MARKER in doc and only_raises
+
+
+def handler_status(spec_path: str | Path, app: str) -> HandlerStatus:
+    """Which operations of `spec_path` have a written handler in the app `app`, which still have
+    the stub `accord scaffold` wrote, and which have none (read, never imported)."""
+    document = load_spec(spec_path).document
+    folder = app_folder(app)
+    handlers = folder / "handlers" if (folder / "handlers").is_dir() else folder
+    stubs: set[str] = set()
+    defined = defined_functions(handlers)
+    for file in set(defined.values()):
+        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        stubs.update(n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and _is_stub(n))
+    written: list[str] = []
+    stubbed: list[str] = []
+    missing: list[str] = []
+    for op in operations(document):
+        bucket = missing if op.function not in defined else stubbed if op.function in stubs else written
+        bucket.append(op.operation_id)
+    return HandlerStatus(tuple(written), tuple(stubbed), tuple(missing))
 
 
 def missing_handlers(document: dict[str, Any], handlers_dir: Path) -> list[Operation]:

@@ -119,17 +119,7 @@ class SchemaCompiler:
             out["required"] = [n for n in out["required"] if not self._flag(props.get(n), hidden)]
             if not out["required"]:
                 del out["required"]
-        bounds = _FORMAT_BOUNDS.get(out.get("format")) if out.get("type") == "integer" else None
-        if bounds is not None:
-            low, high = bounds
-            if not isinstance(out.get("minimum"), (int, float)) or out["minimum"] < low:
-                out["minimum"] = low
-                if isinstance(out.get("exclusiveMinimum"), bool):
-                    del out["exclusiveMinimum"]
-            if not isinstance(out.get("maximum"), (int, float)) or out["maximum"] > high:
-                out["maximum"] = high
-                if isinstance(out.get("exclusiveMaximum"), bool):
-                    del out["exclusiveMaximum"]
+        apply_format_bounds(out)
         if self.version != "3.1":
             nullable = out.pop("nullable", None)
             if out.pop("x-nullable", None) is True:
@@ -167,6 +157,23 @@ class SchemaCompiler:
 
 #: `format` ranges of OpenAPI's integer formats (OAS 3.0 §4.4 "Data Types").
 _FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def apply_format_bounds(out: dict[str, Any]) -> None:
+    """Narrow an integer schema's minimum/maximum to its `format`'s range (int32, int64), in place:
+    a JSON Schema validator knows no such formats, and a 65-bit id is not a valid int64."""
+    bounds = _FORMAT_BOUNDS.get(out.get("format")) if out.get("type") == "integer" else None
+    if bounds is None:
+        return
+    low, high = bounds
+    if not isinstance(out.get("minimum"), (int, float)) or out["minimum"] < low:
+        out["minimum"] = low
+        if isinstance(out.get("exclusiveMinimum"), bool):
+            del out["exclusiveMinimum"]
+    if not isinstance(out.get("maximum"), (int, float)) or out["maximum"] > high:
+        out["maximum"] = high
+        if isinstance(out.get("exclusiveMaximum"), bool):
+            del out["exclusiveMaximum"]
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

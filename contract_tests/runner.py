@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accord.contract_tests import checks as _checks  # noqa: F401 - registers problem_json_errors
+from accord.contract_tests import checks as _checks
 from accord.contract_tests.coverage import (
     DocumentedOperation,
     documented_operations,
@@ -72,9 +72,12 @@ def run_contract_tests(
     operations: Sequence[str] | None = None,
     mock_options: Mapping[str, Any] | None = None,
     app: str | None = None,
+    checks: Sequence[str] | None = None,
 ) -> ContractReport:
     """Test `target` ('mock', 'service', a URL or an ASGI app) against `spec`; never raises on failures.
 
+    `checks` are accord's own checks to run besides Schemathesis's (default: `configured_checks()`;
+    `problem_json_errors` holds every error to problem+json with a request_id).
     `app` is the handlers package the 'service' target serves (default: ACCORD_APP, then
     `[tool.accord] app`, then `service`).
 
@@ -85,6 +88,7 @@ def run_contract_tests(
     and the loading errors of `load_spec` for a bad document.
     """
     settings = RunSettings.resolve(max_examples=max_examples, seed=seed)
+    conventions = tuple(checks) if checks is not None else configured_checks()
     document = load_spec(spec).document
     documented = documented_operations(document)
     if operations is not None:
@@ -95,7 +99,7 @@ def run_contract_tests(
         documented = [op for op in documented if op.operation_id in wanted]
     with open_target(target, Path(spec), name=name, api_key=api_key, mock_options=mock_options,
                      app=app) as resolved:
-        report = _execute(resolved, str(spec), document, documented, settings, progress)
+        report = _execute(resolved, str(spec), document, documented, settings, progress, conventions)
     if junit is not None:
         from accord.contract_tests.render import write_junit
 
@@ -219,11 +223,29 @@ def credentials(document: dict[str, Any], api_key: str) -> dict[str, dict[str, s
     return auth
 
 
-def _build_schema(target: Target, document: dict[str, Any], settings: RunSettings) -> Any:
+#: accord's own checks (accord.contract_tests.checks), each a convention of some contracts.
+ACCORD_CHECKS = (_checks.CHECK_NAME,)
+
+
+def configured_checks() -> tuple[str, ...]:
+    """accord's checks to run: ACCORD_CHECKS (comma-separated), else `[tool.accord] checks`."""
+    from accord.config import env_list, pyproject_settings
+
+    chosen = env_list("ACCORD_CHECKS") or pyproject_settings().get("checks") or []
+    unknown = sorted(set(chosen) - set(ACCORD_CHECKS))
+    if unknown:
+        raise UsageError(f"unknown accord check(s) {', '.join(unknown)}: the checks are {', '.join(ACCORD_CHECKS)}")
+    return tuple(chosen)
+
+
+def _build_schema(target: Target, document: dict[str, Any], settings: RunSettings,
+                  conventions: Sequence[str] = ()) -> Any:
     import schemathesis
 
-    config = schemathesis.Config.from_dict({**settings.schemathesis_config({}),
-                                            "auth": {"openapi": credentials(document, target.api_key)}})
+    data = settings.schemathesis_config({})
+    # accord's own checks are conventions a contract may or may not promise: on only when chosen.
+    data["checks"].update({name: {"enabled": name in conventions} for name in ACCORD_CHECKS})
+    config = schemathesis.Config.from_dict({**data, "auth": {"openapi": credentials(document, target.api_key)}})
     schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
     schema.config.update(base_url=target.base_url, continue_on_failure=True)
     if target.in_process:
@@ -232,13 +254,14 @@ def _build_schema(target: Target, document: dict[str, Any], settings: RunSetting
 
 
 def _execute(target: Target, spec: str, document: dict[str, Any], operations: list[DocumentedOperation],
-             settings: RunSettings, progress: ProgressCallback | None) -> ContractReport:
+             settings: RunSettings, progress: ProgressCallback | None,
+             conventions: Sequence[str] = ()) -> ContractReport:
     from schemathesis.engine import events, from_schema
 
     notify = progress or (lambda _p: None)
     collector = _Collector()
     started = time.monotonic()
-    schema = _build_schema(target, document, settings)
+    schema = _build_schema(target, document, settings, conventions)
     if len(operations) < len(documented_operations(document)):
         schema = schema.include(operation_id=[op.operation_id for op in operations])
     total = len(operations)

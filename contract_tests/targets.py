@@ -56,8 +56,13 @@ def _service(spec: Path, api_key: str, app: str | None = None) -> Iterator[Targe
     with tempfile.TemporaryDirectory(prefix="accord-contract-") as tmp:
         app = create_app(spec_path=spec, app=app_name, state_dir=Path(tmp), api_keys=[api_key],
                          validate_responses=True)
+        from accord.service.middleware import base_path
+
+        # Connexion serves the operations under the first server URL's path (`/api/v3`).
+        base = ASGI_BASE_URL + base_path(app.accord_service.document)
         try:
-            yield Target("service" if app_name == DEFAULT_APP else app_name, app=app, api_key=api_key)
+            yield Target("service" if app_name == DEFAULT_APP else app_name, app=app, api_key=api_key,
+                         base_url=base)
         finally:
             close_app(app)
 

@@ -20,6 +20,7 @@ from accord.errors import AccordError, FindingsError
 
 #: command name -> module in this package; listed when the module exists.
 COMMANDS = {
+    "init": "init",
     "validate": "validate",
     "bundle": "bundle",
     "lint": "lint",

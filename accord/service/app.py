@@ -131,6 +131,12 @@ def _bad_encoding(request: ConnexionRequest, exc: Exception) -> ConnexionRespons
                                                   title="Malformed request"))
 
 
+def _not_implemented(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """A handler still `accord scaffold`'s stub (or any that raises NotImplementedError): 501."""
+    detail = str(exc) or "this operation has no implementation yet"
+    return problem_response(request, ProblemError("not-implemented", detail))
+
+
 def _unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     log.error("unhandled error (request_id=%s)", request_id(), exc_info=exc)
     return problem_response(request, ProblemError(
@@ -208,6 +214,7 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
     add_cors(app, settings.cors)
     app.add_error_handler(ProblemError, problem_response)
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)
+    app.add_error_handler(NotImplementedError, _not_implemented)
     for kind, handler in setup.error_handlers:
         app.add_error_handler(kind, handler)
     app.add_error_handler(Exception, _unexpected)

@@ -24,7 +24,8 @@ def export_settings(settings: ServiceSettings) -> None:
     os.environ["ACCORD_PROBLEM_REQUEST_ID"] = "1" if settings.problem_request_id else "0"
     if settings.api_keys is not None:
         os.environ["ACCORD_API_KEYS"] = ",".join(settings.api_keys)
-    for name, variable in (("bearer_tokens", "ACCORD_BEARER_TOKENS"), ("basic_credentials", "ACCORD_BASIC_CREDENTIALS")):
+    for name, variable in (("bearer_tokens", "ACCORD_BEARER_TOKENS"),
+                           ("basic_credentials", "ACCORD_BASIC_CREDENTIALS")):
         value = getattr(settings, name)
         if value is not None:
             os.environ[variable] = ",".join(value)

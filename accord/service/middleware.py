@@ -22,7 +22,7 @@ import logging
 import re
 import uuid
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -143,6 +143,43 @@ def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str
                                        request_id=request_id, errors=errors))
 
 
+def base_path(document: dict[str, Any]) -> str:
+    """Where Connexion mounts the operations: the path of the first server URL (OpenAPI 3) or
+    `basePath` (2.0), without a trailing slash; "" at the root. (The mock, as Prism, ignores it.)"""
+    if "swagger" in document:
+        return str(document.get("basePath") or "").rstrip("/")
+    servers = document.get("servers") or [{}]
+    url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
+    return urlsplit(str(url)).path.rstrip("/")
+
+
+class AllowedMethods:
+    """The `Allow` of a 405 (RFC 9110 section 15.5.6): every method the contract documents for
+    the path. Connexion routes each operation separately, so its 405 lists only the methods of
+    the first operation whose path matched (`GET, HEAD` where the path also takes POST)."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        base = base_path(document)
+        self._paths: list[tuple[re.Pattern[str], bytes]] = []
+        for template, item in (document.get("paths") or {}).items():
+            if not isinstance(item, dict):
+                continue
+            methods = [m.upper() for m in _METHODS if m in item]
+            if "GET" in methods and "HEAD" not in methods:
+                methods.insert(methods.index("GET") + 1, "HEAD")  # Starlette answers HEAD for GET
+            pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base + str(template)))
+            self._paths.append((re.compile(f"^{pattern}/?$"), ", ".join(methods).encode()))
+
+    def fix(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        for pattern, allow in self._paths:
+            if pattern.match(path):
+                return [*((k, v) for k, v in headers if k != b"allow"), (b"allow", allow)]
+        return headers
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, service: ServiceContext, docs_prefix: str = "/ui",
                  body_limits: dict[tuple[str, str], int] | None = None) -> None:
@@ -157,6 +194,7 @@ class RequestContextMiddleware:
         #: `errors` entries, shaped and worded as the mock's.
         self._key_schemes = api_key_schemes(service.document)
         self._challenges = [(b"www-authenticate", k.challenge.encode("latin-1")) for k in self._key_schemes]
+        self._allowed = AllowedMethods(service.document)
 
     def _not_acceptable(self, scope: Scope) -> bool:
         accept = _accept(scope)
@@ -199,6 +237,8 @@ class RequestContextMiddleware:
                 if own:
                     headers = [(k, v) for k, v in headers if k != OWN_PROBLEM_HEADER]
                 status = message["status"]
+                if status == 405:
+                    headers = self._allowed.fix(scope.get("path", ""), headers)
                 content_type = dict(headers).get(b"content-type", b"")
                 # Documented JSON error bodies (readiness 503) pass; problems and bare errors are rewritten.
                 if status >= 400 and not content_type.startswith((b"application/json", b"text/html")):

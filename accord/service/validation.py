@@ -29,7 +29,7 @@ from starlette.types import Scope
 
 from accord import pointers
 from accord.bounded import errors_of
-from accord.schemas import SchemaCompiler
+from accord.schemas import SchemaCompiler, apply_format_bounds
 from accord.service.binding import keep_parsed_body
 from accord.service.problems import MAX_ERRORS, ProblemError
 from accord.violations import describe
@@ -47,6 +47,7 @@ def as_draft4(schema: t.Any) -> t.Any:
     if not isinstance(schema, dict):
         return schema
     out = {k: as_draft4(v) for k, v in schema.items() if k not in ("nullable", "discriminator", "example")}
+    apply_format_bounds(out)
     if schema.get("nullable") is True:
         if isinstance(out.get("type"), str):
             out["type"] = [out["type"], "null"]
