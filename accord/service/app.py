@@ -24,6 +24,7 @@ from typing import Any
 
 import connexion
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import InvalidSpecification
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
@@ -35,6 +36,7 @@ from accord.service.binding import ServiceApp
 from accord.service.context import ServiceContext, request_id
 from accord.service.cors import add_cors
 from accord.service.heap import settle_heap
+from accord.service.errors import UnsupportedDocumentError
 from accord.service.loader import handlers_package, load_app
 from accord.service.middleware import OWN_PROBLEM_HEADER, RequestContextMiddleware
 from accord.service.pipeline import middlewares
@@ -183,6 +185,11 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
     elif overrides:
         settings = ServiceSettings.from_env(**{**_as_overrides(settings), **overrides})
     document = load_contract(settings.spec_path)
+    if _openapi_version(document) == "3.1":
+        raise UnsupportedDocumentError(
+            f"{settings.spec_path}: OpenAPI {document.get('openapi')} — the service kit binds with Connexion 3.3, "
+            "which serves OpenAPI 2.0 and 3.0 documents only (spec-first/connexion#1396); the mock, "
+            "validate, lint, diff and accord test take 3.1")
     package = load_app(settings.app)
     handlers = resolve_handlers(document, handlers_package(package), app_dir=settings.app)
 
@@ -202,15 +209,11 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
     )
     credentials = security_map(document, api_keys=settings.api_keys, bearer_tokens=settings.bearer_tokens,
                                basic_credentials=settings.basic_credentials)
-    app.add_api(
-        copy.deepcopy(document),
-        resolver=operation_resolver(handlers),
-        strict_validation=True,
-        validate_responses=settings.validate_responses,
-        validator_map=_validator_map(document),
-        security_map={**credentials, **setup.security},
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
-    )
+    try:
+        _add_api(app, document, settings, handlers, {**credentials, **setup.security})
+    except InvalidSpecification as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UnsupportedDocumentError(f"{settings.spec_path}: Connexion refuses the document: {first}") from None
     add_cors(app, settings.cors)
     app.add_error_handler(ProblemError, problem_response)
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)
@@ -220,6 +223,19 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
     app.add_error_handler(Exception, _unexpected)
     app.accord_service = service  # type: ignore[attr-defined]
     return app
+
+
+def _add_api(app: connexion.AsyncApp, document: dict[str, Any], settings: ServiceSettings,
+             handlers: dict[str, Callable[..., Any]], credentials: dict[str, Any]) -> None:
+    app.add_api(
+        copy.deepcopy(document),
+        resolver=operation_resolver(handlers),
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        validator_map=_validator_map(document),
+        security_map=credentials,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
+    )
 
 
 def _as_overrides(settings: ServiceSettings) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
     AccordError
     ├── AppNotFoundError       `--app` names no importable package
+    ├── UnsupportedDocumentError  a document Connexion cannot bind (OpenAPI 3.1, or one it refuses)
     └── MissingHandlersError   operationIds in the contract without a handler (start-up fails)
 """
 
@@ -12,6 +13,12 @@ from accord.errors import AccordError
 
 class AppNotFoundError(AccordError):
     """The handlers package to serve cannot be found or imported; raised before the port is bound."""
+
+    exit_code = 2
+
+
+class UnsupportedDocumentError(AccordError):
+    """The document is valid but the service framework cannot serve it; raised before binding."""
 
     exit_code = 2
 

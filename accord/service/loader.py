@@ -30,15 +30,23 @@ def load_app(target: str) -> ModuleType:
     folder = app_folder(target)
     if folder is not None:
         parent = str(folder.resolve().parent)
-        if parent not in sys.path:
+        if sys.path[:1] != [parent]:
             sys.path.insert(0, parent)
         name = folder.resolve().name
+        loaded = sys.modules.get(name)
+        if loaded is not None and Path(loaded.__file__ or "").resolve().parent != folder.resolve():
+            # Another folder of the same name was served in this process (tests build one app per
+            # temporary folder): forget its modules, so this folder's are the ones imported.
+            for module_name in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[module_name]
+    elif Path(target).is_dir() and any(Path(target).glob("*.py")):
+        raise AppNotFoundError(f"{target}/ has no __init__.py: it is a folder, not a Python package")
     else:
         name = target.replace("/", ".").strip(".")
         cwd = str(Path.cwd())
         if cwd not in sys.path:
             sys.path.insert(0, cwd)
-    if not name.isidentifier() and not all(part.isidentifier() for part in name.split(".")):
+    if not all(part.isidentifier() for part in name.split(".")):
         raise AppNotFoundError(f"--app {target!r} is neither a package folder nor an importable module name")
     try:
         spec = importlib.util.find_spec(name)
@@ -48,8 +56,6 @@ def load_app(target: str) -> ModuleType:
         raise AppNotFoundError(
             f"no handlers package {target!r} here ({Path.cwd()}): run `accord scaffold --app {target}` to write "
             f"stubs for the contract's operations, or `accord init` to start a project")
-    if folder is None and Path(target).is_dir():
-        raise AppNotFoundError(f"{target}/ has no __init__.py: it is a folder, not a Python package")
     module = importlib.import_module(name)
     if folder is not None and Path(module.__file__ or "").resolve().parent != folder.resolve():
         raise AppNotFoundError(f"--app {target}: the name {name!r} is taken by another package "

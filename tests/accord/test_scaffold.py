@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from accord.scaffold import handler_name, module_name, scaffold
+from accord.errors import DocumentError
+from accord.scaffold import handler_name, module_name, scaffold, scaffold_app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scaffold" / "openapi.yaml"
 
@@ -69,3 +70,20 @@ def test_never_overwrites_and_is_idempotent(tmp_path: Path) -> None:
     assert text.index(handwritten) < text.index("def create_thing")
     assert text.count("def get_thing") == 1 and "def list_things" not in text
     assert scaffold(FIXTURE, tmp_path) == []  # nothing left to do
+
+
+def test_a_handler_file_python_cannot_read_is_a_located_error_and_nothing_is_written(tmp_path: Path) -> None:
+    broken = tmp_path / "things.py"
+    broken.write_text("def get_thing(thing_id):\n    return {\n")
+    with pytest.raises(DocumentError) as info:
+        scaffold(FIXTURE, tmp_path)
+    assert info.value.file == str(broken) and info.value.line == 2
+    assert "nothing was written" in str(info.value)
+    assert broken.read_text() == "def get_thing(thing_id):\n    return {\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["things.py"]
+
+
+def test_scaffold_writes_where_accord_serve_looks(tmp_path: Path) -> None:
+    written = scaffold_app(FIXTURE, str(tmp_path / "shop"))
+    assert {Path(file).parent for file, _ in written} == {tmp_path / "shop" / "handlers"}
+    assert (tmp_path / "shop" / "__init__.py").is_file() and (tmp_path / "shop" / "handlers" / "__init__.py").is_file()
