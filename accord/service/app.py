@@ -35,8 +35,8 @@ from accord.service.access_log import log_config
 from accord.service.binding import ServiceApp
 from accord.service.context import ServiceContext, request_id
 from accord.service.cors import add_cors
-from accord.service.heap import settle_heap
 from accord.service.errors import UnsupportedDocumentError
+from accord.service.heap import settle_heap
 from accord.service.loader import handlers_package, load_app
 from accord.service.middleware import OWN_PROBLEM_HEADER, RequestContextMiddleware
 from accord.service.pipeline import middlewares
