@@ -6,7 +6,8 @@ Per request, top to bottom:
      application/problem+json (accord.service.negotiation; before routing, cached per header value;
      the Swagger UI pages under `docs_prefix` are exempt, they are HTML);
   3. refuse bodies above the limit with 413 (from Content-Length, or while streaming), and a
-     field that must appear once (Content-Type, X-API-Key, Idempotency-Key, X-Request-ID) sent
+     field that must appear once (Content-Type, Authorization, Idempotency-Key, X-Request-ID and the
+     contract's API-key headers) sent
      twice with 400: which of two keys or two media types would count is not ours to guess;
      a chunked body (no Content-Length) is read here, within the limit, and handed on with
      its length, because Connexion takes a request without Content-Length as having no body;
@@ -43,7 +44,7 @@ REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 #: Details Connexion writes that help a client, kept; anything else is replaced by ours.
 _GENERIC_DETAIL = {
-    401: "missing or invalid X-API-Key",
+    401: "missing or invalid credentials",
     403: "this key is not allowed to do this",
     404: "no such resource",
     405: "method not allowed on this resource",
@@ -54,17 +55,17 @@ _KEEP_DETAIL = {400, 401, 404, 405, 415, 501}  # 501: a handler's own words (acc
 
 
 #: Fields defined as singletons (RFC 9110 section 5.3 allows repeating list-based fields only).
-SINGLETON_HEADERS = {b"content-type": "Content-Type", b"x-api-key": "X-API-Key",
+SINGLETON_HEADERS = {b"content-type": "Content-Type", b"authorization": "Authorization",
                      b"idempotency-key": "Idempotency-Key", b"x-request-id": "X-Request-ID"}
 
 
-def _repeated_singletons(scope: Scope) -> list[str]:
+def _repeated_singletons(scope: Scope, singletons: dict[bytes, str]) -> list[str]:
     seen: set[bytes] = set()
     repeated: list[str] = []
     for key, _ in scope.get("headers", ()):
-        if key in SINGLETON_HEADERS:
-            if key in seen and SINGLETON_HEADERS[key] not in repeated:
-                repeated.append(SINGLETON_HEADERS[key])
+        if key in singletons:
+            if key in seen and singletons[key] not in repeated:
+                repeated.append(singletons[key])
             seen.add(key)
     return repeated
 
@@ -195,6 +196,9 @@ class RequestContextMiddleware:
         self._key_schemes = api_key_schemes(service.document)
         self._challenges = [(b"www-authenticate", k.challenge.encode("latin-1")) for k in self._key_schemes]
         self._allowed = AllowedMethods(service.document)
+        #: Which of two API keys would count is not ours to guess: each header scheme's field is a singleton.
+        self._singletons = {**SINGLETON_HEADERS, **{k.param.lower().encode("latin-1"): k.param
+                                                    for k in self._key_schemes if k.where == "header"}}
 
     def _not_acceptable(self, scope: Scope) -> bool:
         accept = _accept(scope)
@@ -274,7 +278,7 @@ class RequestContextMiddleware:
                                    "send an Accept header that allows one of them (or none)")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
-            repeated = _repeated_singletons(scope)
+            repeated = _repeated_singletons(scope, self._singletons)
             if repeated:
                 raise ProblemError("validation-error", f"{', '.join(repeated)} sent more than once",
                                    errors=[{"parameter": name, "in": "header", "detail": "must appear once"}
