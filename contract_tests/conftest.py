@@ -10,7 +10,6 @@ Environment: ACCORD_CONTRACT_TARGETS (comma-separated), ACCORD_MAX_EXAMPLES, ACC
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from accord.contract_tests.runner import run_contract_tests
 from accord.contract_tests.settings import DEFAULT_MAX_EXAMPLES
 
 from accord.config import DEFAULT_SPEC
+from accord.settings import read
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TARGETS = ("mock", "impl")
@@ -41,8 +41,7 @@ def selected_targets(config: pytest.Config) -> list[str]:
     chosen = config.getoption("--target")
     if chosen:
         return list(chosen)
-    env = [t.strip() for t in os.environ.get("ACCORD_CONTRACT_TARGETS", "").split(",") if t.strip()]
-    return env or list(DEFAULT_TARGETS)
+    return list(read("ACCORD_CONTRACT_TARGETS") or DEFAULT_TARGETS)
 
 
 def spec_path(config: pytest.Config) -> Path:

@@ -201,12 +201,12 @@ def credentials(document: dict[str, Any], api_key: str) -> dict[str, dict[str, s
     credential travels where its scheme says (header, query or cookie): API keys get `api_key`,
     bearer/OAuth2/OpenID schemes the first of ACCORD_BEARER_TOKENS, basic schemes the first of
     ACCORD_BASIC_CREDENTIALS (`user:password`). No scheme is assumed."""
-    from accord.config import env_list
+    from accord.settings import read
 
     schemes = ((document.get("components") or {}).get("securitySchemes")
                or document.get("securityDefinitions") or {})
-    tokens = env_list("ACCORD_BEARER_TOKENS")
-    pairs = [p.split(":", 1) for p in env_list("ACCORD_BASIC_CREDENTIALS") if ":" in p]
+    tokens = read("ACCORD_BEARER_TOKENS")
+    pairs = [p.split(":", 1) for p in read("ACCORD_BASIC_CREDENTIALS") if ":" in p]
     auth: dict[str, dict[str, str]] = {}
     for name, scheme in schemes.items():
         if not isinstance(scheme, dict):

@@ -8,11 +8,11 @@ in one place, as the dict a `schemathesis.toml` would hold.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import UsageError
+from accord.settings import read
 
 DEFAULT_SEED = 42
 #: Fuzzing examples per operation in the default run; the stateful phase gets its own budget.
@@ -46,8 +46,8 @@ class RunSettings:
         Asking for more examples (or another seed) is asking for a randomised run, so Hypothesis
         is no longer derandomised then; the seed still makes it reproducible.
         """
-        max_examples = max_examples if max_examples is not None else _env_int("ACCORD_MAX_EXAMPLES")
-        seed = seed if seed is not None else _env_int("ACCORD_SEED")
+        max_examples = max_examples if max_examples is not None else read("ACCORD_MAX_EXAMPLES")
+        seed = seed if seed is not None else read("ACCORD_SEED")
         for name, value in (("max-examples", max_examples), ("seed", seed)):
             if value is not None and value < (1 if name == "max-examples" else 0):
                 raise UsageError(f"--{name} must be {'positive' if name == 'max-examples' else 'non-negative'}, got {value}")
@@ -83,12 +83,3 @@ class RunSettings:
             },
         }
 
-
-def _env_int(name: str) -> int | None:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise UsageError(f"{name} must be an integer, got {raw!r}") from None

@@ -8,7 +8,6 @@ contract's ApiKeyAuth is exercised for real (401 without it, 2xx with it).
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from accord.config import DEFAULT_APP, DEV_API_KEY
 from accord.errors import UsageError
+from accord.settings import api_keys as configured_api_keys
 
 #: Host Schemathesis uses for in-process ASGI requests.
 ASGI_BASE_URL = "http://localhost"
@@ -74,8 +74,9 @@ BUILTIN: dict[str, Callable[..., Iterator[Target]]] = {"mock": _mock, "service":
 
 
 def default_api_key() -> str:
-    """The key sent to the target: the first of ACCORD_API_KEYS, else the development key."""
-    keys = [k.strip() for k in os.environ.get("ACCORD_API_KEYS", "").split(",") if k.strip()]
+    """The key sent to the target: the first configured (ACCORD_API_KEYS, else ACCORD_API_KEYS_FILE),
+    else the development key."""
+    keys = configured_api_keys()
     return keys[0] if keys else DEV_API_KEY
 
 

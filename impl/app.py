@@ -48,15 +48,17 @@ def setup(service: Setup) -> Services:
     service.on_error(sqlite3.OperationalError, _store_unavailable)
 
     registry = get_registry(settings.models_dir)
-    jobs = JobStore(settings.jobs_db, ttl_seconds=settings.job_ttl_seconds)
-    worker = ensure_worker(jobs, registry, batch_size=settings.job_batch_size, batch_delay=settings.job_batch_delay)
+    jobs = JobStore(settings.jobs_db, ttl_seconds=settings.job_ttl_seconds,
+                    busy_timeout_seconds=settings.jobs_busy_timeout_seconds)
+    worker = ensure_worker(jobs, registry, batch_size=settings.job_batch_size, batch_delay=settings.job_batch_delay,
+                           lease_seconds=settings.job_lease_seconds)
     service.on_close(lambda: stop_worker(jobs.path))
     return Services(settings=settings, document=service.document, registry=registry, jobs=jobs, worker=worker,
                     tokens=PageTokens(jobs.secret()))
 
 
 _ML_OPTIONS = ("models_dir", "jobs_db", "job_batch_size", "job_batch_delay", "job_ttl_seconds",
-               "max_job_body_bytes")
+               "max_job_body_bytes", "job_lease_seconds", "jobs_busy_timeout_seconds")
 
 
 def create_app(spec_path: str | Path | None = None, **kw: Any) -> connexion.AsyncApp:

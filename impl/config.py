@@ -12,40 +12,50 @@ from pathlib import Path
 from typing import Any
 
 from accord import config
+from accord.settings import default_of, read
 
-DEFAULT_MODELS_DIR = ".accord/models"
 #: The jobs file, inside the kit's state folder (ACCORD_STATE_DIR, `.accord` by default).
 JOBS_FILE = "jobs.sqlite3"
 
+# The defaults are declared with their variables in accord/settings.py (docs/settings.md).
+DEFAULT_MODELS_DIR: Path = default_of("ACCORD_MODELS_DIR")
 #: Job creation accepts up to 10 000 instances; a 30-feature row is ~1 KiB of JSON, digits ~0.5 KiB.
-DEFAULT_MAX_JOB_BODY_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_JOB_BODY_BYTES: int = default_of("ACCORD_MAX_JOB_BODY_BYTES")
 #: Results of a finished job are kept this long (RFC 9110 has nothing to say; BentoML keeps 24 h).
-DEFAULT_JOB_TTL_SECONDS = 24 * 3600
-DEFAULT_JOB_BATCH_SIZE = 100
+DEFAULT_JOB_TTL_SECONDS: float = default_of("ACCORD_JOB_TTL_SECONDS")
+DEFAULT_JOB_BATCH_SIZE: int = default_of("ACCORD_JOB_BATCH_SIZE")
+DEFAULT_JOB_BATCH_DELAY: float = default_of("ACCORD_JOB_BATCH_DELAY")
+DEFAULT_JOB_LEASE_SECONDS: float = default_of("ACCORD_JOB_LEASE_SECONDS")
+DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS: float = default_of("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS")
 
 
 @dataclass(slots=True, frozen=True)
 class Settings:
     """What the ML example needs beyond the kit: where models and jobs live, how jobs run."""
 
-    models_dir: Path = Path(DEFAULT_MODELS_DIR)
-    jobs_db: Path = Path(".accord") / JOBS_FILE
+    models_dir: Path = DEFAULT_MODELS_DIR
+    jobs_db: Path = Path(config.DEFAULT_STATE_DIR) / JOBS_FILE
     max_job_body_bytes: int = DEFAULT_MAX_JOB_BODY_BYTES
     job_ttl_seconds: float = DEFAULT_JOB_TTL_SECONDS
     job_batch_size: int = DEFAULT_JOB_BATCH_SIZE
-    job_batch_delay: float = 0.0
+    job_batch_delay: float = DEFAULT_JOB_BATCH_DELAY
+    #: A running job's lease (the worker's); another worker takes the job over after it.
+    job_lease_seconds: float = DEFAULT_JOB_LEASE_SECONDS
+    #: How long a write waits for another connection's lock (the job store's).
+    jobs_busy_timeout_seconds: float = DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS
 
     @classmethod
     def from_env(cls, state_dir: Path = Path(config.DEFAULT_STATE_DIR), environ: Mapping[str, str] | None = None,
                  **overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "models_dir": Path(config.env_str("ACCORD_MODELS_DIR", DEFAULT_MODELS_DIR, environ) or DEFAULT_MODELS_DIR),
-            "jobs_db": Path(config.env_str("ACCORD_JOBS_DB", None, environ) or state_dir / JOBS_FILE),
-            "max_job_body_bytes": config.env_int("ACCORD_MAX_JOB_BODY_BYTES", DEFAULT_MAX_JOB_BODY_BYTES, environ,
-                                                 minimum=1),
-            "job_ttl_seconds": config.env_float("ACCORD_JOB_TTL_SECONDS", DEFAULT_JOB_TTL_SECONDS, environ),
-            "job_batch_size": config.env_int("ACCORD_JOB_BATCH_SIZE", DEFAULT_JOB_BATCH_SIZE, environ, minimum=1),
-            "job_batch_delay": config.env_float("ACCORD_JOB_BATCH_DELAY", 0.0, environ),
+            "models_dir": read("ACCORD_MODELS_DIR", environ),
+            "jobs_db": read("ACCORD_JOBS_DB", environ) or state_dir / JOBS_FILE,
+            "max_job_body_bytes": read("ACCORD_MAX_JOB_BODY_BYTES", environ),
+            "job_ttl_seconds": read("ACCORD_JOB_TTL_SECONDS", environ),
+            "job_batch_size": read("ACCORD_JOB_BATCH_SIZE", environ),
+            "job_batch_delay": read("ACCORD_JOB_BATCH_DELAY", environ),
+            "job_lease_seconds": read("ACCORD_JOB_LEASE_SECONDS", environ),
+            "jobs_busy_timeout_seconds": read("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS", environ),
         }
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(overrides) - known)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +17,8 @@ from typing import Any
 from accord.mock.parameters import RequestParts
 from accord.mock.problems import Violation
 
+from accord.settings import api_keys as configured_api_keys
 from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
-
-#: Environment variable holding the accepted keys, comma separated (shared with the service).
-API_KEYS_ENV = "ACCORD_API_KEYS"
 
 
 @dataclass(slots=True, frozen=True)
@@ -160,7 +157,8 @@ def compile_security(requirements: Any, schemes: dict[str, Any]) -> Security:
 
 
 def configured_keys(api_keys: Iterable[str] | None) -> tuple[bytes, ...]:
-    """Keys from the argument, else from ACCORD_API_KEYS; empty means "presence only"."""
+    """Keys from the argument, else ACCORD_API_KEYS or ACCORD_API_KEYS_FILE (accord.settings);
+    empty means "presence only", as Prism checks."""
     if api_keys is None:
-        api_keys = os.environ.get(API_KEYS_ENV, "").split(",")
+        api_keys = configured_api_keys() or ()
     return tuple(k.strip().encode("utf-8") for k in api_keys if k and k.strip())

@@ -11,24 +11,29 @@ from accord.service.app import create_app
 from accord.service.heap import settle_heap
 from accord.service.settings import ServiceSettings
 
-_EXPORTED = {
-    "spec_path": "ACCORD_SPEC", "app": "ACCORD_APP", "state_dir": "ACCORD_STATE_DIR",
-}
+
+def worker_environment(settings: ServiceSettings) -> dict[str, str]:
+    """The `ACCORD_*` variables (docs/settings.md) that rebuild the settings given as arguments in
+    a worker; the rest the worker reads from the environment it inherits, as its parent did."""
+    env = {"ACCORD_SPEC": str(settings.spec_path), "ACCORD_APP": settings.app,
+           "ACCORD_STATE_DIR": str(settings.state_dir),
+           "ACCORD_VALIDATE_RESPONSES": "1" if settings.validate_responses else "0",
+           "ACCORD_PROBLEM_REQUEST_ID": "1" if settings.problem_request_id else "0"}
+    for variable, value in (("ACCORD_API_KEYS", settings.api_keys), ("ACCORD_BEARER_TOKENS", settings.bearer_tokens),
+                            ("ACCORD_BASIC_CREDENTIALS", settings.basic_credentials)):
+        if value is not None:
+            env[variable] = ",".join(value)
+    return env
 
 
 def export_settings(settings: ServiceSettings) -> None:
-    """Hand `settings` to worker processes, which start from this process's environment."""
-    for name, variable in _EXPORTED.items():
-        os.environ[variable] = str(getattr(settings, name))
-    os.environ["ACCORD_VALIDATE_RESPONSES"] = "1" if settings.validate_responses else "0"
-    os.environ["ACCORD_PROBLEM_REQUEST_ID"] = "1" if settings.problem_request_id else "0"
-    if settings.api_keys is not None:
-        os.environ["ACCORD_API_KEYS"] = ",".join(settings.api_keys)
-    for name, variable in (("bearer_tokens", "ACCORD_BEARER_TOKENS"),
-                           ("basic_credentials", "ACCORD_BASIC_CREDENTIALS")):
-        value = getattr(settings, name)
-        if value is not None:
-            os.environ[variable] = ",".join(value)
+    """Hand `settings` to uvicorn's worker processes.
+
+    The environment is the channel because uvicorn starts each worker from an import string
+    (`accord.service.asgi:create`) and the parent's environment, with no argument of ours in
+    between; this is the one place that writes `os.environ`, just before the workers start.
+    """
+    os.environ.update(worker_environment(settings))
 
 
 def create() -> connexion.AsyncApp:

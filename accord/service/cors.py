@@ -19,13 +19,15 @@ read those too.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import connexion
 from connexion.middleware import MiddlewarePosition
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
+
+from accord.settings import read
 
 #: Pages served from this machine, on any port: what a developer runs while building the front end.
 LOCAL_ORIGINS = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$"
@@ -59,8 +61,8 @@ class CorsPolicy:
         return cls(origins=tuple(part.strip().rstrip("/") for part in text.split(",") if part.strip()))
 
     @classmethod
-    def from_env(cls) -> CorsPolicy:
-        return cls.parse(os.environ.get("ACCORD_CORS_ORIGINS"))
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> CorsPolicy:
+        return cls.parse(read("ACCORD_CORS_ORIGINS", environ))
 
 
 def cors_options(policy: CorsPolicy) -> dict[str, object]:

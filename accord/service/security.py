@@ -18,7 +18,6 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from connexion.security import (
@@ -28,8 +27,8 @@ from connexion.security import (
     OAuthSecurityHandler,
 )
 
-from accord.config import DEV_API_KEY, env_list, env_str
-from accord.errors import UsageError
+from accord.config import DEV_API_KEY
+from accord.settings import api_keys as configured_api_keys
 from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
 
 DEVELOPMENT_API_KEY = DEV_API_KEY
@@ -38,19 +37,11 @@ log = logging.getLogger("accord.service.security")
 
 
 def keys_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
-    """Configured keys, or the development key (with a warning) when none are configured."""
-    keys = env_list("ACCORD_API_KEYS", environ)
+    """Configured keys (accord.settings.api_keys), or the development key, with a warning, when
+    none are configured."""
+    keys = configured_api_keys(environ)
     if keys:
-        return keys
-    file = env_str("ACCORD_API_KEYS_FILE", None, environ)
-    if file:
-        try:
-            lines = Path(file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise UsageError(f"ACCORD_API_KEYS_FILE={file!r}: cannot read it ({exc.strerror or exc})") from None
-        keys = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-        if keys:
-            return keys
+        return list(keys)
     log.warning("no ACCORD_API_KEYS or ACCORD_API_KEYS_FILE set: accepting the development key only "
                 "(see README); never run like this in production")
     return [DEVELOPMENT_API_KEY]

@@ -13,9 +13,10 @@ from typing import Any
 
 from accord import config
 from accord.service.cors import CorsPolicy
+from accord.settings import default_of, read
 
 #: Request bodies above this many bytes get 413, unless the app sets a larger limit for a route.
-DEFAULT_MAX_BODY_BYTES = 1 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES: int = default_of("ACCORD_MAX_BODY_BYTES")
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,24 +48,19 @@ class ServiceSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ServiceSettings:
-        """Defaults < `ACCORD_*` variables < `overrides` (None means "not given")."""
-        env = config.env_str
+        """Defaults < `ACCORD_*` variables (accord/settings.py) < `overrides` (None means "not given")."""
         values: dict[str, Any] = {
-            "spec_path": Path(env("ACCORD_SPEC", config.DEFAULT_SPEC, environ) or config.DEFAULT_SPEC),
-            "app": env("ACCORD_APP", config.DEFAULT_APP, environ),
-            "state_dir": Path(env("ACCORD_STATE_DIR", config.DEFAULT_STATE_DIR, environ)
-                              or config.DEFAULT_STATE_DIR),
-            "validate_responses": config.env_bool("ACCORD_VALIDATE_RESPONSES", True, environ),
-            "access_log": config.env_bool("ACCORD_ACCESS_LOG", True, environ),
-            "max_body_bytes": config.env_int("ACCORD_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, environ, minimum=1),
-            "cors": CorsPolicy.parse(env("ACCORD_CORS_ORIGINS", None, environ)),
-            "problem_request_id": config.env_bool("ACCORD_PROBLEM_REQUEST_ID", True, environ),
+            "spec_path": read("ACCORD_SPEC", environ),
+            "app": read("ACCORD_APP", environ),
+            "state_dir": read("ACCORD_STATE_DIR", environ),
+            "validate_responses": read("ACCORD_VALIDATE_RESPONSES", environ),
+            "access_log": read("ACCORD_ACCESS_LOG", environ),
+            "max_body_bytes": read("ACCORD_MAX_BODY_BYTES", environ),
+            "cors": CorsPolicy.parse(read("ACCORD_CORS_ORIGINS", environ)),
+            "problem_request_id": read("ACCORD_PROBLEM_REQUEST_ID", environ),
+            "bearer_tokens": read("ACCORD_BEARER_TOKENS", environ) or None,
+            "basic_credentials": read("ACCORD_BASIC_CREDENTIALS", environ) or None,
         }
-        for name, var in (("bearer_tokens", "ACCORD_BEARER_TOKENS"),
-                          ("basic_credentials", "ACCORD_BASIC_CREDENTIALS")):
-            listed = config.env_list(var, environ)
-            if listed:
-                values[name] = tuple(listed)
         cors_origins = overrides.pop("cors_origins", None)
         if cors_origins is not None:
             values["cors"] = CorsPolicy.parse(str(cors_origins))

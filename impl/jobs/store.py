@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from impl.config import DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS
 from impl.jobs.ids import new_job_id
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
@@ -29,7 +30,8 @@ STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 IDEMPOTENCY_RESERVATION_SECONDS = 60.0
 #: How long a write waits for another connection's lock before failing (a request then gets 503
 #: job-store-unavailable, the worker retries): long enough for any of our own transactions.
-BUSY_TIMEOUT_SECONDS = float(os.environ.get("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS") or 10.0)
+#: `impl.setup` passes ACCORD_JOBS_BUSY_TIMEOUT_SECONDS (impl/config.py).
+BUSY_TIMEOUT_SECONDS = DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -138,9 +140,11 @@ def _job(row: tuple[Any, ...]) -> Job:
 class JobStore:
     """Thread-safe access to the jobs file: one connection per thread, explicit transactions."""
 
-    def __init__(self, path: Path, *, ttl_seconds: float = 24 * 3600) -> None:
+    def __init__(self, path: Path, *, ttl_seconds: float = 24 * 3600,
+                 busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.path = path
         self.ttl_seconds = ttl_seconds
+        self.busy_timeout_seconds = busy_timeout_seconds
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn().executescript(_SCHEMA)
@@ -150,9 +154,9 @@ class JobStore:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS,
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_seconds,
                                    check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_seconds * 1000)}")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn, self._local.pid = conn, os.getpid()

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from impl.config import DEFAULT_JOB_LEASE_SECONDS
 from impl.jobs.store import JobStore
 from impl.models.predict import PredictOptions
 from impl.models.registry import ModelRegistry
@@ -23,18 +24,21 @@ from impl.problems import ML_PROBLEMS
 
 log = logging.getLogger("impl.jobs")
 
-LEASE_SECONDS = float(os.environ.get("ACCORD_JOB_LEASE_SECONDS") or 15.0)
+#: A running job's lease: another worker takes the job over after it. `impl.setup` passes
+#: ACCORD_JOB_LEASE_SECONDS (impl/config.py).
+LEASE_SECONDS = DEFAULT_JOB_LEASE_SECONDS
 POLL_SECONDS = 0.5
 PURGE_EVERY_SECONDS = 60.0
 
 
 class JobWorker:
     def __init__(self, store: JobStore, registry: ModelRegistry, *, batch_size: int = 100,
-                 batch_delay: float = 0.0) -> None:
+                 batch_delay: float = 0.0, lease_seconds: float = LEASE_SECONDS) -> None:
         self.store = store
         self.registry = registry
         self.batch_size = max(1, batch_size)
         self.batch_delay = batch_delay
+        self.lease_seconds = lease_seconds
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -69,7 +73,7 @@ class JobWorker:
                 if time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
                     self._last_purge = time.monotonic()
                     self.store.purge_expired()
-                claimed = self.store.claim(self.owner, LEASE_SECONDS)
+                claimed = self.store.claim(self.owner, self.lease_seconds)
             except Exception:  # a locked or vanished file must not kill the worker
                 log.exception("job store unavailable; retrying")
                 claimed = None
@@ -98,7 +102,7 @@ class JobWorker:
                     return
                 batch = instances[start:start + self.batch_size]
                 predictions = entry.predictor.predict(batch, predict_options)
-                if not self.store.record(job.id, self.owner, LEASE_SECONDS, start, predictions):
+                if not self.store.record(job.id, self.owner, self.lease_seconds, start, predictions):
                     return  # cancelled, or another worker took over after our lease lapsed
                 start += len(batch)
                 if self.batch_delay:
@@ -118,7 +122,7 @@ _lock = threading.Lock()
 
 
 def ensure_worker(store: JobStore, registry: ModelRegistry, *, batch_size: int = 100,
-                  batch_delay: float = 0.0) -> JobWorker:
+                  batch_delay: float = 0.0, lease_seconds: float = LEASE_SECONDS) -> JobWorker:
     """The one running worker for this jobs file in this process, started if needed."""
     key = store.path.resolve()
     with _lock:
@@ -127,9 +131,10 @@ def ensure_worker(store: JobStore, registry: ModelRegistry, *, batch_size: int =
             if worker is not None:
                 worker.stop()
             worker = _workers[key] = JobWorker(store, registry, batch_size=batch_size,
-                                               batch_delay=batch_delay).start()
+                                               batch_delay=batch_delay, lease_seconds=lease_seconds).start()
         else:
             worker.batch_size, worker.batch_delay = max(1, batch_size), batch_delay
+            worker.lease_seconds = lease_seconds
         return worker
 
 

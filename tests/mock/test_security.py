@@ -78,3 +78,13 @@ def test_keys_from_environment(monkeypatch):
     assert configured_keys(None) == (b"a", b"b")
     monkeypatch.delenv("ACCORD_API_KEYS")
     assert configured_keys(None) == ()
+
+
+def test_keys_from_a_file_as_the_service_reads_them(monkeypatch, tmp_path):
+    file = tmp_path / "keys"
+    file.write_text("# the web team's\nfirst\n\n  second  \n", encoding="utf-8")
+    monkeypatch.delenv("ACCORD_API_KEYS", raising=False)
+    monkeypatch.setenv("ACCORD_API_KEYS_FILE", str(file))
+    assert configured_keys(None) == (b"first", b"second")
+    monkeypatch.setenv("ACCORD_API_KEYS", "env-wins")
+    assert configured_keys(None) == (b"env-wins",)

@@ -118,3 +118,12 @@ def test_page_tokens_carry_their_filters() -> None:
         tokens.decode(token[:-2] + "xx", "jobs", {"status": "queued"})
     with pytest.raises(InvalidPageToken):
         PageTokens(b"other").decode(token, "jobs", {"status": "queued"})
+
+
+def test_the_busy_timeout_is_the_stores_own_setting(tmp_path: Path) -> None:
+    from impl.config import Settings
+
+    settings = Settings.from_env(environ={"ACCORD_JOBS_BUSY_TIMEOUT_SECONDS": "2.5", "ACCORD_JOB_LEASE_SECONDS": "3"})
+    assert (settings.jobs_busy_timeout_seconds, settings.job_lease_seconds) == (2.5, 3.0)
+    store = JobStore(tmp_path / "jobs.sqlite3", busy_timeout_seconds=settings.jobs_busy_timeout_seconds)
+    assert store._conn().execute("PRAGMA busy_timeout").fetchone()[0] == 2500
