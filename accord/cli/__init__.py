@@ -43,6 +43,25 @@ class _LazyGroup(click.Group):
             return None
         return importlib.import_module(f"accord.cli.{module}").command
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.BadParameter as exc:
+            raise _naming_the_variable(exc) from None
+
+
+def _naming_the_variable(exc: click.BadParameter) -> click.BadParameter:
+    """A bad value that came from an `ACCORD_*` variable names the variable, not only the flag
+    it stands for (`Invalid value for ACCORD_MOCK_PORT (--port): 'abc' is not a valid integer.`)."""
+    param, ctx = exc.param, exc.ctx
+    if param is None or ctx is None or not isinstance(param.envvar, str) or param.name is None:
+        return exc
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.ENVIRONMENT:
+        return exc
+    flag = param.get_error_hint(ctx)
+    exc.param_hint = f"{param.envvar} ({flag})"
+    return exc
+
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="accord")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -107,3 +109,24 @@ def test_api_keys_from_the_variable_else_the_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="ACCORD_API_KEYS_FILE"):
         settings.api_keys({"ACCORD_API_KEYS_FILE": str(tmp_path / "missing")})
 
+
+def run_accord(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run([sys.executable, "-c", "from accord.cli import main; main()", *args], cwd=ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("env", "args", "message"), [
+    ({"ACCORD_MOCK_PORT": "abc"}, ("mock",),
+     "Error: Invalid value for ACCORD_MOCK_PORT ('--port'): 'abc' is not a valid integer."),
+    ({"ACCORD_WORKERS": "99"}, ("serve",),
+     "Error: Invalid value for ACCORD_WORKERS ('--workers'): 99 is not in the range 1<=x<=64."),
+    ({"ACCORD_MAX_BODY_BYTES": "lots"}, ("serve",), "error: ACCORD_MAX_BODY_BYTES='lots': expected a whole number"),
+])
+def test_a_bad_value_through_the_cli_exits_2_naming_the_variable(env: dict[str, str], args: tuple[str, ...],
+                                                                 message: str) -> None:
+    result = run_accord(*args, **env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == message
+    assert "Traceback" not in result.stderr
