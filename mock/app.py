@@ -5,9 +5,9 @@
 
 (control, scenario, fault, rule and stateful are the behaviour's steps: mock/behaviour/steps.py.)
 
-With `proxy=` (mock/proxy.py) a `forward` step before `respond` sends valid requests to the
-real service and checks its answers; with `record=` (mock/recording.py) every exchange is
-written to a consumer contract after it is sent.
+As a proxy (`MockSettings.proxy`, mock/proxy.py) a `forward` step before `respond` sends valid
+requests to the real service and checks its answers; recording (`MockSettings.record`,
+mock/recording.py) writes every exchange to a consumer contract after it is sent.
 
 Each step returns a Reply to end the request, or None to pass it on. Everything a step needs
 from the document was compiled before the first request (or on the operation's first use).
@@ -19,14 +19,13 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from accord.mock.behaviour import Engine, configure
 from accord.mock.behaviour import steps as behaviour
 from accord.mock.bodies import (
-    MAX_BODY_BYTES,
     BodyError,
     find_declared,
     split_media_type,
@@ -37,7 +36,7 @@ from accord.mock.cors import is_preflight
 from accord.mock.cors import preflight as preflight_reply
 from accord.mock.docs import PREFIX, Docs
 from accord.mock.exchange import Exchange, Reply, read_within, send_reply
-from accord.mock.journal import DEFAULT_SIZE, Journal
+from accord.mock.journal import Journal
 from accord.mock.negotiation import (
     NO_PREFERENCES,
     PreferenceError,
@@ -53,6 +52,7 @@ from accord.mock.rejections import Rejector, request_id_value
 from accord.mock.responses import generated_body
 from accord.mock.routing import PathEncodingError, split_path
 from accord.mock.security import configured_keys
+from accord.mock.settings import MockSettings
 
 from accord.bounded import errors_of
 from accord.errors import UsageError
@@ -288,28 +288,26 @@ class MockApp:
     def __init__(
         self,
         api: CompiledApi,
+        settings: MockSettings | None = None,
         *,
-        dynamic: bool = False,
-        cors: bool = True,
-        api_keys: Iterable[str] | None = None,
-        validate_requests: bool = True,
-        journal_size: int = DEFAULT_SIZE,
-        max_body: int = MAX_BODY_BYTES,
         proxy: Upstream | None = None,
         recorder: Recorder | None = None,
         behaviour: Engine | None = None,
         state: Any = None,
     ) -> None:
+        settings = settings or MockSettings()
         self.api = api
+        self.settings = settings
         self.proxy = proxy
         self.recorder = recorder
         self.steps = _STEPS if proxy is None else _PROXY_STEPS
-        self.dynamic = dynamic
-        self.cors = cors
-        self.keys = configured_keys(api_keys)
-        self.validate_requests = validate_requests
-        self.max_body = max_body
-        self.journal = Journal(journal_size)
+        # Read on every request: plain attributes, not a lookup through `settings` each time.
+        self.dynamic = settings.dynamic
+        self.cors = settings.cors
+        self.keys = configured_keys(settings.api_keys)
+        self.validate_requests = settings.validate_requests
+        self.max_body = settings.max_body
+        self.journal = Journal(settings.journal_size)
         self.docs = Docs(api.document, self.journal)
         self.rejector = Rejector(api)
         self.routes: dict[str, list[Any]] = {}
@@ -407,51 +405,40 @@ class MockApp:
 
 def create_app(
     spec_or_path: Spec | str | Path,
+    settings: MockSettings | None = None,
     *,
-    dynamic: bool = False,
-    seed: int | str | None = None,
-    cors: bool = True,
-    api_keys: Iterable[str] | None = None,
-    validate_requests: bool = True,
+    upstream: Upstream | None = None,
+    recorder: Recorder | None = None,
     generator: Any = None,
-    eager: bool | None = None,
-    journal_size: int = DEFAULT_SIZE,
-    proxy: Upstream | str | None = None,
-    record: Recorder | str | Path | None = None,
-    stateful: bool = False,
-    rules: str | Path | None = None,
-    scenario: str | None = None,
     clock: Callable[[], float] | None = None,
+    **options: Any,
 ) -> MockApp:
     """An ASGI app mocking the document; raises accord errors for a document it cannot serve.
 
-    `stateful` keeps created resources; `rules` is a behaviour file (rules, latency, faults,
-    scenarios: docs/mock-behaviour.md) and `scenario` the one active at start; `clock` is the
-    time source of stateful lifecycles (tests).
+    `settings` (mock/settings.py), with `options` changing some of its fields (tests:
+    `create_app(spec, stateful=True, rules=path)`). `upstream` and `recorder` are built by a caller
+    that keeps them across reloads (mock/server.py); else they follow `settings.proxy` and
+    `settings.record`. `generator` and `clock` (the time of stateful lifecycles) are for tests.
     """
+    settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
     spec = spec_or_path if isinstance(spec_or_path, Spec) else load_spec(spec_or_path)
     if generator is None:
         from accord.mock.generation import Generator
 
         generator = Generator(spec.document, spec.version)
+    seed = settings.seed
     api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding)
+    eager = settings.eager
     if eager is None:
         eager = len(api.operations) <= EAGER_OPERATIONS
     if eager:
         api.prepare_all()
-    if proxy is not None and (stateful or rules is not None or scenario is not None):
+    if upstream is None and settings.proxy is not None:
+        upstream = Upstream(settings.proxy, strict=settings.strict, forward_invalid=settings.forward_invalid)
+    if upstream is not None and settings.shapes_answers:
         raise UsageError("--stateful, --rules and --scenario shape the mock's own answers: not with --proxy")
-    engine, state = configure(api, rules=rules, stateful=stateful, scenario=scenario, seed=seed, clock=clock)
-    return MockApp(
-        api,
-        dynamic=dynamic,
-        cors=cors,
-        api_keys=api_keys,
-        validate_requests=validate_requests,
-        journal_size=journal_size,
-        proxy=Upstream(proxy) if isinstance(proxy, str) else proxy,
-        recorder=Recorder(record, spec.document, contract=str(spec.path)) if isinstance(record, str | Path)
-        else record,
-        behaviour=engine,
-        state=state,
-    )
+    if recorder is None and settings.record is not None:
+        recorder = Recorder(settings.record, spec.document, contract=str(spec.path))
+    engine, state = configure(api, rules=settings.rules, stateful=settings.stateful, scenario=settings.scenario,
+                              seed=seed, clock=clock)
+    return MockApp(api, settings, proxy=upstream, recorder=recorder, behaviour=engine, state=state)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from accord.mock.app import MockApp, create_app
+from accord.mock.proxy import Upstream
+from accord.mock.recording import Recorder
+from accord.mock.settings import MockSettings
 
 from accord.errors import AccordError, FindingsError
 from accord.loading import Spec, load_spec
@@ -25,12 +27,16 @@ log = logging.getLogger("accord.mock")
 class ReloadingApp:
     """ASGI app that forwards to the current MockApp and swaps it when the document changes."""
 
-    def __init__(self, spec: Spec, options: dict[str, Any], *, watch: bool = True) -> None:
+    def __init__(self, spec: Spec, settings: MockSettings, *, upstream: Upstream | None = None,
+                 recorder: Recorder | None = None) -> None:
         self.path = spec.path
         self.files = list(spec.files)
-        self.options = options
-        self.current: MockApp = create_app(spec, **options)
-        self.watch = watch
+        self.settings = settings
+        # Built once: the proxy's connections and the recording outlive any reload.
+        self.upstream = upstream
+        self.recorder = recorder
+        self.current: MockApp = self._create(spec)
+        self.watch = settings.watch
         self._stop: asyncio.Event | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -92,8 +98,11 @@ class ReloadingApp:
         return True
 
     def _build(self) -> tuple[Spec, MockApp]:
-        spec = load_spec(self.path)
-        return spec, create_app(spec, **self.options)
+        spec = load_spec(self.path, allow_remote=self.settings.allow_remote, allow_outside=self.settings.allow_outside)
+        return spec, self._create(spec)
+
+    def _create(self, spec: Spec) -> MockApp:
+        return create_app(spec, self.settings, upstream=self.upstream, recorder=self.recorder)
 
 
 def carry_behaviour(old: MockApp, new: MockApp) -> None:
@@ -113,76 +122,43 @@ def _configure_logging(level: str) -> None:
     log.setLevel(level.upper())
 
 
-def build(
-    spec_path: str | Path,
-    *,
-    dynamic: bool = False,
-    seed: int | str | None = None,
-    cors: bool = True,
-    api_keys: Iterable[str] | None = None,
-    validate_requests: bool = True,
-    watch: bool = True,
-    allow_remote: bool = False,
-    allow_outside: bool = False,
-    proxy: str | None = None,
-    strict: bool = False,
-    forward_invalid: bool = False,
-    record: str | Path | None = None,
-    stateful: bool = False,
-    rules: str | Path | None = None,
-    scenario: str | None = None,
-) -> ReloadingApp:
+def build(spec_path: str | Path, settings: MockSettings | None = None, **options: Any) -> ReloadingApp:
     """Load and compile the document; raises accord errors (located) before any port is bound.
 
-    `proxy`: forward to this URL and validate both ways (mock/proxy.py); `record`: write a
-    consumer contract (mock/recording.py). Both are built once and survive reloads.
+    `settings` (mock/settings.py), with `options` changing some of its fields. The proxy's
+    upstream (mock/proxy.py) and the recorder (mock/recording.py) are built once here and
+    survive reloads.
     """
-    from accord.mock.proxy import Upstream
-    from accord.mock.recording import Recorder
-
-    spec = load_spec(spec_path, allow_remote=allow_remote, allow_outside=allow_outside)
-    options = {
-        "proxy": Upstream(proxy, strict=strict, forward_invalid=forward_invalid) if proxy else None,
-        "record": Recorder(record, spec.document, contract=str(spec_path)) if record else None,
-        "dynamic": dynamic,
-        "seed": seed,
-        "cors": cors,
-        "api_keys": api_keys,
-        "validate_requests": validate_requests,
-        "stateful": stateful,
-        "rules": rules,
-        "scenario": scenario,
-    }
-    return ReloadingApp(spec, options, watch=watch)
+    settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
+    spec = load_spec(spec_path, allow_remote=settings.allow_remote, allow_outside=settings.allow_outside)
+    upstream = (Upstream(settings.proxy, strict=settings.strict, forward_invalid=settings.forward_invalid)
+                if settings.proxy else None)
+    recorder = Recorder(settings.record, spec.document, contract=str(spec_path)) if settings.record else None
+    return ReloadingApp(spec, settings, upstream=upstream, recorder=recorder)
 
 
-def run(
-    spec_path: str | Path,
-    host: str = "127.0.0.1",
-    port: int = 4010,
-    *,
-    log_level: str = "info",
-    **options: Any,
-) -> None:
+def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_level: str = "info",
+        **options: Any) -> None:
     """Serve the document until interrupted (one worker; uvloop and httptools when present)."""
     import uvicorn
 
     _configure_logging(log_level)
-    app = build(spec_path, **options)
+    settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
+    app = build(spec_path, settings)
     api = app.current.api
     log.info(
         "serving %s (OpenAPI %s, %d operations) on http://%s:%d — Swagger UI at /__accord/docs",
         spec_path,
         api.version,
         len(api.operations),
-        host,
-        port,
+        settings.host,
+        settings.port,
     )
-    if options.get("proxy"):
-        strict = " (strict)" if options.get("strict") else ""
-        log.info("validating proxy: valid requests go to %s%s", options["proxy"], strict)
-    if options.get("record"):
-        log.info("recording the interactions into %s", options["record"])
+    if settings.proxy:
+        strict = " (strict)" if settings.strict else ""
+        log.info("validating proxy: valid requests go to %s%s", settings.proxy, strict)
+    if settings.record:
+        log.info("recording the interactions into %s", settings.record)
     http: Any = "h11"
     if _has("httptools"):
         # httptools, with a problem+json 400 (not text/plain) for requests its parser refuses.
@@ -191,8 +167,8 @@ def run(
         http = ProblemHttpToolsProtocol
     config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
+        host=settings.host,
+        port=settings.port,
         loop="uvloop" if _has("uvloop") else "asyncio",
         http=http,
         access_log=False,

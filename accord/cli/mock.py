@@ -42,7 +42,8 @@ def _seed(value: str | None) -> int | str | None:
     "--api-key",
     "api_keys",
     multiple=True,
-    help="Accept only this key (repeatable); default: ACCORD_API_KEYS, else any non-empty credential.",
+    help="Accept only this key (repeatable); default: ACCORD_API_KEYS or ACCORD_API_KEYS_FILE, "
+    "else any non-empty credential.",
 )
 @click.option("--no-watch", is_flag=True, help="Do not reload when the document's files change.")
 @click.option("--no-validate-requests", is_flag=True, help="Serve responses without validating requests.")
@@ -89,23 +90,20 @@ def command(
     `__dynamic`/`__seed` query parameters; Swagger UI at /__accord/docs.
     """
     from accord.mock.server import run
+    from accord.mock.settings import MockSettings
     from accord.ports import ensure_free
 
-    if (strict or forward_invalid) and not proxy:
-        raise click.UsageError("--strict and --forward-invalid need --proxy URL")
-    ensure_free(host, port, command="accord mock", hint="--port or ACCORD_MOCK_PORT")
-    run(
-        spec,
-        host,
-        port,
-        dynamic=dynamic,
-        seed=_seed(seed),
-        cors=not no_cors,
-        api_keys=list(api_keys) if api_keys else None,
-        validate_requests=not no_validate_requests,
+    settings = MockSettings(
+        host=host,
+        port=port,
         watch=not no_watch,
         allow_remote=allow_remote_refs,
         allow_outside=allow_outside_refs,
+        dynamic=dynamic,
+        seed=_seed(seed),
+        cors=not no_cors,
+        api_keys=api_keys or None,
+        validate_requests=not no_validate_requests,
         proxy=proxy,
         strict=strict,
         forward_invalid=forward_invalid,
@@ -114,3 +112,5 @@ def command(
         rules=rules,
         scenario=scenario,
     )
+    ensure_free(host, port, command="accord mock", hint="--port or ACCORD_MOCK_PORT")
+    run(spec, settings)

@@ -129,7 +129,7 @@ def test_a_wrong_upstream_is_reported_in_header_and_log(wrong: tuple[str, WrongU
 
 def test_strict_mode_answers_502_with_the_violations(wrong: tuple[str, WrongUpstream]) -> None:
     url, _ = wrong
-    with serve_mock(SPEC, proxy=Upstream(url, strict=True)) as proxy:
+    with serve_mock(SPEC, upstream=Upstream(url, strict=True)) as proxy:
         bad = httpx.get(proxy.url + "/v1/models", headers=KEY)
         undocumented = httpx.get(proxy.url + "/v1/models/iris-classifier", headers=KEY)
     assert bad.status_code == 502 and bad.headers["content-type"] == "application/problem+json"
@@ -165,7 +165,7 @@ def test_an_invalid_request_is_answered_by_the_mock_and_not_forwarded(wrong: tup
 def test_forward_invalid_sends_it_and_reports_both_directions(wrong: tuple[str, WrongUpstream]) -> None:
     url, upstream = wrong
     path = "/v1/models/digits-classifier/predict"
-    with serve_mock(SPEC, proxy=Upstream(url, forward_invalid=True)) as proxy:
+    with serve_mock(SPEC, upstream=Upstream(url, forward_invalid=True)) as proxy:
         response = httpx.post(proxy.url + path, headers=KEY, json={"instances": []})
     assert ("POST", path) in upstream.received
     assert response.status_code == 200
@@ -192,7 +192,7 @@ def test_an_unreachable_upstream_is_a_502_problem() -> None:
 
 def test_a_slow_upstream_is_a_504_problem(wrong: tuple[str, WrongUpstream]) -> None:
     url, _ = wrong
-    with serve_mock(SPEC, proxy=Upstream(url, timeout=0.5)) as proxy:
+    with serve_mock(SPEC, upstream=Upstream(url, timeout=0.5)) as proxy:
         response = httpx.get(proxy.url + "/health/live")
     assert response.status_code == 504 and response.json()["status"] == 504
 

@@ -1,0 +1,77 @@
+"""The mock's settings: everything `accord mock` is told, as one frozen value.
+
+The CLI builds it once (flags > `ACCORD_MOCK_*` > `[tool.accord.mock]` > defaults, the variables
+declared in accord/settings.py) and it travels unchanged: `server.run` → `server.build` →
+`create_app` → `MockApp`. Tests set a few fields by keyword: `create_app(spec, stateful=True)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from accord.mock.bodies import MAX_BODY_BYTES
+from accord.mock.journal import DEFAULT_SIZE
+
+from accord import config
+from accord.errors import UsageError
+
+
+@dataclass(slots=True, frozen=True)
+class MockSettings:
+    """How the mock loads, serves and answers a document."""
+
+    host: str = config.DEFAULT_HOST
+    port: int = config.DEFAULT_MOCK_PORT
+    #: Reload when a file of the document changes (`accord mock`; off with --no-watch).
+    watch: bool = True
+    #: Follow `$ref`s to URLs / to files outside the document's folder.
+    allow_remote: bool = False
+    allow_outside: bool = False
+    #: Generate response data per request instead of serving examples.
+    dynamic: bool = False
+    #: Seed of generated data: the same sequence of bodies from start-up.
+    seed: int | str | None = None
+    cors: bool = True
+    #: Accepted API keys; None: ACCORD_API_KEYS / ACCORD_API_KEYS_FILE, else any non-empty key.
+    api_keys: tuple[str, ...] | None = None
+    validate_requests: bool = True
+    #: Prepare every operation before serving; None: when the document has at most 300 of them.
+    eager: bool | None = None
+    journal_size: int = DEFAULT_SIZE
+    max_body: int = MAX_BODY_BYTES
+    #: Validating proxy: forward valid requests to this URL (mock/proxy.py).
+    proxy: str | None = None
+    strict: bool = False
+    forward_invalid: bool = False
+    #: Write the interactions to this consumer contract (mock/recording.py).
+    record: Path | None = None
+    #: Behaviour: keep created resources; a rules file; its scenario active at start.
+    stateful: bool = False
+    rules: Path | None = None
+    scenario: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.strict or self.forward_invalid) and not self.proxy:
+            raise UsageError("--strict and --forward-invalid need --proxy URL")
+
+    @classmethod
+    def of(cls, base: MockSettings | None = None, **options: Any) -> MockSettings:
+        """`base` (default: the defaults) with these fields changed; a TypeError names unknown ones."""
+        unknown = sorted(set(options) - {f.name for f in fields(cls)})
+        if unknown:
+            raise TypeError(f"unknown mock settings: {', '.join(unknown)}")
+        keys: Iterable[str] | None = options.get("api_keys")
+        if keys is not None:
+            options["api_keys"] = tuple(keys)
+        for name in ("record", "rules"):
+            if options.get(name) is not None:
+                options[name] = Path(options[name])
+        return replace(base or cls(), **options)
+
+    @property
+    def shapes_answers(self) -> bool:
+        """Stateful, rules or a scenario: the mock's own answers, which a proxy does not give."""
+        return self.stateful or self.rules is not None or self.scenario is not None
