@@ -37,3 +37,16 @@ def test_credentials_for_other_schemes_come_from_their_variables() -> None:
     assert settings.bearer_tokens == ("t1", "t2")
     assert settings.basic_credentials == ("ann:pw",)
     assert settings.api_keys is None  # read when the contract declares an apiKey scheme
+
+
+def test_a_worker_process_rebuilds_the_same_settings_from_what_it_inherits() -> None:
+    from accord.service.asgi import worker_environment
+    from accord.settings import api_keys
+
+    given = ServiceSettings.from_env({}, spec_path="api.yaml", app="svc", state_dir="/tmp/state",
+                                     validate_responses=False, problem_request_id=False, api_keys=["k1", "k2"],
+                                     bearer_tokens=["t"])
+    inherited = worker_environment(given)
+    # API keys are read when the contract declares an apiKey scheme (accord/service/security.py).
+    assert ServiceSettings.from_env(inherited) == given.with_(api_keys=None)
+    assert api_keys(inherited) == ("k1", "k2")
