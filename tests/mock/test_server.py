@@ -108,3 +108,8 @@ def test_a_reload_keeps_the_chosen_scenario_and_the_stored_resources():
             return kept.status_code, (await client.get("/__accord/scenario")).json()["scenario"], created["noteId"]
 
     assert asyncio.run(scenario()) == (200, "quiet", 1)
+
+
+def test_a_reload_loads_the_document_as_the_first_load_did():
+    app = build(FIXTURES / "outside-ref" / "inner" / "openapi.yaml", watch=False, allow_outside=True)
+    assert asyncio.run(app.reload()) is True  # the reference outside the folder is still allowed
