@@ -29,6 +29,7 @@ COMPONENTS = {
     "service": "The service kit (`accord.service`)",
     "impl": "The ML example app (`impl/`)",
     "contract": "Contract tests (`accord test`, `accord verify`, `pytest contract_tests`)",
+    "starter": "The project `accord init` writes",
     "tests": "This repository's test suite",
 }
 
@@ -176,6 +177,14 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
        "`accord test --seed`, `pytest contract_tests`", default_text="`42`"),
     _S("ACCORD_CONTRACT_TARGETS", "list", (), "Targets of `pytest contract_tests`, comma-separated.",
        "contract", "`contract_tests/conftest.py`", default_text="`mock,impl`"),
+    _S("ACCORD_CHECKS", "list", (), "accord's own checks to run besides Schemathesis's, comma-separated: "
+       "`problem_json_errors` (problem bodies list their `errors`).", "contract",
+       "`accord test`, `pytest contract_tests`", default_text="`[tool.accord] checks`, else none"),
+    # -- the starter project -------------------------------------------------------------------------
+    _S("ACCORD_REQUIREMENT", "text", None, "Where `make` and CI install accord from: a pip requirement (a name "
+       "and version, a path, a wheel URL). Read by make and the workflow, not by accord.", "starter",
+       "the starter's `Makefile` and `.github/workflows/contract.yml`",
+       default_text="where the accord that ran `accord init` came from"),
     # -- this repository's tests ---------------------------------------------------------------------
     _S("ACCORD_CHROMIUM", "path", None, "The Chromium the browser tests drive.", "tests",
        "`tests/browser/conftest.py`", default_text="`chromium` on PATH, else `/usr/bin/chromium`"),

@@ -229,9 +229,10 @@ ACCORD_CHECKS = (_checks.CHECK_NAME,)
 
 def configured_checks() -> tuple[str, ...]:
     """accord's checks to run: ACCORD_CHECKS (comma-separated), else `[tool.accord] checks`."""
-    from accord.config import env_list, pyproject_settings
+    from accord.config import pyproject_settings
+    from accord.settings import read
 
-    chosen = env_list("ACCORD_CHECKS") or pyproject_settings().get("checks") or []
+    chosen = read("ACCORD_CHECKS") or pyproject_settings().get("checks") or []
     unknown = sorted(set(chosen) - set(ACCORD_CHECKS))
     if unknown:
         raise UsageError(f"unknown accord check(s) {', '.join(unknown)}: the checks are {', '.join(ACCORD_CHECKS)}")

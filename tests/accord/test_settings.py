@@ -35,6 +35,7 @@ def test_docs_settings_md_is_generated_from_the_table() -> None:
 
 def test_every_name_written_anywhere_is_declared() -> None:
     texts = [*python_files(), *sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "docs").glob("*.md")),
+             *sorted(f for f in (ROOT / "accord" / "templates").rglob("*") if f.is_file()),
              ROOT / "README.md", ROOT / "Makefile"]
     undeclared = {(str(file.relative_to(ROOT)), name) for file in texts
                   for name in NAME.findall(file.read_text(encoding="utf-8")) if name not in settings.SETTINGS}
