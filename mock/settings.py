@@ -63,6 +63,10 @@ class MockSettings:
         unknown = sorted(set(options) - {f.name for f in fields(cls)})
         if unknown:
             raise TypeError(f"unknown mock settings: {', '.join(unknown)}")
+        for name, built in (("proxy", "upstream"), ("record", "recorder")):
+            value = options.get(name)
+            if value is not None and not isinstance(value, str | Path):
+                raise TypeError(f"{name} is a URL or path; pass a built {type(value).__name__} as {built}=")
         keys: Iterable[str] | None = options.get("api_keys")
         if keys is not None:
             options["api_keys"] = tuple(keys)

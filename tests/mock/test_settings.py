@@ -29,6 +29,11 @@ def test_an_unknown_option_is_named() -> None:
         MockSettings.of(dynamc=True)
 
 
+def test_a_built_upstream_is_not_a_setting() -> None:
+    with pytest.raises(TypeError, match="as upstream="):
+        MockSettings.of(proxy=object())
+
+
 def test_strict_needs_a_proxy() -> None:
     with pytest.raises(UsageError, match="need --proxy URL"):
         MockSettings(strict=True)
