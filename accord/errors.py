@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from accord.locations import Location
+
 if TYPE_CHECKING:
     from accord.findings import Finding
 
@@ -37,10 +39,12 @@ class DocumentError(AccordError):
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
         self.file = file
         self.line = line
-        location = file or ""
-        if line is not None:
-            location = f"{location}:{line}"
-        super().__init__(f"{location}: {message}" if location else message)
+        where = self.location.file_line
+        super().__init__(f"{where}: {message}" if where else message)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
 
 
 class FindingsError(AccordError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from accord.locations import Location
+
 
 @dataclass(slots=True, frozen=True)
 class Finding:
@@ -21,12 +23,17 @@ class Finding:
     source_pointer: str | None = None
     severity: str = "error"
 
-    def render(self) -> str:
-        where = self.file or "<document>"
-        if self.line is not None:
-            where = f"{where}:{self.line}"
+    @property
+    def location(self) -> Location:
+        """Where the finding is written: the source file, line and pointer when known, else the
+        pointer into the bundled document."""
         pointer = self.source_pointer if self.source_pointer is not None else self.pointer
-        return f"{where}: {self.severity}: {self.message} [{self.rule}] at #{pointer}"
+        return Location(self.file, self.line, pointer)
+
+    def render(self) -> str:
+        location = self.location
+        where = location.file_line or "<document>"
+        return f"{where}: {self.severity}: {self.message} [{self.rule}] at {location.fragment}"
 
     def located(self, file: str | None, line: int | None, source_pointer: str | None) -> Finding:
         return replace(self, file=file, line=line, source_pointer=source_pointer)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from accord import pointers
+from accord.locations import Location
+
 
 @dataclass(frozen=True, slots=True)
 class FailureRecord:
@@ -19,6 +22,12 @@ class FailureRecord:
     reproduction: str
     phase: str
     status: int | None = None
+
+    @property
+    def location(self) -> Location:
+        """The operation in the contract (`#/paths/~1pets/get`); `operation` is "METHOD /path"."""
+        method, _, path = self.operation.partition(" ")
+        return Location(pointer=pointers.join("/paths", path, method.lower()))
 
     def headline(self) -> str:
         return f"{self.operation}: {self.check}: {self.title}"

@@ -26,6 +26,7 @@ from accord.contract_tests.targets import open_target
 from accord import config
 from accord.consumer.contract import REDACTED, ConsumerContract, Interaction, read_contract
 from accord.consumer.matching import Actual, Mismatch, check_response, evaluate
+from accord.locations import Location
 
 #: Statuses that mean "not yet" rather than "no" when the consumer got a success.
 NOT_YET = frozenset({409, 425, 429, 503})
@@ -51,7 +52,7 @@ class InteractionResult:
 
     def pointers(self) -> list[str]:
         """Pointers into the contract file, one per mismatch."""
-        return [f"/interactions/{self.index}{m.location()}" for m in self.mismatches]
+        return [f"/interactions/{self.index}{m.location.pointer}" for m in self.mismatches]
 
 
 @dataclass(slots=True, frozen=True)
@@ -195,7 +196,7 @@ def render_text(report: VerifyReport) -> str:
         label = result.interaction.description
         request = f"{result.interaction.request.method} {result.interaction.request.path}"
         for mismatch, pointer in zip(result.mismatches, result.pointers(), strict=True):
-            lines.append(f"{report.file}#{pointer}: {label} ({request}): {mismatch.message}")
+            lines.append(f"{Location(report.file, pointer=pointer)}: {label} ({request}): {mismatch.message}")
     failed = len(report.failed)
     total = len(report.results)
     verdict = "verified" if not failed else f"{failed} of {total} interaction{'s' if total != 1 else ''} broken"

@@ -13,6 +13,9 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from accord import pointers
+from accord.locations import Location
+
 PROBLEM_JSON = "application/problem+json"
 #: Prism truncates the header at 8 KiB minus 100 characters, with this prefix.
 SL_VIOLATIONS_LIMIT = 8 * 1024 - 100
@@ -39,15 +42,16 @@ KIND_PRECEDENCE = ("security", "content-type", "malformed", "schema")
 class Violation(NamedTuple):
     """One thing wrong with a request.
 
-    `location` is "body", "path", "query", "header" or "cookie"; `name` is the parameter
-    name (empty for the body), `path` the keys and indexes into the body or parameter value.
+    `part` is "body", "path", "query", "header" or "cookie" (OpenAPI's `in`); `name` is the
+    parameter name (empty for the body), `path` the keys and indexes into the body or parameter
+    value. `location` puts them together as accord's one `Location`.
 
     An immutable value, as a NamedTuple rather than a frozen dataclass: an invalid request
     builds one per violation, and a frozen dataclass costs three times as much to construct
     (an `object.__setattr__` call per field).
     """
 
-    location: str
+    part: str
     name: str
     path: tuple[str | int, ...]
     code: str
@@ -71,20 +75,26 @@ class Violation(NamedTuple):
                 tokens.append(token)  # type: ignore[arg-type]
         return "/" + "/".join(tokens)
 
+    @property
+    def location(self) -> Location:
+        """Where in the request, as a pointer into it (`/body/items/0`, `/query/limit`)."""
+        head = "/body" if self.part == "body" else pointers.join("/" + self.part, self.name)
+        return Location(pointer=head + self.pointer)
+
     def error_entry(self) -> dict[str, str]:
         message = self.message
         detail = message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)
         # Pointers in URI fragment form (RFC 6901 §6), as the problem's readers click them.
-        if self.location == "body":
+        if self.part == "body":
             return {"pointer": "#" + self.pointer, "in": "body", "detail": detail}
-        entry = {"parameter": self.name, "in": self.location, "detail": detail}
+        entry = {"parameter": self.name, "in": self.part, "detail": detail}
         if self.path:
             entry["pointer"] = "#" + self.pointer
         return entry
 
     def sl_entry(self) -> dict[str, Any]:
-        where: list[Any] = ["request", self.location, self.name, *self.path] if self.name else [
-            "request", self.location, *self.path]
+        where: list[Any] = ["request", self.part, self.name, *self.path] if self.name else [
+            "request", self.part, *self.path]
         message = self.message
         return {
             "location": where,
@@ -120,7 +130,7 @@ def summary(violations: list[Violation], kind: str | None = None) -> str:
         return next(v.message for v in errors if v.kind == "content-type")
     if kind == "malformed":
         return "The request is malformed: " + _clip(next(v.message for v in errors if v.kind == "malformed"))
-    where = sorted({"request body" if v.location == "body" else v.location + " parameters" for v in errors})
+    where = sorted({"request body" if v.part == "body" else v.part + " parameters" for v in errors})
     count = len(errors)
     return f"{count} error{'s' if count != 1 else ''} in the {' and '.join(where)}"
 

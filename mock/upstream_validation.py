@@ -17,6 +17,7 @@ from accord.mock.parameters import deref
 from accord.mock.problems import MAX_MESSAGE_CHARS
 
 from accord import pointers
+from accord.locations import Location
 
 if TYPE_CHECKING:
     from accord.mock.compiler import CompiledApi, Operation
@@ -36,6 +37,12 @@ class ResponseViolation:
     name: str = ""
     pointer: str = ""
     severity: str = "Error"
+
+    @property
+    def location(self) -> Location:
+        """Where in the response, as a pointer into it (`/body/items/0`, `/header/ETag`, `/status`)."""
+        head = pointers.join("/" + self.where, self.name) if self.name else "/" + self.where
+        return Location(pointer=head + self.pointer)
 
     def sl_entry(self) -> dict[str, Any]:
         location: list[Any] = ["response", self.where]

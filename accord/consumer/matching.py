@@ -17,6 +17,7 @@ import orjson
 
 from accord import pointers
 from accord.consumer.contract import Body, Response
+from accord.locations import Location
 
 #: Header values and body fields are compared by these JSON types.
 _TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
@@ -46,8 +47,12 @@ class Mismatch:
     name: str = ""
     pointer: str = ""
 
-    def location(self) -> str:
-        """Pointer into the interaction's JSON (`/response/body/content/...`)."""
+    @property
+    def location(self) -> Location:
+        """Where in the interaction's JSON (`/response/body/content/...`) the expectation is."""
+        return Location(pointer=self._pointer())
+
+    def _pointer(self) -> str:
         if self.where == "body":
             return "/response/body/content" + self.pointer
         if self.where == "header":

@@ -18,6 +18,7 @@ from accord import documents
 from accord.diff.report import RENDERERS, Change, DiffReport, sort_changes
 from accord.diff.sources import Source, open_source
 from accord.diff.walker import diff_documents
+from accord.locations import Location
 
 #: Files larger than this are not scanned for line numbers: composing the YAML node tree of a
 #: 13 MB document costs far more than the diff itself. Pointers are always given.
@@ -42,8 +43,8 @@ def diff(old: str, new: str, *, cwd: Path | None = None, allow_remote: bool = Fa
     return DiffReport(old, new, sort_changes(located))
 
 
-def _location(source: Source, pointer: str | None) -> str | None:
-    """`file:line` where the node at `pointer` is written (file alone for very large files)."""
+def _location(source: Source, pointer: str | None) -> Location | None:
+    """Where the node at `pointer` is written (no line for very large files)."""
     if pointer is None:
         return None
     file, inner = source.spec.locate(pointer)
@@ -52,5 +53,4 @@ def _location(source: Source, pointer: str | None) -> str | None:
     except OSError:
         small = False
     line = documents.line_of(file, inner) if small else None
-    shown = source.display(file)
-    return f"{shown}:{line}" if line is not None else shown
+    return Location(source.display(file), line, inner)

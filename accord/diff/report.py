@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 import orjson
 
 from accord.diff.rules import BREAKING, INFO, LEVELS, RANK, WARNING
+from accord.locations import Location
 
 
 @dataclass(slots=True, frozen=True)
@@ -27,22 +28,31 @@ class Change:
     old_pointer: str | None
     new_pointer: str | None
     message: str
-    old_location: str | None = None  # "file:line" where old_pointer is written
-    new_location: str | None = None
+    old_location: Location | None = None  # where old_pointer is written: file, line, pointer in it
+    new_location: Location | None = None
     #: What a client uses that the change touches: () the operation as a whole;
     #: ("parameter", in, name); ("request-body", *field path); ("response", status) or
     #: ("response", status, "body", *field path) or ("response", status, "header", name).
     #: Field paths use "[]" for array items and "*" for additionalProperties.
     subject: tuple[str, ...] = ()
 
-    def located(self, old: str | None, new: str | None) -> Change:
+    @property
+    def location(self) -> Location | None:
+        """Where the change is written: in the new document, or the old one when it was removed."""
+        return self.new_location or self.old_location
+
+    def located(self, old: Location | None, new: Location | None) -> Change:
         return replace(self, old_location=old, new_location=new)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """JSON form; the locations as `file:line` strings."""
+        data = asdict(self)
+        data["old_location"] = self.old_location.file_line if self.old_location else None
+        data["new_location"] = self.new_location.file_line if self.new_location else None
+        return data
 
     def render(self) -> str:
-        where = self.new_location or self.old_location
+        where = self.location.file_line if self.location else ""
         head = f"{where}: " if where else ""
         pointer = self.new_pointer if self.new_pointer is not None else self.old_pointer
         return f"{head}{self.level}: {self.operation}: {self.message} [{self.rule}] at #{pointer}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from accord.mock.behaviour.model import (
     DEFAULT_DURATIONS,
@@ -30,6 +30,7 @@ from accord.mock.behaviour.model import (
 from accord import pointers
 from accord.documents import display, line_of, load
 from accord.errors import DocumentError
+from accord.locations import Location
 
 TOP_LEVEL = frozenset({"version", "scenario", "stateful", "rules", "latency", "faults", "scenarios"})
 SCENARIO_KEYS = frozenset({"description", "rules", "latency", "faults"})
@@ -37,15 +38,29 @@ CONDITION_KEYS = frozenset({"equals", "min", "max", "regex", "present"})
 LATENCY_KINDS = ("fixed", "uniform", "lognormal")
 
 
-class BehaviourFileError(DocumentError):
-    """A behaviour file with mistakes; `problems` holds each as (file, line, pointer, message)."""
+class Problem(NamedTuple):
+    """One mistake in a behaviour file: (file, line, pointer, message)."""
 
-    def __init__(self, problems: list[tuple[str, int | None, str, str]]) -> None:
+    file: str
+    line: int | None
+    pointer: str
+    message: str
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.pointer)
+
+    def render(self) -> str:
+        return f"{self.location.file_line}: {self.message} (at {self.pointer or '/'})"
+
+
+class BehaviourFileError(DocumentError):
+    """A behaviour file with mistakes; `problems` holds each as a `Problem`."""
+
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        file, line, _pointer, _message = problems[0]
-        lines = [f"{f}:{n}: {m} (at {p or '/'})" if n else f"{f}: {m} (at {p or '/'})" for f, n, p, m in problems]
-        super().__init__("\n".join(lines))
-        self.file, self.line = file, line
+        super().__init__("\n".join(problem.render() for problem in problems))
+        self.file, self.line = problems[0].file, problems[0].line
 
     def __str__(self) -> str:  # every problem, one per line, each with its own location
         return str(self.args[0])
@@ -56,10 +71,10 @@ class Problems:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.items: list[tuple[str, int | None, str, str]] = []
+        self.items: list[Problem] = []
 
     def add(self, pointer: str, message: str) -> None:
-        self.items.append((display(self.file), line_of(self.file, pointer), pointer, message))
+        self.items.append(Problem(display(self.file), line_of(self.file, pointer), pointer, message))
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -41,7 +41,7 @@ def test_what_the_consumer_got_must_be_there(change, pointer: str, words: str) -
     change(body)
     (mismatch,) = check_response(_expected(), _actual(body))
     assert mismatch.where == "body" and mismatch.pointer == pointer and words in mismatch.message
-    assert mismatch.location() == "/response/body/content" + pointer
+    assert mismatch.location.pointer == "/response/body/content" + pointer
 
 
 def test_status_content_type_and_headers() -> None:
@@ -50,7 +50,7 @@ def test_status_content_type_and_headers() -> None:
     assert [m.where for m in wrong_type] == ["content-type"]
     with_location = _expected(headers={"Content-Type": ["application/json"], "Location": ["/v1/jobs/j1"]})
     (missing,) = check_response(with_location, _actual(GOT))
-    assert (missing.where, missing.name, missing.location()) == ("header", "Location", "/response/headers/Location")
+    assert (missing.where, missing.name, missing.location.pointer) == ("header", "Location", "/response/headers/Location")
     located = _actual(GOT, headers={"content-type": "application/json", "location": "/x"})
     assert check_response(with_location, located) == []
 

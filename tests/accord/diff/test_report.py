@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 
 from accord.diff.report import RENDERERS, Change, DiffReport, sort_changes
+from accord.locations import Location
 
 
 def _report() -> DiffReport:
@@ -12,10 +13,10 @@ def _report() -> DiffReport:
         Change("new-optional-request-parameter", "info", "GET /pets", "listPets", "/paths/~1pets/get",
                "/paths/~1pets/get/parameters/2", "new optional query parameter `owner`"),
         Change("request-parameter-removed", "warning", "GET /pets", "listPets", "/paths/~1pets/get/parameters/1",
-               "/paths/~1pets/get", "query parameter `status` was removed", None, "new.yaml:9"),
+               "/paths/~1pets/get", "query parameter `status` was removed", None, Location("new.yaml", 9)),
         Change("new-required-request-property", "breaking", "POST /pets", "createPet", "/components/schemas/NewPet",
                "/components/schemas/NewPet/properties/owner", "new required request body property `owner`",
-               "old.yaml:60", "new.yaml:66"),
+               Location("old.yaml", 60), Location("new.yaml", 66)),
     ]
     return DiffReport("old.yaml", "new.yaml", sort_changes(changes))
 

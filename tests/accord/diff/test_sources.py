@@ -49,8 +49,8 @@ def test_head_against_the_modified_working_file(repo: Path) -> None:
         "/components/schemas/NewPet", "/components/schemas/NewPet/properties/owner",
     )]
     change = report.changes[0]
-    assert change.old_location is not None and change.old_location.startswith("HEAD:openapi.yaml:")
-    assert change.new_location is not None and change.new_location.startswith(str(repo / "openapi.yaml"))
+    assert change.old_location is not None and change.old_location.file_line.startswith("HEAD:openapi.yaml:")
+    assert change.new_location is not None and change.new_location.file_line.startswith(str(repo / "openapi.yaml"))
 
 
 def test_unchanged_working_file_has_no_changes(repo: Path) -> None:
@@ -68,7 +68,7 @@ def test_multi_file_document_at_a_ref_brings_its_referenced_files(tmp_path: Path
     report = diff("HEAD:api/openapi.yaml", "api/openapi.yaml", cwd=tmp_path)
     breaking = [c for c in report.changes if c.level == "breaking"]
     assert [c.rule for c in breaking] == ["new-required-request-property"]
-    assert breaking[0].old_location is not None and breaking[0].old_location.startswith("HEAD:api/schemas/pet.yaml:")
+    assert breaking[0].old_location is not None and breaking[0].old_location.file_line.startswith("HEAD:api/schemas/pet.yaml:")
 
 
 def test_ref_path_relative_to_the_current_folder(tmp_path: Path) -> None:

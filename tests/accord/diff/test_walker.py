@@ -174,7 +174,7 @@ def test_multi_file_documents_are_compared_after_resolution() -> None:
     assert [(c.rule, c.operation) for c in breaking] == [("new-required-request-property", "POST /pets")]
     # located in the file where the property is written, not in the root document
     assert breaking[0].new_location is not None
-    assert breaking[0].new_location.endswith("diff-multifile/new/schemas/pet.yaml:6")
+    assert breaking[0].new_location.file_line.endswith("diff-multifile/new/schemas/pet.yaml:6")
 
 
 def test_self_referencing_schema_without_refs_on_one_side_terminates() -> None:
