@@ -38,6 +38,11 @@ class ValidationReport:
     def ok(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
+    @property
+    def exit_code(self) -> int:
+        """1 when a finding is an error, else 0 (`accord validate`'s exit code)."""
+        return 0 if self.ok else 1
+
 
 def validate_spec(path: str | Path, *, allow_remote: bool = False, allow_outside: bool = False) -> ValidationReport:
     """Validate the document at `path`; raises only for unreadable input (exit 2)."""

@@ -104,6 +104,11 @@ class ContractReport:
         return not self.errors and all(op.ok for op in self.operations)
 
     @property
+    def exit_code(self) -> int:
+        """1 when a check failed or the run had errors, else 0."""
+        return 0 if self.ok else 1
+
+    @property
     def failures(self) -> tuple[FailureRecord, ...]:
         return tuple(f for op in self.operations for f in op.failures)
 

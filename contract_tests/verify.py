@@ -66,6 +66,11 @@ class VerifyReport:
         return all(r.ok for r in self.results)
 
     @property
+    def exit_code(self) -> int:
+        """1 when an interaction is broken, else 0."""
+        return 0 if self.ok else 1
+
+    @property
     def failed(self) -> list[InteractionResult]:
         return [r for r in self.results if not r.ok]
 

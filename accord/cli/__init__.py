@@ -4,7 +4,9 @@ Commands live one per module in this package (`accord/cli/<command>.py`, each de
 click command named `command`) and are imported only when run, so `accord --help` stays fast
 and a command's heavy dependencies (Connexion, scikit-learn, Schemathesis) load only for it.
 
-Exit codes: 0 clean, 1 findings (invalid document, failing contract…), 2 usage or internal error.
+Exit codes: 0 clean, 1 findings (invalid document, failing contract…), 2 usage, document or
+internal error, 130 interrupted. A command returns its report (an `Outcome`, which carries the
+exit code); errors are the exceptions of accord/errors.py; only `main` exits.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import traceback
+from pathlib import Path
+from typing import Protocol
 
 import click
 
@@ -31,6 +36,13 @@ COMMANDS = {
     "test": "test",
     "verify": "verify",
 }
+
+
+class Outcome(Protocol):
+    """What a command returns: a report that knows its exit code (0 clean, 1 findings)."""
+
+    @property
+    def exit_code(self) -> int: ...
 
 
 class _LazyGroup(click.Group):
@@ -74,11 +86,27 @@ def cli(ctx: click.Context) -> None:
     ctx.default_map = config.default_map(list(COMMANDS))
 
 
+@cli.result_callback()
+def _outcome(report: Outcome | None) -> int:
+    """A command renders its report and returns it; the report's exit code ends the run.
+
+    A non-zero code is raised as click's `Exit`, which `main` receives as the return value of
+    `cli.main(standalone_mode=False)` (and click's own standalone mode, as in CliRunner, exits with).
+    """
+    code = 0 if report is None else report.exit_code
+    if code:
+        raise click.exceptions.Exit(code)
+    return code
+
+
 def main() -> None:
-    """Console entry point: maps accord errors to exit codes, never shows a traceback for them."""
+    """Console entry point, the one place accord exits: 0 clean, 1 findings (a report or a
+    FindingsError), 2 a usage, document or internal error, 130 interrupted."""
     try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            sys.exit(130)
         click.echo("aborted", err=True)
         sys.exit(2)
     except click.ClickException as exc:
@@ -91,10 +119,44 @@ def main() -> None:
     except AccordError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except SystemExit:
-        raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a bug: one line and exit 2, never a traceback and never 1
+        if _debug():
+            traceback.print_exc()
+        click.echo(internal_error(exc), err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def internal_error(exc: BaseException) -> str:
+    """One line for an exception accord did not expect: what failed, where, and what to do."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {_shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    message = " ".join(str(exc).split())
+    what = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    if len(what) > 300:
+        what = what[:299] + "…"
+    command = " ".join(["accord", *sys.argv[1:2]])
+    return (f"error: internal error in {command}: {what}{where}; this is a bug in accord; run again with "
+            "ACCORD_DEBUG=1 to see the traceback and report it with the command")
+
+
+def _debug() -> bool:
+    """ACCORD_DEBUG=1: show the traceback of an internal error (an unreadable value shows it too)."""
+    try:
+        return config.env_bool("ACCORD_DEBUG", False)
+    except AccordError:
+        return True
+
+
+def _shown(filename: str) -> str:
+    """A frame's file relative to the folder accord is installed in, when it is in there."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        return Path(filename).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return filename
 
 
 if __name__ == "__main__":

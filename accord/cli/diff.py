@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from accord.cli.options import ref_policy
+
+if TYPE_CHECKING:
+    from accord.consumer.usage import ConsumerImpact
+    from accord.diff import DiffReport
 
 
 @click.command("diff")
@@ -19,7 +25,7 @@ from accord.cli.options import ref_policy
               help="A consumer contract (accord mock --record): say which changes touch what it uses, "
                    "and exit 1 only on those.")
 def command(old: str, new: str, allow_remote_refs: bool, allow_outside_refs: bool, fmt: str, fail_on: str,
-            changelog: bool, consumer: str | None) -> None:
+            changelog: bool, consumer: str | None) -> DiffReport | ConsumerImpact:
     """Report what changed from OLD to NEW and what it breaks for clients.
 
     OLD and NEW are files or REF:path read from git (e.g. main:spec/openapi.yaml).
@@ -30,14 +36,11 @@ def command(old: str, new: str, allow_remote_refs: bool, allow_outside_refs: boo
 
     policy = {"allow_remote": allow_remote_refs, "allow_outside": allow_outside_refs}
     if consumer is None:
-        report = diff(old, new, **policy)
+        report = diff(old, new, fail_on=fail_on, **policy)
         click.echo(RENDERERS[fmt](report, changelog), nl=False)
-        if report.fails(fail_on):
-            raise SystemExit(1)
-        return
+        return report
     from accord.consumer.usage import diff_for_consumer, with_impact
 
     report, impact = diff_for_consumer(old, new, consumer, level=fail_on, **policy)
     click.echo(with_impact(RENDERERS[fmt](report, changelog), fmt, impact), nl=False)
-    if impact.fails:
-        raise SystemExit(1)
+    return impact

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from accord.cli.options import ref_policy, spec_argument
+
+if TYPE_CHECKING:
+    from accord.lint.engine import LintReport
 
 
 @click.command("lint")
@@ -16,7 +20,8 @@ from accord.cli.options import ref_policy, spec_argument
               help="Output format; sarif is SARIF 2.1.0 for code-scanning annotations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to FILE instead of stdout.")
-def command(spec: Path, allow_remote_refs: bool, allow_outside_refs: bool, fmt: str, output: Path | None) -> None:
+def command(spec: Path, allow_remote_refs: bool, allow_outside_refs: bool, fmt: str,
+            output: Path | None) -> LintReport:
     """Lint SPEC for contract quality (rules: [tool.accord.lint]). Exit 1 on an error-level finding."""
     from accord.lint import lint_spec
     from accord.lint.report import RENDERERS
@@ -28,5 +33,4 @@ def command(spec: Path, allow_remote_refs: bool, allow_outside_refs: bool, fmt: 
     else:
         output.write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
-    if not report.ok:
-        raise SystemExit(1)
+    return report

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
 
 from accord.cli.options import ref_policy, spec_argument
 
+if TYPE_CHECKING:
+    from accord.validation import ValidationReport
+
 
 @click.command("validate")
 @spec_argument
 @ref_policy
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def command(spec: Path, allow_remote_refs: bool, allow_outside_refs: bool, fmt: str) -> None:
+def command(spec: Path, allow_remote_refs: bool, allow_outside_refs: bool, fmt: str) -> ValidationReport:
     """Validate SPEC: structure, $ref resolution and every example. Exit 1 on findings."""
     from accord.validation import validate_spec
 
@@ -30,7 +34,6 @@ def command(spec: Path, allow_remote_refs: bool, allow_outside_refs: bool, fmt: 
             click.echo(f"{spec}: valid OpenAPI {version} document")
         else:
             click.echo(f"{spec}: {len(report.findings)} finding(s)", err=True)
-    if not report.ok:
-        raise SystemExit(1)
+    return report
 
 

@@ -66,6 +66,11 @@ class ConsumerImpact:
     def fails(self) -> bool:
         return bool(self.impacts)
 
+    @property
+    def exit_code(self) -> int:
+        """1 when a change at or above `level` touches the consumer, else 0."""
+        return 1 if self.fails else 0
+
 
 def consumer_impact(report: DiffReport, contract: ConsumerContract, *, file: str,
                     level: str = "breaking") -> ConsumerImpact:

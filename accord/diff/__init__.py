@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from accord import documents
-from accord.diff.report import RENDERERS, Change, DiffReport, sort_changes
+from accord.diff.report import BREAKING, RENDERERS, Change, DiffReport, sort_changes
 from accord.diff.sources import Source, open_source
 from accord.diff.walker import diff_documents
 from accord.locations import Location
@@ -28,8 +28,9 @@ __all__ = ["RENDERERS", "Change", "DiffReport", "diff", "diff_documents"]
 
 
 def diff(old: str, new: str, *, cwd: Path | None = None, allow_remote: bool = False,
-         allow_outside: bool = False) -> DiffReport:
-    """Compare two documents, each a file or `REF:path` read from git (relative to `cwd`)."""
+         allow_outside: bool = False, fail_on: str = BREAKING) -> DiffReport:
+    """Compare two documents, each a file or `REF:path` read from git (relative to `cwd`);
+    the report fails (exit code 1) when a change at or above `fail_on` exists."""
     policy = {"cwd": cwd, "allow_remote": allow_remote, "allow_outside": allow_outside}
     with open_source(old, **policy) as old_source, open_source(new, **policy) as new_source:
         changes = diff_documents(
@@ -40,7 +41,7 @@ def diff(old: str, new: str, *, cwd: Path | None = None, allow_remote: bool = Fa
             change.located(_location(old_source, change.old_pointer), _location(new_source, change.new_pointer))
             for change in changes
         ]
-    return DiffReport(old, new, sort_changes(located))
+    return DiffReport(old, new, sort_changes(located), fail_on)
 
 
 def _location(source: Source, pointer: str | None) -> Location | None:

@@ -65,6 +65,8 @@ class DiffReport:
     old: str
     new: str
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    #: The level at or above which a change fails the report (`accord diff --fail-on`).
+    fail_on: str = BREAKING
 
     def count(self, level: str) -> int:
         return sum(1 for change in self.changes if change.level == level)
@@ -74,6 +76,11 @@ class DiffReport:
 
     def fails(self, fail_on: str) -> bool:
         return bool(self.at_or_above(fail_on))
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a change at or above `fail_on` exists, else 0."""
+        return 1 if self.fails(self.fail_on) else 0
 
     def summary(self) -> str:
         return ", ".join(f"{self.count(level)} {level}" for level in LEVELS)

@@ -35,8 +35,13 @@ class LintReport:
 
     @property
     def ok(self) -> bool:
-        """True when no finding is an error (the CLI exits 1 otherwise)."""
+        """True when no finding is an error."""
         return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a finding is an error, else 0 (`accord lint`'s exit code)."""
+        return 0 if self.ok else 1
 
     def counts(self) -> dict[str, int]:
         result = {"error": 0, "warning": 0, "info": 0, "hint": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from accord import pointers
 from accord.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,3 +112,62 @@ def test_unknown_command_exit_2() -> None:
     result = run("frobnicate")
     assert result.returncode == 2
     assert "No such command" in result.stderr
+
+
+def _run_broken(raised: str, *args: str, debug: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`accord validate` with the library function replaced by one that raises `raised`."""
+    entry = (
+        "import accord.validation\n"
+        "def broken(*args, **kwargs):\n"
+        f"    raise {raised}\n"
+        "accord.validation.validate_spec = broken\n"
+        "from accord.cli import main; main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ACCORD_DEBUG"}
+    if debug is not None:
+        env["ACCORD_DEBUG"] = debug
+    return subprocess.run([sys.executable, "-c", entry, "validate", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_an_internal_error_is_one_line_and_exit_2() -> None:
+    result = _run_broken("ZeroDivisionError('boom\\n  second line')")
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: internal error in accord validate: ZeroDivisionError: boom second line at <string>:3; "
+        "this is a bug in accord; run again with ACCORD_DEBUG=1 to see the traceback and report it "
+        "with the command"
+    ]
+
+
+def test_accord_debug_shows_the_traceback_and_still_exits_2() -> None:
+    result = _run_broken("ZeroDivisionError('boom')", debug="1")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert result.stderr.splitlines()[-1].startswith("error: internal error in accord validate: ZeroDivisionError")
+
+
+def test_interrupted_exits_130_without_a_traceback() -> None:
+    result = _run_broken("KeyboardInterrupt")
+    assert result.returncode == 130
+    assert "Traceback" not in result.stderr
+
+
+def test_internal_error_names_the_innermost_frame_inside_accord() -> None:
+    from accord.cli import internal_error
+
+    with pytest.raises(KeyError) as caught:
+        pointers.resolve({}, "/missing")
+    line = internal_error(caught.value)
+    assert line.startswith("error: internal error in accord")
+    assert " at accord/pointers.py:" in line
+
+
+def test_commands_return_reports_and_only_main_exits() -> None:
+    """No command module exits by itself: exit codes come from reports and accord/errors.py."""
+    for module in sorted((ROOT / "accord" / "cli").glob("*.py")):
+        if module.name == "__init__.py":
+            continue
+        text = module.read_text(encoding="utf-8")
+        assert "SystemExit" not in text and "sys.exit" not in text, module.name
