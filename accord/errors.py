@@ -1,12 +1,29 @@
-"""The exception tree of accord.
+"""The exception tree of accord: every error accord raises on purpose, and its exit code.
 
-    AccordError                 root; carries the CLI exit code
-    ├── UsageError              bad invocation, missing file (exit 2)
-    ├── DocumentError           a file that cannot be read or parsed (exit 2), with file and line
-    ├── RefError                a `$ref` that is refused or dangling (exit 1), with its location
-    └── FindingsError           a document or a run with findings (exit 1)
+    AccordError                 root; `exit_code` is the CLI's exit code (2 unless said)
+    ├── UsageError              bad invocation, missing file, bad ACCORD_* value (2)
+    ├── DocumentError           a file that cannot be read or parsed, at its `location` (2)
+    │   └── BehaviourFileError  accord.mock.behaviour: a rules or seed file's mistakes, located (2)
+    ├── SchemaCompileError      accord.schemas: a schema that cannot be compiled (2; a ValueError)
+    ├── FindingsError           a document with findings, each located (1)
+    │   └── RefError            `$ref`s refused by policy or dangling (1)
+    ├── GenerationError         accord.mock.generation: no value fits a schema, at its pointer (1)
+    ├── AppNotFoundError        accord.service.errors: `--app` names no importable package (2)
+    ├── MissingHandlersError    accord.service.errors: operationIds without a handler (2)
+    └── ArtefactError           impl.errors: a model artefact that cannot be trusted (2)
 
-Library functions raise these; only the CLI entry point turns them into exit codes.
+Library functions raise these; only the CLI entry point (`accord.cli.main`) turns them into
+exit codes. A command that runs to the end returns a report whose `exit_code` is 0 or 1 (see
+`accord.cli`); anything else that escapes is a bug in accord: one line and exit 2.
+
+Other exception classes in accord's packages are internal signals, caught where they are
+raised and turned into an HTTP answer, a finding or one of the errors above, never seen by a
+user: `accord.consumer.contract._Invalid` (→ DocumentError); `accord.service.problems.ProblemError`
+(→ a problem response); in the mock `PathEncodingError`, `ParameterDecodeError`, `StyleError`,
+`PreferenceError`, `BodyError`, `BadToken`, `PatternError`, `UnknownScenario` (→ 4xx answers,
+an impossible-schema node, or UsageError); `accord.contract_tests.verify._Unavailable`
+(→ a mismatch); in impl/ `IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`,
+`CapabilityError` (→ problem responses).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import jsonschema_rs
 
 from accord import pointers
+from accord.errors import AccordError
 
 Direction = Literal["request", "response", "any"]
 
@@ -33,8 +34,11 @@ class SchemaViolation:
     keyword: str
 
 
-class SchemaCompileError(ValueError):
-    """The schema itself cannot be compiled (for example an invalid `pattern`)."""
+class SchemaCompileError(AccordError, ValueError):
+    """The schema itself cannot be compiled (for example an invalid `pattern`); a ValueError too,
+    for the callers that catch it with other bad-value errors."""
+
+    exit_code = 2
 
 
 class SchemaCompiler:

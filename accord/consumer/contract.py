@@ -200,6 +200,8 @@ def body_from(raw: bytes, content_type: str | None) -> Body | None:
 
 # -- reading ---------------------------------------------------------------------------------
 class _Invalid(Exception):
+    """Internal: a contract that is not well-formed, at `pointer`; read_contract raises it as DocumentError."""
+
     def __init__(self, pointer: str, message: str) -> None:
         super().__init__(message)
         self.pointer = pointer

@@ -43,6 +43,8 @@ class Note:
 
 
 class UnknownScenario(Exception):
+    """Internal: no such scenario; answered 404/400 by the mock, a UsageError at start-up."""
+
     def __init__(self, name: str, known: list[str]) -> None:
         super().__init__(f"no scenario named {name!r}; defined: {', '.join(known)}" if known else
                          f"no scenario named {name!r}: this mock has no behaviour file; "

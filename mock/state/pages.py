@@ -22,6 +22,8 @@ DEFAULT_LIMIT = 20
 
 
 class BadToken(ValueError):
+    """Internal: a page token this mock did not issue; answered as a 400 problem."""
+
     def __init__(self, parameter: str) -> None:
         super().__init__(f"{parameter} was not issued by this mock")
         self.parameter = parameter
