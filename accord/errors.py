@@ -49,13 +49,16 @@ class UsageError(AccordError):
 
 
 class DocumentError(AccordError):
-    """A document cannot be read or parsed; names the file and, when known, the line."""
+    """A document cannot be read or parsed; names the file and, when known, the line.
+
+    `str()` is `file:line: detail`; `detail` is the message without the location."""
 
     exit_code = 2
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
         self.file = file
         self.line = line
+        self.detail = message
         where = self.location.file_line
         super().__init__(f"{where}: {message}" if where else message)
 

@@ -55,7 +55,8 @@ class Change:
         where = self.location.file_line if self.location else ""
         head = f"{where}: " if where else ""
         pointer = self.new_pointer if self.new_pointer is not None else self.old_pointer
-        return f"{head}{self.level}: {self.operation}: {self.message} [{self.rule}] at #{pointer}"
+        at = Location(pointer=pointer).fragment  # into the bundled document (the location has the source)
+        return f"{head}{self.level}: {self.operation}: {self.message} [{self.rule}] at {at}"
 
 
 @dataclass(slots=True, frozen=True)

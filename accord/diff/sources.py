@@ -149,10 +149,7 @@ def _load(file: Path, ref: str, root: Path, allow_remote: bool, allow_outside: b
     try:
         return load_spec(file, allow_remote=allow_remote, allow_outside=allow_outside)
     except DocumentError as exc:
-        message = str(exc)
-        if exc.file:
-            message = message.removeprefix(exc.file).removeprefix(f":{exc.line}" if exc.line else "").removeprefix(": ")
-        raise DocumentError(message, file=name(exc.file), line=exc.line) from exc
+        raise DocumentError(exc.detail, file=name(exc.file), line=exc.line) from exc
     except RefError as exc:
         raise RefError([_renamed(f, name(f.file)) for f in exc.findings]) from exc
 
