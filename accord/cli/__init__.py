@@ -22,6 +22,7 @@ import click
 
 from accord import config
 from accord.errors import AccordError, FindingsError
+from accord.locations import Location
 
 #: command name -> module in this package; listed when the module exists.
 COMMANDS = {
@@ -132,7 +133,7 @@ def main() -> None:
 def internal_error(exc: BaseException) -> str:
     """One line for an exception accord did not expect: what failed, where, and what to do."""
     frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {_shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    where = f" at {Location(_shown(frames[-1].filename), frames[-1].lineno)}" if frames else ""
     message = " ".join(str(exc).split())
     what = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     if len(what) > 300:
