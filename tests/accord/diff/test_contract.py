@@ -58,5 +58,6 @@ def test_a_new_required_request_property_breaks_both_iris_operations(edited: Pat
     ]
     assert all(c.new_pointer is not None and c.new_pointer.endswith("/properties/sepal_colour") for c in breaking)
     # located in the component file where the property is written
-    assert all(c.new_location is not None and "components/schemas/iris.yaml:" in c.new_location.file_line for c in breaking)
+    assert all(c.new_location is not None and "components/schemas/iris.yaml:" in c.new_location.file_line
+               for c in breaking)
     assert report.fails("breaking")

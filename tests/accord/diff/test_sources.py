@@ -68,7 +68,8 @@ def test_multi_file_document_at_a_ref_brings_its_referenced_files(tmp_path: Path
     report = diff("HEAD:api/openapi.yaml", "api/openapi.yaml", cwd=tmp_path)
     breaking = [c for c in report.changes if c.level == "breaking"]
     assert [c.rule for c in breaking] == ["new-required-request-property"]
-    assert breaking[0].old_location is not None and breaking[0].old_location.file_line.startswith("HEAD:api/schemas/pet.yaml:")
+    old_location = breaking[0].old_location
+    assert old_location is not None and old_location.file_line.startswith("HEAD:api/schemas/pet.yaml:")
 
 
 def test_ref_path_relative_to_the_current_folder(tmp_path: Path) -> None:
