@@ -1,16 +1,17 @@
 """The exception tree of accord: every error accord raises on purpose, and its exit code.
 
-    AccordError                 root; `exit_code` is the CLI's exit code (2 unless said)
-    ├── UsageError              bad invocation, missing file, bad ACCORD_* value (2)
-    ├── DocumentError           a file that cannot be read or parsed, at its `location` (2)
-    │   └── BehaviourFileError  accord.mock.behaviour: a rules or seed file's mistakes, located (2)
-    ├── SchemaCompileError      accord.schemas: a schema that cannot be compiled (2; a ValueError)
-    ├── FindingsError           a document with findings, each located (1)
-    │   └── RefError            `$ref`s refused by policy or dangling (1)
-    ├── GenerationError         accord.mock.generation: no value fits a schema, at its pointer (1)
-    ├── AppNotFoundError        accord.service.errors: `--app` names no importable package (2)
-    ├── MissingHandlersError    accord.service.errors: operationIds without a handler (2)
-    └── ArtefactError           impl.errors: a model artefact that cannot be trusted (2)
+    AccordError                   root; `exit_code` is the CLI's exit code (2 unless said)
+    ├── UsageError                bad invocation, missing file, bad ACCORD_* value (2)
+    ├── DocumentError             a file that cannot be read or parsed, at its `location` (2)
+    │   └── BehaviourFileError    accord.mock.behaviour: a rules or seed file's mistakes, located (2)
+    ├── SchemaCompileError        accord.schemas: a schema that cannot be compiled (2; a ValueError)
+    ├── FindingsError             a document with findings, each located (1)
+    │   └── RefError              `$ref`s refused by policy or dangling (1)
+    ├── GenerationError           accord.mock.generation: no value fits a schema, at its pointer (1)
+    ├── AppNotFoundError          accord.service.errors: `--app` names no importable package (2)
+    ├── UnsupportedDocumentError  accord.service.errors: a document Connexion cannot bind (2)
+    ├── MissingHandlersError      accord.service.errors: operationIds without a handler (2)
+    └── ArtefactError             impl.errors: a model artefact that cannot be trusted (2)
 
 Library functions raise these; only the CLI entry point (`accord.cli.main`) turns them into
 exit codes. A command that runs to the end returns a report whose `exit_code` is 0 or 1 (see
