@@ -94,6 +94,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     _S("ACCORD_APP", "text", config.DEFAULT_APP, "The handlers package: a folder (handlers in its `handlers/` "
        "subpackage) or an importable name.", "commands", "`--app` of `serve`, `scaffold`, `test`, `verify`; "
        "`accord.service`", default_text="`service`, or `[tool.accord] app`"),
+    _S("ACCORD_DEBUG", "bool", False, "Print the traceback of an internal error (a bug in accord) before "
+       "its one-line report.", "commands", "`accord.cli.main`"),
     # -- accord serve --------------------------------------------------------------------------------
     _S("ACCORD_HOST", "text", config.DEFAULT_HOST, "Interface the service binds.", "serve", "`accord serve --host`"),
     _S("ACCORD_SERVE_PORT", "int", config.DEFAULT_SERVE_PORT, "Port the service binds.", "serve",

@@ -145,8 +145,10 @@ def internal_error(exc: BaseException) -> str:
 
 def _debug() -> bool:
     """ACCORD_DEBUG=1: show the traceback of an internal error (an unreadable value shows it too)."""
+    from accord import settings
+
     try:
-        return config.env_bool("ACCORD_DEBUG", False)
+        return bool(settings.read("ACCORD_DEBUG"))
     except AccordError:
         return True
 
