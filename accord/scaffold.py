@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accord import openapi
 from accord.errors import DocumentError
 from accord.loading import load_spec
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_MODULE = "default"
 
 _PY_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list[Any]",
@@ -62,15 +62,12 @@ class Operation:
 
 def operations(document: dict[str, Any]) -> Iterator[Operation]:
     """Every operation that has an operationId, in document order."""
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict) and isinstance(op.get("operationId"), str):
-                tags = op.get("tags") or [None]
-                yield Operation(op["operationId"], method, path, module_name(tags[0]),
-                                handler_name(op["operationId"]), op, item)
+    for found in openapi.operations(document):
+        op = found.operation
+        if isinstance(op.get("operationId"), str):
+            tags = op.get("tags") or [None]
+            yield Operation(op["operationId"], found.method, found.path, module_name(tags[0]),
+                            handler_name(op["operationId"]), op, found.path_item)
 
 
 def defined_functions(handlers_dir: Path) -> dict[str, Path]:
@@ -95,26 +92,16 @@ def defined_functions(handlers_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    ref = node.get("$ref") if isinstance(node, dict) else None
-    if isinstance(ref, str) and ref.startswith("#/"):
-        target: Any = document
-        for token in ref[2:].split("/"):
-            target = target.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-        return target
-    return node
-
-
 def _arguments(document: dict[str, Any], op: Operation) -> list[str]:
     """Typed parameters Connexion passes by name: path, query, then the body."""
     params: dict[tuple[str, str], dict[str, Any]] = {}
     for raw in [*(op.path_item.get("parameters") or []), *(op.operation.get("parameters") or [])]:
-        param = _resolve(document, raw)
+        param = openapi.deref(document, raw)
         if isinstance(param, dict) and param.get("in") in ("path", "query"):
             params[(param["in"], param["name"])] = param
     required, optional = [], []
     for (_, name), param in params.items():
-        schema = _resolve(document, param.get("schema") or {})
+        schema = openapi.deref(document, param.get("schema") or {})
         py_type = _PY_TYPES.get(schema.get("type"), "Any") if isinstance(schema, dict) else "Any"
         arg = re.sub(r"\W+", "_", name)
         if keyword.iskeyword(arg):
@@ -124,7 +111,7 @@ def _arguments(document: dict[str, Any], op: Operation) -> list[str]:
         else:
             optional.append(f"{arg}: {py_type} | None = None")
     if "requestBody" in op.operation:
-        body = _resolve(document, op.operation["requestBody"])
+        body = openapi.deref(document, op.operation["requestBody"])
         if isinstance(body, dict) and body.get("required"):
             required.append("body: Any")
         else:

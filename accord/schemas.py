@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
-from accord import pointers
+from accord import openapi, pointers
 from accord.errors import AccordError
 
 Direction = Literal["request", "response", "any"]
@@ -120,7 +120,7 @@ class SchemaCompiler:
         if direction != "any" and isinstance(out.get("required"), list) and isinstance(out.get("properties"), dict):
             hidden = "readOnly" if direction == "request" else "writeOnly"
             props = schema["properties"]
-            out["required"] = [n for n in out["required"] if not self._flag(props.get(n), hidden)]
+            out["required"] = [n for n in out["required"] if not self.flagged(props.get(n), hidden)]
             if not out["required"]:
                 del out["required"]
         apply_format_bounds(out)
@@ -132,17 +132,9 @@ class SchemaCompiler:
                 out = _nullable(out)
         return out
 
-    def _flag(self, schema: Any, flag: str) -> bool:
-        seen = 0
-        while isinstance(schema, dict) and "$ref" in schema and seen < 16:
-            if schema.get(flag) is True:
-                return True
-            try:
-                schema = pointers.resolve(self.document, schema["$ref"])
-            except (KeyError, ValueError):
-                return False
-            seen += 1
-        return isinstance(schema, dict) and schema.get(flag) is True
+    def flagged(self, schema: Any, flag: str) -> bool:
+        """Whether `flag` is true on the schema or on any schema its `$ref` chain passes through."""
+        return any(isinstance(node, dict) and node.get(flag) is True for node in openapi.chain(self.document, schema))
 
     def _follow(self, ref: str, direction: Direction, refs: dict[str, Any]) -> None:
         if not ref.startswith("#"):
@@ -151,9 +143,8 @@ class SchemaCompiler:
         if pointer in refs:
             return
         refs[pointer] = {}  # placeholder: breaks cycles
-        try:
-            target = pointers.resolve(self.document, ref)
-        except (KeyError, ValueError):
+        target = openapi.target(self.document, ref)
+        if target is None:
             del refs[pointer]
             return
         refs[pointer] = self._convert(target, direction, refs)

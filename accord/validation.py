@@ -14,7 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from accord import pointers
+from accord import openapi, pointers
 from accord.errors import RefError
 from accord.findings import Finding
 from accord.loading import Spec, load_spec
@@ -22,9 +22,6 @@ from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
 #: At most this many findings per example (a wrong example can fail in many places).
 MAX_VIOLATIONS_PER_EXAMPLE = 10
-
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
 
 @dataclass(slots=True)
 class ValidationReport:
@@ -116,21 +113,15 @@ def iter_structure_findings(spec: Spec) -> Iterator[Finding]:
 def iter_semantic_findings(spec: Spec) -> Iterator[Finding]:
     """Unique operationIds, declared path parameters, no duplicate parameters."""
     document = spec.document
-    paths = document.get("paths")
-    if not isinstance(paths, dict):
-        return
     operation_ids: dict[str, str] = {}
-    for path, item in paths.items():
-        if not isinstance(item, dict):
+    for entry in openapi.path_items(document):
+        path, item = entry.path, entry.item
+        if item is None:
             continue
-        item_ptr = pointers.join("", "paths", path)
-        shared = _parameters(document, item.get("parameters"), item_ptr + "/parameters")
+        shared = _parameters(document, item.get("parameters"), entry.pointer + "/parameters")
         template = set(_TEMPLATE.findall(path))
-        for method in _HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            op_ptr = pointers.join(item_ptr, method)
+        for method, operation in openapi.item_operations(item):
+            op_ptr = pointers.join(entry.pointer, method)
             op_id = operation.get("operationId")
             if isinstance(op_id, str):
                 if op_id in operation_ids:
@@ -173,7 +164,7 @@ def _parameters(document: dict[str, Any], raw: Any, pointer: str) -> list[tuple[
     if not isinstance(raw, list):
         return found
     for index, entry in enumerate(raw):
-        param = _deref(document, entry)
+        param = openapi.deref(document, entry)
         if isinstance(param, dict) and isinstance(param.get("name"), str) and isinstance(param.get("in"), str):
             found.append(((param["name"], param["in"]), f"{pointer}/{index}"))
     return found
@@ -198,17 +189,6 @@ def iter_example_findings(spec: Spec) -> Iterator[Finding]:
                 + (f" (at {violation.pointer} in the example)" if violation.pointer else ""),
                 pointer=pointer + violation.pointer,
             )
-
-
-def _deref(document: dict[str, Any], node: Any) -> Any:
-    for _ in range(32):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")):
-            return node
-        try:
-            node = pointers.resolve(document, node["$ref"])
-        except (KeyError, ValueError):
-            return None
-    return None
 
 
 def iter_examples(document: dict[str, Any], version: str) -> Iterator[tuple[str, Any, Any, Direction]]:
@@ -242,7 +222,7 @@ def _walk_examples(
         examples = node.get("examples")
         if isinstance(examples, dict):
             for name, entry in examples.items():
-                entry = _deref(document, entry)
+                entry = openapi.deref(document, entry)
                 if isinstance(entry, dict) and "value" in entry:
                     yield pointers.join(pointer, "examples", name, "value"), entry["value"], schema, direction
     if version == "2.0" and isinstance(node.get("examples"), dict) and isinstance(schema, dict):

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord import pointers
+from accord import openapi, pointers
+from accord.openapi import follow
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_VARIABLE = re.compile(r"\{[^}/]*\}")
-_MAX_REF_HOPS = 32
 
 
 @dataclass(slots=True, frozen=True)
@@ -84,23 +83,6 @@ class Operation:
         return f"{self.method.upper()} {self.path}"
 
 
-def resolve(document: Any, node: Any, pointer: str) -> tuple[Any, str]:
-    """Follow internal `$ref`s from `node`; returns the target and its pointer."""
-    for _ in range(_MAX_REF_HOPS):
-        if not isinstance(node, dict):
-            return node, pointer
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            return node, pointer
-        target = ref[1:]
-        try:
-            node = pointers.resolve(document, target)
-        except (KeyError, ValueError):
-            return {}, pointer
-        pointer = pointers.join("", *pointers.split(target))
-    return node, pointer
-
-
 def path_key(path: str) -> str:
     """Paths are the same endpoint when they differ only in template variable names."""
     return _TEMPLATE_VARIABLE.sub("{}", path)
@@ -109,20 +91,11 @@ def path_key(path: str) -> str:
 def operations(document: dict[str, Any], version: str) -> dict[tuple[str, str], Operation]:
     """Every operation, keyed by (path_key, method)."""
     result: dict[tuple[str, str], Operation] = {}
-    paths = document.get("paths") or {}
-    if not isinstance(paths, dict):
-        return result
-    for path, item in paths.items():
-        item_pointer = pointers.join("/paths", path)
-        item, item_pointer = resolve(document, item, item_pointer)
-        if not isinstance(item, dict):
-            continue
-        for method in METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                reader = _Reader(document, version)
-                operation = reader.operation(path, method, item, item_pointer, op)
-                result[(path_key(path), method)] = operation
+    for found in openapi.operations(document):
+        reader = _Reader(document, version)
+        operation = reader.operation(found.path, found.method, found.path_item, found.path_item_pointer,
+                                     found.operation)
+        result[(path_key(found.path), found.method)] = operation
     return result
 
 
@@ -144,7 +117,7 @@ class _Reader:
             if not isinstance(raw_list, list):
                 continue
             for index, raw in enumerate(raw_list):
-                param, pointer = resolve(self.document, raw, f"{list_pointer}/{index}")
+                param, pointer = follow(self.document, raw, f"{list_pointer}/{index}")
                 if not isinstance(param, dict):
                     continue
                 location = str(param.get("in", ""))
@@ -208,7 +181,7 @@ class _Reader:
     def _body(self, op: dict, op_pointer: str) -> Body | None:
         if "requestBody" not in op:
             return None
-        body, pointer = resolve(self.document, op["requestBody"], pointers.join(op_pointer, "requestBody"))
+        body, pointer = follow(self.document, op["requestBody"], pointers.join(op_pointer, "requestBody"))
         if not isinstance(body, dict):
             return None
         return Body(required=body.get("required") is True, pointer=pointer, media=self._media(body.get("content"), pointer))
@@ -231,7 +204,7 @@ class _Reader:
         if not isinstance(raw, dict):
             return responses
         for status, response in raw.items():
-            response, pointer = resolve(self.document, response, pointers.join(op_pointer, "responses", status))
+            response, pointer = follow(self.document, response, pointers.join(op_pointer, "responses", status))
             if not isinstance(response, dict):
                 continue
             if self.swagger:
@@ -255,7 +228,7 @@ class _Reader:
         if not isinstance(raw, dict):
             return headers
         for name, header in raw.items():
-            header, pointer = resolve(self.document, header, pointers.join(response_pointer, "headers", name))
+            header, pointer = follow(self.document, header, pointers.join(response_pointer, "headers", name))
             if not isinstance(header, dict):
                 continue
             if self.swagger:

@@ -16,8 +16,9 @@ from typing import Any
 import orjson
 
 from accord import pointers
-from accord.diff.operations import Node, resolve
+from accord.diff.operations import Node
 from accord.diff.rules import BOUNDS, bound_change
+from accord.openapi import follow
 
 #: emit(rule_id, old_pointer, new_pointer, what=..., old=..., new=...)
 Emit = Callable[..., None]
@@ -92,7 +93,7 @@ class View:
 
 def build_view(document: Any, node: Any, pointer: str, *more: Node) -> View:
     """The view of `node` (and of `more` nodes that constrain the same value, as allOf does)."""
-    _, target_pointer = resolve(document, node, pointer)
+    _, target_pointer = follow(document, node, pointer)
     view = View(pointer=target_pointer)
     seen: set[str] = set()
 
@@ -100,7 +101,7 @@ def build_view(document: Any, node: Any, pointer: str, *more: Node) -> View:
         if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
             ref = raw["$ref"]
             view.refs.append(ref)
-            merge_plain(*resolve(document, {"$ref": ref}, at))
+            merge_plain(*follow(document, {"$ref": ref}, at))
             siblings = {k: v for k, v in raw.items() if k != "$ref"}
             if siblings:  # 3.1 allows siblings; in 3.0 they are common in practice (nullable)
                 merge_plain(siblings, at)
@@ -300,7 +301,7 @@ class SchemaDiff:
         for node in nodes:
             if isinstance(node.value, dict) and node.value.get(flag) is True:
                 return True
-            target, _ = resolve(document, node.value, node.pointer)
+            target, _ = follow(document, node.value, node.pointer)
             if isinstance(target, dict) and target.get(flag) is True:
                 return True
         return False

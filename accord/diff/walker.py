@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from accord import pointers
+from accord import openapi, pointers
 from accord.diff.operations import Body, Node, Operation, Response, operations, path_key
 from accord.diff.report import Change
 from accord.diff.rules import rule
@@ -41,13 +41,6 @@ def _iter_refs(node: Any) -> Iterator[str]:
             stack.extend(v for v in current if isinstance(v, (dict, list)))
 
 
-def _target(document: Any, ref: str) -> Any:
-    try:
-        return pointers.resolve(document, ref[1:])
-    except (KeyError, ValueError):
-        return KeyError  # a sentinel no document value equals
-
-
 def tainted_refs(old: Any, new: Any) -> set[str]:
     """`$ref`s whose target differs between the documents, directly or through other refs."""
     edges: dict[str, set[str]] = {}
@@ -56,9 +49,9 @@ def tainted_refs(old: Any, new: Any) -> set[str]:
         ref = pending.pop()
         if ref in edges:
             continue
-        edges[ref] = set(_iter_refs(_target(old, ref)))
+        edges[ref] = set(_iter_refs(openapi.target(old, ref)))
         pending.extend(edges[ref] - edges.keys())
-    tainted = {ref for ref in edges if _target(old, ref) != _target(new, ref)}
+    tainted = {ref for ref in edges if openapi.target(old, ref) != openapi.target(new, ref)}
     reverse: dict[str, set[str]] = {}
     for ref, children in edges.items():
         for child in children:

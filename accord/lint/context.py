@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from accord import pointers
+from accord import openapi, pointers
+from accord.openapi import Operation
 from accord.schemas import SchemaCompiler
 
 #: What a rule yields: (JSON pointer into the bundled document, message).
 Hit = tuple[str, str]
 Hits = Iterator[Hit]
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: Keys whose value maps names to schemas (a property named "enum" is not an enum).
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -43,18 +42,6 @@ class Node:
     pointer: str
     value: dict[str, Any]
     is_name_map: bool
-
-
-@dataclass(slots=True, frozen=True)
-class Operation:
-    """One operation: `pointer` is /paths/<path>/<method>."""
-
-    path: str
-    method: str
-    pointer: str
-    node: dict[str, Any]
-    path_item: dict[str, Any]
-    path_item_pointer: str
 
 
 @dataclass(slots=True, frozen=True)
@@ -83,23 +70,12 @@ class LintContext:
     def resolve(self, pointer: str, node: Any) -> tuple[str, Any]:
         """Follow internal `$ref`s from `node` (at `pointer`): (definition pointer, target).
 
-        A dangling or external reference yields (pointer, None); cycles stop after 32 hops.
-        """
-        for _ in range(32):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                return pointer, node
-            ref = node["$ref"]
-            if not ref.startswith("#"):
-                return pointer, None
-            try:
-                target = pointers.resolve(self.document, ref)
-            except (KeyError, ValueError):
-                return pointer, None
-            pointer, node = pointers.join("", *pointers.split(ref)), target
-        return pointer, None
+        A reference that leads nowhere (accord.openapi.follow) yields (pointer, None)."""
+        target, where = openapi.follow(self.document, node, pointer)
+        return where, target
 
     def deref(self, node: Any) -> Any:
-        return self.resolve("", node)[1]
+        return openapi.deref(self.document, node)
 
     # -- walks ------------------------------------------------------------------------------
     @property
@@ -127,28 +103,14 @@ class LintContext:
     @property
     def operations(self) -> list[Operation]:
         if self._operations is None:
-            self._operations = list(self._iter_operations())
+            self._operations = list(openapi.operations(self.document))
         return self._operations
-
-    def _iter_operations(self) -> Iterator[Operation]:
-        paths = self.document.get("paths")
-        if not isinstance(paths, dict):
-            return
-        for path, raw_item in paths.items():
-            item_pointer = pointers.join("", "paths", path)
-            item = self.deref(raw_item)
-            if not isinstance(item, dict):
-                continue
-            for method in HTTP_METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    yield Operation(path, method, pointers.join(item_pointer, method), operation, item, item_pointer)
 
     def parameters(self, operation: Operation) -> Iterator[tuple[str, dict[str, Any]]]:
         """(usage pointer, resolved Parameter Object); the operation's own override the path's."""
         merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         for owner, owner_pointer in ((operation.path_item, operation.path_item_pointer),
-                                     (operation.node, operation.pointer)):
+                                     (operation.operation, operation.pointer)):
             raw = owner.get("parameters")
             if not isinstance(raw, list):
                 continue
@@ -161,7 +123,7 @@ class LintContext:
 
     def responses(self, operation: Operation) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(status key, definition pointer, resolved Response Object) of an operation."""
-        raw = operation.node.get("responses")
+        raw = operation.operation.get("responses")
         if not isinstance(raw, dict):
             return
         for status, entry in raw.items():
@@ -170,7 +132,7 @@ class LintContext:
                 yield str(status), pointer, response
 
     def request_body(self, operation: Operation) -> tuple[str, dict[str, Any]] | None:
-        raw = operation.node.get("requestBody")
+        raw = operation.operation.get("requestBody")
         if raw is None:
             return None
         pointer, body = self.resolve(f"{operation.pointer}/requestBody", raw)

@@ -24,7 +24,7 @@ def problem_json_errors(ctx: LintContext) -> Hits:
     """Every operation documents client errors (4xx, or a `default`), each as application/problem+json."""
     reported: set[str] = set()
     for op in ctx.operations:
-        if not isinstance(op.node.get("responses"), dict):
+        if not isinstance(op.operation.get("responses"), dict):
             continue
         responses = list(ctx.responses(op))
         errors = [(s, p, r) for s, p, r in responses if _client_error(s)]
@@ -44,7 +44,7 @@ def problem_json_errors(ctx: LintContext) -> Hits:
 def operation_id_python(ctx: LintContext) -> Hits:
     """operationIds are Python identifiers: the service binds each one to a handler function."""
     for op in ctx.operations:
-        value = op.node.get("operationId")
+        value = op.operation.get("operationId")
         if isinstance(value, str) and (not value.isidentifier() or keyword.iskeyword(value)):
             yield f"{op.pointer}/operationId", f"operationId {value!r} is not a valid Python identifier."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from accord import pointers
+from accord import openapi, pointers
 from accord.lint.context import Hits, LintContext
 
 #: Spectral's operation-operationId-valid-in-url pattern (RFC 3986 unreserved + reserved).
@@ -14,16 +14,16 @@ _URL_SAFE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
 
 def operation_id(ctx: LintContext) -> Hits:
     for op in ctx.operations:
-        if not op.node.get("operationId"):
+        if not op.operation.get("operationId"):
             yield op.pointer, 'Operation must have "operationId".'
 
 
 def operation_id_unique(ctx: LintContext) -> Hits:
     seen: set[Any] = set()
     for op in ctx.operations:
-        if "operationId" not in op.node:
+        if "operationId" not in op.operation:
             continue
-        value = op.node["operationId"]
+        value = op.operation["operationId"]
         key = value if isinstance(value, (str, int, float, bool)) else repr(value)
         if key in seen:
             yield f"{op.pointer}/operationId", f"operationId {value!r} is not unique."
@@ -32,7 +32,7 @@ def operation_id_unique(ctx: LintContext) -> Hits:
 
 def operation_id_valid_in_url(ctx: LintContext) -> Hits:
     for op in ctx.operations:
-        value = op.node.get("operationId")
+        value = op.operation.get("operationId")
         if isinstance(value, str) and not _URL_SAFE.match(value):
             yield f"{op.pointer}/operationId", "operationId must not contain characters that are invalid when used in URL."
 
@@ -40,7 +40,7 @@ def operation_id_valid_in_url(ctx: LintContext) -> Hits:
 def operation_parameters(ctx: LintContext) -> Hits:
     """No two parameters of one operation share name and location; Swagger 2.0 body rules."""
     for op in ctx.operations:
-        raw = op.node.get("parameters")
+        raw = op.operation.get("parameters")
         if not isinstance(raw, list):
             continue
         seen: set[tuple[str, str]] = set()
@@ -67,7 +67,7 @@ def operation_parameters(ctx: LintContext) -> Hits:
 def operation_success_response(ctx: LintContext) -> Hits:
     wildcards = ("2XX", "3XX") if ctx.version != "2.0" else ()
     for op in ctx.operations:
-        responses = op.node.get("responses")
+        responses = op.operation.get("responses")
         if not isinstance(responses, dict):
             continue
         if not any(str(code) in wildcards or _numeric(code, 200, 400) for code in responses):
@@ -83,22 +83,23 @@ def _numeric(code: Any, low: int, high: int) -> bool:
 
 def operation_description(ctx: LintContext) -> Hits:
     for op in ctx.operations:
-        if not op.node.get("description"):
+        if not op.operation.get("description"):
             yield op.pointer, 'Operation "description" must be present and non-empty string.'
 
 
 def operation_tags(ctx: LintContext) -> Hits:
     for op in ctx.operations:
-        tags = op.node.get("tags")
+        tags = op.operation.get("tags")
         if not isinstance(tags, list) or not tags:
-            yield op.pointer + ("/tags" if "tags" in op.node else ""), 'Operation must have non-empty "tags" array.'
+            where = op.pointer + ("/tags" if "tags" in op.operation else "")
+            yield where, 'Operation must have non-empty "tags" array.'
 
 
 def operation_tag_defined(ctx: LintContext) -> Hits:
     raw = ctx.document.get("tags")
     declared = {t.get("name") for t in raw if isinstance(t, dict)} if isinstance(raw, list) else set()
     for op in ctx.operations:
-        tags = op.node.get("tags")
+        tags = op.operation.get("tags")
         if isinstance(tags, list):
             for index, tag in enumerate(tags):
                 if tag not in declared:
@@ -107,7 +108,7 @@ def operation_tag_defined(ctx: LintContext) -> Hits:
 
 def operation_singular_tag(ctx: LintContext) -> Hits:
     for op in ctx.operations:
-        tags = op.node.get("tags")
+        tags = op.operation.get("tags")
         if isinstance(tags, list) and len(tags) > 1:
             yield f"{op.pointer}/tags", "Operation must not have more than a single tag."
 
@@ -118,7 +119,7 @@ def operation_security_defined(ctx: LintContext) -> Hits:
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     schemes = schemes if isinstance(schemes, dict) else {}
     requirements = [("/security", ctx.document.get("security"), "API")]
-    requirements += [(f"{op.pointer}/security", op.node.get("security"), "Operation") for op in ctx.operations]
+    requirements += [(f"{op.pointer}/security", op.operation.get("security"), "Operation") for op in ctx.operations]
     for pointer, listed, owner in requirements:
         if not isinstance(listed, list):
             continue
@@ -149,7 +150,7 @@ def parameter_description(ctx: LintContext) -> Hits:
         if op.path_item_pointer not in seen_items:
             seen_items.add(op.path_item_pointer)
             owners.append((f"{op.path_item_pointer}/parameters", op.path_item.get("parameters")))
-        owners.append((f"{op.pointer}/parameters", op.node.get("parameters")))
+        owners.append((f"{op.pointer}/parameters", op.operation.get("parameters")))
     components = ctx.document.get("components")
     named = components.get("parameters") if isinstance(components, dict) else None
     if isinstance(named, dict):
@@ -163,15 +164,15 @@ def parameter_description(ctx: LintContext) -> Hits:
 
 def callbacks_in_callbacks(ctx: LintContext) -> Hits:
     for op in ctx.operations:
-        callbacks = op.node.get("callbacks")
+        callbacks = op.operation.get("callbacks")
         if not isinstance(callbacks, dict):
             continue
         for name, callback in callbacks.items():
             callback = ctx.deref(callback)
             for expression, item in (callback.items() if isinstance(callback, dict) else ()):
                 item = ctx.deref(item)
-                for method, inner in (item.items() if isinstance(item, dict) else ()):
-                    if isinstance(inner, dict) and "callbacks" in inner:
+                for method, inner in openapi.item_operations(item) if isinstance(item, dict) else ():
+                    if "callbacks" in inner:
                         yield (pointers.join(op.pointer, "callbacks", name, expression, method, "callbacks"),
                                "Callbacks should not be defined within a callback.")
 
@@ -190,7 +191,7 @@ def _webhook_key(ctx: LintContext, key: str, message: str) -> Hits:
         return
     for name, item in webhooks.items():
         item = ctx.deref(item)
-        for method, operation in (item.items() if isinstance(item, dict) else ()):
-            if isinstance(operation, dict) and key in operation:
+        for method, operation in openapi.item_operations(item) if isinstance(item, dict) else ():
+            if key in operation:
                 yield pointers.join("", "webhooks", name, method, key), message
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from accord import pointers
-from accord.lint.context import HTTP_METHODS, Hits, LintContext
+from accord import openapi, pointers
+from accord.lint.context import Hits, LintContext
 
 #: Spectral's path template pattern (`{name}`, also `{;name}`, `{?name}`, `{name*}`).
 _TEMPLATE = re.compile(r"\{;?\??[A-Za-z0-9_\-]+\*?\}")
@@ -26,25 +26,22 @@ def _template_names(path: str) -> list[str]:
 
 def path_params(ctx: LintContext) -> Hits:
     """Every `{name}` in a path is declared as a required path parameter, once; every declared one is used."""
-    for path, raw_item in _paths(ctx).items():
-        item_pointer = pointers.join("", "paths", path)
-        item = ctx.deref(raw_item)
-        if not isinstance(item, dict):
+    for entry in openapi.path_items(ctx.document):
+        path, item = entry.path, entry.item
+        if item is None:
             continue
         expected: list[str] = []
         for name in _template_names(path):
             if name in expected:
-                yield item_pointer, f'Path "{path}" must not use parameter "{{{name}}}" multiple times.'
+                yield (pointers.join("", "paths", path),
+                       f'Path "{path}" must not use parameter "{{{name}}}" multiple times.')
             else:
                 expected.append(name)
         shared: dict[str, str] = {}
-        yield from _declared(ctx, item.get("parameters"), f"{item_pointer}/parameters", shared)
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
+        yield from _declared(ctx, item.get("parameters"), f"{entry.pointer}/parameters", shared)
+        for method, operation in openapi.item_operations(item):
             own: dict[str, str] = {}
-            op_pointer = pointers.join(item_pointer, method)
+            op_pointer = pointers.join(entry.pointer, method)
             yield from _declared(ctx, operation.get("parameters"), f"{op_pointer}/parameters", own)
             defined = {**shared, **own}
             for name, at in defined.items():

@@ -8,7 +8,7 @@ from itertools import islice, product
 from typing import Any
 from urllib.parse import urlsplit
 
-from accord import pointers
+from accord import openapi, pointers
 from accord.lint.context import Hits, LintContext
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
@@ -19,10 +19,8 @@ MAX_SUBSTITUTIONS = 64
 def _servers(ctx: LintContext) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer, Server Object) for top-level, path-item, operation and link servers."""
     owners: list[tuple[str, Any]] = [("", ctx.document)]
-    paths = ctx.document.get("paths")
-    for path, item in (paths.items() if isinstance(paths, dict) else ()):
-        owners.append((pointers.join("", "paths", path), item))
-    owners += [(op.pointer, op.node) for op in ctx.operations]
+    owners += [(entry.pointer, entry.item) for entry in openapi.path_items(ctx.document)]
+    owners += [(op.pointer, op.operation) for op in ctx.operations]
     for pointer, owner in owners:
         listed = owner.get("servers") if isinstance(owner, dict) else None
         for index, server in enumerate(listed if isinstance(listed, list) else ()):
@@ -42,7 +40,7 @@ def _links(ctx: LintContext) -> Iterator[tuple[str, dict[str, Any]]]:
         for name, response in (responses.items() if isinstance(responses, dict) else ()):
             owners.append((pointers.join("", "components", "responses", name), response))
     for op in ctx.operations:
-        responses = op.node.get("responses")
+        responses = op.operation.get("responses")
         for status, response in (responses.items() if isinstance(responses, dict) else ()):
             owners.append((pointers.join(op.pointer, "responses", status), response))
     for pointer, owner in owners:

@@ -14,10 +14,10 @@ from typing import Any
 import orjson
 import pytest
 
-from accord.diff.operations import resolve
 from accord.diff.walker import diff_documents
 from accord.errors import AccordError
 from accord.loading import load_spec
+from accord.openapi import deref
 from tests import corpus
 
 SAMPLE_EVERY = 25
@@ -35,11 +35,11 @@ def _object_schemas(doc: dict[str, Any], where: str) -> list[dict[str, Any]]:
     found = []
     for op in _operations(doc):
         holder = op.get("requestBody") if where == "request" else (op.get("responses") or {}).get("200")
-        holder, _ = resolve(doc, holder, "")
+        holder = deref(doc, holder)
         if not isinstance(holder, dict):
             continue
         for media in (holder.get("content") or {}).values():
-            schema, _ = resolve(doc, media.get("schema") if isinstance(media, dict) else None, "")
+            schema = deref(doc, media.get("schema") if isinstance(media, dict) else None)
             if (isinstance(schema, dict) and isinstance(schema.get("properties"), dict)
                     and not any(k in schema for k in ("allOf", "oneOf", "anyOf"))):
                 found.append(schema)

@@ -1,0 +1,134 @@
+"""The OpenAPI document model every package reads a document through.
+
+- `METHODS`: the HTTP methods a Path Item Object may hold (OpenAPI 3.x §4.8.9; Swagger 2.0 the same
+  minus `trace`, which a 2.0 document simply never has).
+- `path_items` and `operations`: every path item and every operation, in document order. A path
+  item written as a local `$ref` is followed; pointers name where an object is *written* (its
+  definition site), so a finding on it can be located in the source file.
+- `deref` and `follow`: local `$ref`s (`#/...`, RFC 6901 pointers in a URI fragment). A reference
+  that cannot be followed in this document — dangling, to another file or URL, or a chain longer
+  than `MAX_REF_HOPS` (a cycle) — has one answer everywhere: `None`.
+
+Pointers are built and parsed only by `accord.pointers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from accord import pointers
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+#: The longest `$ref` chain followed; a longer one is a cycle (or as good as one) and reads as None.
+MAX_REF_HOPS = 32
+
+
+def _ref(node: Any) -> str | None:
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    return ref if isinstance(ref, str) else None
+
+
+def target(document: Any, ref: str) -> Any:
+    """The node a local reference names, or None when it names nothing here (dangling or not local)."""
+    if not ref.startswith("#"):
+        return None
+    try:
+        return pointers.resolve(document, ref)
+    except (KeyError, ValueError):
+        return None
+
+
+def follow(document: Any, node: Any, pointer: str = "") -> tuple[Any, str]:
+    """Follow `node`'s `$ref` chain: (what it leads to, the pointer where that is written).
+
+    A node without `$ref` is its own answer, at `pointer`. A chain that cannot be followed gives
+    (None, pointer of the last `$ref` reached)."""
+    for _ in range(MAX_REF_HOPS):
+        ref = _ref(node)
+        if ref is None:
+            return node, pointer
+        node = target(document, ref)
+        if node is None:
+            return None, pointer
+        pointer = pointers.join("", *pointers.split(ref))
+    return (None, pointer) if _ref(node) is not None else (node, pointer)  # still a `$ref`: a cycle
+
+
+def deref(document: Any, node: Any) -> Any:
+    """What `node` stands for once its local `$ref`s are followed; None when they lead nowhere."""
+    if not (isinstance(node, dict) and "$ref" in node):
+        return node  # the common case, kept cheap: the mock derefs while answering
+    return follow(document, node)[0]
+
+
+def chain(document: Any, node: Any) -> Iterator[Any]:
+    """`node` and every node its `$ref` chain passes through, up to the end or the hop limit.
+
+    For properties that hold when set anywhere along a chain (`readOnly` beside a `$ref`)."""
+    yield node
+    for _ in range(MAX_REF_HOPS):
+        ref = _ref(node)
+        if ref is None:
+            return
+        node = target(document, ref)
+        if node is None:
+            return
+        yield node
+
+
+@dataclass(slots=True, frozen=True)
+class PathItem:
+    """One entry of `paths`: its template, where its Path Item Object is written, and that object
+    (None when its `$ref` leads nowhere or it is not a mapping)."""
+
+    path: str
+    pointer: str
+    item: dict[str, Any] | None
+
+
+@dataclass(slots=True, frozen=True)
+class Operation:
+    """One operation: `pointer` is where its Operation Object is written."""
+
+    path: str
+    method: str
+    pointer: str
+    operation: dict[str, Any]
+    path_item: dict[str, Any]
+    path_item_pointer: str
+
+    @property
+    def label(self) -> str:
+        """`GET /pets/{id}`, as the CLI and Schemathesis name an operation."""
+        return f"{self.method.upper()} {self.path}"
+
+
+def path_items(document: Any) -> Iterator[PathItem]:
+    """Every entry of the document's `paths`, in document order (none when `paths` is not a mapping)."""
+    paths = document.get("paths") if isinstance(document, dict) else None
+    if not isinstance(paths, dict):
+        return
+    for path, raw in paths.items():
+        item, pointer = follow(document, raw, pointers.join("", "paths", path))
+        yield PathItem(path, pointer, item if isinstance(item, dict) else None)
+
+
+def item_operations(item: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(method, Operation Object) of one Path Item Object, in `METHODS` order."""
+    for method in METHODS:
+        operation = item.get(method)
+        if isinstance(operation, dict):
+            yield method, operation
+
+
+def operations(document: Any) -> Iterator[Operation]:
+    """Every operation of the document: paths in document order, methods in `METHODS` order."""
+    for entry in path_items(document):
+        if entry.item is None:
+            continue
+        for method, operation in item_operations(entry.item):
+            yield Operation(entry.path, method, pointers.join(entry.pointer, method), operation, entry.item,
+                            entry.pointer)
