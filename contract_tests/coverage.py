@@ -12,7 +12,7 @@ from typing import Any
 
 from accord.contract_tests.report import StatusCoverage
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from accord import openapi
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +25,9 @@ class DocumentedOperation:
 def documented_operations(document: Mapping[str, Any]) -> list[DocumentedOperation]:
     """Every operation of the document, in document order."""
     result = []
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, Mapping):
-            continue
-        for method in METHODS:
-            operation = item.get(method)
-            if isinstance(operation, Mapping):
-                responses = tuple(str(key) for key in (operation.get("responses") or {}))
-                result.append(DocumentedOperation(f"{method.upper()} {path}", operation.get("operationId"), responses))
+    for found in openapi.operations(document):
+        responses = tuple(str(key) for key in (found.operation.get("responses") or {}))
+        result.append(DocumentedOperation(found.label, found.operation.get("operationId"), responses))
     return result
 
 

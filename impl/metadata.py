@@ -9,29 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord.openapi import deref
 from impl.models.registry import ModelEntry
 
 MAX_INSTANCES_SYNC = 100
 MAX_INSTANCES_JOB = 10_000
 
 
-def deref(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
-    """Follow internal `#/...` references (the loaded document keeps them)."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
-        target: Any = document
-        for token in node["$ref"].lstrip("#/").split("/"):
-            target = target.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
-        node, depth = target, depth + 1
-    return node
-
-
 def feature_schemas(document: dict[str, Any], model_id: str) -> dict[str, Any]:
     """`properties` of one instance in the model's predict request, each resolved; {} if absent."""
-    op = deref(document, (document.get("paths") or {}).get(f"/v1/models/{model_id}/predict") or {})
-    body = deref(document, (op.get("post") or {}).get("requestBody") or {})
-    schema = deref(document, ((body.get("content") or {}).get("application/json") or {}).get("schema") or {})
-    instances = deref(document, (schema.get("properties") or {}).get("instances") or {})
-    item = deref(document, instances.get("items") or {})
+    op = deref(document, (document.get("paths") or {}).get(f"/v1/models/{model_id}/predict")) or {}
+    body = deref(document, (op.get("post") or {}).get("requestBody")) or {}
+    schema = deref(document, ((body.get("content") or {}).get("application/json") or {}).get("schema")) or {}
+    instances = deref(document, (schema.get("properties") or {}).get("instances")) or {}
+    item = deref(document, instances.get("items")) or {}
     return {name: deref(document, prop) for name, prop in (item.get("properties") or {}).items()}
 
 

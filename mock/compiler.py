@@ -15,19 +15,19 @@ from typing import Any
 
 from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
 from accord.mock.negotiation import default_key
-from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, deref, shape_of
+from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, shape_of
 from accord.mock.responses import Response, ResponseBuilder
 from accord.mock.routing import Router, template_names
 from accord.mock.security import Security, compile_security
 
-from accord import pointers
+from accord import openapi, pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
+from accord.openapi import deref
 from accord.schemas import SchemaCompileError, SchemaCompiler
 
 log = logging.getLogger("accord.mock")
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Distinct Content-Type headers whose parse context is kept per request media type.
 CONTEXT_CACHE_SIZE = 64
 
@@ -127,10 +127,9 @@ class CompiledApi:
         schemes = components.get("securitySchemes") or {} if isinstance(components, dict) else {}
         schemes = {name: deref(self.document, s) for name, s in schemes.items()} if isinstance(schemes, dict) else {}
         root_security = self.document.get("security")
-        for template, item in paths.items():
-            item_pointer = pointers.join("/paths", template)
-            item = deref(self.document, item)
-            if not isinstance(item, dict) or not template.startswith("/"):
+        for entry in openapi.path_items(self.document):
+            template, item_pointer, item = entry.path, entry.pointer, entry.item
+            if item is None or not template.startswith("/"):
                 self.report(
                     Finding(
                         "mock-path-invalid", f"path item {template!r} is not usable", item_pointer, severity="warning"
@@ -138,10 +137,7 @@ class CompiledApi:
                 )
                 continue
             operations: dict[str, Operation] = {}
-            for method in HTTP_METHODS:
-                raw = item.get(method)
-                if not isinstance(raw, dict):
-                    continue
+            for method, raw in openapi.item_operations(item):
                 requirements = raw.get("security", root_security)
                 label = raw.get("operationId") or f"{method.upper()} {template}"
                 operations[method] = Operation(
@@ -191,7 +187,8 @@ class CompiledApi:
 
     def _prepare_parameters(self, op: Operation) -> None:
         declared: dict[tuple[str, str], tuple[Any, str]] = {}
-        for source, base in ((op.path_item, pointers.join("/paths", op.path)), (op.raw, op.pointer)):
+        item_pointer = op.pointer.rpartition("/")[0]  # where the path item is written
+        for source, base in ((op.path_item, item_pointer), (op.raw, op.pointer)):
             for index, param in enumerate(source.get("parameters") or ()):
                 resolved = deref(self.document, param)
                 if isinstance(resolved, dict) and "name" in resolved and "in" in resolved:

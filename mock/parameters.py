@@ -17,7 +17,7 @@ from urllib.parse import unquote_plus
 import orjson
 from accord.mock.problems import Violation
 
-from accord import pointers
+from accord.openapi import deref
 
 MISSING: Any = object()
 
@@ -78,18 +78,6 @@ def _json_type(value: Any) -> str:
     if value is None:
         return "null"
     return {dict: "object", list: "array"}.get(type(value), "string")
-
-
-def deref(document: dict[str, Any], schema: Any) -> Any:
-    for _ in range(32):
-        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            try:
-                schema = pointers.resolve(document, schema["$ref"])
-            except (KeyError, ValueError):
-                return None
-        else:
-            return schema
-    return None
 
 
 def shape_of(document: dict[str, Any], schema: Any) -> Shape:

@@ -70,7 +70,7 @@ class Violation(NamedTuple):
             if token.__class__ is not str:
                 tokens.append(str(token))
             elif "~" in token or "/" in token:  # type: ignore[operator]
-                tokens.append(token.replace("~", "~0").replace("/", "~1"))  # type: ignore[union-attr]
+                tokens.append(pointers.escape(token))  # type: ignore[arg-type]
             else:
                 tokens.append(token)  # type: ignore[arg-type]
         return "/" + "/".join(tokens)

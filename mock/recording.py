@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from accord.mock.negotiation import forced_key
-from accord.mock.parameters import deref, parse_query
+from accord.mock.parameters import parse_query
 
 from accord.consumer.contract import (
     REDACTED,
@@ -31,6 +31,7 @@ from accord.consumer.contract import (
 )
 from accord.consumer.matching import evaluate
 from accord.consumer.writer import ContractWriter
+from accord.openapi import deref
 
 if TYPE_CHECKING:
     from accord.mock.compiler import CompiledApi, Operation

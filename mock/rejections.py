@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 from accord.mock.exchange import Headers, Reply, next_request_id, problem_reply
 from accord.mock.negotiation import error_key
-from accord.mock.parameters import deref
 from accord.mock.problems import (
     CANDIDATE_STATUSES,
     Violation,
@@ -30,6 +29,8 @@ from accord.mock.problems import (
     sl_violations,
     summary,
 )
+
+from accord.openapi import deref
 
 if TYPE_CHECKING:
     from accord.mock.compiler import CompiledApi, Operation

@@ -19,10 +19,11 @@ from xml.sax.saxutils import escape as xml_escape
 import orjson
 from accord.mock.bodies import is_json, split_media_type
 from accord.mock.negotiation import choose_media
-from accord.mock.parameters import coerce, deref, schema_types
+from accord.mock.parameters import coerce, schema_types
 
 from accord import pointers
 from accord.findings import Finding
+from accord.openapi import deref
 from accord.schemas import SchemaCompileError
 
 if TYPE_CHECKING:

@@ -36,7 +36,7 @@ from accord.mock.generation.patterns import PatternError, compile_pattern
 from accord.mock.generation.shapes import discriminator_value
 from accord.mock.generation.strings import FORMATS, StringNode
 
-from accord import pointers
+from accord import openapi
 from accord.schemas import SchemaCompiler
 
 Parts = list[Any]  # dicts, or None for "nothing matches"
@@ -118,14 +118,13 @@ class Planner:
         """Follow `$ref`s that carry nothing else that matters (3.0 ignores `$ref` siblings)."""
         seen = 0
         ref = None
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 32:
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < openapi.MAX_REF_HOPS:
             if self.version == "3.1" and any(k not in _ANNOTATIONS for k in schema if k != "$ref"):
                 break
             if self.version != "3.1" and any(schema.get(k) is True for k in _REF_SIBLINGS_3_0):
                 break
-            try:
-                target = pointers.resolve(self.document, schema["$ref"])
-            except (KeyError, ValueError, IndexError, TypeError):
+            target = openapi.target(self.document, schema["$ref"])
+            if target is None:
                 break
             ref = schema["$ref"]
             schema = target
@@ -188,9 +187,8 @@ class Planner:
             if ref in inlined:  # a schema that contains itself through allOf/oneOf: no way out here
                 out.append(None)
                 return inlined
-            try:
-                target = pointers.resolve(self.document, ref)
-            except (KeyError, ValueError, IndexError, TypeError):
+            target = openapi.target(self.document, ref)
+            if target is None:
                 out.append(None)
                 return inlined
             if self.version == "3.1":

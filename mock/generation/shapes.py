@@ -48,7 +48,7 @@ def object_node(planner: Planner, parts: Parts, direction: str, where: str, fixe
             if is_required:
                 return ImpossibleNode(f"required property {name!r} is excluded by additionalProperties: false", where)
             continue
-        hidden = flag is not None and any(_flagged(planner, s, flag) for s in schemas)
+        hidden = flag is not None and any(planner.compiler.flagged(s, flag) for s in schemas)
         if hidden and not (is_required and _still_required(planner, parts, name, flag)):  # type: ignore[arg-type]
             continue
         path = f"{where}/properties/{pointers.escape(name)}"
@@ -103,30 +103,14 @@ def _matches(pattern: str, name: str) -> bool:
         return re.search(re.escape(pattern), name) is not None
 
 
-def _flagged(planner: Planner, schema: Any, flag: str) -> bool:
-    """True when `schema`, or a schema its `$ref` chain leads to, sets `flag` (as SchemaCompiler)."""
-    for _ in range(16):
-        if not isinstance(schema, dict):
-            return False
-        if schema.get(flag) is True:
-            return True
-        ref = schema.get("$ref")
-        if not isinstance(ref, str):
-            return False
-        try:
-            schema = pointers.resolve(planner.document, ref)
-        except (KeyError, ValueError, IndexError, TypeError):
-            return False
-    return False
-
-
 def _still_required(planner: Planner, parts: Parts, name: str, flag: str) -> bool:
     """Whether a hidden property stays required: SchemaCompiler relaxes `required` only when the
     same schema's `properties` entry carries the flag."""
     for part in parts:
         if name in (part.get("required") or ()):
             properties = part.get("properties")
-            if not (isinstance(properties, dict) and name in properties and _flagged(planner, properties[name], flag)):
+            if not (isinstance(properties, dict) and name in properties
+                    and planner.compiler.flagged(properties[name], flag)):
                 return True
     return False
 

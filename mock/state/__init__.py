@@ -20,6 +20,8 @@ from accord.mock.state.lifecycle import DEFAULT_CLOCK, Clock, Lifecycle, lifecyc
 from accord.mock.state.resources import Family, Role, infer, success_schema
 from accord.mock.state.store import Record, Store, read_seed
 
+from accord import pointers
+
 if TYPE_CHECKING:
     from accord.mock.behaviour.loading import Problems
     from accord.mock.compiler import CompiledApi
@@ -61,7 +63,7 @@ class State:
         for item, values in read_seed(path, problems).items():
             info = self.families.get(item)
             if info is None:
-                problems.add("/" + item.replace("~", "~0").replace("/", "~1"),
+                problems.add(pointers.join("", item),
                              f"{item!r} is not the item template of a recognised resource; "
                              f"known: {', '.join(sorted(self.families)) or 'none'}")
                 continue

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from accord.mock.behaviour.replies import documented, valid
 from accord.mock.exchange import Reply
-from accord.mock.parameters import deref
 from accord.mock.state import State
 from accord.mock.state.calls import Call, bad_token, not_found
 from accord.mock.state.jobs import ACTIONS
@@ -25,6 +24,7 @@ from accord.mock.state.resources import properties
 from accord.mock.state.store import Record
 
 from accord import pointers
+from accord.openapi import deref
 
 if TYPE_CHECKING:
     from accord.mock.app import MockApp

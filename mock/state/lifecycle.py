@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from accord.mock.parameters import deref
 from accord.mock.state.resources import properties
+
+from accord.openapi import deref
 
 #: Known status names by stage, in order of preference.
 STAGES: dict[str, tuple[str, ...]] = {

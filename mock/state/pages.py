@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from accord.mock.parameters import deref
+from accord.openapi import deref
 
 TOKEN_PARAMETERS = ("page_token", "cursor", "after", "page", "pageToken", "next")
 NEXT_MEMBERS = ("next_page_token", "next_cursor", "nextPageToken", "next", "cursor")

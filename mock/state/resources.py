@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from accord.mock.parameters import deref
+from accord.openapi import deref
 
 if TYPE_CHECKING:
     from accord.mock.compiler import CompiledApi, Operation
