@@ -5,8 +5,9 @@
 - `Prefer: code=N`: exact, else the `NXX` range, else `default`, all served as N; else 404.
 - `Prefer` (RFC 7240) wins over the `__code`/`__example`/`__dynamic`/`__seed` query
   parameters all-or-nothing: when the header is present the query parameters are ignored.
-- `Accept` (RFC 9110 §12.5.1): the declared media type with the highest q, more specific
-  ranges first; ties keep declaration order, JSON first when the client accepts anything.
+- `Accept` (RFC 9110 §12.5.1, read by accord.http as the service reads it): the declared media
+  type with the highest q, more specific ranges first; ties keep declaration order, JSON first
+  when the client accepts anything or sends nothing usable.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from accord.mock.bodies import is_json
+
+from accord.http import parse_accept, quality
 
 R = TypeVar("R")
 
@@ -144,58 +147,21 @@ def error_key(responses: Mapping[str, R], candidates: tuple[int, ...]) -> tuple[
 
 
 # -- Accept -------------------------------------------------------------------------------------
-@dataclass(slots=True, frozen=True)
-class _Range:
-    major: str
-    minor: str
-    q: float
-    specificity: int
-
-
-def parse_accept(header: str) -> list[_Range]:
-    ranges: list[_Range] = []
-    for item in header.split(","):
-        media, *params = item.split(";")
-        media = media.strip().lower()
-        if not media:
-            continue
-        major, _, minor = media.partition("/")
-        q = 1.0
-        for param in params:
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        specificity = 0 if major == "*" else (1 if minor == "*" else 2)
-        ranges.append(_Range(major, minor or "*", q, specificity))
-    return ranges
-
-
-def _quality(media: str, ranges: list[_Range]) -> tuple[float, int]:
-    major, _, minor = media.partition("/")
-    best: tuple[float, int] | None = None
-    for r in ranges:
-        matches = (r.major == "*" or r.major == major) and (r.minor == "*" or r.minor == minor)
-        if matches and (best is None or r.specificity > best[1]):
-            best = (r.q, r.specificity)
-    return best or (0.0, -1)
-
-
 def choose_media(accept: str | None, served: list[str]) -> int | None:
-    """Index of the declared media type to send (by its served type), None when none is acceptable."""
+    """Index of the declared media type to send (by its served type), None when none is acceptable.
+
+    `Accept` is read by accord.http, as the service reads it; callers cache the answer per value."""
     if not served:
         return None
-    if accept is None or accept.strip() in ("", "*/*"):
+    ranges = parse_accept(accept) if accept is not None and accept.strip() not in ("", "*/*") else []
+    if not ranges:  # no header, or nothing usable in it: no preference
         for index, media in enumerate(served):
             if is_json(media):
                 return index
         return 0
-    ranges = parse_accept(accept)
     best_index, best_score = None, None
     for index, media in enumerate(served):
-        q, specificity = _quality(media, ranges)
+        q, specificity = quality(ranges, media)
         if q <= 0:
             continue
         score = (q, specificity, is_json(media), -index)

@@ -92,6 +92,10 @@ def test_error_key_follows_prism_order_then_ranges_then_default():
         ("application/json;q=0, */*", 0),
         ("image/png", None),
         ("APPLICATION/JSON", 1),
+        ("application/json;q=2, text/csv", 0),  # an out-of-range weight skips its range
+        ("application/json;q=banana", 1),  # nothing usable: no preference, JSON first
+        ("nonsense", 1),
+        ("application/json;q=0.5, application/json;q=0.9, text/csv;q=0.8", 1),  # the higher of equals
     ],
 )
 def test_choose_media(accept, expected):
