@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from accord import openapi
 from accord.service.context import ServiceContext, request_id_var, service_var
 from accord.service.cors import with_cors
 from accord.service.negotiation import PRODUCED_TEXT, acceptable
@@ -162,10 +163,11 @@ class AllowedMethods:
     def __init__(self, document: dict[str, Any]) -> None:
         base = base_path(document)
         self._paths: list[tuple[re.Pattern[str], bytes]] = []
-        for template, item in (document.get("paths") or {}).items():
-            if not isinstance(item, dict):
+        for entry in openapi.path_items(document):
+            if entry.item is None:
                 continue
-            methods = [m.upper() for m in _METHODS if m in item]
+            template = entry.path
+            methods = [method.upper() for method, _ in openapi.item_operations(entry.item)]
             if "GET" in methods and "HEAD" not in methods:
                 methods.insert(methods.index("GET") + 1, "HEAD")  # Starlette answers HEAD for GET
             pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base + str(template)))
@@ -176,9 +178,6 @@ class AllowedMethods:
             if pattern.match(path):
                 return [*((k, v) for k, v in headers if k != b"allow"), (b"allow", allow)]
         return headers
-
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class RequestContextMiddleware:
