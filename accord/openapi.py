@@ -1,7 +1,7 @@
 """The OpenAPI document model every package reads a document through.
 
-- `METHODS`: the HTTP methods a Path Item Object may hold (OpenAPI 3.x §4.8.9; Swagger 2.0 the same
-  minus `trace`, which a 2.0 document simply never has).
+- `METHODS`: the HTTP methods a Path Item Object may hold (OpenAPI 3.0 §4.7.9, 3.1 §4.8.9;
+  Swagger 2.0 has all but `trace`).
 - `path_items` and `operations`: every path item and every operation, in document order. A path
   item written as a local `$ref` is followed; pointers name where an object is *written* (its
   definition site), so a finding on it can be located in the source file.
