@@ -75,3 +75,12 @@ def test_refused_refs_become_findings(fixtures: Path) -> None:
     report = validate_spec(fixtures / "remote-ref" / "openapi.yaml")
     assert [f.rule for f in report.findings] == ["ref-remote"]
     assert report.spec is None
+
+
+def test_a_referenced_path_item_is_checked_where_it_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}: {$ref: '#/components/pathItems/A'}\n"
+        "components:\n  pathItems:\n    A:\n      get:\n        responses: {'200': {description: ok}}\n"
+    )
+    assert _found(validate_spec(path)) == {("path-parameter-undeclared", "/components/pathItems/A/get")}
