@@ -123,7 +123,8 @@ class _RefScanner:
         parts = urlsplit(ref)
         if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
             if not self.allow_remote:
-                self._finding("ref-remote", f"$ref to a URL is refused: {ref!r} (allow with --allow-remote-refs)", file, at)
+                message = f"$ref to a URL is refused: {ref!r} (allow with --allow-remote-refs)"
+                self._finding("ref-remote", message, file, at)
             else:
                 self.external = True
             return
@@ -167,7 +168,7 @@ class _RefScanner:
         key = (target, pointer)
         if key in stack:
             return  # circular across files: the bundler hoists the cycle into components
-        self._walk(resolved, target, pointer, bundle_ptr, stack + (key,))
+        self._walk(resolved, target, pointer, bundle_ptr, (*stack, key))
 
 
 def load_spec(
@@ -300,7 +301,9 @@ class _Bundler:
     def _section_path(self, section: str) -> tuple[str, ...]:
         return ("definitions",) if self.swagger else ("components", section)
 
-    def _copy(self, node: Any, file: Path, bundle_ptr: str, stack: tuple, kind: str | None, *, is_root: bool = False) -> Any:
+    def _copy(
+        self, node: Any, file: Path, bundle_ptr: str, stack: tuple, kind: str | None, *, is_root: bool = False
+    ) -> Any:
         if kind == "data":
             return node
         if isinstance(node, dict):
@@ -377,7 +380,7 @@ class _Bundler:
                                          pointer=bundle_ptr, file=documents.display(file))])
         self.scanner.source_map.setdefault(bundle_ptr, key)
         resolved = pointers.resolve(self.scanner.files[key[0]], key[1])
-        copied = self._copy(resolved, key[0], bundle_ptr, stack + (key,), kind)
+        copied = self._copy(resolved, key[0], bundle_ptr, (*stack, key), kind)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         if siblings and isinstance(copied, dict):
             copied = {**copied, **siblings}

@@ -23,6 +23,8 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_SINGLE = ("items", "not", "additionalProperties", "contains", "if", "then", "else",
                   "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+#: Annotations a 2.0/3.0 Schema Object may carry that validate nothing: left out of the compiled schema.
+_OPENAPI_ONLY = ("example", "examples", "discriminator", "xml", "externalDocs", "deprecated")
 
 
 @dataclass(slots=True, frozen=True)
@@ -113,7 +115,7 @@ class SchemaCompiler:
             elif key == "$ref" and isinstance(value, str):
                 out[key] = value
                 self._follow(value, direction, refs)
-            elif key in ("example", "examples", "discriminator", "xml", "externalDocs", "deprecated") and self.version != "3.1":
+            elif key in _OPENAPI_ONLY and self.version != "3.1":
                 continue
             else:
                 out[key] = value

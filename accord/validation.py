@@ -211,7 +211,9 @@ def _walk_examples(
     if isinstance(node, list):
         for index, item in enumerate(node):
             if isinstance(item, (dict, list)):
-                yield from _walk_examples(document, item, f"{pointer}/{index}", direction, in_schema=False, version=version)
+                yield from _walk_examples(
+                    document, item, f"{pointer}/{index}", direction, in_schema=False, version=version
+                )
         return
     if not isinstance(node, dict) or "$ref" in node:
         return
@@ -250,7 +252,7 @@ def _walk_examples(
 def _walk_schema(
     document: dict[str, Any], schema: Any, pointer: str, direction: Direction, version: str
 ) -> Iterator[tuple[str, Any, Any, Direction]]:
-    if not isinstance(schema, dict) or "$ref" in schema and version != "3.1":
+    if not isinstance(schema, dict) or ("$ref" in schema and version != "3.1"):
         return
     if "example" in schema and version != "3.1":
         yield f"{pointer}/example", schema["example"], schema, direction

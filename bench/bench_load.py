@@ -35,18 +35,21 @@ def measure(tool: str, path: Path, timeout: float) -> dict[str, float | str]:
     code = (
         "import resource, sys, time\nPATH = sys.argv[1]\nt = time.perf_counter()\n"
         + TOOLS[tool]
-        + "\nsys.stderr.write('WALL %f RSS %d\\n' % (time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        + "\nrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
+        + "\nsys.stderr.write('WALL %f RSS %d\\n' % (time.perf_counter() - t, rss))\n"
     )
     started = time.perf_counter()
     try:
-        result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([sys.executable, "-c", code, str(path)],
+                                capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"status": f"timeout after {timeout:.0f} s"}
     total = time.perf_counter() - started
     marker = [line for line in result.stderr.splitlines() if line.startswith("WALL ")]
     if not marker:
         # openapi-spec-validator raises on an invalid document: time up to the raise still counts.
-        return {"status": "error: " + (result.stderr.strip().splitlines() or ["?"])[-1][:200], "process_s": round(total, 2)}
+        last_line = (result.stderr.strip().splitlines() or ["?"])[-1]
+        return {"status": "error: " + last_line[:200], "process_s": round(total, 2)}
     _, wall, _, rss = marker[0].split()
     return {"status": "ok", "load_validate_s": round(float(wall), 2), "process_s": round(total, 2),
             "peak_rss_mb": round(int(rss) / 1024, 1)}
@@ -78,7 +81,8 @@ def main() -> None:
         print(f"{tool:<24}{' / '.join(str(t) for t in times):>28}{rss:>14}{ratio:>10}")
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "load.json").write_text(json.dumps({"document": str(path), "size_bytes": path.stat().st_size, "rows": rows}, indent=2))
+    summary = {"document": str(path), "size_bytes": path.stat().st_size, "rows": rows}
+    (out / "load.json").write_text(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":

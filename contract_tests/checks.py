@@ -47,7 +47,7 @@ def problem_json_errors(ctx: Any, response: Any, case: Any) -> bool | None:
     if content_type.split(";", 1)[0].strip().lower() == PROBLEM_JSON:
         try:
             body = response.json()
-        except Exception:  # noqa: BLE001 - any parse error means "not a JSON problem"
+        except Exception:  # any parse error means "not a JSON problem"
             body = None
     header = (response.headers.get("x-request-id") or [None])[0]
     violations = problem_violations(response.status_code, content_type, body, header)

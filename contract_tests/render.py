@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from accord.contract_tests.report import ContractReport, OperationResult
+from accord.contract_tests.report import CheckTally, ContractReport, OperationResult
 
 
 def summary(report: ContractReport, *, verbose: bool = False) -> str:
@@ -57,9 +57,14 @@ def _operation_line(op: OperationResult, width: int, verbose: bool) -> str:
         detail += f"; {tolerated} documented semantic rejection(s) tolerated"
     line = f"  {mark:4}  {op.label:<{width}}  {detail}"
     if verbose:
-        line += "\n" + "\n".join(f"          {t.name}: {t.passed} passed, {t.failed} failed"
-                                 + (f", {t.tolerated} tolerated ({'; '.join(t.tolerance_reasons)})" if t.tolerated else "")
-                                 for t in op.checks)
+        line += "\n" + "\n".join(_check_line(t) for t in op.checks)
+    return line
+
+
+def _check_line(check: CheckTally) -> str:
+    line = f"          {check.name}: {check.passed} passed, {check.failed} failed"
+    if check.tolerated:
+        line += f", {check.tolerated} tolerated ({'; '.join(check.tolerance_reasons)})"
     return line
 
 
@@ -69,7 +74,8 @@ def coverage(report: ContractReport) -> str:
     exercised = [op for op in ops if op.exercised]
     documented = sum(len(op.coverage.documented) for op in ops)
     seen = sum(len(op.coverage.exercised) for op in ops)
-    lines = [f"COVERAGE: {len(exercised)}/{len(ops)} operations exercised, {seen}/{documented} documented responses seen"]
+    lines = [f"COVERAGE: {len(exercised)}/{len(ops)} operations exercised, "
+             f"{seen}/{documented} documented responses seen"]
     for op in ops:
         cov = op.coverage
         seen_codes = ", ".join(f"{code}×{count}" for code, count in op.statuses) or "none"

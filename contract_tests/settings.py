@@ -25,7 +25,9 @@ REQUEST_TIMEOUT = 60.0
 #: Statuses that count as "rejected" for negative data. Schemathesis 4.32's default list plus 413:
 #: a negative body may exceed a server's body limit, and 413 payload-too-large is a documented
 #: rejection in this contract (415 and 429 are already in the default list since 4.2x).
-NEGATIVE_REJECTION_STATUSES = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
+NEGATIVE_REJECTION_STATUSES = [
+    "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ class RunSettings:
         seed = seed if seed is not None else read("ACCORD_SEED")
         for name, value in (("max-examples", max_examples), ("seed", seed)):
             if value is not None and value < (1 if name == "max-examples" else 0):
-                raise UsageError(f"--{name} must be {'positive' if name == 'max-examples' else 'non-negative'}, got {value}")
+                expected = "positive" if name == "max-examples" else "non-negative"
+                raise UsageError(f"--{name} must be {expected}, got {value}")
         if max_examples is None and seed is None:
             return cls()
         examples = max_examples or DEFAULT_MAX_EXAMPLES

@@ -40,4 +40,5 @@ def test_stateful_phase_followed_job_links(contract_report: ContractReport) -> N
                   "POST /v1/prediction-jobs/{job_id}/cancel"):
         op = contract_report.operation(label)
         reached = {status for status, _count in op.statuses} & {200, 202, 409, 410}
-        assert reached, f"{contract_report.target}: {label} never reached a real job (seen {op.statuses})\n" + coverage(contract_report)
+        assert reached, (f"{contract_report.target}: {label} never reached a real job (seen {op.statuses})\n"
+                         + coverage(contract_report))

@@ -53,12 +53,14 @@ TOLERANCES: tuple[Tolerance, ...] = (
 
 def tolerated(check: str, case: Any, response: Any) -> str | None:
     """The reason this failure is a documented semantic rejection, or None (a real failure)."""
-    candidates = [t for t in TOLERANCES if t.check == check and response is not None and t.status == response.status_code]
+    if response is None:
+        return None
+    candidates = [t for t in TOLERANCES if t.check == check and t.status == response.status_code]
     if not candidates:
         return None
     try:
         body = response.json()
-    except Exception:  # noqa: BLE001 - not JSON: not one of our problems
+    except Exception:  # not JSON: not one of our problems
         return None
     problem_type = body.get("type") if isinstance(body, dict) else None
     for tolerance in candidates:

@@ -7,6 +7,6 @@ The kit imports this package, finds the handlers in `impl.handlers`, and runs `s
 from __future__ import annotations
 
 import accord.service  # noqa: F401  (first: it silences Connexion's import-time warning)
-from impl.app import setup  # noqa: E402
+from impl.app import setup
 
 __all__ = ["setup"]

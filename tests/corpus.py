@@ -34,7 +34,8 @@ ENTRIES: dict[str, CorpusEntry] = {
     "github": CorpusEntry("@octokit/openapi@23.0.2", ("generated/api.github.com.json",)),
     # ReadMe's collection of small documents exercising corners of Swagger 2.0, OpenAPI 3.0
     # and 3.1: discriminators, polymorphism, circular schemas, validation keywords…
-    "oas-examples": CorpusEntry("@readme/oas-examples@8.2.2", ("2.0/json/*.json", "3.0/json/*.json", "3.1/json/*.json")),
+    "oas-examples": CorpusEntry("@readme/oas-examples@8.2.2",
+                                ("2.0/json/*.json", "3.0/json/*.json", "3.1/json/*.json")),
 }
 
 

@@ -184,7 +184,9 @@ class _Reader:
         body, pointer = follow(self.document, op["requestBody"], pointers.join(op_pointer, "requestBody"))
         if not isinstance(body, dict):
             return None
-        return Body(required=body.get("required") is True, pointer=pointer, media=self._media(body.get("content"), pointer))
+        return Body(
+            required=body.get("required") is True, pointer=pointer, media=self._media(body.get("content"), pointer)
+        )
 
     def _media_types(self, op: dict, key: str) -> list[str]:
         types = op.get(key, self.document.get(key)) or ["application/json"]

@@ -88,7 +88,9 @@ class DiffReport:
 
 
 def sort_changes(changes: Iterable[Change]) -> tuple[Change, ...]:
-    return tuple(sorted(changes, key=lambda c: (RANK[c.level], c.operation, c.rule, c.new_pointer or "", c.old_pointer or "")))
+    return tuple(
+        sorted(changes, key=lambda c: (RANK[c.level], c.operation, c.rule, c.new_pointer or "", c.old_pointer or ""))
+    )
 
 
 def _selected(report: DiffReport, changelog: bool) -> list[Change]:

@@ -44,10 +44,14 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     "endpoint-deprecated": (INFO, "operation {what} is now deprecated"),
     "endpoint-reactivated": (INFO, "operation {what} is no longer deprecated"),
     # oasdiff: INFO and optional; generated SDKs and operationId routing (Connexion) break.
-    "api-operation-id-removed": (WARNING, "operationId changed from `{old}` to `{new}` (generated clients rename the call)"),
+    "api-operation-id-removed": (
+        WARNING, "operationId changed from `{old}` to `{new}` (generated clients rename the call)"
+    ),
     "api-operation-id-added": (INFO, "operationId `{new}` was added"),
     # security: oasdiff INFO, raised here (an old client without the new credential is refused)
-    "api-security-added": (BREAKING, "operation now requires security `{new}`; clients sending only `{old}` are refused"),
+    "api-security-added": (
+        BREAKING, "operation now requires security `{new}`; clients sending only `{old}` are refused"
+    ),
     "api-security-scope-added": (BREAKING, "operation now requires scopes `{new}` of `{what}`"),
     "api-security-removed": (INFO, "security scheme `{old}` is no longer accepted or needed"),
     # parameters
@@ -77,8 +81,13 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     "response-success-status-added": (INFO, "success response {what} was added (covered by `{old}` before)"),
     "response-non-success-status-added": (INFO, "error response {what} was added (covered by `{old}` before)"),
     # issue 6: "a new status without default" widens what may come back
-    "response-status-added-without-default": (BREAKING, "new response {what}; the operation had no `default` or range response, so clients do not expect it"),
-    "response-error-status-added-without-default": (WARNING, "new error response {what}; the operation had no `default` or range response"),
+    "response-status-added-without-default": (
+        BREAKING,
+        "new response {what}; the operation had no `default` or range response, so clients do not expect it",
+    ),
+    "response-error-status-added-without-default": (
+        WARNING, "new error response {what}; the operation had no `default` or range response"
+    ),
     "response-media-type-removed": (BREAKING, "response content type `{old}` of {what} was removed"),
     "response-media-type-added": (INFO, "response content type `{new}` of {what} was added"),
     "required-response-header-removed": (BREAKING, "required response header {what} was removed"),

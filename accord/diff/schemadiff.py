@@ -282,7 +282,11 @@ class SchemaDiff:
     def _strings(self, ov: View, nv: View, where: Where) -> None:
         old_pattern, new_pattern = ov.value("pattern"), nv.value("pattern")
         if old_pattern != new_pattern:
-            rule = "pattern-added" if old_pattern is None else "pattern-removed" if new_pattern is None else "pattern-changed"
+            rule = (
+                "pattern-added" if old_pattern is None
+                else "pattern-removed" if new_pattern is None
+                else "pattern-changed"
+            )
             self.emit(f"{where.prefix}-{rule}", ov.at("pattern"), nv.at("pattern"),
                       what=where.what, subject=where.subject, old=old_pattern, new=new_pattern)
         old_format, new_format = ov.value("format"), nv.value("format")
@@ -312,7 +316,9 @@ class SchemaDiff:
         for name in names:
             old_prop, new_prop = ov.properties.get(name), nv.properties.get(name)
             old_req, new_req = name in ov.required, name in nv.required
-            if (old_prop and self._skipped(self.old_doc, old_prop, where)) or (new_prop and self._skipped(self.new_doc, new_prop, where)):
+            if (old_prop and self._skipped(self.old_doc, old_prop, where)) or (
+                new_prop and self._skipped(self.new_doc, new_prop, where)
+            ):
                 continue
             old_exists = old_prop is not None or old_req
             new_exists = new_prop is not None or new_req
@@ -374,7 +380,9 @@ class SchemaDiff:
         name = build_view(document, node.value, node.pointer).name
         return f"`{name}`" if name else f"#{index}"
 
-    def _pair(self, old: list[Node], new: list[Node], where: Where) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    def _pair(
+        self, old: list[Node], new: list[Node], where: Where
+    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
         left, right = list(range(len(old))), list(range(len(new)))
         pairs: list[tuple[int, int]] = []
 

@@ -60,7 +60,8 @@ def open_source(argument: str, *, cwd: Path | None = None, allow_remote: bool = 
     """Load the document named by `argument` (a file or `REF:path`) for the time of the block."""
     git = split_git_source(argument)
     if git is None:
-        yield Source(argument, load_spec(Path(cwd or ".") / argument, allow_remote=allow_remote, allow_outside=allow_outside))
+        spec = load_spec(Path(cwd or ".") / argument, allow_remote=allow_remote, allow_outside=allow_outside)
+        yield Source(argument, spec)
         return
     ref, path = git
     work = Path(cwd or ".").resolve()
@@ -89,7 +90,8 @@ def _materialise(work: Path, ref: str, path: str, root: Path) -> str:
         raise UsageError(f"{ref}:{path}: {ref!r} is not a commit, branch or tag of this repository")
     prefix = top.stdout.decode().strip()
     # git's own rule: REF:./x is relative to the current folder, REF:x to the repository root.
-    start = posixpath.normpath(posixpath.join(prefix, path)) if path.startswith(("./", "../")) else posixpath.normpath(path)
+    relative = path.startswith(("./", "../"))
+    start = posixpath.normpath(posixpath.join(prefix, path) if relative else path)
     pending, done = [start], set()
     while pending:
         repo_path = pending.pop()

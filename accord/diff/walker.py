@@ -13,7 +13,7 @@ and none of the `$ref`s inside them leads (transitively) to a component that dif
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from accord import openapi, pointers
@@ -143,7 +143,8 @@ class _Walker:
             rule_id = "endpoint-deprecated" if new.deprecated else "endpoint-reactivated"
             self.emit(rule_id, old.pointer, new.pointer, what=new.label)
         if old.operation_id and old.operation_id != new.operation_id:
-            self.emit("api-operation-id-removed", old.pointer, new.pointer, old=old.operation_id, new=new.operation_id or "none")
+            self.emit("api-operation-id-removed", old.pointer, new.pointer,
+                      old=old.operation_id, new=new.operation_id or "none")
         elif not old.operation_id and new.operation_id:
             self.emit("api-operation-id-added", old.pointer, new.pointer, new=new.operation_id)
         self._security(old, new)
@@ -155,10 +156,9 @@ class _Walker:
         old_alts, new_alts = old.security, new.security
         old_open = not old_alts or any(not alt for alt in old_alts)
         new_open = not new_alts or any(not alt for alt in new_alts)
-        names = lambda alts: sorted({name for alt in alts for name in alt})
         if old_open and not new_open:
             self.emit("api-security-added", old.security_pointer, new.security_pointer,
-                      old="none", new=" or ".join(names(new_alts)))
+                      old="none", new=" or ".join(_scheme_names(new_alts)))
         elif not new_open:
             for alt in old_alts:
                 if any(_covers(candidate, alt) for candidate in new_alts):
@@ -171,9 +171,9 @@ class _Walker:
                               what=scheme, new=", ".join(extra))
                 else:
                     self.emit("api-security-added", old.security_pointer, new.security_pointer,
-                              old=" and ".join(sorted(alt)), new=" or ".join(names(new_alts)))
+                              old=" and ".join(sorted(alt)), new=" or ".join(_scheme_names(new_alts)))
                 break  # one uncovered alternative is enough to break its clients
-        for name in sorted(set(names(old_alts)) - set(names(new_alts))):
+        for name in sorted(set(_scheme_names(old_alts)) - set(_scheme_names(new_alts))):
             self.emit("api-security-removed", old.security_pointer, new.security_pointer, old=name)
 
     def _parameters(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
@@ -201,7 +201,9 @@ class _Walker:
             subject = () if param.location == "path" else ("parameter", param.location, param.name)
             self.emit(rule_id, old.pointer, param.pointer, what=param.describe(), subject=subject)
 
-    def _body(self, old: Body | None, new: Body | None, old_op: Operation, new_op: Operation, schemas: SchemaDiff) -> None:
+    def _body(
+        self, old: Body | None, new: Body | None, old_op: Operation, new_op: Operation, schemas: SchemaDiff
+    ) -> None:
         if old is None and new is None:
             return
         if old is None:
@@ -238,10 +240,13 @@ class _Walker:
         for status, response in new.responses.items():
             if status in old.responses:
                 continue
-            cover = "default" if "default" in old.responses else f"{status[0]}XX" if f"{status[0]}XX" in old.responses else None
+            range_key = f"{status[0]}XX"
+            cover = "default" if "default" in old.responses else range_key if range_key in old.responses else None
             old_at = pointers.join(old.pointer, "responses")
             if cover:
-                rule_id = "response-success-status-added" if status.startswith("2") else "response-non-success-status-added"
+                rule_id = (
+                    "response-success-status-added" if status.startswith("2") else "response-non-success-status-added"
+                )
                 self.emit(rule_id, old_at, response.pointer, what=f"`{status}`", old=cover)
             elif status[0] in "123":
                 self.emit("response-status-added-without-default", old_at, response.pointer, what=f"`{status}`")
@@ -276,7 +281,8 @@ class _Walker:
                 schemas.compare(header.schema, other.schema, where)
         for name, header in new.headers.items():
             if name not in old.headers:
-                self.emit("new-response-header", old.pointer, header.pointer, what=f"`{header.name}` of response `{status}`")
+                what = f"`{header.name}` of response `{status}`"
+                self.emit("new-response-header", old.pointer, header.pointer, what=what)
 
 
 def _schemas_of(op: Operation) -> list[Any]:
@@ -288,6 +294,11 @@ def _schemas_of(op: Operation) -> list[Any]:
         nodes.extend(response.media.values())
         nodes.extend(h.schema for h in response.headers.values())
     return [n.value for n in nodes if n is not None]
+
+
+def _scheme_names(alternatives: Iterable[dict[str, frozenset[str]]]) -> list[str]:
+    """The security schemes named by any of the alternatives, sorted."""
+    return sorted({name for alt in alternatives for name in alt})
 
 
 def _covers(new_alt: dict[str, frozenset[str]], old_alt: dict[str, frozenset[str]]) -> bool:

@@ -49,7 +49,8 @@ def serving_entry(model_id: str, version: str | None) -> ModelEntry:
 
 
 def capability_problem(exc: CapabilityError) -> ProblemError:
-    return ProblemError("capability-not-supported", exc.detail, errors=[{"pointer": exc.pointer, "in": "body", "detail": exc.detail}])
+    errors = [{"pointer": exc.pointer, "in": "body", "detail": exc.detail}]
+    return ProblemError("capability-not-supported", exc.detail, errors=errors)
 
 
 async def predict(model_id: str, body: dict[str, Any], version: str | None) -> Response:

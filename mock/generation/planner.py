@@ -280,14 +280,15 @@ class Planner:
             kind = part.get("type")
             if kind is None:
                 continue
-            kinds = {_TYPE_ALIASES.get(k, k) for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)}
+            listed = kind if isinstance(kind, list) else [kind]
+            kinds = {_TYPE_ALIASES.get(k, k) for k in listed if isinstance(k, str)}
             if self.version != "3.1" and (part.get("nullable") is True or part.get("x-nullable") is True):
                 kinds.add("null")
             if allowed is None:
                 allowed = kinds
             else:
                 narrowed = {k for k in allowed if k in kinds}
-                if "integer" in allowed and "number" in kinds or "number" in allowed and "integer" in kinds:
+                if ("integer" in allowed and "number" in kinds) or ("number" in allowed and "integer" in kinds):
                     narrowed.add("integer")
                 allowed = narrowed
         return allowed

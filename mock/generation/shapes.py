@@ -230,7 +230,8 @@ def one_of_rescue(planner: Planner, base: Parts, branches: list[Any], checks: li
                 if all(planner.check(s, direction)(counter) for s in schemas):
                     continue  # the other branch accepts this value too
                 candidate = {**value, name: counter}
-                if checks[chosen](candidate) and all(c(candidate) for c in base_checks) and not checks[other](candidate):
+                accepted = checks[chosen](candidate) and all(c(candidate) for c in base_checks)
+                if accepted and not checks[other](candidate):
                     return candidate
         return None
 

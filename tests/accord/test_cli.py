@@ -43,9 +43,12 @@ def test_validate_findings_exit_1_with_file_line_pointer() -> None:
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [
-        ("bad-yaml/openapi.yaml", "error: tests/fixtures/bad-yaml/openapi.yaml:8: invalid YAML: did not find expected ',' or ']'"),
+        ("bad-yaml/openapi.yaml",
+         "error: tests/fixtures/bad-yaml/openapi.yaml:8: invalid YAML: did not find expected ',' or ']'"),
         ("missing/openapi.yaml", "error: tests/fixtures/missing/openapi.yaml: no such file"),
-        ("not-openapi/openapi.yaml", "error: tests/fixtures/not-openapi/openapi.yaml:1: not an OpenAPI document: no 'openapi' (3.x) or 'swagger' (2.0) field"),
+        ("not-openapi/openapi.yaml",
+         "error: tests/fixtures/not-openapi/openapi.yaml:1: "
+         "not an OpenAPI document: no 'openapi' (3.x) or 'swagger' (2.0) field"),
     ],
 )
 def test_unreadable_documents_exit_2_with_location(fixture: str, expected: str) -> None:
@@ -90,7 +93,8 @@ def test_bundle_unknown_extension_exit_2(tmp_path: Path) -> None:
 
 def test_spec_default_from_pyproject(tmp_path: Path) -> None:
     (tmp_path / "api").mkdir()
-    (tmp_path / "api" / "openapi.yaml").write_text((ROOT / "tests/fixtures/duplicate-operation-id/openapi.yaml").read_text())
+    fixture = ROOT / "tests/fixtures/duplicate-operation-id/openapi.yaml"
+    (tmp_path / "api" / "openapi.yaml").write_text(fixture.read_text())
     (tmp_path / "pyproject.toml").write_text('[tool.accord]\nspec = "api/openapi.yaml"\n')
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 1

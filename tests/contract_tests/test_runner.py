@@ -100,7 +100,8 @@ def test_junit_names_operation_and_check(widgets_spec: Path, tmp_path: Path) -> 
     import xml.etree.ElementTree as ET
 
     suite = ET.parse(junit).getroot()
-    failed = [(case.get("classname"), case.get("name")) for case in suite.iter("testcase") if case.find("failure") is not None]
+    failed = [(case.get("classname"), case.get("name"))
+              for case in suite.iter("testcase") if case.find("failure") is not None]
     assert ("contract.widgets.GET /widgets/{widget_id}", "response_schema_conformance") in failed
     assert int(suite.get("failures")) == len(failed)
 

@@ -78,12 +78,13 @@ def create_app(*broken: str) -> Starlette:
             return problem(request, 400, "Malformed JSON")
         if "accepts_invalid" not in flags and not _valid_new_widget(body):
             return problem(request, 400, "Invalid widget")
-        if "rejects_valid" in flags and isinstance(body, dict) and isinstance(body.get("size"), int) and body["size"] > 5:
+        size = body.get("size") if isinstance(body, dict) else None
+        if "rejects_valid" in flags and isinstance(size, int) and size > 5:
             return problem(request, 400, "Too big")
         widget_id = f"w{next(ids)}"
         name = body.get("name") if isinstance(body, dict) else None
-        size = body.get("size") if isinstance(body, dict) else None
-        widget = {"id": widget_id, "name": name if isinstance(name, str) else "", "size": size if type(size) is int else 1}
+        widget = {"id": widget_id, "name": name if isinstance(name, str) else "",
+                  "size": size if type(size) is int else 1}
         widgets[widget_id] = widget
         headers = {} if "no_location" in flags else {"Location": f"/widgets/{widget_id}"}
         return JSONResponse(widget, status_code=200 if "undocumented_status" in flags else 201, headers=headers)
@@ -92,7 +93,8 @@ def create_app(*broken: str) -> Starlette:
         if not authorised(request):
             return problem(request, 401, "Unauthorized")
         widget_id = request.path_params["widget_id"]
-        if not (widget_id.startswith("w") and widget_id[1:].isdigit() and 1 <= len(widget_id) - 1 <= 8 and widget_id[1:].isascii()):
+        digits = widget_id[1:]
+        if not (widget_id.startswith("w") and digits.isdigit() and 1 <= len(digits) <= 8 and digits.isascii()):
             return problem(request, 400, "Bad widget id")
         if widget_id not in widgets:
             return problem(request, 404, "No such widget")

@@ -49,7 +49,8 @@ def test_validators_are_built_once_and_still_refuse_bad_requests(client: TestCli
     # The same validator objects serve the next requests, and they still validate.
     bad = assert_problem(client.post(PREDICT, json={"instances": [{**IRIS_ROW, "petal_width_cm": "wide"}]},
                                      headers=AUTH), 400, "validation-error")
-    assert bad["errors"] == [{"pointer": "#/instances/0/petal_width_cm", "in": "body", "detail": "must be of type number"}]
+    assert bad["errors"] == [
+        {"pointer": "#/instances/0/petal_width_cm", "in": "body", "detail": "must be of type number"}]
     extra = assert_problem(client.post(PREDICT + "?nope=1", json={"instances": [IRIS_ROW]}, headers=AUTH),
                            400, "validation-error")
     assert extra["errors"][0]["parameter"] == "nope"

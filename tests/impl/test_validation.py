@@ -17,7 +17,10 @@ def test_non_conforming_response_is_a_500_problem_and_a_logged_pointer(
 ) -> None:
     monkeypatch.setattr(health, "get_liveness", lambda: json_response({"status": 5}))
     app = make_app(validate_responses=True)
-    with app.test_client(raise_server_exceptions=False) as client, caplog.at_level("WARNING", "accord.service.validation"):
+    with (
+        app.test_client(raise_server_exceptions=False) as client,
+        caplog.at_level("WARNING", "accord.service.validation"),
+    ):
         response = client.get("/health/live")
     body = assert_problem(response, 500, "internal-error")
     assert "status" not in body["detail"] and "5" not in body["detail"]

@@ -97,4 +97,5 @@ def test_help_lists_the_behaviour_options():
 def test_behaviour_options_are_refused_with_the_proxy():
     result = accord("mock", "--proxy", "http://127.0.0.1:9", "--stateful", "--port", "1")
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: --stateful, --rules and --scenario shape the mock's own answers: not with --proxy"
+    assert result.stderr.strip() == (
+        "error: --stateful, --rules and --scenario shape the mock's own answers: not with --proxy")

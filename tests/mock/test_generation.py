@@ -62,12 +62,14 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
     ("boolean", "3.0", {"type": "boolean"}, lambda vs: {True, False} <= set(vs)),
     ("date-time", "3.0", {"type": "string", "format": "date-time"},
      lambda vs: all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", v) for v in vs)),
-    ("date", "3.0", {"type": "string", "format": "date"}, lambda vs: all(re.fullmatch(r"\d{4}-\d\d-\d\d", v) for v in vs)),
+    ("date", "3.0", {"type": "string", "format": "date"},
+     lambda vs: all(re.fullmatch(r"\d{4}-\d\d-\d\d", v) for v in vs)),
     ("time", "3.1", {"type": "string", "format": "time"}, lambda vs: all(v.endswith("Z") for v in vs)),
     ("uuid", "3.1", {"type": "string", "format": "uuid"}, lambda vs: len(set(vs)) == len(vs)),
     ("email", "3.0", {"type": "string", "format": "email"}, lambda vs: all("@" in v for v in vs)),
     ("uri", "3.1", {"type": "string", "format": "uri"}, lambda vs: all(v.startswith("https://") for v in vs)),
-    ("uri-reference", "3.1", {"type": "string", "format": "uri-reference"}, lambda vs: all(v.startswith("/") for v in vs)),
+    ("uri-reference", "3.1", {"type": "string", "format": "uri-reference"},
+     lambda vs: all(v.startswith("/") for v in vs)),
     ("hostname", "3.0", {"type": "string", "format": "hostname"}, lambda vs: all("." in v for v in vs)),
     ("ipv4", "3.0", {"type": "string", "format": "ipv4"}, lambda vs: all(v.count(".") == 3 for v in vs)),
     ("ipv6", "3.1", {"type": "string", "format": "ipv6"}, lambda vs: all(":" in v for v in vs)),
@@ -76,14 +78,17 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
     ("byte-bounded", "3.0", {"type": "string", "format": "byte", "minLength": 4, "maxLength": 8},
      lambda vs: all(4 <= len(v) <= 8 for v in vs)),
     ("binary", "3.0", {"type": "string", "format": "binary"}, lambda vs: all(isinstance(v, str) for v in vs)),
-    ("password", "3.0", {"type": "string", "format": "password", "minLength": 20}, lambda vs: all(len(v) >= 20 for v in vs)),
-    ("duration", "3.1", {"type": "string", "format": "duration"}, lambda vs: all(v.startswith("P") and len(v) > 2 for v in vs)),
+    ("password", "3.0", {"type": "string", "format": "password", "minLength": 20},
+     lambda vs: all(len(v) >= 20 for v in vs)),
+    ("duration", "3.1", {"type": "string", "format": "duration"},
+     lambda vs: all(v.startswith("P") and len(v) > 2 for v in vs)),
     ("int32", "3.0", {"type": "integer", "format": "int32", "minimum": 2**31 - 5},
      lambda vs: all(2**31 - 5 <= v <= 2**31 - 1 for v in vs)),
     ("int64", "3.0", {"type": "integer", "format": "int64"}, lambda vs: all(type(v) is int for v in vs)),
     ("float", "3.0", {"type": "number", "format": "float", "minimum": 0.5, "maximum": 0.75},
      lambda vs: all(0.5 <= v <= 0.75 for v in vs)),
-    ("lengths", "3.0", {"type": "string", "minLength": 30, "maxLength": 32}, lambda vs: all(30 <= len(v) <= 32 for v in vs)),
+    ("lengths", "3.0", {"type": "string", "minLength": 30, "maxLength": 32},
+     lambda vs: all(30 <= len(v) <= 32 for v in vs)),
     ("short", "3.0", {"type": "string", "maxLength": 1}, lambda vs: all(len(v) <= 1 for v in vs)),
     ("pattern", "3.0", {"type": "string", "pattern": r"^[A-Z]{2}-\d{4}(-[a-z]+)?$"},
      lambda vs: all(re.fullmatch(r"[A-Z]{2}-\d{4}(-[a-z]+)?", v) for v in vs)),
@@ -106,13 +111,16 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
     ("invalid-example-ignored", "3.0", {"type": "string", "maxLength": 3, "example": "too long"},
      lambda vs: "too long" not in vs),
     ("examples-3.1", "3.1", {"type": "integer", "examples": [7, 8]}, lambda vs: {7, 8} <= set(vs)),
-    ("minimum-maximum", "3.0", {"type": "integer", "minimum": -3, "maximum": 3}, lambda vs: set(vs) <= set(range(-3, 4))),
+    ("minimum-maximum", "3.0", {"type": "integer", "minimum": -3, "maximum": 3},
+     lambda vs: set(vs) <= set(range(-3, 4))),
     ("exclusive-3.0", "3.0", {"type": "integer", "minimum": 0, "maximum": 2, "exclusiveMinimum": True,
                               "exclusiveMaximum": True}, lambda vs: set(vs) == {1}),
-    ("exclusive-3.1", "3.1", {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 2}, lambda vs: set(vs) == {1}),
+    ("exclusive-3.1", "3.1", {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 2},
+     lambda vs: set(vs) == {1}),
     ("exclusive-number", "3.1", {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 0.001},
      lambda vs: all(0 < v < 0.001 for v in vs)),
-    ("multipleOf-int", "3.0", {"type": "integer", "multipleOf": 7, "minimum": 1}, lambda vs: all(v % 7 == 0 for v in vs)),
+    ("multipleOf-int", "3.0", {"type": "integer", "multipleOf": 7, "minimum": 1},
+     lambda vs: all(v % 7 == 0 for v in vs)),
     ("multipleOf-decimal", "3.0", {"type": "number", "multipleOf": 0.01, "minimum": 0, "maximum": 1},
      lambda vs: all(abs(round(v * 100) - v * 100) < 1e-6 for v in vs)),
     ("multipleOf-tenth", "3.1", {"type": "number", "multipleOf": 0.1}, lambda vs: True),
@@ -122,18 +130,21 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
      lambda vs: all(len(v) == 3 for v in vs)),
     ("array-large-minItems", "3.0", {"type": "array", "items": {"type": "number"}, "minItems": 3072, "maxItems": 3072},
      lambda vs: all(len(v) == 3072 for v in vs)),
-    ("array-maxItems-0", "3.0", {"type": "array", "items": {"type": "string"}, "maxItems": 0}, lambda vs: all(v == [] for v in vs)),
+    ("array-maxItems-0", "3.0", {"type": "array", "items": {"type": "string"}, "maxItems": 0},
+     lambda vs: all(v == [] for v in vs)),
     ("uniqueItems", "3.0", {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 5}, "minItems": 6,
                             "uniqueItems": True}, lambda vs: all(sorted(v) == list(range(6)) for v in vs)),
     ("prefixItems", "3.1", {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}], "items": False,
                             "minItems": 2}, lambda vs: all(type(v[0]) is int and isinstance(v[1], str) for v in vs)),
-    ("contains", "3.1", {"type": "array", "items": {"type": "integer"}, "contains": {"const": 5}}, lambda vs: all(5 in v for v in vs)),
+    ("contains", "3.1", {"type": "array", "items": {"type": "integer"}, "contains": {"const": 5}},
+     lambda vs: all(5 in v for v in vs)),
     ("object-all-properties", "3.0", {"type": "object", "required": ["a"], "properties": {
         "a": {"type": "string"}, "b": {"type": "integer"}}}, lambda vs: all(set(v) == {"a", "b"} for v in vs)),
     ("object-no-extra-keys", "3.0", {"type": "object", "properties": {"a": {"type": "string"}}},
      lambda vs: all(set(v) == {"a"} for v in vs)),
     ("object-minProperties", "3.0", {"type": "object", "properties": {"a": {"type": "string"}}, "minProperties": 3,
-                                     "additionalProperties": {"type": "integer"}}, lambda vs: all(len(v) >= 3 for v in vs)),
+                                     "additionalProperties": {"type": "integer"}},
+     lambda vs: all(len(v) >= 3 for v in vs)),
     ("object-maxProperties", "3.0", {"type": "object", "required": ["a"], "maxProperties": 2, "properties": {
         "a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}}},
      lambda vs: all("a" in v and len(v) == 2 for v in vs)),
@@ -142,24 +153,30 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
     ("object-closed", "3.0", {"type": "object", "additionalProperties": False, "minProperties": 0, "properties": {
         "a": {"type": "string"}}}, lambda vs: all(set(v) == {"a"} for v in vs)),
     ("object-required-undeclared", "3.0", {"type": "object", "required": ["x"]}, lambda vs: all("x" in v for v in vs)),
-    ("nullable-3.0", "3.0", {"type": "string", "nullable": True}, lambda vs: None in vs and any(isinstance(v, str) for v in vs)),
+    ("nullable-3.0", "3.0", {"type": "string", "nullable": True},
+     lambda vs: None in vs and any(isinstance(v, str) for v in vs)),
     ("x-nullable-2.0", "2.0", {"type": "string", "x-nullable": True}, lambda vs: any(isinstance(v, str) for v in vs)),
     ("type-array-3.1", "3.1", {"type": ["integer", "string", "null"]},
      lambda vs: {type(v) for v in vs} >= {int, str}),
     ("null-only", "3.1", {"type": "null"}, lambda vs: all(v is None for v in vs)),
     ("untyped", "3.0", {}, lambda vs: all(v is not None for v in vs)),
-    ("inferred-object", "3.0", {"properties": {"a": {"maxLength": 2}}}, lambda vs: all(isinstance(v, dict) for v in vs)),
+    ("inferred-object", "3.0", {"properties": {"a": {"maxLength": 2}}},
+     lambda vs: all(isinstance(v, dict) for v in vs)),
     ("allOf-merge", "3.0", {"allOf": [
         {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "minimum": 10}}},
         {"type": "object", "required": ["b"], "properties": {"a": {"maximum": 12}, "b": {"type": "string"}}}]},
      lambda vs: all(10 <= v["a"] <= 12 and "b" in v for v in vs)),
     ("allOf-closed-part", "3.0", {"allOf": [
-        {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "additionalProperties": False},
-        {"type": "object", "properties": {"c": {"type": "string"}}}]}, lambda vs: all(set(v) == {"a", "b"} for v in vs)),
+        {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+         "additionalProperties": False},
+        {"type": "object", "properties": {"c": {"type": "string"}}}]},
+     lambda vs: all(set(v) == {"a", "b"} for v in vs)),
     ("allOf-bounds", "3.1", {"allOf": [{"type": "string", "minLength": 5}, {"maxLength": 6}, {"pattern": "^x"}]},
      lambda vs: all(5 <= len(v) <= 6 and v[0] == "x" for v in vs)),
-    ("allOf-integer-number", "3.0", {"allOf": [{"type": "number"}, {"type": "integer"}]}, lambda vs: all(type(v) is int for v in vs)),
-    ("oneOf-types", "3.0", {"oneOf": [{"type": "string"}, {"type": "integer"}]}, lambda vs: {type(v) for v in vs} == {str, int}),
+    ("allOf-integer-number", "3.0", {"allOf": [{"type": "number"}, {"type": "integer"}]},
+     lambda vs: all(type(v) is int for v in vs)),
+    ("oneOf-types", "3.0", {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+     lambda vs: {type(v) for v in vs} == {str, int}),
     ("oneOf-overlapping", "3.0", {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 10},
                                             {"type": "integer", "minimum": 5, "maximum": 20}]},
      lambda vs: all(not 5 <= v <= 10 for v in vs)),
@@ -169,13 +186,16 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
      lambda vs: all("id" in v and ("a" in v) != ("b" in v) for v in vs)),
     ("anyOf", "3.1", {"anyOf": [{"type": "string", "maxLength": 2}, {"type": "boolean"}]},
      lambda vs: {type(v) for v in vs} == {str, bool}),
-    ("not", "3.0", {"type": "integer", "minimum": 0, "maximum": 3, "not": {"enum": [0, 1]}}, lambda vs: set(vs) <= {2, 3}),
+    ("not", "3.0", {"type": "integer", "minimum": 0, "maximum": 3, "not": {"enum": [0, 1]}},
+     lambda vs: set(vs) <= {2, 3}),
     ("not-type", "3.1", {"not": {"type": "string"}}, lambda vs: all(not isinstance(v, str) for v in vs)),
 ]
 
 
 @pytest.mark.parametrize(("version", "schema", "honoured"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_keyword_is_honoured_and_every_value_validates(version: str, schema: Any, honoured: Callable[[list[Any]], bool]) -> None:
+def test_keyword_is_honoured_and_every_value_validates(
+    version: str, schema: Any, honoured: Callable[[list[Any]], bool]
+) -> None:
     values = _values(version, schema)
     assert honoured(values), values[:5]
 
@@ -187,7 +207,8 @@ PETS = {
             "properties": {"petType": {"type": "string"}, "name": {"type": "string"}}},
     "Cat": {"allOf": [_ref("Pet"), {"type": "object", "required": ["lives"],
                                     "properties": {"lives": {"type": "integer", "maximum": 9}}}]},
-    "Dog": {"allOf": [_ref("Pet"), {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}}]},
+    "Dog": {"allOf": [_ref("Pet"),
+                      {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}}]},
 }
 
 
@@ -220,7 +241,8 @@ def test_allof_child_of_a_discriminated_parent_names_itself() -> None:
 
 
 def test_discriminator_value_outside_the_property_enum_is_not_forced() -> None:
-    components = {"A": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["a"]}}}}
+    components = {"A": {"type": "object", "required": ["kind"],
+                        "properties": {"kind": {"type": "string", "enum": ["a"]}}}}
     schema = {"oneOf": [_ref("A")], "discriminator": {"propertyName": "kind"}}
     assert {v["kind"] for v in _values("3.0", schema, components=components)} == {"a"}
 
@@ -294,7 +316,8 @@ def test_same_seed_same_value_and_different_seeds_differ() -> None:
     first = Generator(DETERMINISM_DOC, "3.0")
     second = Generator(DETERMINISM_DOC, "3.0")
     for seed in (0, 1, "abc", "GET /pets:200"):
-        assert first.generate(schema, seed=seed) == second.generate(schema, seed=seed) == first.generate(schema, seed=seed)
+        value = first.generate(schema, seed=seed)
+        assert value == second.generate(schema, seed=seed) == first.generate(schema, seed=seed)
     assert len({orjson.dumps(first.generate(schema, seed=seed)) for seed in range(10)}) == 10
 
 
@@ -357,7 +380,8 @@ _scalar = st.one_of(
     st.lists(st.sampled_from(["x", "y", 1, 2.5, True]), min_size=1, max_size=4, unique=True).map(lambda e: {"enum": e}),
     st.sampled_from([{"type": "boolean"}, {"type": "string", "pattern": "^[a-f0-9]{4,8}$"},
                      {"type": "string", "nullable": True}, {"type": "string", "pattern": "[A-Z]+", "minLength": 6},
-                     {"type": "integer", "readOnly": True}, {"type": "string", "format": "date", "example": "2024-01-01"},
+                     {"type": "integer", "readOnly": True},
+                     {"type": "string", "format": "date", "example": "2024-01-01"},
                      {"type": "integer", "minimum": 1, "maximum": 9, "multipleOf": 2}, {"not": {"type": "string"}}]),
 )
 _schemas = st.recursive(_scalar, lambda inner: st.one_of(
@@ -457,7 +481,8 @@ def test_every_schema_of_githubs_rest_description() -> None:
     document = orjson.loads(corpus.document("github").read_bytes())
     total, failures = _failures(document, "3.0", seeds=2)
     assert total > 3000
-    assert failures == {}, f"{len(failures)} of {total} failed:\n" + "\n".join(f"{k}: {v}" for k, v in list(failures.items())[:20])
+    listed = "\n".join(f"{k}: {v}" for k, v in list(failures.items())[:20])
+    assert failures == {}, f"{len(failures)} of {total} failed:\n{listed}"
 
 
 # Schemas of ReadMe's examples that no value satisfies, so GenerationError is the right answer:

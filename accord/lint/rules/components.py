@@ -50,9 +50,10 @@ def _alias_used(ctx: LintContext, value: Any, pointer: str, referrers: dict[str,
     map); the alias and every direct use of the file then refer to that one. An alias of a
     component written in the same document is an ordinary component: unused if unreferenced.
     """
-    if not (isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$ref"), str) and "#" in value["$ref"]):
+    ref = value.get("$ref") if isinstance(value, dict) and len(value) == 1 else None
+    if not (isinstance(ref, str) and "#" in ref):
         return False
-    target = _component_of(unquote(value["$ref"].split("#", 1)[1]))
+    target = _component_of(unquote(ref.split("#", 1)[1]))
     if target not in ctx.source_map:
         return False
     return bool(referrers.get(target, set()) - {pointer, target})

@@ -37,11 +37,13 @@ def consistent_pagination(ctx: LintContext) -> Hits:
             continue
         for name in (PAGE_SIZE_PARAM, PAGE_TOKEN_PARAM):
             if name in query:
-                definitions[name].append((query[name][0], _signature(ctx, query[name][1], ("name", "in", "required", "schema"))))
+                at, parameter = query[name]
+                definitions[name].append((at, _signature(ctx, parameter, ("name", "in", "required", "schema"))))
             else:
                 yield op.pointer, f"List operation has no {name!r} query parameter."
         for other in sorted((PAGING_PARAMS & set(query)) - {PAGE_SIZE_PARAM, PAGE_TOKEN_PARAM}):
-            yield query[other][0], f"List operations page with {PAGE_SIZE_PARAM!r} and {PAGE_TOKEN_PARAM!r}, not {other!r}."
+            yield (query[other][0],
+                   f"List operations page with {PAGE_SIZE_PARAM!r} and {PAGE_TOKEN_PARAM!r}, not {other!r}.")
         if page is not None and NEXT_TOKEN_FIELD not in fields:
             yield page[0], f"List response has no {NEXT_TOKEN_FIELD!r} field."
     for name, found in definitions.items():

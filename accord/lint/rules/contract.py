@@ -94,11 +94,17 @@ def numeric_bounds(ctx: LintContext) -> Hits:
             continue
         if "enum" in schema or "const" in schema:
             continue
-        low = "minimum" in schema or isinstance(schema.get("exclusiveMinimum"), (int, float)) and not isinstance(schema.get("exclusiveMinimum"), bool)
-        high = "maximum" in schema or isinstance(schema.get("exclusiveMaximum"), (int, float)) and not isinstance(schema.get("exclusiveMaximum"), bool)
+        low = _bounded(schema, "minimum", "exclusiveMinimum")
+        high = _bounded(schema, "maximum", "exclusiveMaximum")
         missing = [name for name, present in (("minimum", low), ("maximum", high)) if not present]
         if missing:
             yield reached.pointer, f"Numeric request input has no {' and no '.join(missing)}."
+
+
+def _bounded(schema: dict[str, Any], inclusive: str, exclusive: str) -> bool:
+    """`minimum`, or a numeric `exclusiveMinimum` (3.1); the 3.0 boolean form bounds nothing alone."""
+    value = schema.get(exclusive)
+    return inclusive in schema or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 def example_present(ctx: LintContext) -> Hits:

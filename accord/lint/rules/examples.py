@@ -66,7 +66,12 @@ def _definition_site(ctx: LintContext, pointer: str) -> str:
 
 def _holder(ctx: LintContext, pointer: str) -> Any:
     tokens = pointers.split(pointer)
-    depth = 1 if tokens[-1] == "example" else 2 if len(tokens) > 1 and tokens[-2] == "examples" and tokens[-1].isdigit() else 3
+    if tokens[-1] == "example":
+        depth = 1
+    elif len(tokens) > 1 and tokens[-2] == "examples" and tokens[-1].isdigit():
+        depth = 2
+    else:
+        depth = 3
     try:
         return pointers.resolve(ctx.document, pointers.from_path(tokens[:-depth]))
     except KeyError:
@@ -100,7 +105,8 @@ def _example_objects(ctx: LintContext) -> Iterator[tuple[str, Any]]:
         yield pointers.join("", "components", "examples", name), entry
     for node in ctx.nodes:
         examples = node.value.get("examples")
-        if node.is_name_map or not isinstance(examples, dict) or not ("schema" in node.value or "content" in node.value):
+        has_schema = "schema" in node.value or "content" in node.value
+        if node.is_name_map or not isinstance(examples, dict) or not has_schema:
             continue
         for name, entry in examples.items():
             if not (isinstance(entry, dict) and "$ref" in entry):

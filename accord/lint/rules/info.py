@@ -55,7 +55,8 @@ def openapi_tags_alphabetical(ctx: LintContext) -> Hits:
     names = [str(t.get("name")) for t in _tags(ctx) if isinstance(t, dict)]
     for index in range(1, len(names)):
         if names[index] < names[index - 1]:
-            yield f"/tags/{index}", f'"tags" must be in alphabetical order: {names[index]!r} comes after {names[index - 1]!r}.'
+            previous = names[index - 1]
+            yield f"/tags/{index}", f'"tags" must be in alphabetical order: {names[index]!r} comes after {previous!r}.'
             return
 
 

@@ -34,7 +34,8 @@ def operation_id_valid_in_url(ctx: LintContext) -> Hits:
     for op in ctx.operations:
         value = op.operation.get("operationId")
         if isinstance(value, str) and not _URL_SAFE.match(value):
-            yield f"{op.pointer}/operationId", "operationId must not contain characters that are invalid when used in URL."
+            yield (f"{op.pointer}/operationId",
+                   "operationId must not contain characters that are invalid when used in URL.")
 
 
 def operation_parameters(ctx: LintContext) -> Hits:
@@ -61,7 +62,8 @@ def operation_parameters(ctx: LintContext) -> Hits:
         if bodies and form_data:
             yield f"{op.pointer}/parameters", 'Operation must not have both "in:body" and "in:formData" parameters.'
         for index in bodies[1:]:
-            yield f"{op.pointer}/parameters/{index}", 'Operation must not have more than a single instance of the "in:body" parameter.'
+            yield (f"{op.pointer}/parameters/{index}",
+                   'Operation must not have more than a single instance of the "in:body" parameter.')
 
 
 def operation_success_response(ctx: LintContext) -> Hits:
@@ -130,7 +132,8 @@ def operation_security_defined(ctx: LintContext) -> Hits:
                 at = pointers.join(pointer, index, name)
                 scheme = ctx.deref(schemes.get(name))
                 if not isinstance(scheme, dict):
-                    yield at, f'{owner} "security" value {name!r} must match a scheme defined in "components.securitySchemes".'
+                    yield at, (f'{owner} "security" value {name!r} must match a scheme defined in '
+                               '"components.securitySchemes".')
                     continue
                 if scheme.get("type") != "oauth2" or not isinstance(scopes, list):
                     continue

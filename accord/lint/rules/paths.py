@@ -72,7 +72,8 @@ def _declared(ctx: LintContext, raw: Any, pointer: str, into: dict[str, str]) ->
 def path_declarations_must_exist(ctx: LintContext) -> Hits:
     for path in _paths(ctx):
         if "{}" in path:
-            yield pointers.join("", "paths", path), 'Path parameter declarations must not be empty, ex."/given/{}" is invalid.'
+            yield (pointers.join("", "paths", path),
+                   'Path parameter declarations must not be empty, ex."/given/{}" is invalid.')
 
 
 def path_keys_no_trailing_slash(ctx: LintContext) -> Hits:

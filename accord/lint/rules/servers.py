@@ -86,10 +86,12 @@ def server_variables(ctx: LintContext) -> Hits:
         variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
         for name in variables:
             if name not in used:
-                yield pointers.join(pointer, "variables", name), f'Server\'s "variables" object has unused defined "{name}" url variable.'
+                yield (pointers.join(pointer, "variables", name),
+                       f'Server\'s "variables" object has unused defined "{name}" url variable.')
         missing = [name for name in used if name not in variables]
         if missing:
-            yield f"{pointer}/variables", f'Not all server\'s variables are described with "variables" object. Missed: {", ".join(missing)}.'
+            yield (f"{pointer}/variables", "Not all server's variables are described with \"variables\" object. "
+                   f"Missed: {', '.join(missing)}.")
         choices: list[list[str]] = []
         for name in used:
             variable = variables.get(name)
@@ -108,7 +110,8 @@ def server_variables(ctx: LintContext) -> Hits:
         if choices and len(choices) == len(used):
             invalid = [u for u in islice(_substitutions(url, used, choices), MAX_SUBSTITUTIONS) if not _valid_url(u)]
             if invalid:
-                yield f"{pointer}/variables", f"Substitutions of server variables give invalid URLs: {', '.join(invalid[:5])}"
+                yield (f"{pointer}/variables",
+                       f"Substitutions of server variables give invalid URLs: {', '.join(invalid[:5])}")
 
 
 def _substitutions(url: str, names: list[str], choices: list[list[str]]) -> Iterator[str]:

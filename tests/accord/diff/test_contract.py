@@ -47,8 +47,9 @@ def test_removing_a_response_enum_value_is_compatible(edited: Path) -> None:
 
 
 def test_a_new_required_request_property_breaks_both_iris_operations(edited: Path) -> None:
+    with_colour = FEATURES_REQUIRED.replace("]", ", sepal_colour]")
     _edit(edited, IRIS, FEATURES_REQUIRED,
-          FEATURES_REQUIRED.replace("]", ", sepal_colour]").replace("properties:\n", "properties:\n    sepal_colour: {type: string}\n"))
+          with_colour.replace("properties:\n", "properties:\n    sepal_colour: {type: string}\n"))
     report = diff(str(SPEC), str(edited))
     breaking = [c for c in report.changes if c.level == "breaking"]
     assert {c.rule for c in breaking} == {"new-required-request-property"}

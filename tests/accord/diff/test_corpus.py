@@ -152,7 +152,8 @@ def test_github_description_against_itself_and_with_a_renamed_component() -> Non
     spec = load_spec(corpus.document("github"))
     doc = spec.document
     assert diff_documents(doc, spec.version, doc, spec.version) == []
-    renamed = orjson.loads(orjson.dumps(doc).replace(b'"#/components/schemas/simple-user"', b'"#/components/schemas/person"'))
+    old_ref, new_ref = b'"#/components/schemas/simple-user"', b'"#/components/schemas/person"'
+    renamed = orjson.loads(orjson.dumps(doc).replace(old_ref, new_ref))
     renamed["components"]["schemas"]["person"] = renamed["components"]["schemas"].pop("simple-user")
     assert diff_documents(doc, spec.version, renamed, spec.version) == []
     edited = copy.deepcopy(renamed)

@@ -15,7 +15,10 @@ RESPONSE = Where("response", "response-body", "response 200 body")
 
 def _compare(old: Any, new: Any, where: Where, old_doc: Any = None, new_doc: Any = None) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
-    emit = lambda rule, old_at, new_at, **_: found.append((rule, old_at, new_at))
+
+    def emit(rule: str, old_at: str, new_at: str, **_: Any) -> None:
+        found.append((rule, old_at, new_at))
+
     differ = SchemaDiff(old_doc or {}, new_doc or {}, emit, lambda a, b: a == b)
     differ.compare(Node(old, "/old"), Node(new, "/new"), where)
     return found
@@ -36,7 +39,8 @@ def test_build_view_merges_all_of_members_and_keeps_each_keyword_pointer() -> No
                         {"properties": {"id": {"maxLength": 5}, "name": {"type": "string"}}, "maxProperties": 4}]}
     view = build_view(document, schema, "/s")
     assert set(view.properties) == {"id", "name"}
-    assert [n.pointer for n in view.properties["id"]] == ["/components/schemas/Base/properties/id", "/s/allOf/1/properties/id"]
+    assert [n.pointer for n in view.properties["id"]] == [
+        "/components/schemas/Base/properties/id", "/s/allOf/1/properties/id"]
     assert view.required == {"id": "/components/schemas/Base/required"}
     assert view.at("type") == "/components/schemas/Base"
     assert view.at("maxProperties") == "/s/allOf/1"
@@ -50,19 +54,25 @@ def test_bounds_in_several_all_of_members_take_the_tightest() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "request_rule", "response_rule"),
     [
-        ({"type": "string", "maxLength": 10}, {"type": "string", "maxLength": 5}, "request-body-max-length-decreased", None),
-        ({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 10}, None, "response-body-max-length-increased"),
+        ({"type": "string", "maxLength": 10}, {"type": "string", "maxLength": 5},
+         "request-body-max-length-decreased", None),
+        ({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 10},
+         None, "response-body-max-length-increased"),
         ({"type": "string"}, {"type": "string", "maxLength": 10}, "request-body-max-length-set", None),
         ({"type": "string", "maxLength": 10}, {"type": "string"}, None, "response-body-max-length-unset"),
         ({"type": "integer", "minimum": 0}, {"type": "integer", "minimum": 1}, "request-body-min-increased", None),
-        ({"type": "string", "enum": ["a", "b"]}, {"type": "string", "enum": ["a"]}, "request-body-enum-value-removed", None),
-        ({"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["a", "b"]}, None, "response-body-enum-value-added"),
+        ({"type": "string", "enum": ["a", "b"]}, {"type": "string", "enum": ["a"]},
+         "request-body-enum-value-removed", None),
+        ({"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["a", "b"]},
+         None, "response-body-enum-value-added"),
         ({"type": "string"}, {"type": "string", "nullable": True}, None, "response-body-became-nullable"),
         ({"type": "string", "nullable": True}, {"type": "string"}, "request-body-became-not-nullable", None),
         ({"type": "integer"}, {"type": "number"}, None, "response-body-type-generalized"),
     ],
 )
-def test_direction_decides_what_breaks(old: dict, new: dict, request_rule: str | None, response_rule: str | None) -> None:
+def test_direction_decides_what_breaks(
+    old: dict, new: dict, request_rule: str | None, response_rule: str | None
+) -> None:
     """Narrowing breaks a request; widening breaks a response; the other side is informational."""
     from accord.diff.rules import RULES
 
@@ -100,7 +110,8 @@ def test_plain_schema_becoming_a_union_adds_a_branch() -> None:
 
 
 def test_edited_inline_branches_pair_with_each_other_not_as_removed_and_added() -> None:
-    old = {"anyOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
+    old = {"anyOf": [{"type": "object", "required": ["a"],
+                      "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
                      {"type": "array", "items": {"type": "string"}}]}
     new = {"anyOf": [{"type": "array", "items": {"type": "string", "maxLength": 3}},
                      {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}]}

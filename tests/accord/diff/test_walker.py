@@ -26,14 +26,16 @@ EXPECTED: dict[str, list[tuple]] = {
     "operation-removed-deprecated": [("api-removed-with-deprecation", "warning", "POST /pets", f"{PETS}/post", PETS)],
     "endpoint-added": [("endpoint-added", "info", "DELETE /pets/{petId}", PET, f"{PET}/delete")],
     "parameter-became-required": [
-        ("request-parameter-became-required", "breaking", "GET /pets", f"{PETS}/get/parameters/0", f"{PETS}/get/parameters/0")],
+        ("request-parameter-became-required", "breaking", "GET /pets",
+         f"{PETS}/get/parameters/0", f"{PETS}/get/parameters/0")],
     "new-required-parameter": [
         ("new-required-request-parameter", "breaking", "GET /pets", f"{PETS}/get", f"{PETS}/get/parameters/2")],
     "new-required-header": [
         ("new-required-request-parameter", "breaking", "GET /pets", f"{PETS}/get", f"{PETS}/get/parameters/2")],
     "new-optional-parameter": [
         ("new-optional-request-parameter", "info", "GET /pets", f"{PETS}/get", f"{PETS}/get/parameters/2")],
-    "parameter-removed": [("request-parameter-removed", "warning", "GET /pets", f"{PETS}/get/parameters/1", f"{PETS}/get")],
+    "parameter-removed": [
+        ("request-parameter-removed", "warning", "GET /pets", f"{PETS}/get/parameters/1", f"{PETS}/get")],
     "parameter-enum-value-removed": [
         ("request-parameter-enum-value-removed", "breaking", "GET /pets",
          f"{PETS}/get/parameters/1/schema", f"{PETS}/get/parameters/1/schema")],
@@ -44,26 +46,35 @@ EXPECTED: dict[str, list[tuple]] = {
         ("request-parameter-type-changed", "breaking", "GET /pets",
          f"{PETS}/get/parameters/1/schema", f"{PETS}/get/parameters/1/schema")],
     "request-property-became-required": [
-        ("request-property-became-required", "breaking", "POST /pets", f"{NEWPET}/properties/tag", f"{NEWPET}/properties/tag")],
+        ("request-property-became-required", "breaking", "POST /pets",
+         f"{NEWPET}/properties/tag", f"{NEWPET}/properties/tag")],
     "new-required-request-property": [
         ("new-required-request-property", "breaking", "POST /pets", NEWPET, f"{NEWPET}/properties/owner")],
     "new-optional-request-property": [
         ("new-optional-request-property", "info", "POST /pets", NEWPET, f"{NEWPET}/properties/owner")],
-    "request-property-removed": [("request-property-removed", "warning", "POST /pets", f"{NEWPET}/properties/tag", NEWPET)],
+    "request-property-removed": [
+        ("request-property-removed", "warning", "POST /pets", f"{NEWPET}/properties/tag", NEWPET)],
     "request-property-enum-value-removed": [
-        ("request-property-enum-value-removed", "breaking", "POST /pets", f"{NEWPET}/properties/kind", f"{NEWPET}/properties/kind")],
+        ("request-property-enum-value-removed", "breaking", "POST /pets",
+         f"{NEWPET}/properties/kind", f"{NEWPET}/properties/kind")],
     "request-property-max-length-decreased": [
-        ("request-property-max-length-decreased", "breaking", "POST /pets", f"{NEWPET}/properties/name", f"{NEWPET}/properties/name")],
+        ("request-property-max-length-decreased", "breaking", "POST /pets",
+         f"{NEWPET}/properties/name", f"{NEWPET}/properties/name")],
     "request-property-min-increased": [
-        ("request-property-min-increased", "breaking", "POST /pets", f"{NEWPET}/properties/age", f"{NEWPET}/properties/age")],
+        ("request-property-min-increased", "breaking", "POST /pets",
+         f"{NEWPET}/properties/age", f"{NEWPET}/properties/age")],
     "request-property-pattern-added": [
-        ("request-property-pattern-added", "breaking", "POST /pets", f"{NEWPET}/properties/name", f"{NEWPET}/properties/name")],
+        ("request-property-pattern-added", "breaking", "POST /pets",
+         f"{NEWPET}/properties/name", f"{NEWPET}/properties/name")],
     "request-property-type-changed": [
-        ("request-property-type-changed", "breaking", "POST /pets", f"{NEWPET}/properties/age", f"{NEWPET}/properties/age")],
+        ("request-property-type-changed", "breaking", "POST /pets",
+         f"{NEWPET}/properties/age", f"{NEWPET}/properties/age")],
     "request-property-type-generalized": [
-        ("request-property-type-generalized", "info", "POST /pets", f"{NEWPET}/properties/age", f"{NEWPET}/properties/age")],
+        ("request-property-type-generalized", "info", "POST /pets",
+         f"{NEWPET}/properties/age", f"{NEWPET}/properties/age")],
     "request-body-became-required": [
-        ("request-body-became-required", "breaking", "POST /pets", f"{PETS}/post/requestBody", f"{PETS}/post/requestBody")],
+        ("request-body-became-required", "breaking", "POST /pets",
+         f"{PETS}/post/requestBody", f"{PETS}/post/requestBody")],
     "request-body-media-type-removed": [
         ("request-body-media-type-removed", "breaking", "POST /pets",
          f"{PETS}/post/requestBody/content/application~1x-www-form-urlencoded", f"{PETS}/post/requestBody")],
@@ -72,24 +83,31 @@ EXPECTED: dict[str, list[tuple]] = {
     "response-optional-property-removed": _each(
         "response-optional-property-removed", "warning", f"{SCHEMA_PET}/properties/tag", SCHEMA_PET),
     "response-property-became-optional": _each(
-        "response-property-became-optional", "breaking", f"{SCHEMA_PET}/properties/name", f"{SCHEMA_PET}/properties/name"),
+        "response-property-became-optional", "breaking",
+        f"{SCHEMA_PET}/properties/name", f"{SCHEMA_PET}/properties/name"),
     "response-property-enum-value-added": _each(
-        "response-property-enum-value-added", "breaking", f"{SCHEMA_PET}/properties/kind", f"{SCHEMA_PET}/properties/kind"),
+        "response-property-enum-value-added", "breaking",
+        f"{SCHEMA_PET}/properties/kind", f"{SCHEMA_PET}/properties/kind"),
     "response-property-enum-value-removed": _each(
-        "response-property-enum-value-removed", "info", f"{SCHEMA_PET}/properties/kind", f"{SCHEMA_PET}/properties/kind"),
+        "response-property-enum-value-removed", "info",
+        f"{SCHEMA_PET}/properties/kind", f"{SCHEMA_PET}/properties/kind"),
     "response-property-type-changed": _each(
         "response-property-type-changed", "breaking", f"{SCHEMA_PET}/properties/id", f"{SCHEMA_PET}/properties/id"),
     "response-property-became-nullable": _each(
-        "response-property-became-nullable", "breaking", f"{SCHEMA_PET}/properties/tag", f"{SCHEMA_PET}/properties/tag"),
+        "response-property-became-nullable", "breaking",
+        f"{SCHEMA_PET}/properties/tag", f"{SCHEMA_PET}/properties/tag"),
     "response-success-status-removed": [
-        ("response-success-status-removed", "breaking", "GET /pets/{petId}", f"{PET}/get/responses/200", f"{PET}/get/responses")],
+        ("response-success-status-removed", "breaking", "GET /pets/{petId}",
+         f"{PET}/get/responses/200", f"{PET}/get/responses")],
     "response-non-success-status-removed": [
-        ("response-non-success-status-removed", "info", "GET /pets/{petId}", f"{PET}/get/responses/404", f"{PET}/get/responses")],
+        ("response-non-success-status-removed", "info", "GET /pets/{petId}",
+         f"{PET}/get/responses/404", f"{PET}/get/responses")],
     "response-status-added": [
         ("response-error-status-added-without-default", "warning", "GET /pets/{petId}",
          f"{PET}/get/responses", f"{PET}/get/responses/500")],
     "response-status-added-covered": [
-        ("response-non-success-status-added", "info", "GET /pets/{petId}", f"{PET}/get/responses", f"{PET}/get/responses/500")],
+        ("response-non-success-status-added", "info", "GET /pets/{petId}",
+         f"{PET}/get/responses", f"{PET}/get/responses/500")],
     "response-media-type-removed": [
         ("response-media-type-removed", "breaking", "GET /pets/{petId}",
          f"{PET}/get/responses/200/content/application~1xml", f"{PET}/get/responses/200")],

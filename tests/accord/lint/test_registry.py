@@ -42,7 +42,9 @@ SPECTRAL = {
 
 
 @pytest.mark.parametrize(("rule_id", "expected"), sorted(SPECTRAL.items()))
-def test_spectral_rules_keep_spectral_name_severity_and_recommendation(rule_id: str, expected: tuple[str, bool]) -> None:
+def test_spectral_rules_keep_spectral_name_severity_and_recommendation(
+    rule_id: str, expected: tuple[str, bool]
+) -> None:
     rule = REGISTRY[rule_id]
     assert (rule.severity, rule.recommended) == expected
 

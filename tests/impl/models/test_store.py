@@ -45,7 +45,7 @@ def test_untrusted_type_is_refused_even_with_a_matching_checksum(copied_models: 
     manifest = json.loads(manifest_path.read_text())
     manifest["sha256"] = hashlib.sha256(artefact.read_bytes()).hexdigest()
     manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(ArtefactError, match="untrusted types: .*Gadget"):
+    with pytest.raises(ArtefactError, match=r"untrusted types: .*Gadget"):
         store.load(copied_models, "iris-classifier", "1")
 
 

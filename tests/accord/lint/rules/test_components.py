@@ -15,7 +15,8 @@ def test_unused_components_are_reported() -> None:
 
 
 def test_component_referenced_from_a_media_example_is_used() -> None:
-    assert "/components/examples/Fine" not in pointers_of("lint-oas3-examples-value-or-externalValue", "oas3-unused-component")
+    found = pointers_of("lint-oas3-examples-value-or-externalValue", "oas3-unused-component")
+    assert "/components/examples/Fine" not in found
 
 
 def test_multifile_component_used_through_its_file_is_used() -> None:
