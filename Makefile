@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The Python trees ruff checks (pyproject.toml's [tool.ruff] is the configuration).
+LINTED := accord mock impl contract_tests tests bench
 
 .PHONY: install browser node docs types demo run mock serve test test-fast lint-code bench clean
 
@@ -69,6 +71,7 @@ serve: install
 
 ## test: everything CI runs (browser tests included: Chromium and the npm tools are installed first)
 test: install browser node
+	$(BIN)/ruff check $(LINTED)
 	$(BIN)/accord validate spec/openapi.yaml
 	$(BIN)/python -m pytest
 
@@ -76,7 +79,7 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not slow" -x -q
 
 lint-code: install
-	$(BIN)/ruff check accord mock impl contract_tests tests bench
+	$(BIN)/ruff check $(LINTED)
 
 clean:
 	rm -rf $(VENV) .accord .pytest_cache .hypothesis bench/out tests/.corpus node_modules docs/api \
