@@ -391,6 +391,8 @@ class MockApp:
             elif message["type"] == "lifespan.shutdown":
                 if warmup is not None:
                     warmup.cancel()
+                if self.proxy is not None:
+                    await self.proxy.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

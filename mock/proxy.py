@@ -77,9 +77,12 @@ class Upstream:
         return self._client
 
     async def aclose(self) -> None:
-        if self._client is not None:
+        """Close the pooled client (at lifespan shutdown): no upstream connection outlives the server."""
+        import asyncio
+
+        if self._client is not None and self._loop is asyncio.get_running_loop():
             await self._client.aclose()
-            self._client = None
+        self._client = self._loop = None
 
 
 async def forward(app: MockApp, ex: Exchange) -> Reply | None:

@@ -61,6 +61,8 @@ class ReloadingApp:
                     self._stop.set()
                 for task in tasks:
                     task.cancel()
+                if self.current.proxy is not None:
+                    await self.current.proxy.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -154,21 +154,21 @@ def test_locked_job_store_answers_503_and_loses_nothing(
         before = http.post(JOBS, json={"instances": rows(3, 1)})
         assert before.status_code == 202
         # Another process takes the write lock and keeps it while we ask.
-        locker = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-c", "import sqlite3, sys, time\n"
              f"db = sqlite3.connect({str(jobs_db)!r}, isolation_level=None)\n"
              "db.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\ntime.sleep(60)\n"],
-            stdout=subprocess.PIPE, text=True)
-        try:
-            assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
-            refused = http.post(JOBS, json={"instances": rows(3, 2)}, headers={"Idempotency-Key": "locked-1"})
-            body = assert_problem(refused, 503, "job-store-unavailable")
-            assert refused.headers["retry-after"] and body["request_id"]
-            assert http.get("/health/live").status_code == 200
-            assert http.get(f"/v1/prediction-jobs/{before.json()['id']}").status_code == 200  # reads go on
-        finally:
-            locker.kill()
-            locker.wait()
+            stdout=subprocess.PIPE, text=True,
+        ) as locker:  # leaving the block closes its stdout and waits for it
+            try:
+                assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+                refused = http.post(JOBS, json={"instances": rows(3, 2)}, headers={"Idempotency-Key": "locked-1"})
+                body = assert_problem(refused, 503, "job-store-unavailable")
+                assert refused.headers["retry-after"] and body["request_id"]
+                assert http.get("/health/live").status_code == 200
+                assert http.get(f"/v1/prediction-jobs/{before.json()['id']}").status_code == 200  # reads go on
+            finally:
+                locker.kill()
         assert server.alive()
         wait_for(lambda: http.get(f"/v1/prediction-jobs/{before.json()['id']}").json()["status"] == "succeeded")
         after = http.post(JOBS, json={"instances": rows(3, 3)})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import schemathesis
 from accord.contract_tests.settings import NEGATIVE_REJECTION_STATUSES
 from conftest import PETS, build_app
@@ -20,8 +19,6 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
 KEY = "accord-dev-key"
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _schema(path: Path) -> schemathesis.schemas.BaseSchema:
