@@ -30,7 +30,6 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Any]:
-    pytest.importorskip("impl.app")
     from impl.app import close_app, create_app
 
     app = create_app(SPEC, jobs_db=tmp_path / "jobs.db", api_keys=[KEY])

@@ -19,19 +19,8 @@ PETS_31 = FIXTURES / "mock-pets-31" / "openapi.yaml"
 KEY = {"X-API-Key": "k1"}
 
 
-def generator_for(document: dict[str, Any], version: str) -> Any:
-    """The real generator (mock.generation) when importable, else the local stand-in."""
-    try:
-        from accord.mock.generation import Generator
-    except ImportError:
-        from stub_generation import Generator  # type: ignore[no-redef]
-    return Generator(document, version)
-
-
 def build_app(path: Path | str, **options: Any) -> MockApp:
-    spec = load_spec(path)
-    options.setdefault("generator", generator_for(spec.document, spec.version))
-    return create_app(spec, **options)
+    return create_app(load_spec(path), **options)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from accord.mock.compiler import CompiledApi
-from conftest import PETS, generator_for
+from accord.mock.generation import Generator
+from conftest import PETS
 
 from accord.errors import FindingsError
 from accord.loading import load_spec
@@ -13,7 +14,7 @@ from accord.loading import load_spec
 def compiled(path=PETS) -> CompiledApi:
     spec = load_spec(path)
     return CompiledApi(
-        spec.document, spec.version, generator=generator_for(spec.document, spec.version), locate=spec.locate_finding
+        spec.document, spec.version, generator=Generator(spec.document, spec.version), locate=spec.locate_finding
     )
 
 
@@ -69,7 +70,7 @@ def test_uncompilable_schema_is_reported_not_fatal():
             }
         },
     }
-    api = CompiledApi(document, "3.0", generator=generator_for(document, "3.0"))
+    api = CompiledApi(document, "3.0", generator=Generator(document, "3.0"))
     api.prepare_all()
     assert [f.rule for f in api.findings] == ["mock-schema-invalid"]
     assert api.findings[0].pointer == "/paths/~1x/get/parameters/0/schema"

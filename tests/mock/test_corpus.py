@@ -9,7 +9,6 @@ import orjson
 import pytest
 from accord.mock.app import MockApp, create_app
 from accord.mock.testing import mock_client
-from conftest import generator_for
 
 from accord.errors import AccordError, FindingsError
 from accord.loading import load_spec
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 def serve(path: Path) -> MockApp:
     spec = load_spec(path)
-    return create_app(spec, generator=generator_for(spec.document, spec.version), eager=True)
+    return create_app(spec, eager=True)
 
 
 def assert_bodies_conform(app: MockApp) -> int:

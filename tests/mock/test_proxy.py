@@ -65,7 +65,6 @@ def wrong() -> Iterator[tuple[str, WrongUpstream]]:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    pytest.importorskip("impl.app")
     from impl.app import close_app, create_app
 
     app = create_app(SPEC, jobs_db=tmp_path_factory.mktemp("jobs") / "jobs.db", api_keys=["accord-dev-key"])

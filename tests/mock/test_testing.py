@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from accord.mock.testing import mock_client, serve_mock
-from conftest import PETS, generator_for
+from conftest import PETS
 
 from accord.loading import load_spec
 
@@ -16,8 +16,7 @@ def accord_mock_spec() -> str:
 
 
 def test_serve_mock_on_a_free_port_with_a_journal():
-    spec = load_spec(PETS)
-    with serve_mock(spec, generator=generator_for(spec.document, spec.version)) as mock:
+    with serve_mock(load_spec(PETS)) as mock:
         assert mock.url.startswith("http://127.0.0.1:")
         response = httpx.get(mock.url + "/pets?limit=1")
         assert response.status_code == 200 and response.headers["x-total"] == "2"
