@@ -199,17 +199,18 @@ SPLIT_PATH = "/__bench/model-cpu"
 
 
 def serve_split_service(port: int) -> None:
-    """The service as `impl.app.serve` runs it (create_app, settle_heap, uvicorn with the access log
-    setting), with `Predictor.predict` timed in its own thread's CPU time. The model and the rest of
-    the request are then measured in the same process, on the same core and caches: what the
-    in-process comparison cannot give on a busy machine, where a server woken once per request runs
-    each instruction slower than a tight loop does."""
+    """The service as `accord serve` runs it (create_app, settle_heap, uvicorn with the kit's HTTP
+    protocol and the access log setting), with `Predictor.predict` timed in its own thread's CPU
+    time. The model and the rest of the request are then measured in the same process, on the same
+    core and caches: what the in-process comparison cannot give on a busy machine, where a server
+    woken once per request runs each instruction slower than a tight loop does."""
     import uvicorn
 
     from accord.service.access_log import log_config
+    from accord.service.app import ServiceHttpProtocol
     from accord.service.heap import settle_heap
-    from impl.app import ServiceHttpProtocol, create_app
-    from impl.config import Settings
+    from accord.service.settings import ServiceSettings
+    from impl.app import create_app
     from impl.models.predict import Predictor
 
     spent = {"seconds": 0.0, "calls": 0}
@@ -236,7 +237,7 @@ def serve_split_service(port: int) -> None:
             return
         await app(scope, receive, send)
 
-    uvicorn.run(split, host=HOST, port=port, log_level="info", access_log=Settings.from_env().access_log,
+    uvicorn.run(split, host=HOST, port=port, log_level="info", access_log=ServiceSettings.from_env().access_log,
                 http=ServiceHttpProtocol, log_config=log_config())
 
 
@@ -563,7 +564,7 @@ def main() -> None:
                 if table_of[name].process is None:
                     table_of[name].start(work)
             calls = in_process_calls(models_dir, batch)
-            # The service settles its heap once started (impl/heap.py); the in-process model runs
+            # The service settles its heap once started (accord/service/heap.py); the in-process model runs
             # under the same collector settings, or the comparison would charge the model for
             # collections the service no longer makes.
             from accord.service.heap import settle_heap
