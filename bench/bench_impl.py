@@ -107,11 +107,12 @@ class Server:
     def start(self, logs: Path) -> None:
         self.port = free_port()
         argv = pinned([a.replace("{port}", str(self.port)) for a in self.argv], self.cpus)
-        out = (logs / f"{self.name}.log").open("ab")
         started = time.perf_counter()
-        # Own session, so stop() ends exactly this server and the workers it forked.
-        self.process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **self.env}, stdout=out,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        # Own session, so stop() ends exactly this server and the workers it forked. The server
+        # holds its own descriptor of the log: this process closes its copy at once.
+        with (logs / f"{self.name}.log").open("ab") as out:
+            self.process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **self.env}, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
         deadline = started + READY_TIMEOUT_S
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:

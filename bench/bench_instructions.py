@@ -114,9 +114,9 @@ def count_server(name: str, argv: list[str], env: dict[str, str], ready: str, bo
     port = free_port()
     prefix = work / name
     argv = [a.replace("{port}", str(port)) for a in argv]
-    logs = (work / f"{name}.log").open("ab")
-    process = subprocess.Popen(valgrind(argv, prefix), cwd=ROOT, env={**os.environ, **env}, stdout=logs,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    with (work / f"{name}.log").open("ab") as logs:
+        process = subprocess.Popen(valgrind(argv, prefix), cwd=ROOT, env={**os.environ, **env}, stdout=logs,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_ready(port, ready, process)
         conn = http.client.HTTPConnection(HOST, port, timeout=120)
@@ -142,8 +142,9 @@ def count_model(models_dir: Path, cases: dict[str, list[dict[str, float]]], n: i
     script = MODEL_SCRIPT.format(root=str(ROOT), models=str(models_dir), cases=str(work / "cases.json"),
                                  warmup=WARMUP, n=n)
     prefix = work / "model"
-    process = subprocess.Popen(valgrind([sys.executable, "-c", script], prefix), cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=(work / "model.log").open("ab"))
+    with (work / "model.log").open("ab") as logs:
+        process = subprocess.Popen(valgrind([sys.executable, "-c", script], prefix), cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=logs)
     if process.wait(timeout=START_TIMEOUT_S) != 0:
         raise SystemExit(f"the in-process model run failed; see {work / 'model.log'}")
     return {case: dumped(prefix, process.pid, case) / n for case in cases}
