@@ -75,8 +75,11 @@ test: install browser node
 	$(BIN)/accord validate spec/openapi.yaml
 	$(BIN)/python -m pytest
 
+## test-fast: while iterating, the unit tests of tests/ (under two minutes; `install` is all they need).
+## Left out, by marker (pyproject.toml): the service and mock as real servers, whole Schemathesis runs
+## (and contract_tests/), the browser, the npm tools, the real-world corpus.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow" -x -q
+	$(BIN)/python -m pytest tests -m "not slow and not browser and not integration" -x -q
 
 lint-code: install
 	$(BIN)/ruff check $(LINTED)

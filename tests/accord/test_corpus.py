@@ -17,6 +17,7 @@ from tests import corpus
 SAMPLE_EVERY = 25  # ~106 of the 2,639 documents, from 0.5 KB to the multi-MB ones in the sample
 
 
+@pytest.mark.integration  # the real-world corpus (npm pack on first use)
 def test_github_rest_description_loads_and_validates() -> None:
     path = corpus.document("github")
     report = validate_spec(path)

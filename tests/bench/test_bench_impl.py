@@ -14,6 +14,8 @@ import pytest
 
 from bench.bench_impl import ROW, Server, http_caller, in_process_calls, iris_batch, model_cpu
 
+pytestmark = pytest.mark.integration  # the bench's servers as real processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -23,6 +23,7 @@ def test_rss_of_this_process_is_read() -> None:
     assert rss_kib(2**22 + 12345) == 0  # no such process
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_a_short_soak_against_the_mock(tmp_path: Path) -> None:
     from bench.bench_soak import main

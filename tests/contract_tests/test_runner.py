@@ -16,6 +16,8 @@ from accord.errors import UsageError
 from tests.contract_tests.broken import drop_field
 from tests.contract_tests.widgets import KEY, create_app
 
+pytestmark = pytest.mark.integration  # whole Schemathesis runs
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: breakage -> (operation, check) the report must name.

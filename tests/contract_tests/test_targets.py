@@ -13,6 +13,8 @@ from accord.contract_tests.targets import open_target
 
 from accord.errors import UsageError
 
+pytestmark = pytest.mark.integration  # whole Schemathesis runs against the mock and the service
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
 RULES = ROOT / "spec" / "mock-behaviour.yaml"

@@ -18,6 +18,8 @@ from accord.consumer.matching import Actual
 from tests.contract_tests.broken import drop_field
 from tests.web_client import record_session, run_refused_calls
 
+pytestmark = pytest.mark.integration  # servers on real ports, recorded sessions replayed
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
 KEY = "accord-dev-key"

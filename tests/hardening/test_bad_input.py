@@ -15,6 +15,8 @@ from tests.hardening.catalogue import CASES, IRIS, KEY, PREDICT, VALID, Case, co
 from tests.hardening.servers import Server, get
 from tests.hardening.wire import HOST, exchange
 
+pytestmark = pytest.mark.integration  # the mock and the service as real processes
+
 TARGETS = ("mock", "impl")
 LEAKS = (b"Traceback", b'File "/', b"site-packages", b"Exception:", b"Error:")
 

@@ -20,6 +20,8 @@ import pytest
 from tests.hardening.catalogue import IRIS, KEY
 from tests.hardening.servers import SPEC, Server, service
 
+pytestmark = pytest.mark.integration  # the service as a real process, killed and starved
+
 AUTH = {"X-API-Key": KEY}
 JOBS = "/v1/models/iris-classifier/prediction-jobs"
 #: Slow jobs (one instance per batch, a pause between batches) so a kill lands mid-job, and a

@@ -25,6 +25,8 @@ import pytest
 from accord.errors import AccordError
 from tests.hardening.servers import ACCORD, free_port
 
+pytestmark = pytest.mark.integration  # the CLI as real processes
+
 TIMEOUT_S = 120
 #: Peak RSS allowed to a CLI run on a hostile document (an empty `accord validate` takes ~60 MiB).
 MAX_RSS_MIB = 400

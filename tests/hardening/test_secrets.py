@@ -14,6 +14,8 @@ import pytest
 from tests.hardening.catalogue import IRIS, KEY, PREDICT
 from tests.hardening.servers import Server
 
+pytestmark = pytest.mark.integration  # the mock and the service as real processes
+
 TARGETS = ("mock", "impl")
 
 

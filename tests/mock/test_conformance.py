@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import schemathesis
 from accord.contract_tests.settings import NEGATIVE_REJECTION_STATUSES
 from conftest import PETS, build_app
@@ -15,6 +16,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import negative_data_rejection
+
+pytestmark = pytest.mark.integration  # Schemathesis against the mock
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"

@@ -474,6 +474,7 @@ def test_every_schema_of_the_shared_contract() -> None:
     assert failures == {}
 
 
+@pytest.mark.integration  # the real-world corpus (npm pack on first use)
 def test_every_schema_of_githubs_rest_description() -> None:
     document = orjson.loads(corpus.document("github").read_bytes())
     total, failures = _failures(document, "3.0", seeds=2)
@@ -503,6 +504,7 @@ UNSATISFIABLE = {
 }
 
 
+@pytest.mark.integration  # the real-world corpus (npm pack on first use)
 def test_readme_examples_every_satisfiable_schema_generates() -> None:
     paths = corpus.documents("oas-examples")
     root = corpus.CORPUS_DIR / "oas-examples"

@@ -19,6 +19,8 @@ from accord.mock.testing import serve_mock
 from accord.consumer.contract import read_contract
 from tests.web_client import IRIS, run_session
 
+pytestmark = pytest.mark.integration  # the mock and the service on real ports
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
 KEY = {"X-API-Key": "accord-dev-key"}

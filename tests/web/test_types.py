@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration  # the npm tools (make node)
+
 ROOT = Path(__file__).resolve().parents[2]
 TYPES = ROOT / "web" / "types"
 GENERATED = TYPES / "accord-api.d.ts"
