@@ -105,4 +105,4 @@ def _make_run_serves_both(project: Path) -> None:
         assert note.status_code == 201 and note.json()["text"] == "hi"
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=30)
+        process.communicate(timeout=30)  # waits, and closes the stdout pipe

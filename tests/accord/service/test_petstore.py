@@ -75,7 +75,7 @@ def serve(petstore: Path) -> Iterator[object]:
     yield start
     for process in processes:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # waits, and closes the stdout pipe
 
 
 def test_scaffold_then_serve_in_an_empty_folder(petstore: Path, serve: object) -> None:
