@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The Python trees ruff checks (pyproject.toml's [tool.ruff] is the configuration).
 LINTED := accord mock impl contract_tests tests bench
 
-.PHONY: install browser node docs types demo run mock serve test test-fast lint-code bench clean
+.PHONY: install browser node docs types demo run mock serve test test-fast types-check lint-code bench clean
 
 install: $(STAMP)
 
@@ -80,6 +80,10 @@ test: install browser node
 ## (and contract_tests/), the browser, the npm tools, the real-world corpus.
 test-fast: install
 	$(BIN)/python -m pytest tests -m "not slow and not browser and not integration" -x -q
+
+## types-check: mypy over accord/, mock/, contract_tests/ and impl/ ([tool.mypy] in pyproject.toml)
+types-check: install
+	$(BIN)/python tools/typecheck.py
 
 lint-code: install
 	$(BIN)/ruff check $(LINTED)
