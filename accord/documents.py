@@ -29,7 +29,7 @@ MAX_YAML_EXPANDED_VALUES = 5_000_000
 MAX_LINE_LOOKUP_BYTES = 4 * 1024 * 1024
 
 
-class _Loader(yaml.CSafeLoader):  # type: ignore[misc, name-defined]
+class _Loader(yaml.CSafeLoader):
     """Safe libyaml loader that keeps dates as strings and mapping keys as strings.
 
     OpenAPI is JSON-compatible: `200:` is the response key "200" and `2024-01-01` is a string.
@@ -101,7 +101,7 @@ def parse(data: bytes, file: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line: int | None = data[: exc.start].count(b"\n") + 1
         raise DocumentError("not valid UTF-8", file=file, line=line) from exc
     if text.count("*") > MAX_YAML_ALIASES and _alias_count(text) > MAX_YAML_ALIASES:
         raise DocumentError(f"more than {MAX_YAML_ALIASES} YAML aliases (refused)", file=file)

@@ -25,8 +25,8 @@ from accord.loading import load_spec
 
 DEFAULT_MODULE = "default"
 
-_PY_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list[Any]",
-             "object": "dict[str, Any]"}
+_PY_TYPES: dict[object, str] = {"integer": "int", "number": "float", "boolean": "bool", "string": "str",
+                                "array": "list[Any]", "object": "dict[str, Any]"}
 
 
 def handler_name(operation_id: str) -> str:

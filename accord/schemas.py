@@ -153,7 +153,7 @@ class SchemaCompiler:
 
 
 #: `format` ranges of OpenAPI's integer formats (OAS 3.0 §4.4 "Data Types").
-_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_FORMAT_BOUNDS: dict[object, tuple[int, int]] = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 def apply_format_bounds(out: dict[str, Any]) -> None:

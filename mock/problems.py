@@ -69,10 +69,10 @@ class Violation(NamedTuple):
         for token in path:
             if token.__class__ is not str:
                 tokens.append(str(token))
-            elif "~" in token or "/" in token:  # type: ignore[operator]
-                tokens.append(pointers.escape(token))  # type: ignore[arg-type]
+            elif "~" in token or "/" in token:
+                tokens.append(pointers.escape(token))
             else:
-                tokens.append(token)  # type: ignore[arg-type]
+                tokens.append(token)
         return "/" + "/".join(tokens)
 
     @property

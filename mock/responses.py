@@ -64,7 +64,8 @@ def _xml_node(name: str, value: Any) -> str:
     elif isinstance(value, list):
         inner = "".join(_xml_node("item", v) for v in value)
     else:
-        inner = xml_escape(_text(value).decode() if _text(value) is not None else "")
+        text = _text(value)
+        inner = xml_escape(text.decode() if text is not None else "")
     return f"<{name}>{inner}</{name}>"
 
 
@@ -125,7 +126,7 @@ class Response:
     def negotiate(self, accept: str | None) -> int | None:
         cached = self.accept_cache.get(accept, -1)
         if cached != -1:
-            return cached  # type: ignore[return-value]
+            return cached
         index = choose_media(accept, self.served)
         if len(self.accept_cache) < 256:
             self.accept_cache[accept] = index
@@ -313,7 +314,7 @@ class ResponseBuilder:
 
 _FAILED: Any = object()
 #: Formats draft-4 validators ignore but a header value (echoed from a client) must still meet.
-_FORMATS = {"uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")}
+_FORMATS: dict[object, re.Pattern[str]] = {"uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")}
 
 
 def generate_valid(api: CompiledApi, schema: Any, seed: int | str | Random, valid: Callable[[Any], bool]) -> Any:
@@ -374,13 +375,13 @@ def header_text(value: Any) -> str | None:
             return None
         text = ",".join(p for p in parts if p is not None)
     elif isinstance(value, dict):
-        parts = []
+        pairs: list[str] = []
         for k, v in value.items():
             part = header_text(v)
             if part is None:
                 return None
-            parts.extend((str(k), part))
-        text = ",".join(parts)
+            pairs.extend((str(k), part))
+        text = ",".join(pairs)
     else:
         return None
     if not text.isascii() or any(ord(c) < 32 or ord(c) == 127 for c in text) or text != text.strip():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from random import Random
-from typing import Any
+from typing import Any, TypeGuard
 
 from accord.mock.generation.errors import GenerationError
 from accord.mock.generation.strings import randint
@@ -22,7 +22,7 @@ _INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
                 "uint8": (0, 255), "int16": (-(2**15), 2**15 - 1)}
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -105,7 +105,8 @@ class NumberNode:
             span = high - low
             if span > 0:
                 self.decimals = max(2, 2 - math.floor(math.log10(span)))
-        self.low, self.high = low, high
+        self.low: float | None = low
+        self.high = high
         if self.step is None and (high < low or (high == low and (bounds.low_open or bounds.high_open))):
             self.low = None  # marks the range empty
         if self.step is not None and self.k_high < self.k_low:
@@ -120,10 +121,10 @@ class NumberNode:
         if self.whole_step is not None:
             return randint(rng, self.k_low, self.k_high) * self.whole_step
         if self.step is not None:
-            value = randint(rng, self.k_low, self.k_high) * self.step
-            if value.denominator == 1 and (self.integer or self.step.denominator == 1):
-                return int(value)
-            return float(value)
+            multiple = randint(rng, self.k_low, self.k_high) * self.step
+            if multiple.denominator == 1 and (self.integer or self.step.denominator == 1):
+                return int(multiple)
+            return float(multiple)
         low, high = self.low, self.high
         value = round(rng.uniform(low, high), self.decimals)
         if value < low or value > high or (self.low_open and value == low) or (self.high_open and value == high):

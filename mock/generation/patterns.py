@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from random import Random
+from typing import TYPE_CHECKING, Any
 
-try:  # Python 3.11+
+if TYPE_CHECKING:  # typeshed describes the parser under its pre-3.11 names (same module, renamed)
+    import sre_constants as _c
+    import sre_parse as _parser
+else:
     import re._constants as _c
     from re import _parser
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
 
 Emit = Callable[[Random, list[str], dict[int, str]], None]
+#: An opcode's argument in sre's syntax tree: an int, a tuple or a list of subpatterns, by opcode.
+Av = Any
 
 UNBOUNDED_EXTRA = 3  # `*`, `+` and `{m,}` repeat at most m + 3 times
 _PRINTABLE = [c for c in string.printable if c not in "\t\n\r\x0b\x0c"]
@@ -87,7 +90,7 @@ def compile_pattern(source: str) -> PatternGenerator:
         matcher = re.compile(python_source)
     except (re.error, OverflowError, RecursionError) as exc:
         raise PatternError(f"pattern {source!r} cannot be parsed: {exc}") from exc
-    items = list(parsed)
+    items = list(parsed.data)
     flags = parsed.state.flags
     generator = PatternGenerator(
         source=source,
@@ -131,9 +134,8 @@ def _to_python(source: str) -> str:
 
 # -- syntax tree → closures ---------------------------------------------------------------------
 
-def _sequence(items: list[tuple[object, object]], flags: int) -> Emit:
-    parts = [_node(op, av, flags) for op, av in items]
-    parts = [p for p in parts if p is not None]
+def _sequence(items: Sequence[tuple[object, Av]], flags: int) -> Emit:
+    parts = [part for op, av in items if (part := _node(op, av, flags)) is not None]
     if len(parts) == 1:
         return parts[0]
 
@@ -144,15 +146,15 @@ def _sequence(items: list[tuple[object, object]], flags: int) -> Emit:
     return emit
 
 
-def _node(op: object, av: object, flags: int) -> Emit | None:
+def _node(op: object, av: Av, flags: int) -> Emit | None:
     builder = _BUILDERS.get(op)
     if builder is None:
         raise PatternError(f"unsupported regular expression construct {op}")
     return builder(av, flags)
 
 
-def _literal(av: object, flags: int) -> Emit:
-    char = chr(av)  # type: ignore[arg-type]
+def _literal(av: Av, flags: int) -> Emit:
+    char = chr(av)
 
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
         out.append(char)
@@ -172,16 +174,16 @@ def _choice_of(chars: str | list[str]) -> Emit:
     return emit
 
 
-def _not_literal(av: object, flags: int) -> Emit:
-    return _choice_of([c for c in _PRINTABLE if c != chr(av)])  # type: ignore[arg-type]
+def _not_literal(av: Av, flags: int) -> Emit:
+    return _choice_of([c for c in _PRINTABLE if c != chr(av)])
 
 
-def _any(av: object, flags: int) -> Emit:
+def _any(av: Av, flags: int) -> Emit:
     return _choice_of(string.ascii_letters + string.digits)
 
 
-def _in(av: object, flags: int) -> Emit:
-    items = list(av)  # type: ignore[call-overload]
+def _in(av: Av, flags: int) -> Emit:
+    items = list(av)
     negate = bool(items) and items[0][0] is _c.NEGATE
     if negate:
         items = items[1:]
@@ -206,15 +208,15 @@ def _in(av: object, flags: int) -> Emit:
     return _choice_of(printable or sorted(chars))
 
 
-def _matched_by_category(char: str, items: list[tuple[object, object]]) -> bool:
+def _matched_by_category(char: str, items: Sequence[tuple[object, Av]]) -> bool:
     for op, value in items:
         if op is _c.CATEGORY and char in _CATEGORIES.get(value, ""):
             return True
     return False
 
 
-def _repeat(av: object, flags: int) -> Emit:
-    low, high, body = av  # type: ignore[misc]
+def _repeat(av: Av, flags: int) -> Emit:
+    low, high, body = av
     if high is _c.MAXREPEAT:
         high = low + UNBOUNDED_EXTRA
     inner = _sequence(list(body), flags)
@@ -236,8 +238,8 @@ def _repeat(av: object, flags: int) -> Emit:
     return emit
 
 
-def _subpattern(av: object, flags: int) -> Emit:
-    group, _add_flags, _del_flags, body = av  # type: ignore[misc]
+def _subpattern(av: Av, flags: int) -> Emit:
+    group, _add_flags, _del_flags, body = av
     inner = _sequence(list(body), flags)
     if group is None:
         return inner
@@ -250,12 +252,12 @@ def _subpattern(av: object, flags: int) -> Emit:
     return emit
 
 
-def _atomic(av: object, flags: int) -> Emit:
-    return _sequence(list(av), flags)  # type: ignore[call-overload]
+def _atomic(av: Av, flags: int) -> Emit:
+    return _sequence(list(av), flags)
 
 
-def _branch(av: object, flags: int) -> Emit:
-    _unused, alternatives = av  # type: ignore[misc]
+def _branch(av: Av, flags: int) -> Emit:
+    _unused, alternatives = av
     options = [_sequence(list(alt), flags) for alt in alternatives]
 
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
@@ -264,23 +266,23 @@ def _branch(av: object, flags: int) -> Emit:
     return emit
 
 
-def _groupref(av: object, flags: int) -> Emit:
+def _groupref(av: Av, flags: int) -> Emit:
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
-        out.append(groups.get(av, ""))  # type: ignore[call-overload]
+        out.append(groups.get(av, ""))
 
     return emit
 
 
-def _skip(av: object, flags: int) -> None:
+def _skip(av: Av, flags: int) -> None:
     """Anchors and look-arounds produce no characters (look-arounds are checked afterwards)."""
     return
 
 
-def _category(av: object, flags: int) -> Emit:
+def _category(av: Av, flags: int) -> Emit:
     return _choice_of(_CATEGORIES.get(av, string.ascii_letters))
 
 
-_BUILDERS: dict[object, Callable[[object, int], Emit | None]] = {
+_BUILDERS: dict[object, Callable[[Av, int], Emit | None]] = {
     _c.LITERAL: _literal,
     _c.NOT_LITERAL: _not_literal,
     _c.ANY: _any,
@@ -301,9 +303,9 @@ if hasattr(_c, "ATOMIC_GROUP"):
     _BUILDERS[_c.ATOMIC_GROUP] = _atomic
 
 
-def _starts_anchored(items: list[tuple[object, object]]) -> bool:
+def _starts_anchored(items: Sequence[tuple[object, Av]]) -> bool:
     return bool(items) and items[0][0] is _c.AT and items[0][1] in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
 
 
-def _ends_anchored(items: list[tuple[object, object]]) -> bool:
+def _ends_anchored(items: Sequence[tuple[object, Av]]) -> bool:
     return bool(items) and items[-1][0] is _c.AT and items[-1][1] in (_c.AT_END, _c.AT_END_STRING)
