@@ -28,7 +28,7 @@ def _has_header(name: str) -> Callable[[Any], bool]:
 
 def _has_capability_option(case: Any) -> bool:
     body = case.body if isinstance(case.body, dict) else {}
-    options = body.get("options") if isinstance(body.get("options"), dict) else {}
+    options = found if isinstance(found := body.get("options"), dict) else {}
     return "top_k" in options or options.get("explain") is True
 
 

@@ -68,6 +68,9 @@ def schema_types(document: dict[str, Any], schema: Any, depth: int = 0) -> froze
     return frozenset(found)
 
 
+_CONTAINER_TYPES: dict[type, str] = {dict: "object", list: "array"}
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -77,7 +80,7 @@ def _json_type(value: Any) -> str:
         return "number"
     if value is None:
         return "null"
-    return {dict: "object", list: "array"}.get(type(value), "string")
+    return _CONTAINER_TYPES.get(type(value), "string")
 
 
 def shape_of(document: dict[str, Any], schema: Any) -> Shape:

@@ -64,7 +64,7 @@ class Recorder:
     def __init__(self, path: str | Path, document: dict[str, Any], *, consumer: str | None = None,
                  contract: str | None = None) -> None:
         """Opens (or continues) the contract file; one Recorder per server, kept across reloads."""
-        info = document.get("info") if isinstance(document.get("info"), dict) else {}
+        info = found if isinstance(found := document.get("info"), dict) else {}
         provider = str(info.get("title") or "provider")
         name = consumer or Path(path).name.split(".", 1)[0] or "consumer"
         meta = {"recordedBy": "accord mock", "contract": contract, "contractVersion": info.get("version")}

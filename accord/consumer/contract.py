@@ -324,7 +324,7 @@ def parse_contract(document: Any) -> ConsumerContract:
                                f"carried value comes from {carried.source!r}, which is not an earlier interaction")
     names = [(document.get(role) or {}).get("name") if isinstance(document.get(role), dict) else None
              for role in ("consumer", "provider")]
-    accord = metadata.get("accord") if isinstance(metadata.get("accord"), dict) else {}
+    accord = found if isinstance(found := metadata.get("accord"), dict) else {}
     accord = {k: v for k, v in accord.items() if k != "format"}
     return ConsumerContract(str(names[0] or "consumer"), str(names[1] or "provider"), parsed, accord)
 
@@ -341,7 +341,7 @@ def read_contract(path: str | Path) -> ConsumerContract:
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        line = raw[: exc.pos].count(b"\n") + 1 if exc.pos is not None else None
+        line: int | None = raw[: exc.pos].count(b"\n") + 1 if exc.pos is not None else None
         raise DocumentError(f"not JSON: {exc.msg}", file=file, line=line) from None
     try:
         return parse_contract(document)

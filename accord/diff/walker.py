@@ -179,7 +179,7 @@ class _Walker:
     def _parameters(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
         for key, param in old.params.items():
             other = new.params.get(key)
-            subject = ("parameter", param.location, param.name)
+            subject: tuple[str, ...] = ("parameter", param.location, param.name)
             if other is None:
                 self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe(),
                           subject=subject)
@@ -204,11 +204,10 @@ class _Walker:
     def _body(
         self, old: Body | None, new: Body | None, old_op: Operation, new_op: Operation, schemas: SchemaDiff
     ) -> None:
-        if old is None and new is None:
-            return
         if old is None:
-            rule_id = "request-body-added-required" if new.required else "request-body-added-optional"  # type: ignore[union-attr]
-            self.emit(rule_id, old_op.pointer, new.pointer)  # type: ignore[union-attr]
+            if new is not None:
+                rule_id = "request-body-added-required" if new.required else "request-body-added-optional"
+                self.emit(rule_id, old_op.pointer, new.pointer)
             return
         body = ("request-body",)
         if new is None:

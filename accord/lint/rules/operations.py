@@ -137,7 +137,7 @@ def operation_security_defined(ctx: LintContext) -> Hits:
                     continue
                 if scheme.get("type") != "oauth2" or not isinstance(scopes, list):
                     continue
-                flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+                flows = found if isinstance(found := scheme.get("flows"), dict) else {}
                 defined = {s for f in flows.values() if isinstance(f, dict) and isinstance(f.get("scopes"), dict)
                            for s in f["scopes"]}
                 for position, scope in enumerate(scopes):

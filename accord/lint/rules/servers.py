@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from itertools import islice, product
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,7 +84,7 @@ def server_variables(ctx: LintContext) -> Hits:
         if not isinstance(url, str):
             continue
         used = list(dict.fromkeys(_VARIABLE.findall(url)))
-        variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+        variables = found if isinstance(found := server.get("variables"), dict) else {}
         for name in variables:
             if name not in used:
                 yield (pointers.join(pointer, "variables", name),
@@ -117,7 +118,11 @@ def server_variables(ctx: LintContext) -> Hits:
 def _substitutions(url: str, names: list[str], choices: list[list[str]]) -> Iterator[str]:
     for values in product(*choices):
         mapping = dict(zip(names, values, strict=True))
-        yield _VARIABLE.sub(lambda m, chosen=mapping: chosen.get(m.group(1), m.group(0)), url)
+        yield _VARIABLE.sub(partial(_substitute, mapping), url)
+
+
+def _substitute(mapping: dict[str, str], match: re.Match[str]) -> str:
+    return mapping.get(match.group(1), match.group(0))
 
 
 def _valid_url(url: str) -> bool:
