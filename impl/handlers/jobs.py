@@ -34,7 +34,7 @@ def create_job(model_id: str, body: dict[str, Any], version: str | None) -> Resp
     except CapabilityError as exc:
         raise capability_problem(exc) from exc
     svc = services()
-    key = request.headers.get("idempotency-key")
+    key = request._get_current_object().headers.get("idempotency-key")
     if key is not None:
         try:
             original = svc.jobs.reserve_key(key, fingerprint(model_id, entry.version, body))

@@ -7,6 +7,7 @@ writing a result twice (`results` is keyed by (job_id, index)).
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -241,7 +242,8 @@ class JobStore:
     def list(self, *, limit: int, model_id: str | None = None, status: str | None = None,
              after: tuple[float, str] | None = None) -> tuple[list[Job], tuple[float, str] | None]:
         """Newest first; returns the page and the cursor of its last item when more follow."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if model_id is not None:
             where.append("model_id = ?")
             args.append(model_id)
@@ -260,7 +262,8 @@ class JobStore:
         more = len(rows) > limit
         return jobs, ((jobs[-1].created_ts, jobs[-1].id) if more and jobs else None)
 
-    def results(self, job_id: str, *, start: int, limit: int) -> tuple[list[tuple[int, Any]], int | None]:
+    # `list` below is the method above; builtins.list is the type.
+    def results(self, job_id: str, *, start: int, limit: int) -> tuple[builtins.list[tuple[int, Any]], int | None]:
         rows = self._conn().execute(
             "SELECT idx, prediction FROM results WHERE job_id = ? AND idx >= ? ORDER BY idx LIMIT ?",
             (job_id, start, limit + 1),
@@ -281,7 +284,7 @@ class JobStore:
             ).rowcount
         return self.get(job_id), bool(changed)
 
-    def claim(self, owner: str, lease_seconds: float) -> tuple[Job, list[Any], dict[str, Any]] | None:
+    def claim(self, owner: str, lease_seconds: float) -> tuple[Job, builtins.list[Any], dict[str, Any]] | None:
         """Take the oldest queued job, or a running one whose worker's lease ran out (a crash)."""
         now = time.time()
         with self.transaction() as db:
@@ -305,7 +308,7 @@ class JobStore:
         return job, json.loads(instances or "[]"), json.loads(options)
 
     def record(self, job_id: str, owner: str, lease_seconds: float, start: int,
-               predictions: list[Any]) -> bool:
+               predictions: builtins.list[Any]) -> bool:
         """Store one batch of results and the progress; False when the job is no longer ours."""
         with self.transaction() as db:
             still_ours = db.execute(
