@@ -24,7 +24,7 @@ from accord import openapi, pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
 from accord.openapi import deref
-from accord.schemas import SchemaCompileError, SchemaCompiler
+from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
 log = logging.getLogger("accord.mock")
 
@@ -247,10 +247,10 @@ class CompiledApi:
             media[key] = MediaBody(key, schema, parser_for(base), shape_of(self.document, schema), json_properties)
         op.body = RequestBody(raw.get("required") is True, declared, media, pointer)
 
-    def _compiles(self, schema: Any, direction: str, pointer: str) -> bool:
+    def _compiles(self, schema: Any, direction: Direction, pointer: str) -> bool:
         """Compile now, so a broken schema is reported once at start-up, not per request."""
         try:
-            self.schemas.validator(schema, direction)  # type: ignore[arg-type]
+            self.schemas.validator(schema, direction)
             return True
         except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
             self.report(Finding("mock-schema-invalid", f"schema cannot be compiled, not validated: {exc}", pointer))

@@ -23,7 +23,7 @@ from accord.mock.generation.nodes import Node
 from accord.mock.generation.planner import Planner
 
 from accord import pointers
-from accord.schemas import SchemaCompileError, SchemaCompiler
+from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
 TRUST_AFTER = 32  # consecutive valid outputs after which a plan is no longer checked
 ATTEMPTS = 8  # generations tried (the seed, then derived seeds) before giving up
@@ -61,7 +61,7 @@ class Generator:
         self._planner = Planner(document, version, self.compiler)
         self._plans: dict[tuple[int, str], _Plan] = {}
 
-    def generate(self, schema: Any, *, seed: int | str | Random, direction: str = "response") -> Any:
+    def generate(self, schema: Any, *, seed: int | str | Random, direction: Direction = "response") -> Any:
         """A value valid against `schema` for `direction`; the same seed gives the same value.
 
         `seed` may be a `random.Random`, drawn from as it is (its sequence is the determinism).
@@ -76,9 +76,9 @@ class Generator:
                 pass  # a rare unlucky draw: the checked path below retries with derived seeds
         return self._checked(plan, schema, seed, direction)
 
-    def _plan(self, schema: Any, direction: str) -> _Plan:
+    def _plan(self, schema: Any, direction: Direction) -> _Plan:
         try:
-            check = self.compiler.validator(schema, direction).is_valid  # type: ignore[arg-type]
+            check = self.compiler.validator(schema, direction).is_valid
         except SchemaCompileError as exc:
             raise GenerationError(f"the schema cannot be compiled: {exc}", self.locate(schema)) from exc
         node = self._planner.compile(schema, direction, "")
@@ -87,7 +87,7 @@ class Generator:
         self._planner._keep.append(schema)
         return plan
 
-    def _checked(self, plan: _Plan, schema: Any, seed: int | str | Random, direction: str) -> Any:
+    def _checked(self, plan: _Plan, schema: Any, seed: int | str | Random, direction: Direction) -> Any:
         last: GenerationError | None = None
         for attempt in range(ATTEMPTS):
             rng = seed if isinstance(seed, Random) else Random(seed if attempt == 0 else f"{seed}/{attempt}")
@@ -100,7 +100,7 @@ class Generator:
                 plan.passes += 1
                 return value
             plan.failed = True
-            violations = list(self.compiler.iter_violations(schema, value, direction))  # type: ignore[arg-type]
+            violations = list(self.compiler.iter_violations(schema, value, direction))
             first = violations[0] if violations else None
             last = GenerationError(
                 f"generated value fails the schema at {first.pointer or '/'}: {first.message}" if first

@@ -37,7 +37,7 @@ from accord.mock.generation.shapes import discriminator_value
 from accord.mock.generation.strings import FORMATS, StringNode
 
 from accord import openapi
-from accord.schemas import SchemaCompiler
+from accord.schemas import Direction, SchemaCompiler
 
 Parts = list[Any]  # dicts, or None for "nothing matches"
 
@@ -69,7 +69,7 @@ class Planner:
         self._keep: list[Any] = []  # synthetic schemas, kept alive so their ids stay unique
 
     # -- entry points ---------------------------------------------------------------------------
-    def compile(self, schema: Any, direction: str, where: str, hint: str | None = None) -> Node:
+    def compile(self, schema: Any, direction: Direction, where: str, hint: str | None = None) -> Node:
         """The node for a schema of the document (cached; `where` names it in errors)."""
         target, ref = self._pure_ref_target(schema)
         if target is not schema:
@@ -94,7 +94,7 @@ class Planner:
             self._risk[-1] = True
         return node
 
-    def is_risky(self, schema: Any, direction: str) -> bool:
+    def is_risky(self, schema: Any, direction: Direction) -> bool:
         target, _ref = self._pure_ref_target(schema)
         return self._risky.get((id(target), direction), True)
 
@@ -106,8 +106,8 @@ class Planner:
         self._keep.append(merged)
         return merged
 
-    def check(self, schema: Any, direction: str) -> Check:
-        return self.compiler.validator(schema, direction).is_valid  # type: ignore[no-any-return]
+    def check(self, schema: Any, direction: Direction) -> Check:
+        return self.compiler.validator(schema, direction).is_valid
 
     def mark_risky(self) -> None:
         if self._risk:
@@ -131,7 +131,7 @@ class Planner:
             seen += 1
         return schema, ref
 
-    def _build_original(self, schema: Any, direction: str, where: str, hint: str | None) -> Node:
+    def _build_original(self, schema: Any, direction: Direction, where: str, hint: str | None) -> Node:
         if schema is True or schema is None:
             return AnyNode()
         if schema is False:
@@ -206,7 +206,7 @@ class Planner:
         return inlined
 
     # -- building ---------------------------------------------------------------------------------
-    def build(self, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+    def build(self, parts: Parts, direction: Direction, where: str, fixed: dict[str, Any] | None,
               hint: str | None, inlined: frozenset[str]) -> Node:
         if any(part is None or part is False for part in parts):
             return ImpossibleNode("the schema cannot be satisfied (false, dangling or self-containing $ref)", where)
@@ -225,7 +225,7 @@ class Planner:
             node = TypeChoiceNode([self._typed(kind, parts, direction, where, fixed, hint) for kind in _ANY_TYPES])
         return NotNode(node, rejects, where)
 
-    def _branches(self, parts: Parts, index: int, keyword: str, direction: str, where: str,
+    def _branches(self, parts: Parts, index: int, keyword: str, direction: Direction, where: str,
                   fixed: dict[str, Any] | None, hint: str | None, inlined: frozenset[str]) -> Node:
         part = parts[index]
         branches = part[keyword]
@@ -248,7 +248,7 @@ class Planner:
         rescue = shapes.one_of_rescue(self, base, branches, checks, direction)
         return BranchesNode(keyword, nodes, others, rescue, where)
 
-    def _plain(self, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+    def _plain(self, parts: Parts, direction: Direction, where: str, fixed: dict[str, Any] | None,
                hint: str | None) -> Node:
         values = self._enumerated(parts)
         if values is not None:
@@ -308,7 +308,7 @@ class Planner:
             return {"number"}
         return {"any"}
 
-    def _typed(self, kind: str, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+    def _typed(self, kind: str, parts: Parts, direction: Direction, where: str, fixed: dict[str, Any] | None,
                hint: str | None) -> Node:
         if kind == "object":
             return shapes.object_node(self, parts, direction, where, fixed, hint)

@@ -25,11 +25,12 @@ from accord import pointers
 
 if TYPE_CHECKING:
     from accord.mock.generation.planner import Parts, Planner
+    from accord.schemas import Direction
 
 _HIDDEN = {"request": "readOnly", "response": "writeOnly"}
 
 
-def object_node(planner: Planner, parts: Parts, direction: str, where: str, fixed: dict[str, Any] | None,
+def object_node(planner: Planner, parts: Parts, direction: Direction, where: str, fixed: dict[str, Any] | None,
                 hint: str | None) -> Node:
     declared: dict[str, None] = {}
     required: dict[str, None] = {}
@@ -115,7 +116,7 @@ def _still_required(planner: Planner, parts: Parts, name: str, flag: str) -> boo
     return False
 
 
-def _extra(planner: Planner, parts: Parts, direction: str, where: str,
+def _extra(planner: Planner, parts: Parts, direction: Direction, where: str,
            declared: dict[str, None]) -> tuple[Node | None, Any, bool]:
     """The node for values of undeclared keys, how to name them, and whether the object is a map."""
     closed = any(part.get("additionalProperties") is False for part in parts)
@@ -158,7 +159,7 @@ def _word_key(declared: dict[str, None]) -> Any:
     return key
 
 
-def array_node(planner: Planner, parts: Parts, direction: str, where: str) -> Node:
+def array_node(planner: Planner, parts: Parts, direction: Direction, where: str) -> Node:
     items: list[Any] = []
     prefix: list[Any] | None = None
     contains: list[Any] = []
@@ -203,11 +204,11 @@ def array_node(planner: Planner, parts: Parts, direction: str, where: str) -> No
     return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where)
 
 
-_COUNTER_VALUES = (0, "x", True, None, [], {})
+_COUNTER_VALUES: tuple[object, ...] = (0, "x", True, None, [], {})
 
 
 def one_of_rescue(planner: Planner, base: Parts, branches: list[Any], checks: list[Any],
-                  direction: str) -> Any:
+                  direction: Direction) -> Any:
     """For `oneOf` branches that overlap: add to a value of branch i a property that another
     accepting branch declares, with a value that branch rejects (checked against everything)."""
     declared: list[dict[str, list[Any]]] = []
