@@ -277,9 +277,12 @@ PIPELINE: tuple[Step, ...] = (
 #: those shape the mock's own answers).
 PROXY_PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate,
                                     forward, respond)
-#: (step, is a coroutine function): only reading the body awaits; the rest is plain calls.
-_STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PIPELINE)
-_PROXY_STEPS = tuple((step, inspect.iscoroutinefunction(step)) for step in PROXY_PIPELINE)
+#: (step, is a coroutine function): only reading the body awaits; the rest is plain calls. The flag
+#: says which member of Step's union a step returns, so the pipeline types a step's result as Any.
+_STEPS: tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...] = tuple(
+    (step, inspect.iscoroutinefunction(step)) for step in PIPELINE)
+_PROXY_STEPS: tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...] = tuple(
+    (step, inspect.iscoroutinefunction(step)) for step in PROXY_PIPELINE)
 
 
 class MockApp:
@@ -326,7 +329,7 @@ class MockApp:
         reply: Reply | None = None
         try:
             for step, awaits in self.steps:
-                reply = await step(self, ex) if awaits else step(self, ex)  # type: ignore[misc]
+                reply = await step(self, ex) if awaits else step(self, ex)
                 if reply is not None:
                     break
         except Exception:  # a bug in the mock: answer, log, never leak a traceback

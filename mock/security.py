@@ -59,8 +59,8 @@ class SchemeCheck:
             return (password if sep else None), "the Basic credentials are not 'user:password'"
         if self.kind == "digest":
             fields = ("username=", "realm=", "nonce=", "uri=", "response=")
-            ok = scheme.lower() == "digest" and all(f in token for f in fields)
-            return (token if ok else None), "an 'Authorization: Digest …' header is required"
+            complete = scheme.lower() == "digest" and all(f in token for f in fields)
+            return (token if complete else None), "an 'Authorization: Digest …' header is required"
         return "", ""  # unsupported scheme types pass, as in Prism (a warning at start-up)
 
 

@@ -39,7 +39,7 @@ class Note:
     state: str | None = None  # what the stateful store did: created, read, listed, not-found…
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}  # type: ignore[attr-defined]
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
 
 
 class UnknownScenario(Exception):

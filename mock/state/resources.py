@@ -106,15 +106,15 @@ def infer(api: CompiledApi) -> dict[str, Role]:
     families: dict[str, Family] = {}
     roles: dict[str, Role] = {}
     for op in api.operations:
-        if op.method != "POST" or success_schema(op) is None:
+        if op.method != "POST" or (success := success_schema(op)) is None:
             continue
         family = _from_links(api, op, by_id)
         if family is None:
             below = [t for t in templates if _collection(t) == op.path.rstrip("/") and _last_param(t)
                      and "GET" in templates[t]]
             if below:
-                param = _last_param(below[0]) or "id"
-                family = Family(below[0], param, _id_pointer(api, success_schema(op)[1], param), op.path)  # type: ignore[index]
+                name = _last_param(below[0]) or "id"
+                family = Family(below[0], name, _id_pointer(api, success[1], name), op.path)
         if family is not None:
             family = families.setdefault(family.item, family)
             roles[op.label] = Role("create", family)
