@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -29,7 +30,7 @@ def split(pointer: str) -> list[str]:
     return [unescape(t) for t in pointer[1:].split("/")]
 
 
-def from_path(path: list[str | int] | tuple[str | int, ...]) -> str:
+def from_path(path: Sequence[str | int]) -> str:
     return join("", *path)
 
 

@@ -63,7 +63,7 @@ def _metaschema(version: str) -> dict[str, Any]:
 
     loader = {"2.0": schemas.get_schema_content_v2, "3.0": schemas.get_schema_content_v30,
               "3.1": schemas.get_schema_content_v31}[version]
-    return loader()
+    return dict(loader())  # typed as a Mapping; jsonschema-rs takes a dict
 
 
 @lru_cache(maxsize=3)

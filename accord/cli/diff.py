@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -34,7 +34,7 @@ def command(old: str, new: str, allow_remote_refs: bool, allow_outside_refs: boo
     """
     from accord.diff import RENDERERS, diff
 
-    policy = {"allow_remote": allow_remote_refs, "allow_outside": allow_outside_refs}
+    policy: dict[str, Any] = {"allow_remote": allow_remote_refs, "allow_outside": allow_outside_refs}
     if consumer is None:
         report = diff(old, new, fail_on=fail_on, **policy)
         click.echo(RENDERERS[fmt](report, changelog), nl=False)

@@ -12,6 +12,7 @@ operations and emits changes), `rules` (rule id -> level and explanation), `repo
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from accord import documents
@@ -31,8 +32,8 @@ def diff(old: str, new: str, *, cwd: Path | None = None, allow_remote: bool = Fa
          allow_outside: bool = False, fail_on: str = BREAKING) -> DiffReport:
     """Compare two documents, each a file or `REF:path` read from git (relative to `cwd`);
     the report fails (exit code 1) when a change at or above `fail_on` exists."""
-    policy = {"cwd": cwd, "allow_remote": allow_remote, "allow_outside": allow_outside}
-    with open_source(old, **policy) as old_source, open_source(new, **policy) as new_source:
+    source = partial(open_source, cwd=cwd, allow_remote=allow_remote, allow_outside=allow_outside)
+    with source(old) as old_source, source(new) as new_source:
         changes = diff_documents(
             old_source.spec.document, old_source.spec.version,
             new_source.spec.document, new_source.spec.version,
