@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ class Target:
         return self.app is not None
 
 
-def _mock(spec: Path, api_key: str, **options: Any) -> Iterator[Target]:
+def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
     """The mock in-process; `options` go to `create_app` (stateful=, rules=, scenario=, seed=…)."""
     from accord.mock.app import create_app
 
@@ -46,30 +46,31 @@ def _mock(spec: Path, api_key: str, **options: Any) -> Iterator[Target]:
     yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key)
 
 
-def _service(spec: Path, api_key: str, app: str | None = None) -> Iterator[Target]:
+def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Target]:
     """The team's handlers served by the kit (`app`, else ACCORD_APP or `[tool.accord] app`)."""
     from accord.config import configured_app
-    from accord.service import close_app, create_app
+    from accord.service import close_app, create_app, service_of
 
     app_name = app or configured_app()
     # A private state folder: runs never see each other's jobs, and nothing lands in the work tree.
     with tempfile.TemporaryDirectory(prefix="accord-contract-") as tmp:
-        app = create_app(spec_path=spec, app=app_name, state_dir=Path(tmp), api_keys=[api_key],
-                         validate_responses=True)
+        service = create_app(spec_path=spec, app=app_name, state_dir=Path(tmp), api_keys=[api_key],
+                             validate_responses=True)
         from accord.service.middleware import base_path
 
         # Connexion serves the operations under the first server URL's path (`/api/v3`).
-        base = ASGI_BASE_URL + base_path(app.accord_service.document)
+        context = service_of(service)  # always set on an app create_app built
+        base = ASGI_BASE_URL + (base_path(context.document) if context is not None else "")
         try:
-            yield Target("service" if app_name == DEFAULT_APP else app_name, app=app, api_key=api_key,
+            yield Target("service" if app_name == DEFAULT_APP else app_name, app=service, api_key=api_key,
                          base_url=base)
         finally:
-            close_app(app)
+            close_app(service)
 
 
 #: Named in-process targets: name -> context-manager factory(spec, api_key). `impl` is this
 #: repository's name for its service, kept as a synonym.
-BUILTIN: dict[str, Callable[..., Iterator[Target]]] = {"mock": _mock, "service": _service,
+BUILTIN: dict[str, Callable[..., Generator[Target]]] = {"mock": _mock, "service": _service,
                                                                "impl": _service}
 
 
@@ -109,7 +110,7 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
     yield Target(name or target, base_url=target.rstrip("/"), api_key=key)
 
 
-def _as_cm(gen: Iterator[Target]) -> Iterator[Target]:
+def _as_cm(gen: Generator[Target]) -> Iterator[Target]:
     try:
         yield next(gen)
     finally:
