@@ -169,9 +169,10 @@ def _openapi_version(document: dict[str, Any]) -> str:
 
 
 def _validator_map(document: dict[str, Any]) -> dict[str, Any]:
-    body = dict(VALIDATOR_MAP["body"])
+    defaults: dict[str, Any] = VALIDATOR_MAP  # inferred by mypy as dict[str, object]
+    body = dict(defaults["body"])
     body["*/*json"] = CollectingJSONBodyValidator
-    response = dict(VALIDATOR_MAP["response"])
+    response = dict(defaults["response"])
     response["*/*json"] = response_validator_class(document, _openapi_version(document))
     return {"parameter": CollectingParameterValidator, "body": MediaTypeDict(body), "response": MediaTypeDict(response)}
 
@@ -215,7 +216,8 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UnsupportedDocumentError(f"{settings.spec_path}: Connexion refuses the document: {first}") from None
     add_cors(app, settings.cors)
-    app.add_error_handler(ProblemError, problem_response)
+    # Connexion types every handler as taking Exception; this one only ever receives a ProblemError.
+    app.add_error_handler(ProblemError, problem_response)  # type: ignore[arg-type]
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)
     app.add_error_handler(NotImplementedError, _not_implemented)
     for kind, handler in setup.error_handlers:

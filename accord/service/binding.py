@@ -160,7 +160,7 @@ class OncePerOperationDecorator(StarletteDecorator):
 
 class ServiceOperation(AsyncOperation):
     @functools.cached_property
-    def fn(self) -> t.Callable[..., t.Any]:  # type: ignore[override]
+    def fn(self) -> t.Callable[..., t.Any]:
         return OncePerOperationDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
 
 
@@ -177,4 +177,4 @@ class ServiceApp(connexion.AsyncApp):
         super().__init__(import_name, **kwargs)
         # AsyncApp creates its inner ASGI app in __init__; APIs are only added later (add_api),
         # so switching the class that builds them here affects every operation.
-        self._middleware_app.api_cls = ServiceApi  # type: ignore[misc]
+        self._middleware_app.api_cls = ServiceApi

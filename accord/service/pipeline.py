@@ -79,7 +79,7 @@ def memoise_operation(operation: AbstractOperation) -> AbstractOperation:
     cached = _bounded_cache(operation.body_definition)
 
     def body_definition(content_type: str | None = None) -> dict[str, t.Any]:
-        return cached(content_type)  # type: ignore[no-any-return]
+        return cached(content_type)
 
     operation.body_definition = body_definition  # type: ignore[method-assign]
     return operation
@@ -92,6 +92,10 @@ class OncePerOperationValidation(RequestValidationOperation):
     charset); the media-type check once per media type. The validators are Connexion's classes
     (or ours from `validator_map`), which keep no per-request state.
     """
+
+    # Inferred from Connexion's VALIDATOR_MAP as dict[str, object]; its values are a validator
+    # class ("parameter") and a MediaTypeDict of them ("body").
+    _validator_map: dict[str, t.Any]
 
     def __init__(self, next_app: ASGIApp, **kwargs: t.Any) -> None:
         super().__init__(next_app, **kwargs)
@@ -133,7 +137,7 @@ class OncePerOperationValidation(RequestValidationOperation):
         if not schema:
             return None
         try:
-            validator_cls = self._validator_map["body"][mime_type]  # type: ignore[index]
+            validator_cls = self._validator_map["body"][mime_type]
         except KeyError:
             return None  # Connexion logs "Skipping validation" and passes the body on
         return validator_cls(
