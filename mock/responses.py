@@ -314,7 +314,9 @@ class ResponseBuilder:
 
 _FAILED: Any = object()
 #: Formats draft-4 validators ignore but a header value (echoed from a client) must still meet.
-_FORMATS: dict[object, re.Pattern[str]] = {"uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")}
+_FORMATS: dict[object, re.Pattern[str]] = {
+    "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+}
 
 
 def generate_valid(api: CompiledApi, schema: Any, seed: int | str | Random, valid: Callable[[Any], bool]) -> Any:

@@ -25,6 +25,7 @@ from accord import pointers
 
 if TYPE_CHECKING:
     from accord.mock.generation.planner import Parts, Planner
+
     from accord.schemas import Direction
 
 _HIDDEN = {"request": "readOnly", "response": "writeOnly"}
