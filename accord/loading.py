@@ -21,6 +21,9 @@ from accord import documents, pointers
 from accord.errors import DocumentError, FindingsError, RefError, UsageError
 from accord.findings import Finding
 
+#: The (file, pointer) references being followed, outermost first: a repeat is a cycle.
+_Stack = tuple[tuple[Path, str], ...]
+
 
 @dataclass(slots=True)
 class Spec:
@@ -103,7 +106,7 @@ class _RefScanner:
         self.files[self.resolved_root] = document
         self._walk(document, self.resolved_root, "", "", ())
 
-    def _walk(self, node: Any, file: Path, file_ptr: str, bundle_ptr: str, stack: tuple) -> None:
+    def _walk(self, node: Any, file: Path, file_ptr: str, bundle_ptr: str, stack: _Stack) -> None:
         # Iterative over siblings, recursive over depth: documents are wide, not deep.
         if isinstance(node, dict):
             ref = node.get("$ref")
@@ -118,7 +121,7 @@ class _RefScanner:
                 if isinstance(value, (dict, list)):
                     self._walk(value, file, f"{file_ptr}/{index}", f"{bundle_ptr}/{index}", stack)
 
-    def _follow(self, ref: str, file: Path, file_ptr: str, bundle_ptr: str, stack: tuple) -> None:
+    def _follow(self, ref: str, file: Path, file_ptr: str, bundle_ptr: str, stack: _Stack) -> None:
         at = file_ptr + "/$ref"
         parts = urlsplit(ref)
         if parts.scheme and parts.scheme != "file" and len(parts.scheme) > 1:
@@ -302,7 +305,7 @@ class _Bundler:
         return ("definitions",) if self.swagger else ("components", section)
 
     def _copy(
-        self, node: Any, file: Path, bundle_ptr: str, stack: tuple, kind: str | None, *, is_root: bool = False
+        self, node: Any, file: Path, bundle_ptr: str, stack: _Stack, kind: str | None, *, is_root: bool = False
     ) -> Any:
         if kind == "data":
             return node
@@ -367,7 +370,8 @@ class _Bundler:
             self.pending.append((section, name, key))
         return "#" + pointers.join("", *self._section_path(section), name)
 
-    def _reference(self, node: dict, ref: str, file: Path, bundle_ptr: str, stack: tuple, kind: str | None) -> Any:
+    def _reference(self, node: dict[str, Any], ref: str, file: Path, bundle_ptr: str, stack: _Stack,
+                   kind: str | None) -> Any:
         key = self._target(ref, file)
         if key is None:
             return None  # internal to the root, or an allowed remote reference: kept

@@ -104,7 +104,8 @@ class _Reader:
         self.document = document
         self.swagger = version == "2.0"
 
-    def operation(self, path: str, method: str, item: dict, item_pointer: str, op: dict) -> Operation:
+    def operation(self, path: str, method: str, item: dict[str, Any], item_pointer: str,
+                  op: dict[str, Any]) -> Operation:
         op_pointer = pointers.join(item_pointer, method)
         params: dict[tuple[str, str], Param] = {}
         body: Body | None = None
@@ -145,7 +146,7 @@ class _Reader:
             raw=op,
         )
 
-    def _param(self, param: dict, pointer: str) -> Param:
+    def _param(self, param: dict[str, Any], pointer: str) -> Param:
         location = str(param.get("in", ""))
         return Param(
             name=str(param.get("name", "")),
@@ -156,7 +157,7 @@ class _Reader:
             pointer=pointer,
         )
 
-    def _param_schema(self, param: dict, pointer: str) -> Node | None:
+    def _param_schema(self, param: dict[str, Any], pointer: str) -> Node | None:
         if self.swagger:
             return Node(param, pointer)  # 2.0: type, enum, items... sit on the parameter itself
         if "schema" in param:
@@ -178,7 +179,7 @@ class _Reader:
                 media[media_type.lower()] = Node(schema, schema_pointer)
         return media
 
-    def _body(self, op: dict, op_pointer: str) -> Body | None:
+    def _body(self, op: dict[str, Any], op_pointer: str) -> Body | None:
         if "requestBody" not in op:
             return None
         body, pointer = follow(self.document, op["requestBody"], pointers.join(op_pointer, "requestBody"))
@@ -188,11 +189,11 @@ class _Reader:
             required=body.get("required") is True, pointer=pointer, media=self._media(body.get("content"), pointer)
         )
 
-    def _media_types(self, op: dict, key: str) -> list[str]:
+    def _media_types(self, op: dict[str, Any], key: str) -> list[str]:
         types = op.get(key, self.document.get(key)) or ["application/json"]
         return [str(t).lower() for t in types] if isinstance(types, list) else ["application/json"]
 
-    def _swagger_body(self, op: dict, param: dict, pointer: str) -> Body:
+    def _swagger_body(self, op: dict[str, Any], param: dict[str, Any], pointer: str) -> Body:
         schema = Node(param.get("schema"), pointers.join(pointer, "schema"))
         return Body(
             required=param.get("required") is True,
@@ -200,7 +201,7 @@ class _Reader:
             media={media: schema for media in self._media_types(op, "consumes")},
         )
 
-    def _responses(self, op: dict, op_pointer: str) -> dict[str, Response]:
+    def _responses(self, op: dict[str, Any], op_pointer: str) -> dict[str, Response]:
         responses: dict[str, Response] = {}
         raw = op.get("responses")
         if not isinstance(raw, dict):

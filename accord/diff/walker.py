@@ -73,7 +73,7 @@ class _Walker:
         self.tainted = tainted_refs(old, new)
         # id -> (object, its refs): holding the object keeps its id from being reused
         self._refs_cache: dict[int, tuple[Any, frozenset[str]]] = {}
-        self.changes: dict[tuple, Change] = {}
+        self.changes: dict[tuple[object, ...], Change] = {}
         self.operation = ""
         self.operation_id: str | None = None
 
@@ -321,7 +321,7 @@ def _in_future(date: str) -> bool:
         return False
 
 
-class _Defaults(dict):
+class _Defaults(dict[str, Any]):
     """Template values; a placeholder a rule does not fill renders as "?" rather than failing."""
 
     def __missing__(self, key: str) -> str:

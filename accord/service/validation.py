@@ -177,7 +177,7 @@ class CollectingJSONBodyValidator(JSONRequestBodyValidator):
         keep_parsed_body(scope, body)
         return body
 
-    def _validate(self, body: t.Any) -> dict | None:
+    def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
         if body is None and not self._nullable:
             raise ProblemError("validation-error", "request body is required",
                                errors=[{"pointer": "#", "in": "body", "detail": "is required"}])
