@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The Python trees ruff checks (pyproject.toml's [tool.ruff] is the configuration).
-LINTED := accord mock impl contract_tests tests bench
+LINTED := accord mock impl contract_tests tests bench tools
 
 .PHONY: install browser node docs types demo run mock serve test test-fast types-check lint-code bench clean
 
@@ -70,7 +70,7 @@ serve: install
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord serve
 
 ## test: everything CI runs (browser tests included: Chromium and the npm tools are installed first)
-test: install browser node
+test: install browser node types-check
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/accord validate spec/openapi.yaml
 	$(BIN)/python -m pytest
@@ -89,5 +89,5 @@ lint-code: install
 	$(BIN)/ruff check $(LINTED)
 
 clean:
-	rm -rf $(VENV) .accord .pytest_cache .hypothesis bench/out tests/.corpus node_modules docs/api \
+	rm -rf $(VENV) .accord .pytest_cache .mypy_cache .hypothesis bench/out tests/.corpus node_modules docs/api \
 	       web/types/accord-api.d.ts tests/browser/screenshots
