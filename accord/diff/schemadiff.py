@@ -253,11 +253,10 @@ class SchemaDiff:
         old_enum, new_enum = _enum(ov), _enum(nv)
         old_at = ov.at("enum") if "enum" in ov.keywords else ov.at("const")
         new_at = nv.at("enum") if "enum" in nv.keywords else nv.at("const")
-        if old_enum is None and new_enum is None:
-            return
         if old_enum is None:
-            self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, subject=where.subject,
-                      new=_show(list(new_enum.values())))  # type: ignore[union-attr]
+            if new_enum is not None:
+                self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, subject=where.subject,
+                          new=_show(list(new_enum.values())))
             return
         if new_enum is None:
             self.emit(f"{where.prefix}-enum-removed", old_at, new_at, what=where.what, subject=where.subject)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn import datasets
@@ -46,13 +47,13 @@ class ModelDefinition:
         return "StandardScaler+Ridge" if self.task == "regression" else "StandardScaler+LogisticRegression"
 
 
-def _labelled(bunch: object, api_names: tuple[str, ...]) -> Dataset:
-    target_names = np.asarray(bunch.target_names).astype(str)  # type: ignore[attr-defined]
+def _labelled(bunch: Any, api_names: tuple[str, ...]) -> Dataset:  # bunch: a scikit-learn Bunch (untyped)
+    target_names = np.asarray(bunch.target_names).astype(str)
     return Dataset(
-        X=np.asarray(bunch.data, dtype=float),  # type: ignore[attr-defined]
-        y=target_names[np.asarray(bunch.target)],  # type: ignore[attr-defined]
+        X=np.asarray(bunch.data, dtype=float),
+        y=target_names[np.asarray(bunch.target)],
         feature_names=api_names,
-        source_names=tuple(bunch.feature_names),  # type: ignore[attr-defined]
+        source_names=tuple(bunch.feature_names),
     )
 
 
