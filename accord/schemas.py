@@ -49,11 +49,11 @@ class SchemaCompiler:
     def __init__(self, document: dict[str, Any], version: str) -> None:
         self.document = document
         self.version = version
-        self._cache: dict[tuple[int, str], Any] = {}
+        self._cache: dict[tuple[int, str], jsonschema_rs.Validator] = {}
         self._keep: list[Any] = []  # keeps cached schema objects alive so their ids stay valid
 
     # -- public -------------------------------------------------------------------------
-    def validator(self, schema: Any, direction: Direction = "any") -> Any:
+    def validator(self, schema: Any, direction: Direction = "any") -> jsonschema_rs.Validator:
         key = (id(schema), direction)
         cached = self._cache.get(key)
         if cached is None:
@@ -90,7 +90,7 @@ class SchemaCompiler:
         return root
 
     # -- conversion ---------------------------------------------------------------------
-    def _compile(self, schema: Any, direction: Direction) -> Any:
+    def _compile(self, schema: Any, direction: Direction) -> jsonschema_rs.Validator:
         converted = self.convert(schema, direction)
         cls = jsonschema_rs.Draft202012Validator if self.version == "3.1" else jsonschema_rs.Draft4Validator
         try:
