@@ -34,7 +34,12 @@ def test_drop_closes_the_connection_without_a_response(rules: Path) -> None:
         assert requests.get(f"{mock.url}/health/live", timeout=10).status_code == 200
         with pytest.raises(requests.ConnectionError):
             requests.get(f"{mock.url}/health/live", headers={"X-Accord-Scenario": "dropped"}, timeout=10)
+        # The server records the exchange after closing the connection, so the client may look first.
+        deadline = time.monotonic() + 5
         entry = mock.journal.last()
+        while entry.status != 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+            entry = mock.journal.last()
         assert entry.status == 0 and entry.answered_by == {"scenario": "dropped", "fault": "gone", "network": "drop"}
         # the server is fine afterwards
         assert requests.get(f"{mock.url}/health/live", timeout=10).status_code == 200
