@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from accord.config import DEFAULT_SPEC
 from accord.contract_tests.coverage import documented_operations
 from accord.contract_tests.report import ContractReport
 from accord.contract_tests.runner import run_contract_tests
 from accord.contract_tests.settings import DEFAULT_MAX_EXAMPLES
-
-from accord.config import DEFAULT_SPEC
 from accord.settings import read
 
 ROOT = Path(__file__).resolve().parent.parent

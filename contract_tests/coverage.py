@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from accord.contract_tests.report import StatusCoverage
-
 from accord import openapi
+from accord.contract_tests.report import StatusCoverage
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accord.config import DEFAULT_SPEC
 from accord.contract_tests import checks as _checks
 from accord.contract_tests.coverage import (
     DocumentedOperation,
@@ -32,8 +33,6 @@ from accord.contract_tests.report import (
 from accord.contract_tests.settings import RunSettings
 from accord.contract_tests.targets import Target, open_target
 from accord.contract_tests.tolerances import tolerated
-
-from accord.config import DEFAULT_SPEC
 from accord.errors import UsageError
 from accord.loading import load_spec
 

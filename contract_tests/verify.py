@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from accord.contract_tests.targets import open_target
-
 from accord import config
 from accord.consumer.contract import REDACTED, ConsumerContract, Interaction, read_contract
 from accord.consumer.matching import Actual, Mismatch, check_response, evaluate
+from accord.contract_tests.targets import open_target
 from accord.locations import Location
 
 #: Statuses that mean "not yet" rather than "no" when the consumer got a success.

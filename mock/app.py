@@ -23,6 +23,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from accord.bounded import errors_of
+from accord.errors import UsageError
+from accord.loading import Spec, load_spec
 from accord.mock.behaviour import Engine, configure
 from accord.mock.behaviour import steps as behaviour
 from accord.mock.bodies import (
@@ -53,10 +56,6 @@ from accord.mock.responses import generated_body
 from accord.mock.routing import PathEncodingError, split_path
 from accord.mock.security import configured_keys
 from accord.mock.settings import MockSettings
-
-from accord.bounded import errors_of
-from accord.errors import UsageError
-from accord.loading import Spec, load_spec
 from accord.violations import describe
 
 log = logging.getLogger("accord.mock")

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from accord.mock.parameters import ParameterDecodeError, Shape, coerce, parse_query
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+from accord.mock.parameters import ParameterDecodeError, Shape, coerce, parse_query
 
 #: Largest request body read (Prism's limit is 10 MB); larger gets 413.
 MAX_BODY_BYTES = 10 * 1024 * 1024

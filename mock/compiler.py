@@ -13,16 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord import openapi, pointers
+from accord.errors import FindingsError
+from accord.findings import Finding
 from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
 from accord.mock.negotiation import default_key
 from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, shape_of
 from accord.mock.responses import Response, ResponseBuilder
 from accord.mock.routing import Router, template_names
 from accord.mock.security import Security, compile_security
-
-from accord import openapi, pointers
-from accord.errors import FindingsError
-from accord.findings import Finding
 from accord.openapi import deref
 from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
 from accord.mock.exchange import Reply, problem_reply
 from accord.mock.problems import problem
 

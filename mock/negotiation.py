@@ -17,9 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from accord.mock.bodies import is_json
-
 from accord.http import parse_accept, quality
+from accord.mock.bodies import is_json
 
 R = TypeVar("R")
 

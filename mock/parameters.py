@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
-from accord.mock.problems import Violation
 
+from accord.mock.problems import Violation
 from accord.openapi import deref
 
 MISSING: Any = object()

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from accord.errors import UsageError
 from accord.mock.exchange import Reply, problem_reply
 from accord.mock.problems import problem, sl_violations
 from accord.mock.upstream_validation import check_upstream
 
-from accord.errors import UsageError
-
 if TYPE_CHECKING:
     import httpx
+
     from accord.mock.app import MockApp
     from accord.mock.exchange import Exchange
 

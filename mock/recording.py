@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from accord.mock.negotiation import forced_key
-from accord.mock.parameters import parse_query
-
 from accord.consumer.contract import (
     REDACTED,
     Carried,
@@ -31,6 +28,8 @@ from accord.consumer.contract import (
 )
 from accord.consumer.matching import evaluate
 from accord.consumer.writer import ContractWriter
+from accord.mock.negotiation import forced_key
+from accord.mock.parameters import parse_query
 from accord.openapi import deref
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
+
 from accord.mock.exchange import Headers, Reply, next_request_id, problem_reply
 from accord.mock.negotiation import error_key
 from accord.mock.problems import (
@@ -29,7 +30,6 @@ from accord.mock.problems import (
     sl_violations,
     summary,
 )
-
 from accord.openapi import deref
 
 if TYPE_CHECKING:

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import orjson
-from accord.mock.bodies import is_json, split_media_type
-from accord.mock.negotiation import choose_media
-from accord.mock.parameters import coerce, schema_types
 
 from accord import pointers
 from accord.findings import Finding
+from accord.mock.bodies import is_json, split_media_type
+from accord.mock.negotiation import choose_media
+from accord.mock.parameters import coerce, schema_types
 from accord.openapi import deref
 from accord.schemas import SchemaCompileError
 

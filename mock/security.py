@@ -16,7 +16,6 @@ from typing import Any
 
 from accord.mock.parameters import RequestParts
 from accord.mock.problems import Violation
-
 from accord.settings import api_keys as configured_api_keys
 from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
 

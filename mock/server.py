@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from accord.errors import AccordError, FindingsError
+from accord.loading import Spec, load_spec
 from accord.mock.app import MockApp, create_app
 from accord.mock.proxy import Upstream
 from accord.mock.recording import Recorder
 from accord.mock.settings import MockSettings
-
-from accord.errors import AccordError, FindingsError
-from accord.loading import Spec, load_spec
 
 log = logging.getLogger("accord.mock")
 

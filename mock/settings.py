@@ -12,11 +12,10 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from accord.mock.bodies import MAX_BODY_BYTES
-from accord.mock.journal import DEFAULT_SIZE
-
 from accord import config
 from accord.errors import UsageError
+from accord.mock.bodies import MAX_BODY_BYTES
+from accord.mock.journal import DEFAULT_SIZE
 
 
 @dataclass(slots=True, frozen=True)

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from accord.mock.app import MockApp, create_app
-from accord.mock.journal import Journal
 
 from accord import config as accord_config
 from accord.loading import Spec
+from accord.mock.app import MockApp, create_app
+from accord.mock.journal import Journal
 
 #: Seconds to wait for the server thread to start listening.
 START_TIMEOUT = 30.0

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from accord.mock.bodies import find_declared, is_json, split_media_type
-from accord.mock.negotiation import forced_key
-from accord.mock.problems import MAX_MESSAGE_CHARS
 
 from accord import pointers
 from accord.locations import Location
+from accord.mock.bodies import find_declared, is_json, split_media_type
+from accord.mock.negotiation import forced_key
+from accord.mock.problems import MAX_MESSAGE_CHARS
 from accord.openapi import deref
 
 if TYPE_CHECKING:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accord.mock.app import create_app as create_mock
 from starlette.testclient import TestClient
 
+from accord.mock.app import create_app as create_mock
 from impl.app import close_app
 from impl.app import create_app as create_service
 

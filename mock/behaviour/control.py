@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
 from accord.mock.behaviour.engine import BASE, UnknownScenario
 from accord.mock.exchange import Reply, problem_reply, read_within
 from accord.mock.problems import problem

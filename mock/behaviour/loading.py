@@ -12,6 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from accord import pointers
+from accord.documents import display, line_of, load
+from accord.errors import DocumentError
+from accord.locations import Location
 from accord.mock.behaviour.model import (
     DEFAULT_DURATIONS,
     HTTP_FAULTS,
@@ -26,11 +30,6 @@ from accord.mock.behaviour.model import (
     Scenario,
     StateOptions,
 )
-
-from accord import pointers
-from accord.documents import display, line_of, load
-from accord.errors import DocumentError
-from accord.locations import Location
 
 TOP_LEVEL = frozenset({"version", "scenario", "stateful", "rules", "latency", "faults", "scenarios"})
 SCENARIO_KEYS = frozenset({"description", "rules", "latency", "faults"})

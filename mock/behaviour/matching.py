@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from accord.mock.behaviour.model import Condition
 
 from accord import pointers
+from accord.mock.behaviour.model import Condition
 
 _MISSING: Any = object()
 

@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
 from accord.mock.exchange import Reply
 from accord.mock.negotiation import served_status
 from accord.mock.rejections import request_id_value

@@ -10,6 +10,7 @@ from random import Random
 from typing import Any
 
 import orjson
+
 from accord.mock.generation.errors import GenerationError
 from accord.mock.generation.nodes import HARD_DEPTH, INFINITE, MAX_DEPTH, UNIQUE_TRIES, Node
 

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from accord import pointers
 from accord.mock.generation.errors import GenerationError
 from accord.mock.generation.nodes import Node
 from accord.mock.generation.planner import Planner
-
-from accord import pointers
 from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
 TRUST_AFTER = 32  # consecutive valid outputs after which a plan is no longer checked

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord import openapi
 from accord.mock.generation import shapes
 from accord.mock.generation.nodes import (
     AnyNode,
@@ -35,8 +36,6 @@ from accord.mock.generation.numbers import Bounds, NumberNode
 from accord.mock.generation.patterns import PatternError, compile_pattern
 from accord.mock.generation.shapes import discriminator_value
 from accord.mock.generation.strings import FORMATS, StringNode
-
-from accord import openapi
 from accord.schemas import Direction, SchemaCompiler
 
 Parts = list[Any]  # dicts, or None for "nothing matches"

@@ -16,16 +16,14 @@ import re
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from accord import pointers
 from accord.mock.generation.containers import ArrayNode, ObjectNode
 from accord.mock.generation.nodes import AnyNode, ImpossibleNode, Node
 from accord.mock.generation.patterns import PatternError, compile_pattern
 from accord.mock.generation.strings import WORDS
 
-from accord import pointers
-
 if TYPE_CHECKING:
     from accord.mock.generation.planner import Parts, Planner
-
     from accord.schemas import Direction
 
 _HIDDEN = {"request": "readOnly", "response": "writeOnly"}

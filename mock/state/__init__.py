@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from accord import pointers
 from accord.mock.behaviour.model import StateOptions
 from accord.mock.state.lifecycle import DEFAULT_CLOCK, Clock, Lifecycle, lifecycle_for
 from accord.mock.state.resources import Family, Role, infer, success_schema
 from accord.mock.state.store import Record, Store, read_seed
-
-from accord import pointers
 
 if TYPE_CHECKING:
     from accord.mock.behaviour.loading import Problems

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from accord import pointers
 from accord.mock.behaviour.replies import documented, valid
 from accord.mock.exchange import Reply
 from accord.mock.state import State
@@ -22,8 +23,6 @@ from accord.mock.state.lifecycle import iso
 from accord.mock.state.pages import BadToken, array_member, next_member, page
 from accord.mock.state.resources import properties
 from accord.mock.state.store import Record
-
-from accord import pointers
 from accord.openapi import deref
 
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from accord.mock.state.resources import properties
-
 from accord.openapi import deref
 
 #: Known status names by stage, in order of preference.

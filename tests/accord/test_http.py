@@ -73,7 +73,6 @@ def test_the_media_type_is_matched_without_its_parameters_and_case() -> None:
 )
 def test_the_mock_and_the_service_read_accept_alike(header: str) -> None:
     from accord.mock.negotiation import choose_media
-
     from accord.service.negotiation import acceptable
 
     mock_serves_json = choose_media(header, ["application/json"]) is not None

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from accord.contract_tests.report import FailureRecord
-from accord.mock.behaviour.loading import Problem
-from accord.mock.problems import Violation
-from accord.mock.upstream_validation import ResponseViolation
 
 from accord.consumer.matching import Mismatch
+from accord.contract_tests.report import FailureRecord
 from accord.diff.report import Change
 from accord.errors import DocumentError
 from accord.findings import Finding
 from accord.locations import Location
+from accord.mock.behaviour.loading import Problem
+from accord.mock.problems import Violation
+from accord.mock.upstream_validation import ResponseViolation
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accord.contract_tests.checks import problem_violations
 
 GOOD = {"type": "https://x/problems/t", "title": "T", "status": 404, "request_id": "r1"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from accord.contract_tests.render import summary
 from accord.contract_tests.runner import Progress, run_contract_tests
-
 from accord.errors import UsageError
 from tests.contract_tests.broken import drop_field
 from tests.contract_tests.widgets import KEY, create_app

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from accord.contract_tests.render import coverage
 from accord.contract_tests.runner import run_contract_tests
 from accord.contract_tests.targets import open_target
-
 from accord.errors import UsageError
 
 pytestmark = pytest.mark.integration  # whole Schemathesis runs against the mock and the service

@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 import pytest
-from accord.contract_tests.serving import serve_app
-from accord.contract_tests.verify import _prepare, replay, report_json, verify_contract
 
 from accord.consumer.contract import Carried, Interaction, Request, Response, read_contract
 from accord.consumer.matching import Actual
+from accord.contract_tests.serving import serve_app
+from accord.contract_tests.verify import _prepare, replay, report_json, verify_contract
 from tests.contract_tests.broken import drop_field
 from tests.web_client import record_session, run_refused_calls
 

@@ -60,7 +60,6 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(hmac, "compare_digest", spy)
     from accord.mock.parameters import RequestParts
     from accord.mock.security import compile_security, configured_keys
-
     from accord.service.security import key_checker
 
     check = key_checker(["first-key", "second-key"])

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import orjson
+
 from accord.mock.app import MockApp
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from accord.mock.app import MockApp, create_app
-from accord.mock.testing import ASGISyncTransport, accord_mock, accord_mock_spec  # noqa: F401 - fixtures
 
 from accord.loading import load_spec
+from accord.mock.app import MockApp, create_app
+from accord.mock.testing import ASGISyncTransport, accord_mock, accord_mock_spec  # noqa: F401 - fixtures
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PETS = FIXTURES / "mock-pets" / "openapi.yaml"

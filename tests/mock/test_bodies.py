@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accord.mock.bodies import (
     BodyContext,
     BodyError,

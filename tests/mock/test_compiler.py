@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from accord.mock.compiler import CompiledApi
-from accord.mock.generation import Generator
 from conftest import PETS
 
 from accord.errors import FindingsError
 from accord.loading import load_spec
+from accord.mock.compiler import CompiledApi
+from accord.mock.generation import Generator
 
 
 def compiled(path=PETS) -> CompiledApi:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from accord.contract_tests.settings import NEGATIVE_REJECTION_STATUSES
 from conftest import PETS, build_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import negative_data_rejection
+
+from accord.contract_tests.settings import NEGATIVE_REJECTION_STATUSES
 
 pytestmark = pytest.mark.integration  # Schemathesis against the mock
 

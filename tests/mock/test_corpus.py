@@ -7,11 +7,11 @@ from pathlib import Path
 
 import orjson
 import pytest
-from accord.mock.app import MockApp, create_app
-from accord.mock.testing import mock_client
 
 from accord.errors import AccordError, FindingsError
 from accord.loading import load_spec
+from accord.mock.app import MockApp, create_app
+from accord.mock.testing import mock_client
 from tests import corpus
 
 pytestmark = pytest.mark.slow

@@ -12,12 +12,12 @@ from typing import Any
 
 import orjson
 import pytest
-from accord.mock.generation import GenerationError, Generator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord import pointers
 from accord.loading import load_spec
+from accord.mock.generation import GenerationError, Generator
 from accord.schemas import SchemaCompiler
 from tests import corpus
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accord.mock.negotiation import (
     PreferenceError,
     choose_media,

@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+
+from accord.consumer.contract import read_contract
 from accord.contract_tests.serving import serve_app
 from accord.mock.proxy import Upstream
 from accord.mock.testing import serve_mock
-
-from accord.consumer.contract import read_contract
 from tests.web_client import IRIS, run_session
 
 pytestmark = pytest.mark.integration  # the mock and the service on real ports

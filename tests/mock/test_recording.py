@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
-from accord.mock.testing import serve_mock
 
 from accord.consumer.contract import REDACTED, read_contract
+from accord.mock.testing import serve_mock
 from tests.web_client import record_session
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accord.mock.responses import header_text, serialiser_for, served_type
 
 

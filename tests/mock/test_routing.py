@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from accord.mock.routing import PathEncodingError, Router, split_path, template_names
 
 

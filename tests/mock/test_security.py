@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+
 from accord.mock.parameters import RequestParts, parse_query
 from accord.mock.security import compile_security, configured_keys
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from accord.mock.server import ReloadingApp, build
 from conftest import FIXTURES
 
 from accord.errors import DocumentError, RefError
+from accord.mock.server import ReloadingApp, build
 
 
 @pytest.fixture

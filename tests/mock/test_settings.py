@@ -6,12 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from accord.mock.app import create_app
-from accord.mock.server import build
-from accord.mock.settings import MockSettings
 from conftest import PETS_31
 
 from accord.errors import UsageError
+from accord.mock.app import create_app
+from accord.mock.server import build
+from accord.mock.settings import MockSettings
 
 
 def test_settings_are_frozen_and_keywords_change_a_copy() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from accord.mock.testing import mock_client, serve_mock
 from conftest import PETS
 
 from accord.loading import load_spec
+from accord.mock.testing import mock_client, serve_mock
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+
 from accord.mock.app import create_app
 from accord.mock.upstream_validation import check_upstream
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from accord.mock.app import create_app
 from accord.mock.behaviour.loading import BehaviourFileError
 

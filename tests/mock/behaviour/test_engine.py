@@ -6,6 +6,7 @@ import math
 import statistics
 
 import pytest
+
 from accord.mock.behaviour.checks import OperationPlan, PlannedFault
 from accord.mock.behaviour.engine import Engine, UnknownScenario
 from accord.mock.behaviour.model import Behaviour, Fault, Latency, Scenario

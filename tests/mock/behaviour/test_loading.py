@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from accord.mock.behaviour.loading import BehaviourFileError, load_behaviour
 from accord.mock.behaviour.model import Condition
 

@@ -6,6 +6,7 @@ import re
 
 import orjson
 import pytest
+
 from accord.mock.behaviour.matching import RequestView, holds
 from accord.mock.behaviour.model import Condition
 

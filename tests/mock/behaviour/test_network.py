@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from accord.mock.testing import serve_mock
 
 SPEC = Path(__file__).resolve().parents[3] / "spec" / "openapi.yaml"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from accord.mock.app import MockApp, create_app
-from accord.mock.behaviour.model import Latency
-from accord.mock.testing import ASGISyncTransport
 from conforms import assert_conforms
 
 from accord.loading import load_spec
+from accord.mock.app import MockApp, create_app
+from accord.mock.behaviour.model import Latency
+from accord.mock.testing import ASGISyncTransport
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT / "spec" / "openapi.yaml"

@@ -15,9 +15,10 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from conforms import assert_conforms
+
 from accord.mock.app import MockApp, create_app
 from accord.mock.testing import ASGISyncTransport, serve_mock
-from conforms import assert_conforms
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT / "spec" / "openapi.yaml"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from accord.mock.app import create_app
 from accord.mock.behaviour.loading import BehaviourFileError
 from accord.mock.testing import ASGISyncTransport
