@@ -8,6 +8,8 @@
 - `deref` and `follow`: local `$ref`s (`#/...`, RFC 6901 pointers in a URI fragment). A reference
   that cannot be followed in this document — dangling, to another file or URL, or a chain longer
   than `MAX_REF_HOPS` (a cycle) — has one answer everywhere: `None`.
+- `security_schemes` and `credential_kind`: the declared security schemes (3.x or 2.0), and what
+  kind of credential each one takes.
 
 Pointers are built and parsed only by `accord.pointers`.
 """
@@ -132,3 +134,25 @@ def operations(document: Any) -> Iterator[Operation]:
         for method, operation in item_operations(entry.item):
             yield Operation(entry.path, method, pointers.join(entry.pointer, method), operation, entry.item,
                             entry.pointer)
+
+
+def security_schemes(document: Any) -> dict[str, dict[str, Any]]:
+    """The document's security schemes by name: `components.securitySchemes` (OpenAPI 3) or
+    `securityDefinitions` (Swagger 2.0); entries that are not objects are left out."""
+    components = document.get("components") if isinstance(document, dict) else None
+    schemes = (components.get("securitySchemes") if isinstance(components, dict) else None) \
+        or (document.get("securityDefinitions") if isinstance(document, dict) else None) or {}
+    return {str(name): scheme for name, scheme in schemes.items() if isinstance(scheme, dict)}
+
+
+def credential_kind(scheme: dict[str, Any]) -> str | None:
+    """What a scheme takes: "api_key"; "bearer" (HTTP bearer, OAuth2, OpenID Connect: a token
+    in `Authorization`); "basic" (HTTP basic, Swagger 2.0 `basic`); None for anything else."""
+    kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+    if kind == "apiKey":
+        return "api_key"
+    if (kind == "http" and http == "bearer") or kind in ("oauth2", "openIdConnect"):
+        return "bearer"
+    if (kind == "http" and http == "basic") or kind == "basic":
+        return "basic"
+    return None

@@ -221,11 +221,11 @@ def scaffold_app(spec_path: str | Path, app: str) -> list[tuple[str, str]]:
     written = scaffold(spec_path, folder / "handlers")
     init = folder / "__init__.py"
     if written and not init.exists():
-        init.write_text(_APP_INIT.format(app=folder.name), encoding="utf-8")
+        init.write_text(APP_INIT.format(app=folder.name), encoding="utf-8")
     return written
 
 
-_APP_INIT = '''"""The {app} service: handlers in {app}/handlers/, served by `accord serve --app {app}`.
+APP_INIT = '''"""The {app} service: handlers in {app}/handlers/, served by `accord serve --app {app}`.
 
 Define `setup(service)` here to prepare what the handlers share (a model, a database pool) once
 at start-up; what it returns is `accord.service.app_state()` in every handler.

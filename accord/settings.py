@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +201,15 @@ def read(name: str, environ: Mapping[str, str] | None = None, *, default: Any = 
 def default_of(name: str) -> Any:
     """The declared default, for a module that names it as a constant."""
     return SETTINGS[name].default
+
+
+def overridden(settings_class: type, values: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` read from the environment, with the arguments a caller gave (None: not given) on
+    top; a name `settings_class` has no field for is a TypeError, as for any bad keyword."""
+    unknown = sorted(set(overrides) - {f.name for f in fields(settings_class)})
+    if unknown:
+        raise TypeError(f"{settings_class.__name__} has no setting {', '.join(unknown)}")
+    return {**values, **{k: v for k, v in overrides.items() if v is not None}}
 
 
 def api_keys(environ: Mapping[str, str] | None = None) -> tuple[str, ...] | None:

@@ -15,11 +15,10 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from accord.bundling import dumps
 from accord.errors import UsageError
 from accord.loading import load_spec
-from accord.scaffold import _APP_INIT, scaffold_app
+from accord.scaffold import APP_INIT, scaffold_app
 
 TEMPLATES = "templates/init"
 #: Template files → where they go in the project (the rest keep their path, less `.tmpl`).
@@ -86,8 +85,7 @@ def init_project(directory: str | Path, *, spec: str | Path | None = None, title
         document = loaded.document
         single = len(loaded.files) <= 1
         # One file is copied as written; a document split over files is bundled into one.
-        own_text = source.read_text(encoding="utf-8") if single else yaml.safe_dump(
-            document, sort_keys=False, allow_unicode=True)
+        own_text = source.read_text(encoding="utf-8") if single else dumps(document, "yaml").decode("utf-8")
         spec_name = "spec/openapi.json" if source.suffix == ".json" and single else spec_name
     info = (document or {}).get("info")
     name = title or (str(info.get("title") or "") if isinstance(info, dict) else "") \
@@ -102,7 +100,7 @@ def init_project(directory: str | Path, *, spec: str | Path | None = None, title
         planned[path] = text
     if document is not None:
         planned[spec_name] = own_text
-        planned["service/__init__.py"] = _APP_INIT.format(app="service")
+        planned["service/__init__.py"] = APP_INIT.format(app="service")
     in_the_way = sorted(p for p in planned if (folder / p).exists())
     if in_the_way or (document is not None and (folder / "service" / "handlers").exists()):
         listed = ", ".join(in_the_way) or "service/handlers/"

@@ -200,25 +200,20 @@ def credentials(document: dict[str, Any], api_key: str) -> dict[str, dict[str, s
     credential travels where its scheme says (header, query or cookie): API keys get `api_key`,
     bearer/OAuth2/OpenID schemes the first of ACCORD_BEARER_TOKENS, basic schemes the first of
     ACCORD_BASIC_CREDENTIALS (`user:password`). No scheme is assumed."""
+    from accord.openapi import credential_kind, security_schemes
     from accord.settings import read
 
-    schemes = ((document.get("components") or {}).get("securitySchemes")
-               or document.get("securityDefinitions") or {})
     tokens = read("ACCORD_BEARER_TOKENS")
     pairs = [p.split(":", 1) for p in read("ACCORD_BASIC_CREDENTIALS") if ":" in p]
     auth: dict[str, dict[str, str]] = {}
-    for name, scheme in schemes.items():
-        if not isinstance(scheme, dict):
-            continue
-        kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
-        if kind == "apiKey":
-            auth[str(name)] = {"api_key": api_key}
-        elif (kind == "http" and http == "bearer") or kind in ("oauth2", "openIdConnect"):
-            if tokens:
-                auth[str(name)] = {"bearer": tokens[0]}
-        elif (kind == "http" and http == "basic") or kind == "basic":
-            if pairs:
-                auth[str(name)] = {"username": pairs[0][0], "password": pairs[0][1]}
+    for name, scheme in security_schemes(document).items():
+        kind = credential_kind(scheme)
+        if kind == "api_key":
+            auth[name] = {"api_key": api_key}
+        elif kind == "bearer" and tokens:
+            auth[name] = {"bearer": tokens[0]}
+        elif kind == "basic" and pairs:
+            auth[name] = {"username": pairs[0][0], "password": pairs[0][1]}
     return auth
 
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import connexion
 
-from accord.service import ProblemError, ServiceSettings, Setup
-from accord.service import close_app as close_service
+from accord.service import (
+    ProblemError,
+    ServiceSettings,
+    Setup,
+    close_app,  # noqa: F401 - tests build and close the service through impl.app
+)
 from accord.service import create_app as create_service
 from accord.service import serve as serve_service
 from impl.config import Settings
@@ -57,8 +62,8 @@ def setup(service: Setup) -> Services:
                     tokens=PageTokens(jobs.secret()))
 
 
-_ML_OPTIONS = ("models_dir", "jobs_db", "job_batch_size", "job_batch_delay", "job_ttl_seconds",
-               "max_job_body_bytes", "job_lease_seconds", "jobs_busy_timeout_seconds")
+#: The keywords of `create_app` that are this app's options (impl.config.Settings), not the kit's.
+_ML_OPTIONS = tuple(f.name for f in fields(Settings))
 
 
 def create_app(spec_path: str | Path | None = None, **kw: Any) -> connexion.AsyncApp:
@@ -67,11 +72,6 @@ def create_app(spec_path: str | Path | None = None, **kw: Any) -> connexion.Asyn
     (`models_dir=`, `jobs_db=`, `job_batch_size=`…); None means "from the environment"."""
     options = {name: kw.pop(name) for name in _ML_OPTIONS if name in kw}
     return create_service(spec_path=spec_path, app=APP, options=options, **kw)
-
-
-def close_app(app: connexion.AsyncApp) -> None:
-    """Stop the job worker of this app's jobs file (a job in progress is released, not lost)."""
-    close_service(app)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **kw: Any) -> None:

@@ -7,12 +7,12 @@ arguments (which reach `impl.setup` as the kit's `options`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from accord import config
-from accord.settings import default_of, read
+from accord.settings import default_of, overridden, read
 
 #: The jobs file, inside the kit's state folder (ACCORD_STATE_DIR, `.accord` by default).
 JOBS_FILE = "jobs.sqlite3"
@@ -57,11 +57,7 @@ class Settings:
             "job_lease_seconds": read("ACCORD_JOB_LEASE_SECONDS", environ),
             "jobs_busy_timeout_seconds": read("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS", environ),
         }
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown ML service options: {', '.join(unknown)}")
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        values = overridden(cls, values, overrides)
         for key in ("models_dir", "jobs_db"):
             values[key] = Path(values[key])
         return cls(**values)

@@ -33,14 +33,14 @@ from accord.loading import load_spec
 from accord.protocol import ProblemHttpToolsProtocol
 from accord.service.access_log import log_config
 from accord.service.binding import ServiceApp
-from accord.service.context import ServiceContext, request_id
+from accord.service.context import ServiceContext, current_service, request_id
 from accord.service.cors import add_cors
 from accord.service.errors import UnsupportedDocumentError
 from accord.service.heap import settle_heap
 from accord.service.loader import handlers_package, load_app
 from accord.service.middleware import OWN_PROBLEM_HEADER, RequestContextMiddleware
 from accord.service.pipeline import middlewares
-from accord.service.problems import PROBLEM_JSON, ProblemCatalogue, ProblemError
+from accord.service.problems import PROBLEM_JSON, ProblemCatalogue, ProblemError, render
 from accord.service.resolver import operation_resolver, resolve_handlers
 from accord.service.responses import OrjsonJsonifier
 from accord.service.security import security_map
@@ -108,24 +108,13 @@ class Setup:
 
 def problem_response(request: ConnexionRequest, exc: ProblemError) -> ConnexionResponse:
     """A problem rendered inside Connexion's stack, marked so the outer middleware keeps it."""
-    from accord.service.context import current_service
-
     service = current_service()
     rid = request_id()
-    body = service.problems.body(exc.name, exc._status or service.problems.status_of(exc.name), detail=exc.detail,
-                                 title=exc.title, instance=request.url.path,
-                                 request_id=(rid or None) if service.settings.problem_request_id else None,
-                                 errors=exc.errors)
-    status = body["status"]
+    body = exc.body(service.problems, instance=request.url.path,
+                    request_id=(rid or None) if service.settings.problem_request_id else None)
     headers = {"X-Request-ID": rid, OWN_PROBLEM_HEADER.decode(): "1", **exc.headers}
-    return ConnexionResponse(status_code=status, body=_render(body), content_type=PROBLEM_JSON,
+    return ConnexionResponse(status_code=body["status"], body=render(body), content_type=PROBLEM_JSON,
                              mimetype=PROBLEM_JSON, headers=headers)
-
-
-def _render(body: Mapping[str, Any]) -> bytes:
-    import orjson
-
-    return orjson.dumps(body)
 
 
 def _bad_encoding(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -179,12 +168,12 @@ def _validator_map(document: dict[str, Any]) -> dict[str, Any]:
 
 def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str, Any] | None = None,
                **overrides: Any) -> connexion.AsyncApp:
-    """Build the service for `settings` (default: from `ACCORD_*`), with `overrides` applied
+    """Build the service for `settings`, or for the `ACCORD_*` variables with `overrides` applied
     (`spec_path=`, `app=`, `api_keys=`, `validate_responses=`…). `options` reach the app's `setup`."""
     if settings is None:
         settings = ServiceSettings.from_env(**overrides)
     elif overrides:
-        settings = ServiceSettings.from_env(**{**_as_overrides(settings), **overrides})
+        raise TypeError("create_app takes settings or keyword overrides, not both")
     document = load_contract(settings.spec_path)
     if _openapi_version(document) == "3.1":
         raise UnsupportedDocumentError(
@@ -238,10 +227,6 @@ def _add_api(app: connexion.AsyncApp, document: dict[str, Any], settings: Servic
         security_map=credentials,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
     )
-
-
-def _as_overrides(settings: ServiceSettings) -> dict[str, Any]:
-    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
 
 
 def service_of(app: connexion.AsyncApp) -> ServiceContext | None:

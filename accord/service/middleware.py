@@ -322,9 +322,9 @@ _PROBLEM_KEY = "accord.problem"
 
 async def _send_stored_problem(scope: Scope, receive: Receive, send: Send) -> None:
     exc, instance, request_id, rid_in_body, catalogue = scope[_PROBLEM_KEY]
-    status = exc._status or catalogue.status_of(exc.name)
-    body = orjson.dumps(catalogue.body(exc.name, status, detail=exc.detail, instance=instance,
-                                       request_id=rid_in_body, errors=exc.errors))
+    problem = exc.body(catalogue, instance=instance, request_id=rid_in_body)
+    status = problem["status"]
+    body = orjson.dumps(problem)
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
                (b"x-request-id", request_id.encode())]
     headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]

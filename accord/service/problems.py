@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from accord.service.context import service_var
+
 PROBLEM_JSON = "application/problem+json"
 ABOUT_BLANK = "about:blank"
 MAX_ERRORS = 50
@@ -94,8 +96,6 @@ DEFAULT_CATALOGUE = ProblemCatalogue()
 
 def current_catalogue() -> ProblemCatalogue:
     """The catalogue of the service answering this request; the generic one outside a request."""
-    from accord.service.context import service_var
-
     service = service_var.get(None)
     return service.problems if service is not None else DEFAULT_CATALOGUE
 
@@ -128,6 +128,12 @@ class ProblemError(Exception):
     @property
     def status(self) -> int:
         return self._status or current_catalogue().status_of(self.name)
+
+    def body(self, catalogue: ProblemCatalogue, *, instance: str | None,
+             request_id: str | None) -> dict[str, Any]:
+        """This problem's body as `catalogue` types it (its status, unless one was given)."""
+        return catalogue.body(self.name, self._status or catalogue.status_of(self.name), detail=self.detail,
+                              title=self.title, instance=instance, request_id=request_id, errors=self.errors)
 
 
 def render(body: Mapping[str, Any]) -> bytes:

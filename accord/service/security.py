@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connexion.security import (
+    AbstractSecurityHandler,
     ApiKeySecurityHandler,
     BasicSecurityHandler,
     BearerSecurityHandler,
@@ -28,6 +29,7 @@ from connexion.security import (
 )
 
 from accord.config import DEV_API_KEY
+from accord.openapi import security_schemes
 from accord.settings import api_keys as configured_api_keys
 from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
 
@@ -47,21 +49,36 @@ def keys_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
     return [DEVELOPMENT_API_KEY]
 
 
-def key_checker(keys: Iterable[str]) -> Callable[..., dict[str, Any] | None]:
-    """`(apikey, required_scopes=None) -> token info | None`, in constant time per configured key."""
-    encoded = [k.encode() for k in keys]
+def secret_checker(secrets: Iterable[str], subject: str) -> Callable[[str], dict[str, Any] | None]:
+    """`candidate -> token info | None`, in constant time per configured secret."""
+    encoded = [k.encode() for k in secrets]
 
-    def check(apikey: str, required_scopes: Any = None, request: Any = None) -> dict[str, Any] | None:
-        candidate = apikey.encode("utf-8", "surrogateescape")
+    def check(candidate_text: str) -> dict[str, Any] | None:
+        candidate = candidate_text.encode("utf-8", "surrogateescape")
         matched = False
-        for key in encoded:  # no early exit: timing does not reveal which key (or how many) matched
-            matched |= hmac.compare_digest(candidate, key)
+        for secret in encoded:  # no early exit: timing does not reveal which secret (or how many) matched
+            matched |= hmac.compare_digest(candidate, secret)
         if not matched:
             return None
-        # The subject is a digest, so logs and context never carry the key itself.
-        return {"sub": "key-" + hashlib.sha256(candidate).hexdigest()[:12]}
+        # The subject is a digest, so logs and context never carry the secret itself.
+        return {"sub": f"{subject}-" + hashlib.sha256(candidate).hexdigest()[:12]}
 
     return check
+
+
+def key_checker(keys: Iterable[str]) -> Callable[..., dict[str, Any] | None]:
+    """`(apikey, required_scopes=None) -> token info | None`, in constant time per configured key."""
+    check = secret_checker(keys, "key")
+
+    def check_key(apikey: str, required_scopes: Any = None, request: Any = None) -> dict[str, Any] | None:
+        return check(apikey)
+
+    return check_key
+
+
+#: Connexion asks, on every request, whether the check function takes `required_scopes` and
+#: `request`, with inspect.signature each time; for a given function the answer never changes.
+_ACCEPTS_KWARG = staticmethod(functools.cache(AbstractSecurityHandler._accepts_kwarg))
 
 
 def api_key_handler(keys: Iterable[str]) -> type[ApiKeySecurityHandler]:
@@ -72,9 +89,7 @@ def api_key_handler(keys: Iterable[str]) -> type[ApiKeySecurityHandler]:
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
             return checker
 
-        # Connexion asks, on every request, whether the check function takes `required_scopes`
-        # and `request`, with inspect.signature each time; the answer never changes.
-        _accepts_kwarg = staticmethod(functools.cache(ApiKeySecurityHandler._accepts_kwarg))
+        _accepts_kwarg = _ACCEPTS_KWARG
 
     return InjectedApiKeyHandler
 
@@ -101,35 +116,20 @@ class ApiKeyScheme:
 def api_key_schemes(document: dict[str, Any]) -> list[ApiKeyScheme]:
     """The contract's API-key schemes, for the 401's `WWW-Authenticate` (RFC 9110 section 11.6.1)
     and `errors`."""
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
-    return [ApiKeyScheme(str(name), str(scheme.get("in", "header")), str(scheme.get("name", "")))
-            for name, scheme in schemes.items() if isinstance(scheme, dict) and scheme.get("type") == "apiKey"]
-
-
-def _secret_checker(secrets: Iterable[str], subject: str) -> Callable[[str], dict[str, Any] | None]:
-    """`candidate -> token info | None`, in constant time per configured secret."""
-    encoded = [k.encode() for k in secrets]
-
-    def check(candidate_text: str) -> dict[str, Any] | None:
-        candidate = candidate_text.encode("utf-8", "surrogateescape")
-        matched = False
-        for secret in encoded:
-            matched |= hmac.compare_digest(candidate, secret)
-        if not matched:
-            return None
-        return {"sub": f"{subject}-" + hashlib.sha256(candidate).hexdigest()[:12]}
-
-    return check
+    return [ApiKeyScheme(name, str(scheme.get("in", "header")), str(scheme.get("name", "")))
+            for name, scheme in security_schemes(document).items() if scheme.get("type") == "apiKey"]
 
 
 def bearer_handler(tokens: Iterable[str]) -> type[BearerSecurityHandler]:
     """`http: bearer` checked against these tokens."""
-    check = _secret_checker(tokens, "token")
+    check = secret_checker(tokens, "token")
 
     def token_info(token: str, required_scopes: Any = None, request: Any = None) -> dict[str, Any] | None:
         return check(token)
 
     class ConfiguredBearerHandler(BearerSecurityHandler):
+        _accepts_kwarg = _ACCEPTS_KWARG
+
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
             return token_info
 
@@ -139,7 +139,7 @@ def bearer_handler(tokens: Iterable[str]) -> type[BearerSecurityHandler]:
 def oauth_handler(tokens: Iterable[str]) -> type[OAuthSecurityHandler]:
     """OAuth2 and OpenID Connect bearer tokens checked against these tokens; a configured token
     carries every scope the operation asks for."""
-    check = _secret_checker(tokens, "token")
+    check = secret_checker(tokens, "token")
 
     def token_info(token: str, required_scopes: Any = None, request: Any = None) -> dict[str, Any] | None:
         info = check(token)
@@ -148,6 +148,8 @@ def oauth_handler(tokens: Iterable[str]) -> type[OAuthSecurityHandler]:
         return info
 
     class ConfiguredOAuthHandler(OAuthSecurityHandler):
+        _accepts_kwarg = _ACCEPTS_KWARG
+
         def get_tokeninfo_func(self, security_definition: dict[str, Any]) -> Callable[..., Any]:
             return token_info
 
@@ -156,32 +158,28 @@ def oauth_handler(tokens: Iterable[str]) -> type[OAuthSecurityHandler]:
 
 def basic_handler(pairs: Iterable[str]) -> type[BasicSecurityHandler]:
     """`http: basic` checked against these `user:password` pairs."""
-    check = _secret_checker(pairs, "user")
+    check = secret_checker(pairs, "user")
 
     def basic_info(username: str, password: str, required_scopes: Any = None,
                    request: Any = None) -> dict[str, Any] | None:
         return check(f"{username}:{password}")
 
     class ConfiguredBasicHandler(BasicSecurityHandler):
+        _accepts_kwarg = _ACCEPTS_KWARG
+
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
             return basic_info
 
     return ConfiguredBasicHandler
 
 
-def declared_schemes(document: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The security schemes of a 3.x (`components.securitySchemes`) or 2.0 document."""
-    schemes = ((document.get("components") or {}).get("securitySchemes")
-               or document.get("securityDefinitions") or {})
-    return [s for s in schemes.values() if isinstance(s, dict)]
-
-
 def security_map(document: Mapping[str, Any], *, api_keys: Iterable[str] | None,
                  bearer_tokens: Iterable[str] | None, basic_credentials: Iterable[str] | None) -> dict[str, Any]:
     """Connexion's `security_map` for the schemes this document declares, each bound to its
     configured credentials (none configured: nothing is accepted, except the development API key)."""
-    kinds = {str(s.get("type", "")) for s in declared_schemes(document)}
-    http = {str(s.get("scheme", "")).lower() for s in declared_schemes(document) if s.get("type") == "http"}
+    declared = security_schemes(document).values()
+    kinds = {str(s.get("type", "")) for s in declared}
+    http = {str(s.get("scheme", "")).lower() for s in declared if s.get("type") == "http"}
     result: dict[str, Any] = {}
     if "apiKey" in kinds:
         result["apiKey"] = api_key_handler(list(api_keys) if api_keys is not None else keys_from_env())

@@ -7,13 +7,13 @@ reads them. The kit's are what every contract-bound service has.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from accord import config
 from accord.service.cors import CorsPolicy
-from accord.settings import default_of, read
+from accord.settings import default_of, overridden, read
 
 #: Request bodies above this many bytes get 413, unless the app sets a larger limit for a route.
 DEFAULT_MAX_BODY_BYTES: int = default_of("ACCORD_MAX_BODY_BYTES")
@@ -64,11 +64,7 @@ class ServiceSettings:
         cors_origins = overrides.pop("cors_origins", None)
         if cors_origins is not None:
             values["cors"] = CorsPolicy.parse(str(cors_origins))
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown service settings: {', '.join(unknown)}")
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        values = overridden(cls, values, overrides)
         for key in ("spec_path", "state_dir"):
             values[key] = Path(values[key])
         for key in ("api_keys", "bearer_tokens", "basic_credentials"):
