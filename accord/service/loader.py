@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 
+from accord.errors import DocumentError
 from accord.service.errors import AppNotFoundError
 
 HANDLERS = "handlers"
@@ -56,11 +58,26 @@ def load_app(target: str) -> ModuleType:
         raise AppNotFoundError(
             f"no handlers package {target!r} here ({Path.cwd()}): run `accord scaffold --app {target}` to write "
             f"stubs for the contract's operations, or `accord init` to start a project")
-    module = importlib.import_module(name)
+    module = import_app_module(name)
     if folder is not None and Path(module.__file__ or "").resolve().parent != folder.resolve():
         raise AppNotFoundError(f"--app {target}: the name {name!r} is taken by another package "
                                f"({module.__file__}); rename the folder")
     return module
+
+
+def import_app_module(name: str) -> ModuleType:
+    """Import a module of the team's app. What its own code raises while importing (a syntax
+    error, a failed import) is the team's to fix: a located DocumentError (exit 2), not an
+    internal error of accord."""
+    try:
+        return importlib.import_module(name)
+    except SyntaxError as exc:
+        raise DocumentError(f"not valid Python ({exc.msg}), so {name} cannot be served",
+                            file=exc.filename, line=exc.lineno) from None
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        raise DocumentError(f"importing {name} failed: {type(exc).__name__}: {exc}",
+                            file=frame.filename if frame else None, line=frame.lineno if frame else None) from None
 
 
 def handlers_package(package: ModuleType) -> str:

@@ -6,7 +6,6 @@ missing handler fails start-up, before the port is bound, with the full list (no
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
 from collections.abc import Callable
 from types import ModuleType
@@ -16,13 +15,14 @@ from connexion.resolver import Resolver
 
 from accord.scaffold import operations
 from accord.service.errors import MissingHandlersError
+from accord.service.loader import import_app_module
 
 
 def _modules(package: str) -> dict[str, ModuleType]:
-    root = importlib.import_module(package)
+    root = import_app_module(package)
     found = {}
     for info in pkgutil.iter_modules(root.__path__):
-        found[info.name] = importlib.import_module(f"{package}.{info.name}")
+        found[info.name] = import_app_module(f"{package}.{info.name}")
     return found
 
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from accord.errors import DocumentError
 from accord.service.errors import AppNotFoundError
 from accord.service.loader import handlers_package, load_app
+from accord.service.resolver import resolve_handlers
 
 
 def _package(root: Path, name: str, *, handlers: bool, marker: str) -> Path:
@@ -49,3 +51,18 @@ def test_a_folder_without_init_is_named(tmp_path: Path, monkeypatch: pytest.Monk
     (tmp_path / "loose" / "pets.py").write_text("")
     with pytest.raises(AppNotFoundError, match=r"loose/ has no __init__.py"):
         load_app("loose")
+
+
+def test_a_broken_handler_module_is_located_in_the_teams_file(tmp_path: Path) -> None:
+    """The team's syntax error or failed import is theirs to fix: file and line, not an internal error."""
+    folder = _package(tmp_path, "broken_app", handlers=True, marker="c")
+    (folder / "handlers" / "pets.py").write_text("def get_pet(:\n    pass\n")
+    module = load_app(str(folder))
+    with pytest.raises(DocumentError) as info:
+        resolve_handlers({"paths": {}}, handlers_package(module))
+    assert info.value.file == str(folder / "handlers" / "pets.py") and info.value.line == 1
+
+    (folder / "handlers" / "pets.py").write_text("x = 1\nimport no_such_module_anywhere\n")
+    with pytest.raises(DocumentError) as info:
+        resolve_handlers({"paths": {}}, handlers_package(module))
+    assert info.value.file == str(folder / "handlers" / "pets.py") and info.value.line == 2
