@@ -1,21 +1,26 @@
 """The mock's speed (mock/), side by side in one run with Prism 5.16 and a bare ASGI app, loopback only.
 
-Servers, one at a time, each on a free port on 127.0.0.1, all serving the SAME document (spec/openapi.yaml
-bundled to one JSON file by `accord bundle`, so Prism gets a single file):
+Contracts (bench/mock_contracts.py), each measured in turn: `ours` (spec/openapi.yaml), `petstore`
+(bench/contracts/petstore.yaml, written for the bench) and `ml-excerpt` (another model-serving
+contract, ../shared/reference/ml_serving_excerpt.openapi.yaml, when present). For each, servers run
+one at a time, each on a free port on 127.0.0.1, all serving the SAME document (bundled to one JSON
+file by `accord bundle`, so Prism gets a single file):
   - prism-quiet      `prism mock -v error`            (the anchor for GET and POSTs)
-  - prism-info       `prism mock`, default logging (info), sent to a file
   - prism-dyn-quiet  `prism mock -d -v error`         (the anchor for dynamic mode)
-  - prism-dyn-info   `prism mock -d`, default logging, as ../shared/reference/baseline.md measured it
   - accord           `accord mock --port N`           (one process, uvicorn, one worker)
   - accord-dynamic   `accord mock --dynamic --port N`
-  - bare-asgi        a raw ASGI callable answering fixed orjson bytes under uvicorn, 1 worker (the
-                     physical limit: no routing, no validation, 200 to everything)
+  - bare-asgi        a raw ASGI callable answering fixed bytes (accord's answer to the GET) under
+                     uvicorn, 1 worker, the same settings as accord's: the physical limit, no routing,
+                     no validation, 200 to everything
+  - on request (--servers): prism-info and prism-dyn-info, Prism with its default logging (info)
 
-Scenarios (X-API-Key on all): GET /v1/models (an example), a valid POST (iris predict, 2 instances)
-and an invalid POST (a string number, a missing field, a value above the maximum and an extra
-property); dynamic GET and valid POST for the dynamic servers. Each server's statuses are probed
-first (urllib); then, per scenario, `wrk -t1 -c32 -d15s --latency` after a 3 s warm-up that is
-discarded, each wrapped in `timeout`. Scenario-major: for each scenario, every server that has it is
+Scenarios (X-API-Key on all): a GET answered from the document, a valid POST, an invalid POST that
+rotates 24 different bodies (a wrk Lua script; each breaks four rules: a wrong type, a missing
+required property, a number over its maximum, an unexpected property, at places and with names that
+change from body to body, so no two requests share their violations); dynamic GET and valid POST
+for the dynamic servers. Each server's statuses are probed first (urllib; every invalid body once);
+then, per scenario, `wrk -t1 -c32 -d15s --latency` after a 3 s warm-up that is discarded, each
+wrapped in `timeout`. Scenario-major within a contract: for each scenario, every server that has it is
 started, probed, measured and stopped in turn, so the runs behind a ratio are close in time.
 
 Pinning (`--pin 0:1`, the default): each server, with all its threads, runs on CPU 0 and wrk on CPU 1
@@ -29,7 +34,7 @@ the first answer to GET /meta (polled every 0.1 s, bounded), and peak RSS (VmHWM
 at that moment and once it has stopped growing (requests go on meanwhile); Prism (default logging
 and -v error) and accord alternately, twice.
 
-    .venv/bin/python bench/bench_mock.py [--duration 15] [--warmup 3] [--startup-runs 2]
+    .venv/bin/python bench/bench_mock.py [--duration 15] [--warmup 3] [--startup-runs 2] [--contracts ours,petstore]
     .venv/bin/python bench/bench_mock.py --servers accord,prism-quiet --no-startup   # a quick subset
 
 Prism 5.16.0 is installed with npm into bench/.cache/prism (git-ignored) when missing; `wrk`
@@ -58,6 +63,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.mock_contracts import CONTRACTS, Contract, invalid_bodies, request_schema, valid_body  # noqa: E402
 from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, stop_group  # noqa: E402 - after sys.path
 from bench.wrk import run_wrk as _wrk  # noqa: E402
 
@@ -72,18 +78,7 @@ READY_PATH = "/health/live"  # no security on it: every server answers it withou
 READY_TIMEOUT_S = 60.0
 STARTUP_TIMEOUT_S = 120.0
 
-GET_PATH = "/v1/models"
-POST_PATH = "/v1/models/iris-classifier/predict"
-VALID_BODY = {
-    "instances": [
-        {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2},
-        {"sepal_length_cm": 6.7, "sepal_width_cm": 3.0, "petal_length_cm": 5.2, "petal_width_cm": 2.3},
-    ]
-}
-# A string number, a missing required field (petal_width_cm), 99 > maximum 30, an extra property.
-INVALID_BODY = {
-    "instances": [{"sepal_length_cm": "5.1", "sepal_width_cm": 3.5, "petal_length_cm": 99, "colour": "blue"}]
-}
+DEFAULT_SERVERS = ("prism-quiet", "accord", "bare-asgi", "prism-dyn-quiet", "accord-dynamic")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,11 +139,11 @@ def ensure_prism() -> None:
         raise SystemExit(f"npm could not install {PRISM_PACKAGE}: {result.stderr.strip()[-500:]}")
 
 
-def bundled_spec(accord: str) -> Path:
-    """spec/openapi.yaml as one JSON file, written by `accord bundle` (Prism gets a single file)."""
-    target = WORK / "openapi.json"
+def bundled_spec(accord: str, source: Path, name: str) -> Path:
+    """The contract as one JSON file, written by `accord bundle` (Prism gets a single file)."""
+    target = WORK / f"{name}.json"
     result = subprocess.run(
-        [accord, "bundle", "spec/openapi.yaml", "-o", str(target)],
+        [accord, "bundle", str(source), "-o", str(target)],
         cwd=ROOT,
         check=False,
         capture_output=True,
@@ -210,11 +205,13 @@ class Server:
         timeout: float = READY_TIMEOUT_S,
         spec: Path | None = None,
         cpus: str | None = None,
+        bare: Path | None = None,
     ) -> None:
         """Spawn and poll `ready_path` every 0.1 s until it answers (any status); start-up = that time.
         `cpus` pins the server and everything it starts (all its threads) to those CPUs."""
         self.port = free_port()
-        argv = [a.replace("{port}", str(self.port)).replace("{spec}", str(spec or "")) for a in self.argv]
+        fill = {"{port}": str(self.port), "{spec}": str(spec or ""), "{bare}": str(bare or "")}
+        argv = [fill.get(a, a) for a in self.argv]
         if cpus:
             argv = ["taskset", "-c", cpus, *argv]
         log_file = logs / f"{self.name}.log"
@@ -257,18 +254,38 @@ def servers(python: str, accord: str) -> dict[str, Server]:
         "accord-dynamic": Server(
             "accord-dynamic", [accord, "mock", "{spec}", "--dynamic", "--port", "{port}"], DYNAMIC, dynamic=True
         ),
-        "bare-asgi": Server("bare-asgi", [python, __file__, "--serve-bare", "{spec}", "--port", "{port}"], STATIC),
+        "bare-asgi": Server("bare-asgi", [python, __file__, "--serve-bare", "{bare}", "--port", "{port}"], STATIC),
     }
 
 
-def serve_bare(spec: Path, port: int) -> None:
-    """A raw ASGI callable: reads the body, answers the GET example's bytes (orjson) with 200."""
-    import orjson
+def accord_get_answer(spec: Path, path: str) -> bytes:
+    """accord's answer to the contract's GET (in-process, no socket): the bytes the bare app serves."""
+    import asyncio
+
+    from accord.mock.app import create_app
+
+    app = create_app(spec)
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1"), (b"x-api-key", KEY.encode())]}
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    if sent[0]["status"] != 200:
+        raise SystemExit(f"accord answers {sent[0]['status']} to GET {path}: {sent[1]['body'][:300]!r}")
+    return bytes(sent[1]["body"])
+
+
+def serve_bare(payload_file: Path, port: int) -> None:
+    """A raw ASGI callable: reads the body, answers fixed bytes (accord's GET answer) with 200."""
     import uvicorn
 
-    document = json.loads(spec.read_text())
-    example = document["paths"][GET_PATH]["get"]["responses"]["200"]["content"]["application/json"]["examples"]
-    payload = orjson.dumps(next(iter(example.values()))["value"])
+    payload = payload_file.read_bytes()
     start = {
         "type": "http.response.start",
         "status": 200,
@@ -308,51 +325,90 @@ class Scenario:
     name: str
     method: str
     path: str
-    body: dict[str, Any] | None
+    bodies: tuple[bytes, ...]  # sent in turn (empty: no body)
     expected: frozenset[int]  # statuses a correct mock answers (bare: 200 to everything)
+    contract: str = "ours"
 
     @property
     def payload(self) -> bytes | None:
-        return None if self.body is None else json.dumps(self.body, separators=(",", ":")).encode()
+        return self.bodies[0] if self.bodies else None
 
 
-SCENARIOS = {
-    "get": Scenario("get", "GET", GET_PATH, None, frozenset({200})),
-    "post_valid": Scenario("post_valid", "POST", POST_PATH, VALID_BODY, frozenset({200})),
-    "post_invalid": Scenario("post_invalid", "POST", POST_PATH, INVALID_BODY, frozenset({400, 422})),
-    "dyn_get": Scenario("dyn_get", "GET", GET_PATH, None, frozenset({200})),
-    "dyn_post": Scenario("dyn_post", "POST", POST_PATH, VALID_BODY, frozenset({200})),
-}
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def scenarios(contract: Contract, document: dict[str, Any]) -> dict[str, Scenario]:
+    """The five scenarios of a contract (its bundled document): its GET, a valid POST, the rotated
+    invalid POSTs, and the GET and valid POST again for the dynamic servers."""
+    valid = valid_body(contract, document)
+    invalid = invalid_bodies(document, request_schema(document, contract.post_path), valid)
+    get, post, name = contract.get_path, contract.post_path, contract.name
+    created = frozenset(int(k) for k in document["paths"][post]["post"]["responses"] if k.startswith("2"))
+    return {
+        "get": Scenario("get", "GET", get, (), frozenset({200}), name),
+        "post_valid": Scenario("post_valid", "POST", post, (_json(valid),), created, name),
+        "post_invalid": Scenario("post_invalid", "POST", post, tuple(_json(b) for b in invalid),
+                                 frozenset({400, 422}), name),
+        "dyn_get": Scenario("dyn_get", "GET", get, (), frozenset({200}), name),
+        "dyn_post": Scenario("dyn_post", "POST", post, (_json(valid),), created, name),
+    }
+
+
+SCENARIO_NAMES = ("get", "post_valid", "post_invalid", "dyn_get", "dyn_post")
 
 
 def lua_script(scenario: Scenario) -> Path:
-    """The wrk script of a scenario (method, body, headers), written into bench/.cache/mock-bench."""
+    """The wrk script of a scenario (method, bodies, headers), written into bench/.cache/mock-bench.
+    Several bodies are formatted once and sent in turn, one per request."""
     lines = [f'wrk.method = "{scenario.method}"', f'wrk.headers["X-API-Key"] = "{KEY}"']
-    if scenario.payload is not None:
+    if scenario.bodies:
+        lines.append('wrk.headers["Content-Type"] = "application/json"')
+    if len(scenario.bodies) == 1:
+        lines.append(f"wrk.body = {json.dumps(scenario.bodies[0].decode())}")
+    elif scenario.bodies:
         lines += [
-            f"wrk.body = {json.dumps(scenario.payload.decode())}",
-            'wrk.headers["Content-Type"] = "application/json"',
+            "local bodies = {",
+            *(f"  {json.dumps(b.decode())}," for b in scenario.bodies),
+            "}",
+            "local requests = {}",
+            "local turn = 0",
+            "init = function(args)",
+            "  for i, body in ipairs(bodies) do",
+            "    requests[i] = wrk.format(nil, nil, nil, body)",
+            "  end",
+            "end",
+            "request = function()",
+            "  turn = turn % #requests + 1",
+            "  return requests[turn]",
+            "end",
         ]
-    target = WORK / f"{scenario.name}.lua"
+    target = WORK / f"{scenario.contract}-{scenario.name}.lua"
     target.write_text("\n".join(lines) + "\n")
     return target
 
 
-def probe(server: Server, name: str) -> dict[str, Any]:
-    """The scenario's status once before measuring; a dynamic server must vary its bodies."""
-    scenario = SCENARIOS[name]
-    status, headers, body = request(server.port, scenario.method, scenario.path, scenario.payload)
+def probe(server: Server, scenario: Scenario) -> dict[str, Any]:
+    """The scenario's statuses before measuring (every body once); a dynamic server must vary
+    its bodies."""
+    name = scenario.name
     expected = {200} if server.name == "bare-asgi" else scenario.expected
-    if status not in expected:
-        raise SystemExit(
-            f"{server.name} {name}: {scenario.method} {scenario.path} answered {status}, "
-            f"expected {sorted(expected)}: {body[:300]!r}"
-        )
-    found: dict[str, Any] = {"status": status, "content_type": headers.get("content-type", ""), "bytes": len(body)}
+    statuses: set[int] = set()
+    for payload in scenario.bodies or (None,):
+        status, headers, body = request(server.port, scenario.method, scenario.path, payload)
+        if status not in expected:
+            raise SystemExit(
+                f"{server.name} {scenario.contract} {name}: {scenario.method} {scenario.path} answered {status}, "
+                f"expected {sorted(expected)}: {body[:300]!r} (request body {(payload or b'')[:300]!r})"
+            )
+        statuses.add(status)
+    status = min(statuses)
+    found: dict[str, Any] = {"status": status, "content_type": headers.get("content-type", ""), "bytes": len(body),
+                             "bodies_sent": len(scenario.bodies)}
     if server.dynamic:
         bodies = {request(server.port, scenario.method, scenario.path, scenario.payload)[2] for _ in range(3)}
         if len(bodies | {body}) == 1:
-            raise SystemExit(f"{server.name} {name}: four identical bodies; is dynamic mode on?")
+            raise SystemExit(f"{server.name} {scenario.contract} {name}: four identical bodies; is dynamic mode on?")
         found["varies"] = True
     return found
 
@@ -360,6 +416,7 @@ def probe(server: Server, name: str) -> dict[str, Any]:
 
 
 def run_wrk(port: int, scenario: Scenario, duration: float, cpus: str | None = None) -> dict[str, Any]:
+    """One wrk run of the scenario against a server on `port`."""
     return _wrk(f"http://{HOST}:{port}{scenario.path}", lua_script(scenario), duration, cpus=cpus)
 
 
@@ -449,27 +506,32 @@ def startup(server: Server, document: Path, logs: Path, settle: float) -> dict[s
 # Report
 
 
-TARGETS = (  # (name, measured server, anchor server, scenarios, minimum ratio)
-    ("GET with an example ≥ 3× Prism quiet", "accord", "prism-quiet", ("get",), 3.0),
-    ("valid POST ≥ 3× Prism quiet", "accord", "prism-quiet", ("post_valid",), 3.0),
-    ("invalid POST ≥ 5× Prism quiet", "accord", "prism-quiet", ("post_invalid",), 5.0),
+TARGETS = (  # (name, measured server, anchor server, scenarios, minimum ratio) — issue 20's targets
+    ("GET with an example ≥ 6× Prism quiet", "accord", "prism-quiet", ("get",), 6.0),
+    ("GET with an example ≥ 70% of the bare ASGI app", "accord", "bare-asgi", ("get",), 0.70),
+    ("valid POST ≥ 6× Prism quiet", "accord", "prism-quiet", ("post_valid",), 6.0),
+    ("invalid POST (24 bodies rotated) ≥ 5× Prism quiet", "accord", "prism-quiet", ("post_invalid",), 5.0),
     ("dynamic GET and POST ≥ 10× Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", DYNAMIC, 10.0),
     ("dynamic GET and POST ≥ 10× Prism -d info (as baseline.md)", "accord-dynamic", "prism-dyn-info", DYNAMIC, 10.0),
 )
+#: The request shape of the bare app that a scenario is compared with (it has no dynamic mode).
+BARE_SHAPE = {"get": "get", "post_valid": "post_valid", "post_invalid": "post_invalid", "dyn_get": "get",
+              "dyn_post": "post_valid"}
 
 
 def throughput_targets(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     verdicts = []
-    for name, measured, anchor, scenarios, minimum in TARGETS:
+    for name, measured, anchor, scenarios_of, minimum in TARGETS:
         if measured not in rows or anchor not in rows:
             continue
-        ratios = {
-            s: round(rows[measured][s]["rps"] / rows[anchor][s]["rps"], 2) for s in scenarios if rows[anchor][s]["rps"]
-        }
+        shape = BARE_SHAPE if anchor == "bare-asgi" else {s: s for s in scenarios_of}
+        pairs = [(s, shape[s]) for s in scenarios_of if s in rows[measured] and shape[s] in rows[anchor]]
+        ratios = {s: round(rows[measured][s]["rps"] / rows[anchor][a]["rps"], 2) for s, a in pairs
+                  if rows[anchor][a]["rps"]}
         # Server CPU per request, anchor ÷ measured: what each costs, whatever share of the machine it got.
         cpu_ratios = {
-            s: round(rows[anchor][s]["cpu_us_per_request"] / rows[measured][s]["cpu_us_per_request"], 2)
-            for s in scenarios
+            s: round(rows[anchor][a]["cpu_us_per_request"] / rows[measured][s]["cpu_us_per_request"], 2)
+            for s, a in pairs
             if rows[measured][s].get("cpu_us_per_request")
         }
         verdicts.append(
@@ -479,6 +541,7 @@ def throughput_targets(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "cpu_ratios": cpu_ratios,
                 "minimum": minimum,
                 "met": bool(ratios) and all(r >= minimum for r in ratios.values()),
+                "met_in_cpu": bool(cpu_ratios) and all(r >= minimum for r in cpu_ratios.values()),
             }
         )
     return verdicts
@@ -506,20 +569,18 @@ def startup_targets(runs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any
     return verdicts
 
 
-def table(result: dict[str, Any]) -> str:
+def throughput_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
-        "Throughput (wrk -t1 -c32 --latency, after a discarded warm-up; one server at a time)",
         f"{'server':<17}{'scenario':<14}{'req/s':>9}{'CPU µs/req':>11}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'non-2xx/total':>17}{'status':>8}{'sock err':>9}{'÷ anchor':>10}{'÷ bare':>8}{'load':>6}",
     ]
-    rows = result.get("throughput", {})
     bare = rows.get("bare-asgi", {})
     for name, row in rows.items():
         anchor = rows.get("prism-dyn-quiet" if name.startswith(("accord-dyn", "prism-dyn")) else "prism-quiet", {})
-        for scenario in (s for s in SCENARIOS if s in row):
+        for scenario in (s for s in SCENARIO_NAMES if s in row):
             run = row[scenario]
             ratio = f"{run['rps'] / anchor[scenario]['rps']:.2f}" if scenario in anchor else "-"
-            limit = "get" if scenario == "dyn_get" else "post_valid" if scenario == "dyn_post" else scenario
+            limit = BARE_SHAPE[scenario]
             of_bare = f"{run['rps'] / bare[limit]['rps']:.2f}" if limit in bare else "-"
             status = row["probe"][scenario]["status"]
             errors = sum(int(n) for n in re.findall(r"\d+", run["socket_errors"]))  # connect, read, write, timeout
@@ -529,10 +590,60 @@ def table(result: dict[str, Any]) -> str:
                 f"{run['non_2xx']:>9}/{run['requests']:<7}{status:>8}{errors:>9}{ratio:>10}{of_bare:>8}"
                 f"{run['load_before'][0]:>6.1f}"
             )
+    return lines
+
+
+def verdict_lines(verdicts: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for verdict in verdicts:
+        if "ratios" in verdict:
+            shown = ", ".join(f"{s} {r:.2f}×" for s, r in verdict["ratios"].items())
+            shown += "; server CPU per request, anchor ÷ accord: " + ", ".join(
+                f"{s} {r:.2f}×" for s, r in verdict["cpu_ratios"].items()
+            )
+        else:
+            shown = f"time {verdict['time_ratio']:.3f} of Prism's, memory {verdict['memory_ratio']:.2f} of Prism's"
+        lines.append(f"  {'met    ' if verdict['met'] else 'NOT met'}  {verdict['target']}: {shown}")
+    return lines
+
+
+def summary_table(contracts: dict[str, Any]) -> list[str]:
+    """accord ÷ anchor per scenario and contract, side by side: req/s ratio (CPU-per-request ratio)."""
+    names = list(contracts)
+    lines = ["Ratios per contract: req/s ratio (ratio of server CPU per request)",
+             f"{'':<34}" + "".join(f"{n:>22}" for n in names)]
+    rowspec = (("GET ÷ Prism quiet", "accord", "prism-quiet", "get"),
+               ("GET ÷ bare ASGI", "accord", "bare-asgi", "get"),
+               ("valid POST ÷ Prism quiet", "accord", "prism-quiet", "post_valid"),
+               ("invalid POST ÷ Prism quiet", "accord", "prism-quiet", "post_invalid"),
+               ("invalid POST ÷ bare ASGI", "accord", "bare-asgi", "post_invalid"),
+               ("dynamic GET ÷ Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", "dyn_get"),
+               ("dynamic POST ÷ Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", "dyn_post"))
+    for label, measured, anchor, scenario in rowspec:
+        cells = []
+        for name in names:
+            rows = contracts[name]["throughput"]
+            shape = BARE_SHAPE[scenario] if anchor == "bare-asgi" else scenario
+            try:
+                m, a = rows[measured][scenario], rows[anchor][shape]
+                cells.append(f"{m['rps'] / a['rps']:.2f}× ({a['cpu_us_per_request'] / m['cpu_us_per_request']:.2f}×)")
+            except (KeyError, ZeroDivisionError):
+                cells.append("-")
+        lines.append(f"{label:<34}" + "".join(f"{c:>22}" for c in cells))
+    return lines
+
+
+def table(result: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for name, contract in result.get("contracts", {}).items():
+        lines += [f"== {name}: {contract['about']}",
+                  "Throughput (wrk -t1 -c32 --latency, after a discarded warm-up; one server at a time)",
+                  *throughput_table(contract["throughput"]), "", "Targets", *verdict_lines(contract["targets"]), ""]
+    if len(result.get("contracts", {})) > 1:
+        lines += [*summary_table(result["contracts"]), ""]
     start = result.get("startup")
     if start:
         lines += [
-            "",
             "Start-up on GitHub's REST description (spawn until the first GET /meta answer; peak RSS = "
             "VmHWM of the process tree)",
             f"{'server':<17}{'start-up s':>16}{'peak MB at first answer':>26}{'peak MB after settle':>24}",
@@ -542,16 +653,7 @@ def table(result: dict[str, Any]) -> str:
             first = " / ".join(f"{r['peak_rss_mb_at_first_answer']:.0f}" for r in runs)
             settled = " / ".join(f"{r['peak_rss_mb_after_settle']:.0f}" for r in runs)
             lines.append(f"{name:<17}{times:>16}{first:>26}{settled:>24}")
-    lines += ["", "Targets"]
-    for verdict in result.get("targets", []):
-        if "ratios" in verdict:
-            shown = ", ".join(f"{s} {r:.2f}×" for s, r in verdict["ratios"].items())
-            shown += "; server CPU per request, anchor ÷ accord: " + ", ".join(
-                f"{s} {r:.2f}×" for s, r in verdict["cpu_ratios"].items()
-            )
-        else:
-            shown = f"time {verdict['time_ratio']:.3f} of Prism's, memory {verdict['memory_ratio']:.2f} of Prism's"
-        lines.append(f"  {'met    ' if verdict['met'] else 'NOT met'}  {verdict['target']}: {shown}")
+        lines += ["", "Targets", *verdict_lines(result.get("startup_targets", []))]
     return "\n".join(lines)
 
 
@@ -567,19 +669,74 @@ def _pinning(text: str) -> tuple[str | None, str | None]:
     return server, wrk
 
 
-def _names(text: str, known: dict[str, Server]) -> list[str]:
-    chosen = [n.strip() for n in text.split(",") if n.strip()] or list(known)
+def _names(text: str, known: dict[str, Any], default: tuple[str, ...], what: str = "server") -> list[str]:
+    chosen = [n.strip() for n in text.split(",") if n.strip()] or list(default)
     unknown = sorted(set(chosen) - set(known))
     if unknown:
-        raise SystemExit(f"unknown server(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        raise SystemExit(f"unknown {what}(s) {', '.join(unknown)}; known: {', '.join(known)}")
     return chosen
+
+
+def measure_contract(
+    contract: Contract, accord: str, table_of: dict[str, Server], chosen: list[str], logs: Path,
+    args: argparse.Namespace, server_cpus: str | None, wrk_cpus: str | None,
+) -> dict[str, Any]:
+    """Every scenario of one contract on every chosen server, scenario-major."""
+    spec = bundled_spec(accord, contract.source, contract.name)
+    document = json.loads(spec.read_text())
+    of_contract = scenarios(contract, document)
+    bare = WORK / f"{contract.name}-bare.bin"
+    bare.write_bytes(accord_get_answer(spec, contract.get_path))
+    log(f"== {contract.name}: {contract.about}")
+    # Scenario-major: the servers of one scenario are measured back to back, so each ratio compares
+    # runs a minute or two apart. A server is started for each scenario and stopped after it.
+    rows: dict[str, dict[str, Any]] = {name: {"probe": {}, "startup_s": []} for name in chosen}
+    try:
+        for scenario_name, scenario in of_contract.items():
+            for name in chosen:
+                server = table_of[name]
+                if scenario_name not in server.scenarios:
+                    continue
+                server.start(logs, spec=spec, cpus=server_cpus, bare=bare)
+                try:
+                    rows[name]["startup_s"].append(round(server.startup_s, 2))
+                    rows[name]["probe"][scenario_name] = probe(server, scenario)
+                    run_wrk(server.port, scenario, args.warmup, wrk_cpus)
+                    assert server.process is not None
+                    before, cpu_before = loadavg(), cpu_seconds(server.process.pid)
+                    run = run_wrk(server.port, scenario, args.duration, wrk_cpus)
+                    cpu = cpu_seconds(server.process.pid) - cpu_before
+                    run["cpu_us_per_request"] = round(cpu / run["requests"] * 1e6, 1)
+                    rows[name][scenario_name] = {**run, "load_before": before, "load_after": loadavg()}
+                    log(
+                        f"{contract.name:<11} {scenario_name:<13} {name:<16} {run['rps']:>7.0f} req/s, "
+                        f"{run['cpu_us_per_request']:.0f} µs server CPU/request, p50 {run['p50_ms']} ms, "
+                        f"non-2xx {run['non_2xx']}/{run['requests']}, status {rows[name]['probe'][scenario_name]}, "
+                        f"load {before[0]:.2f}, started in {server.startup_s:.2f} s"
+                    )
+                finally:
+                    server.stop()
+    finally:
+        for server in table_of.values():
+            server.stop()
+    return {
+        "about": contract.about,
+        "document": f"{contract.source} bundled by `accord bundle`",
+        "paths": {"get": contract.get_path, "post": contract.post_path},
+        "invalid_bodies": [b.decode() for b in of_contract["post_invalid"].bodies],
+        "throughput": rows,
+        "targets": throughput_targets(rows),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=15.0, help="wrk seconds per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="wrk warm-up seconds (discarded)")
-    parser.add_argument("--servers", default="", help="comma-separated throughput servers (default: all)")
+    parser.add_argument("--servers", default="", help="comma-separated throughput servers (default: "
+                        + ",".join(DEFAULT_SERVERS) + "; also prism-info, prism-dyn-info)")
+    parser.add_argument("--contracts", default="", help="comma-separated contracts (default: all available: "
+                        + ",".join(CONTRACTS) + ")")
     parser.add_argument("--startup-runs", type=int, default=2, help="start-up runs per server on GitHub's document")
     parser.add_argument(
         "--settle",
@@ -611,57 +768,32 @@ def main() -> None:
     logs.mkdir()
     python = sys.executable
     accord = str(Path(python).with_name("accord"))
-    spec = bundled_spec(accord)
     table_of = servers(python, accord)
-    chosen = _names(args.servers, table_of)
+    chosen = _names(args.servers, table_of, DEFAULT_SERVERS)
+    available = tuple(name for name, c in CONTRACTS.items() if c.available)
+    contracts = _names(args.contracts, CONTRACTS, available, "contract")
+    for name in contracts:
+        if not CONTRACTS[name].available:
+            raise SystemExit(f"contract {name}: {CONTRACTS[name].source} does not exist")
+    for name in sorted(set(CONTRACTS) - set(available)):
+        log(f"contract {name} left out: {CONTRACTS[name].source} does not exist")
     started = time.time()
     result: dict[str, Any] = {
         "machine": machine(),
         "tree": tree_state(),
         "load_start": loadavg(),
-        "document": "spec/openapi.yaml bundled by `accord bundle`",
         "method": {
             "wrk": f"-t1 -c32 -d{round(args.duration)}s --latency after a {args.warmup:g} s warm-up (discarded)",
             "servers": "one at a time",
             "pinning": {"server": server_cpus, "wrk": wrk_cpus},
             "startup_runs": args.startup_runs,
         },
+        "contracts": {},
     }
     log(f"load average at start: {result['load_start']}")
-
-    # Scenario-major: the servers of one scenario are measured back to back, so each ratio compares
-    # runs a minute or two apart. A server is started for each scenario and stopped after it.
-    rows: dict[str, dict[str, Any]] = {name: {"probe": {}, "startup_s": []} for name in chosen}
-    try:
-        for scenario_name, scenario in SCENARIOS.items():
-            for name in chosen:
-                server = table_of[name]
-                if scenario_name not in server.scenarios:
-                    continue
-                server.start(logs, spec=spec, cpus=server_cpus)
-                try:
-                    rows[name]["startup_s"].append(round(server.startup_s, 2))
-                    rows[name]["probe"][scenario_name] = probe(server, scenario_name)
-                    run_wrk(server.port, scenario, args.warmup, wrk_cpus)
-                    assert server.process is not None
-                    before, cpu_before = loadavg(), cpu_seconds(server.process.pid)
-                    run = run_wrk(server.port, scenario, args.duration, wrk_cpus)
-                    cpu = cpu_seconds(server.process.pid) - cpu_before
-                    run["cpu_us_per_request"] = round(cpu / run["requests"] * 1e6, 1)
-                    rows[name][scenario_name] = {**run, "load_before": before, "load_after": loadavg()}
-                    log(
-                        f"{scenario_name:<13} {name:<16} {run['rps']:>7.0f} req/s, "
-                        f"{run['cpu_us_per_request']:.0f} µs server CPU/request, p50 {run['p50_ms']} ms, "
-                        f"non-2xx {run['non_2xx']}/{run['requests']}, status {rows[name]['probe'][scenario_name]}, "
-                        f"load {before[0]:.2f}, started in {server.startup_s:.2f} s"
-                    )
-                finally:
-                    server.stop()
-    finally:
-        for server in table_of.values():
-            server.stop()
-    result["throughput"] = rows
-    result["targets"] = throughput_targets(rows)
+    for name in contracts:
+        result["contracts"][name] = measure_contract(
+            CONTRACTS[name], accord, table_of, chosen, logs, args, server_cpus, wrk_cpus)
 
     if not args.no_startup and args.startup_runs > 0:
         from tests.corpus import document
@@ -679,11 +811,11 @@ def main() -> None:
                     f" statuses {record['statuses']}"
                 )
         result["startup"] = {"document": f"{github.relative_to(ROOT)} (@octokit/openapi 23.0.2)", "runs": runs}
-        result["targets"] += startup_targets(runs)
+        result["startup_targets"] = startup_targets(runs)
 
     result["load_end"] = loadavg()
     result["elapsed_s"] = round(time.time() - started, 1)
-    full = set(chosen) == set(table_of) and "startup" in result
+    full = set(chosen) >= set(DEFAULT_SERVERS) and set(contracts) == set(available) and "startup" in result
     target = OUT / ("mock.json" if full else "mock-subset.json")
     target.write_text(json.dumps(result, indent=2))
     m = result["machine"]

@@ -1,9 +1,12 @@
 """The mock's cost per request, in-process: the ASGI app called directly (no socket, no uvicorn).
 
 Wall-clock throughput on a shared machine moves by a factor of two between runs; this measures
-what the mock itself spends per request, on the same requests bench/bench_mock.py sends:
+what the mock itself spends per request, on the same requests bench/bench_mock.py sends (per
+contract of bench/mock_contracts.py; `post_invalid` rotates the same 24 invalid bodies, and
+`post_invalid_same` repeats the first of them):
 
     .venv/bin/python bench/cost_mock.py                        # CPU µs per request, per scenario
+    .venv/bin/python bench/cost_mock.py --contract ml-excerpt  # on another contract
     .venv/bin/python bench/cost_mock.py --profile post_invalid  # cProfile of that scenario
     .venv/bin/python bench/cost_mock.py --callgrind -n 1000     # instructions per request (valgrind)
 
@@ -35,19 +38,29 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_mock import INVALID_BODY, KEY, SCENARIOS, Scenario  # noqa: E402 - after sys.path
+from bench.bench_mock import KEY, Scenario, scenarios  # noqa: E402 - after sys.path
+from bench.mock_contracts import CONTRACTS  # noqa: E402
 
 DYNAMIC_SCENARIOS = ("dyn_get", "dyn_post")
-#: The invalid POST with a different out-of-range value (so a different message) on every
-#: request: what an invalid request costs when no earlier one had the same violations.
-VARIED = "post_invalid_varied"
-SCENARIOS = {**SCENARIOS, VARIED: Scenario(VARIED, "POST", SCENARIOS["post_invalid"].path, INVALID_BODY,
-                                           SCENARIOS["post_invalid"].expected)}
+#: The first invalid body, repeated: a client that makes the same mistake every time.
+SAME = "post_invalid_same"
+WORK = ROOT / "bench" / ".cache" / "mock-bench"
 
 
-def _varied(index: int) -> bytes:
-    instance = {**INVALID_BODY["instances"][0], "petal_length_cm": 31 + index}
-    return json.dumps({"instances": [instance]}, separators=(",", ":")).encode()
+def contract_scenarios(name: str) -> tuple[Path, dict[str, Scenario]]:
+    """The contract bundled into one JSON file (as bench_mock.py serves it) and its scenarios."""
+    contract = CONTRACTS[name]
+    WORK.mkdir(parents=True, exist_ok=True)
+    spec = WORK / f"{name}.json"
+    accord = Path(sys.executable).with_name("accord")
+    result = subprocess.run([str(accord), "bundle", str(contract.source), "-o", str(spec)], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"accord bundle failed ({result.returncode}): {result.stderr.strip()[:500]}")
+    found = scenarios(contract, json.loads(spec.read_text()))
+    invalid = found["post_invalid"]
+    found[SAME] = Scenario(SAME, "POST", invalid.path, invalid.bodies[:1], invalid.expected, name)
+    return spec, found
 
 
 def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
@@ -64,18 +77,18 @@ def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
     }
 
 
-def _inputs(name: str, count: int, first: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(scope, request message) per request, built before the measured loop."""
-    scenario = SCENARIOS[name]
+def _inputs(scenario: Scenario, count: int, first: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(scope, request message) per request, built before the measured loop; bodies in turn."""
     inputs = []
+    bodies = scenario.bodies or (None,)
     for index in range(first, first + count):
-        body = _varied(index) if name == VARIED else scenario.payload
+        body = bodies[index % len(bodies)]
         message = {"type": "http.request", "body": body or b"", "more_body": False}
         inputs.append((_scope(scenario.method, scenario.path, body), message))
     return inputs
 
 
-async def _drive(app: Any, name: str, inputs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+async def _drive(app: Any, scenario: Scenario, inputs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     statuses: list[int] = []
 
     async def send(event: dict[str, Any]) -> None:
@@ -88,10 +101,9 @@ async def _drive(app: Any, name: str, inputs: list[tuple[dict[str, Any], dict[st
             return message
 
         await app(scope, receive, send)
-    expected = SCENARIOS[name].expected
-    wrong = {s for s in statuses if s not in expected}
+    wrong = {s for s in statuses if s not in scenario.expected}
     if wrong:
-        raise SystemExit(f"{name}: answered {sorted(wrong)}, expected {sorted(expected)}")
+        raise SystemExit(f"{scenario.name}: answered {sorted(wrong)}, expected {sorted(scenario.expected)}")
 
 
 def _mark() -> None:
@@ -99,14 +111,14 @@ def _mark() -> None:
     bisect.insort_right([], 0)
 
 
-def callgrind(names: list[str], count: int, warmup: int) -> None:
+def callgrind(contract: str, names: list[str], count: int, warmup: int) -> None:
     """Run the scenarios under callgrind; print instructions per request for each."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         argv = [
             "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-before=_bisect_insort_right",
             sys.executable, __file__, "--marks", "--only", ",".join(names), "-n", str(count),
-            "--warmup", str(warmup),
+            "--warmup", str(warmup), "--contract", contract,
         ]
         result = subprocess.run(argv, check=False, capture_output=True, text=True)
         if result.returncode != 0:
@@ -127,38 +139,40 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=3000, help="requests per scenario (after the warm-up)")
     parser.add_argument("--warmup", type=int, default=200, help="requests per scenario before measuring")
     parser.add_argument("--only", default="", help="comma-separated scenarios (default: all)")
+    parser.add_argument("--contract", default="ours", choices=list(CONTRACTS), help="the contract (default: ours)")
     parser.add_argument("--profile", default="", help="cProfile this scenario and print the top functions")
     parser.add_argument("--callgrind", action="store_true", help="instructions per request, under valgrind")
     parser.add_argument("--marks", action="store_true", help=argparse.SUPPRESS)  # set by --callgrind
     args = parser.parse_args()
+    spec, table = contract_scenarios(args.contract)
     if args.callgrind:
-        callgrind([n for n in args.only.split(",") if n] or list(SCENARIOS), args.n, args.warmup)
+        callgrind(args.contract, [n for n in args.only.split(",") if n] or list(table), args.n, args.warmup)
         return
 
     from accord.mock.app import create_app
 
-    spec = ROOT / "spec" / "openapi.yaml"
     # A fixed server seed: the generated bodies, and so their cost, are the same from run to run.
     apps = {False: create_app(spec), True: create_app(spec, dynamic=True, seed=1)}
-    names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
+    names = [n for n in args.only.split(",") if n] or list(table)
     if args.profile:
         names = [args.profile]
     loop = asyncio.new_event_loop()
     for name in names:
         app = apps[name in DYNAMIC_SCENARIOS]
-        loop.run_until_complete(_drive(app, name, _inputs(name, args.warmup)))
-        inputs = _inputs(name, args.n, first=args.warmup)
+        scenario = table[name]
+        loop.run_until_complete(_drive(app, scenario, _inputs(scenario, args.warmup)))
+        inputs = _inputs(scenario, args.n, first=args.warmup)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
-            loop.run_until_complete(_drive(app, name, inputs))
+            loop.run_until_complete(_drive(app, scenario, inputs))
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
             continue
         if args.marks:
             _mark()
         started = time.process_time()
-        loop.run_until_complete(_drive(app, name, inputs))
+        loop.run_until_complete(_drive(app, scenario, inputs))
         spent = time.process_time() - started
         if args.marks:
             _mark()
