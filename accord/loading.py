@@ -35,10 +35,24 @@ class Spec:
     files: list[Path]
     # bundled pointer -> (file, pointer in file), for each inlined external reference
     source_map: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    # converted pointer prefix -> pointer in the document as written (Swagger 2.0, Postman)
+    origins: dict[str, str] = field(default_factory=dict)
+    source_format: str | None = None  # "2.0" or "postman" when `document` was converted to 3.0
     _prefixes: list[str] = field(default_factory=list)
+    _origin_prefixes: list[str] = field(default_factory=list)
+
+    def origin(self, pointer: str) -> str:
+        """Where a pointer of the converted document points in the document as written."""
+        if not self.origins:
+            return pointer
+        if not self._origin_prefixes:
+            self._origin_prefixes = sorted(self.origins)
+        best = _longest_prefix(self._origin_prefixes, pointer)
+        return pointer if best is None else self.origins[best] + pointer[len(best):]
 
     def locate(self, pointer: str) -> tuple[str, str]:
         """The file and in-file pointer where the bundled node at `pointer` is written."""
+        pointer = self.origin(pointer)
         if not self._prefixes and self.source_map:
             self._prefixes = sorted(self.source_map)
         best = ""
@@ -58,6 +72,17 @@ class Spec:
     def locate_finding(self, finding: Finding) -> Finding:
         file, inner = self.locate(finding.pointer)
         return finding.located(file, documents.line_of(file, inner), inner)
+
+
+def _longest_prefix(prefixes: list[str], pointer: str) -> str | None:
+    """The longest of the sorted `prefixes` that is `pointer` or one of its ancestors."""
+    index = bisect.bisect_right(prefixes, pointer)
+    while index > 0:
+        candidate = prefixes[index - 1]
+        if pointer == candidate or pointer.startswith(candidate + "/") or candidate == "":
+            return candidate
+        index -= 1
+    return None
 
 
 def detect_version(document: Any, file: str) -> str:
@@ -179,10 +204,12 @@ def load_spec(
     *,
     allow_remote: bool = False,
     allow_outside: bool = False,
+    convert: bool = False,
 ) -> Spec:
     """Load, check references and bundle the document at `path`.
 
-    Raises `UsageError` (missing file), `DocumentError` (unparseable, with line) or
+    With `convert`, a Swagger 2.0 document comes back as OpenAPI 3.0 (`converted`), still
+    located against what was written. Raises `UsageError` (missing file), `DocumentError` (unparseable, with line) or
     `RefError` (refused or dangling references, all of them, each located).
     """
     root = Path(path)
@@ -199,13 +226,26 @@ def load_spec(
             document = _bundle_external(root, document, scanner)
     except RecursionError as exc:  # JSON may nest 1,024 deep (orjson's limit); walking it recurses
         raise DocumentError("document nested too deeply", file=str(root)) from exc
-    return Spec(
+    spec = Spec(
         path=root,
         document=document,
         version=version,
         files=sorted(scanner.files),
         source_map=scanner.source_map,
     )
+    return converted(spec) if convert else spec
+
+
+def converted(spec: Spec) -> Spec:
+    """The spec in OpenAPI 3 form: a Swagger 2.0 document converted once (swagger2.py), located
+    against the 2.0 source; a 3.x spec as it is."""
+    if spec.version != "2.0":
+        return spec
+    from accord import swagger2
+
+    conversion = swagger2.convert(spec.document)
+    return Spec(path=spec.path, document=conversion.document, version="3.0", files=spec.files,
+                source_map=spec.source_map, origins=conversion.origins, source_format="2.0")
 
 
 def _bundle_external(root: Path, document: dict[str, Any], scanner: _RefScanner) -> dict[str, Any]:

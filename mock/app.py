@@ -25,7 +25,7 @@ from typing import Any
 
 from accord.bounded import errors_of
 from accord.errors import UsageError
-from accord.loading import Spec, load_spec
+from accord.loading import Spec, converted, load_spec
 from accord.mock.behaviour import Engine, configure
 from accord.mock.behaviour import steps as behaviour
 from accord.mock.bodies import (
@@ -425,7 +425,7 @@ def create_app(
     `settings.record`. `generator` and `clock` (the time of stateful lifecycles) are for tests.
     """
     settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
-    spec = spec_or_path if isinstance(spec_or_path, Spec) else load_spec(spec_or_path)
+    spec = converted(spec_or_path) if isinstance(spec_or_path, Spec) else load_spec(spec_or_path, convert=True)
     if generator is None:
         from accord.mock.generation import Generator
 

@@ -99,7 +99,8 @@ class ReloadingApp:
         return True
 
     def _build(self) -> tuple[Spec, MockApp]:
-        spec = load_spec(self.path, allow_remote=self.settings.allow_remote, allow_outside=self.settings.allow_outside)
+        spec = load_spec(self.path, allow_remote=self.settings.allow_remote, allow_outside=self.settings.allow_outside,
+                         convert=True)
         return spec, self._create(spec)
 
     def _create(self, spec: Spec) -> MockApp:
@@ -131,7 +132,8 @@ def build(spec_path: str | Path, settings: MockSettings | None = None, **options
     survive reloads.
     """
     settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
-    spec = load_spec(spec_path, allow_remote=settings.allow_remote, allow_outside=settings.allow_outside)
+    spec = load_spec(spec_path, allow_remote=settings.allow_remote, allow_outside=settings.allow_outside,
+                     convert=True)
     upstream = (Upstream(settings.proxy, strict=settings.strict, forward_invalid=settings.forward_invalid)
                 if settings.proxy else None)
     recorder = Recorder(settings.record, spec.document, contract=str(spec_path)) if settings.record else None

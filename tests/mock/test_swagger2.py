@@ -1,0 +1,60 @@
+"""The mock serves Swagger 2.0 documents: converted once at load, findings located in the 2.0 source."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from conftest import FIXTURES
+
+from accord.mock.testing import mock_client
+
+SWAGGER2 = FIXTURES / "mock-swagger2" / "openapi.yaml"
+
+
+@pytest.fixture
+def books() -> httpx.Client:
+    with mock_client(SWAGGER2) as client:
+        yield client
+
+
+def test_example_served_and_query_parameters_validated(books: httpx.Client):
+    ok = books.get("/books", params={"limit": "3", "tags": "a|b"})
+    assert ok.status_code == 200
+    assert ok.json() == [{"isbn": "978-0", "title": "Dune", "subtitle": None}]
+    bad = books.get("/books", params={"limit": "0"})
+    assert bad.status_code in (400, 422)
+    assert bad.json()["errors"][0]["parameter"] == "limit"
+
+
+def test_body_parameter_and_security(books: httpx.Client):
+    assert books.post("/books", json={"isbn": "1", "title": "x"}).status_code == 401
+    created = books.post("/books", json={"isbn": "1", "title": "x"}, headers={"X-Key": "k"})
+    assert created.status_code == 201
+    assert set(created.json()) >= {"isbn", "title"}
+    assert created.headers["x-rate"].lstrip("-").isdigit()
+    missing = books.post("/books", json={"isbn": "1"}, headers={"X-Key": "k"})
+    assert missing.status_code in (400, 422)
+    assert missing.json()["errors"][0]["pointer"] == "#/title"
+
+
+def test_form_data_with_a_file(books: httpx.Client):
+    stored = books.put("/books/1/cover", files={"image": ("a.png", b"PNG")}, data={"caption": "c"})
+    assert stored.status_code == 204
+    empty = books.put("/books/1/cover", files={"image": ("a.png", b"PNG")}, data={"caption": ""})
+    assert empty.status_code in (400, 422)
+
+
+def test_invalid_example_is_reported_at_its_2_0_location(books: httpx.Client):
+    findings = [f for f in books.mock_app.api.findings if f.rule == "mock-example-invalid"]
+    assert len(findings) == 1
+    where = findings[0].location
+    assert where.file.endswith("mock-swagger2/openapi.yaml")
+    assert where.line == 94
+    assert where.pointer == "/paths/~1books~1{isbn}/get/responses/200/examples/application~1json"
+    assert books.get("/books/9").json()["title"] == "Dune"  # replaced by data that validates
+
+
+def test_served_document_is_the_converted_one(books: httpx.Client):
+    served = books.get("/__accord/openapi.json").json()
+    assert served["openapi"] == "3.0.3"
+    assert "Book" in served["components"]["schemas"]
