@@ -35,6 +35,8 @@ class Param:
     deprecated: bool
     schema: Node | None  # 2.0 non-body parameters are their own schema
     pointer: str
+    #: a single value is also a valid one-element array (form style, exploded: `?tag=a`)
+    repeatable: bool = False
 
     def describe(self) -> str:
         return f"{self.location} parameter `{self.name}`"
@@ -155,7 +157,14 @@ class _Reader:
             deprecated=param.get("deprecated") is True,
             schema=self._param_schema(param, pointer),
             pointer=pointer,
+            repeatable=self._repeatable(param, location),
         )
+
+    def _repeatable(self, param: dict[str, Any], location: str) -> bool:
+        if self.swagger:
+            return location in ("query", "formData") and param.get("collectionFormat") == "multi"
+        style = param.get("style", "form" if location in ("query", "cookie") else "simple")
+        return location in ("query", "cookie") and style == "form" and param.get("explode", True) is not False
 
     def _param_schema(self, param: dict[str, Any], pointer: str) -> Node | None:
         if self.swagger:

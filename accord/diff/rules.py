@@ -58,13 +58,25 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     "new-required-request-parameter": (BREAKING, "new required {what}; existing clients do not send it"),
     "new-request-path-parameter": (BREAKING, "new path parameter {what}; the URL template changed"),
     "new-optional-request-parameter": (INFO, "new optional {what}"),
+    "new-required-request-default-parameter-to-existing-path": (
+        BREAKING, "new required {what} for every operation of the path; existing clients do not send it"),
+    "new-optional-request-default-parameter-to-existing-path": (INFO, "new optional {what} for every operation of "
+                                                                      "the path"),
     "request-parameter-removed": (WARNING, "{what} was removed; clients still sending it may be rejected"),
     "request-parameter-became-required": (BREAKING, "{what} became required; clients that omit it are refused"),
     "request-parameter-became-optional": (INFO, "{what} became optional"),
     # request body
     "request-body-added-required": (BREAKING, "a required request body was added"),
     "request-body-added-optional": (INFO, "an optional request body was added"),
-    "request-body-removed": (WARNING, "the request body was removed; clients still sending one may be rejected"),
+    # breaking, as in oasdiff: whatever clients send is now ignored or refused; either way the call no
+    # longer does what they sent the body for
+    "request-body-removed": (BREAKING, "the request body was removed; what clients send is ignored or refused"),
+    "request-body-media-type-schema-added": (BREAKING, "request content type `{new}` now has a schema; bodies "
+                                                       "that do not match it are refused"),
+    "request-body-media-type-schema-removed": (INFO, "request content type `{old}` no longer has a schema"),
+    "response-body-media-type-schema-added": (INFO, "response content type `{new}` of {what} now has a schema"),
+    "response-body-media-type-schema-removed": (WARNING, "response content type `{old}` of {what} no longer has a "
+                                                         "schema; its bodies are no longer described"),
     "request-body-became-required": (BREAKING, "the request body became required"),
     "request-body-became-optional": (INFO, "the request body became optional"),
     "request-body-media-type-removed": (BREAKING, "request content type `{old}` is no longer accepted"),
@@ -72,6 +84,8 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     # request body properties
     "new-required-request-property": (BREAKING, "new required {what}; existing clients do not send it"),
     "new-optional-request-property": (INFO, "new optional {what}"),
+    "new-required-request-property-with-default": (
+        BREAKING, "new required {what} (it has a default, but a default does not make a missing value valid)"),
     "request-property-removed": (WARNING, "{what} was removed; clients still sending it may be rejected"),
     "request-property-became-required": (BREAKING, "{what} became required; clients that omit it are refused"),
     "request-property-became-optional": (INFO, "{what} became optional"),
@@ -127,6 +141,52 @@ _SCHEMA_RULES: dict[str, tuple[str, str, str]] = {
     "any-of-removed": (BREAKING, INFO, "{what} no longer accepts the anyOf alternative {old}"),
     "any-of-added": (INFO, BREAKING, "{what} may now be the new anyOf alternative {new}"),
     "additional-properties-restricted": (WARNING, INFO, "{what} no longer accepts additional properties"),
+    # a body that matched one shape now matches two: a oneOf fails when both match
+    "wrapped-in-one-of": (BREAKING, BREAKING, "{what} was wrapped in a oneOf with {new}; a value valid before may "
+                                              "now match more than one alternative"),
+    "all-of-added": (BREAKING, INFO, "{what} must now also match allOf member {new}"),
+    "all-of-removed": (WARNING, INFO, "{what} no longer has to match allOf member {old}"),
+    "all-of-added-annotation-only": (INFO, INFO, "{what} gained allOf member {new}, which only annotates"),
+    "all-of-removed-annotation-only": (INFO, INFO, "{what} lost allOf member {old}, which only annotated"),
+    # oasdiff's "list of types": a oneOf/anyOf of bare types, compared as a set of types
+    "list-of-types-widened": (INFO, BREAKING, "{what} may now also be of type {new}"),
+    "list-of-types-narrowed": (BREAKING, INFO, "{what} may no longer be of type {old}"),
+    "x-extensible-enum-value-removed": (BREAKING, INFO, "{what} no longer lists x-extensible-enum value {old}"),
+    # JSON Schema 2020-12 (OpenAPI 3.1): "added" constrains, "removed" relaxes
+    "const-added": (BREAKING, INFO, "{what} must now be exactly {new}"),
+    "const-removed": (INFO, BREAKING, "{what} is no longer always {old}"),
+    "const-changed": (BREAKING, BREAKING, "{what} constant changed from {old} to {new}"),
+    "contains-added": (BREAKING, INFO, "{what} must now contain an item matching a `contains` schema"),
+    "contains-removed": (INFO, BREAKING, "{what} no longer has to contain an item matching `contains`"),
+    "if-added": (BREAKING, INFO, "{what} gained an `if` condition"),
+    "if-removed": (INFO, BREAKING, "{what} lost its `if` condition"),
+    "then-added": (BREAKING, INFO, "{what} gained a `then` schema"),
+    "then-removed": (INFO, BREAKING, "{what} lost its `then` schema"),
+    "else-added": (BREAKING, INFO, "{what} gained an `else` schema"),
+    "else-removed": (INFO, BREAKING, "{what} lost its `else` schema"),
+    "dependent-required-added": (BREAKING, INFO, "{what}: when {old} is present, {new} are now required"),
+    "dependent-required-removed": (INFO, BREAKING, "{what}: {old} no longer requires other properties"),
+    "dependent-required-changed": (BREAKING, BREAKING, "{what}: what {old} requires changed to {new}"),
+    "dependent-schema-added": (BREAKING, INFO, "{what}: when {new} is present, a dependent schema now applies"),
+    "dependent-schema-removed": (INFO, BREAKING, "{what}: the dependent schema of {old} was removed"),
+    "prefix-items-added": (INFO, BREAKING, "{what} gained prefixItems entry {new}"),
+    "prefix-items-removed": (BREAKING, INFO, "{what} lost prefixItems entry {old}"),
+    "property-names-added": (BREAKING, INFO, "{what} now restricts its property names"),
+    "property-names-removed": (INFO, BREAKING, "{what} no longer restricts its property names"),
+    "pattern-property-added": (BREAKING, INFO, "{what} gained patternProperties entry `{new}`"),
+    "pattern-property-removed": (INFO, BREAKING, "{what} lost patternProperties entry `{old}`"),
+    "unevaluated-items-added": (BREAKING, INFO, "{what} now constrains unevaluated items"),
+    "unevaluated-items-removed": (INFO, BREAKING, "{what} no longer constrains unevaluated items"),
+    "unevaluated-properties-added": (BREAKING, INFO, "{what} now constrains unevaluated properties"),
+    "unevaluated-properties-removed": (INFO, BREAKING, "{what} no longer constrains unevaluated properties"),
+    "content-schema-added": (BREAKING, INFO, "{what} gained a contentSchema"),
+    "content-schema-removed": (INFO, BREAKING, "{what} lost its contentSchema"),
+    "content-media-type-changed": (BREAKING, BREAKING, "{what} contentMediaType changed from `{old}` to `{new}`"),
+    "content-encoding-changed": (BREAKING, BREAKING, "{what} contentEncoding changed from `{old}` to `{new}`"),
+    # accord's own (oasdiff has no `not` rules)
+    "not-added": (BREAKING, INFO, "{what} gained a `not` schema: some values are now excluded"),
+    "not-removed": (INFO, BREAKING, "{what} lost its `not` schema: excluded values may now appear"),
+    "not-changed": (WARNING, WARNING, "{what} `not` schema changed"),
 }
 
 #: Bounds: keyword -> (rule name, kind). For an upper bound, "decreased" and "set" narrow;
@@ -140,23 +200,30 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "minItems": ("min-items", "lower"),
     "maxProperties": ("max-properties", "upper"),
     "minProperties": ("min-properties", "lower"),
+    "exclusiveMaximum": ("exclusive-max", "upper"),  # 3.1: a number (3.0's boolean flag is not a bound)
+    "exclusiveMinimum": ("exclusive-min", "lower"),
+    "maxContains": ("max-contains", "upper"),
+    "minContains": ("min-contains", "lower"),
 }
 
 _BOUND_CHANGES = {
-    # (kind, change) -> (narrows?, template)
-    ("upper", "decreased"): (True, "{what} {keyword} decreased from {old} to {new}"),
-    ("upper", "increased"): (False, "{what} {keyword} increased from {old} to {new}"),
-    ("upper", "set"): (True, "{what} now has {keyword} {new}"),
-    ("upper", "unset"): (False, "{what} no longer has {keyword} {old}"),
-    ("lower", "increased"): (True, "{what} {keyword} increased from {old} to {new}"),
-    ("lower", "decreased"): (False, "{what} {keyword} decreased from {old} to {new}"),
-    ("lower", "set"): (True, "{what} now has {keyword} {new}"),
-    ("lower", "unset"): (False, "{what} no longer has {keyword} {old}"),
+    # (kind, change) -> (request level, response level, template). Narrowing a request breaks,
+    # widening a response breaks. A bound *set* where there was none is a warning on a request,
+    # as in oasdiff: it usually writes down a limit the server already enforced, so review it.
+    ("upper", "decreased"): (BREAKING, INFO, "{what} {keyword} decreased from {old} to {new}"),
+    ("upper", "increased"): (INFO, BREAKING, "{what} {keyword} increased from {old} to {new}"),
+    ("upper", "set"): (WARNING, INFO, "{what} now has {keyword} {new}"),
+    ("upper", "unset"): (INFO, BREAKING, "{what} no longer has {keyword} {old}"),
+    ("lower", "increased"): (BREAKING, INFO, "{what} {keyword} increased from {old} to {new}"),
+    ("lower", "decreased"): (INFO, BREAKING, "{what} {keyword} decreased from {old} to {new}"),
+    ("lower", "set"): (WARNING, INFO, "{what} now has {keyword} {new}"),
+    ("lower", "unset"): (INFO, BREAKING, "{what} no longer has {keyword} {old}"),
 }
 
 #: prefix -> which side of the exchange the schema is on.
 SCHEMA_PREFIXES = {
     "request-parameter": "request",
+    "request-parameter-property": "request",  # a property of an object-valued parameter
     "request-body": "request",
     "request-property": "request",
     "response-body": "response",
@@ -169,20 +236,25 @@ def _build() -> dict[str, Rule]:
     rules = {rule_id: Rule(rule_id, level, template) for rule_id, (level, template) in _OPERATION_RULES.items()}
     schema_rules = dict(_SCHEMA_RULES)
     for name, kind in BOUNDS.values():
-        for (bound_kind, change), (narrows, template) in _BOUND_CHANGES.items():
+        for (bound_kind, change), levels_and_template in _BOUND_CHANGES.items():
             if bound_kind == kind:
-                # Narrowing a request breaks; widening a response breaks.
-                schema_rules[f"{name}-{change}"] = (
-                    BREAKING if narrows else INFO,
-                    INFO if narrows else BREAKING,
-                    template,
-                )
+                schema_rules[f"{name}-{change}"] = levels_and_template
     for prefix, side in SCHEMA_PREFIXES.items():
         for suffix, (request_level, response_level, template) in schema_rules.items():
             rule_id = f"{prefix}-{suffix}"
             level = request_level if side == "request" else response_level
             rules.setdefault(rule_id, Rule(rule_id, level, template))
+    for rule_id, level in _LEVEL_OVERRIDES.items():
+        rules[rule_id] = Rule(rule_id, level, rules[rule_id].template)
     return rules
+
+
+#: Where one prefix departs from its suffix's levels. A changed default of a *parameter* is
+#: breaking (as in oasdiff): clients that omit it — the reason for a default — silently get
+#: another behaviour; a property default stays a warning (it is often documentation only).
+_LEVEL_OVERRIDES = {
+    "request-parameter-default-value-changed": BREAKING,
+}
 
 
 RULES: dict[str, Rule] = _build()

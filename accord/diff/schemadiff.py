@@ -24,7 +24,14 @@ from accord.openapi import follow
 Emit = Callable[..., None]
 
 _FIRST_WINS = ("type", "nullable", "x-nullable", "enum", "const", "pattern", "format", "default",
-               "readOnly", "writeOnly", "title", "additionalProperties", "x-extensible-enum")
+               "readOnly", "writeOnly", "title", "additionalProperties", "x-extensible-enum",
+               # JSON Schema 2020-12 (OpenAPI 3.1)
+               "contains", "if", "then", "else", "dependentRequired", "dependentSchemas", "prefixItems",
+               "propertyNames", "patternProperties", "unevaluatedItems", "unevaluatedProperties",
+               "contentSchema", "contentMediaType", "contentEncoding", "not")
+#: allOf members carrying only these say something about the value, but constrain nothing.
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "$comment", "default",
+                          "externalDocs", "readOnly", "writeOnly", "xml"})
 _MAX_TRIALS = 400
 
 
@@ -37,9 +44,11 @@ class Where:
     label: str  # "query parameter `limit`", "request body", "response 200 body"
     path: tuple[str, ...] = ()
     base: tuple[str, ...] = ()  # what holds the schema, as a Change.subject prefix
+    repeatable: bool = False  # a parameter where one value is also a one-element array (form, explode)
+    in_text: bool = False  # a parameter serialised as text (any number is also a string)
 
     def child(self, token: str) -> Where:
-        return Where(self.side, self.root, self.label, (*self.path, token), self.base)
+        return Where(self.side, self.root, self.label, (*self.path, token), self.base, self.repeatable, self.in_text)
 
     @property
     def subject(self) -> tuple[str, ...]:
@@ -50,6 +59,8 @@ class Where:
     def prefix(self) -> str:
         if self.path and self.root in ("request-body", "response-body"):
             return f"{self.side}-property"
+        if self.root == "request-parameter" and any(token != "[]" for token in self.path):
+            return "request-parameter-property"
         return self.root
 
     @property
@@ -74,6 +85,7 @@ class View:
     additional: Node | None = None
     unions: dict[str, tuple[list[Node], str]] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)
+    all_of: list[Node] = field(default_factory=list)  # the allOf members of the schema itself
 
     def value(self, keyword: str) -> Any:
         entry = self.keywords.get(keyword)
@@ -114,6 +126,8 @@ def build_view(document: Any, node: Any, pointer: str, *more: Node) -> View:
         seen.add(at)
         members = raw.get("allOf")
         if isinstance(members, list):
+            if not view.all_of:
+                view.all_of = [Node(member, f"{at}/allOf/{index}") for index, member in enumerate(members)]
             for index, member in enumerate(members):
                 merge(member, f"{at}/allOf/{index}")
         properties = raw.get("properties")
@@ -135,12 +149,8 @@ def build_view(document: Any, node: Any, pointer: str, *more: Node) -> View:
         for keyword in _FIRST_WINS:
             if keyword in raw and keyword not in view.keywords:
                 view.keywords[keyword] = (raw[keyword], at)
-        for keyword, (_, kind) in BOUNDS.items():
+        for keyword, (_, kind) in BOUNDS.items():  # exclusiveMaximum as a 3.0 boolean flag is no bound
             _merge_bound(view, keyword, kind, raw.get(keyword), at)
-        for exclusive, keyword in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
-            value = raw.get(exclusive)  # 3.1: a number; 3.0: a boolean flag (ignored)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                _merge_bound(view, keyword, BOUNDS[keyword][1], value, at)
 
     merge(node, pointer)
     for extra in more:
@@ -175,13 +185,10 @@ def _widen(types: frozenset[str]) -> frozenset[str]:
     return types | {"integer"} if "number" in types else types
 
 
-def _enum(view: View) -> dict[bytes, Any] | None:
-    values = view.value("enum")
+def _enum(view: View, keyword: str = "enum") -> dict[bytes, Any] | None:
+    values = view.value(keyword)
     if not isinstance(values, list):
-        if "const" in view.keywords:
-            values = [view.value("const")]
-        else:
-            return None
+        return None
     result = {}
     for value in values:
         try:
@@ -221,12 +228,21 @@ class SchemaDiff:
         if key in self.visited:
             return
         self.visited.add(key)
+        if self._list_of_types(ov, nv, where):
+            return  # oneOf [string, integer] became [string]: one change of the set of types
         if (_plain(ov) and _pure_union(nv)) or (_pure_union(ov) and _plain(nv)):
+            new_one_of = nv.unions.get("oneOf")
+            if _plain(ov) and new_one_of and len(new_one_of[0]) > 1:
+                self.emit(f"{where.prefix}-wrapped-in-one-of", ov.pointer, new_one_of[1], what=where.what,
+                          subject=where.subject, new=f"{len(new_one_of[0])} alternatives")
             self._unions(ov, nv, where, wrap=True)  # Pet became oneOf [Pet, Robot], or back
             return
         if self._types(ov, nv, where):
+            if "enum" in nv.keywords and "enum" not in ov.keywords:
+                self._enum(ov, nv, where)  # string became integer with an enum: say both
             return  # a different type: its sub-schemas are not comparable
-        for check in (self._enum, self._bounds, self._strings, self._properties, self._children, self._unions):
+        for check in (self._enum, self._const, self._bounds, self._strings, self._properties, self._children,
+                      self._unions, self._all_of, self._subschemas, self._keyed):
             check(ov, nv, where)
 
     # -- keyword checks -------------------------------------------------------------------
@@ -239,7 +255,9 @@ class SchemaDiff:
         if old_types is None or new_types is None or old_types == new_types:
             return False
         old_text, new_text = "|".join(sorted(old_types)), "|".join(sorted(new_types))
-        if new_types <= _widen(old_types):
+        if self._parameter_widened(old_types, new_types, nv, where):
+            rule = "type-generalized"
+        elif new_types <= _widen(old_types):
             rule = "type-specialized"
         elif old_types <= _widen(new_types):
             rule = "type-generalized"
@@ -249,10 +267,29 @@ class SchemaDiff:
                   what=where.what, subject=where.subject, old=old_text, new=new_text)
         return rule == "type-changed"
 
+    def _parameter_widened(self, old_types: frozenset[str], new_types: frozenset[str], nv: View,
+                           where: Where) -> bool:
+        """Widenings only a parameter has: on the wire `?n=5` is text, so number -> string accepts all it
+        did; with form style and explode `?tag=a` is also a one-element array, so scalar -> array of it."""
+        if where.root != "request-parameter":
+            return False
+        if where.in_text and "string" in new_types and old_types <= {"number", "integer", "boolean", "string"}:
+            return True
+        if where.repeatable and not where.path and new_types == {"array"} and nv.items is not None:
+            item_types, _ = _types(build_view(self.new_doc, nv.items.value, nv.items.pointer))
+            return item_types is not None and old_types <= _widen(item_types)
+        return False
+
     def _enum(self, ov: View, nv: View, where: Where) -> None:
+        old_open, new_open = _enum(ov, "x-extensible-enum"), _enum(nv, "x-extensible-enum")
+        if old_open and new_open is not None:
+            removed_open = [v for k, v in old_open.items() if k not in new_open]
+            if removed_open:
+                self.emit(f"{where.prefix}-x-extensible-enum-value-removed", ov.at("x-extensible-enum"),
+                          nv.at("x-extensible-enum"), what=where.what, subject=where.subject,
+                          old=_show(removed_open))
         old_enum, new_enum = _enum(ov), _enum(nv)
-        old_at = ov.at("enum") if "enum" in ov.keywords else ov.at("const")
-        new_at = nv.at("enum") if "enum" in nv.keywords else nv.at("const")
+        old_at, new_at = ov.at("enum"), nv.at("enum")
         if old_enum is None:
             if new_enum is not None:
                 self.emit(f"{where.prefix}-became-enum", old_at, new_at, what=where.what, subject=where.subject,
@@ -270,6 +307,170 @@ class SchemaDiff:
             self.emit(f"{where.prefix}-enum-value-added", old_at, new_at,
                       what=where.what, subject=where.subject, new=_show(added))
 
+    def _const(self, ov: View, nv: View, where: Where) -> None:
+        has_old, has_new = "const" in ov.keywords, "const" in nv.keywords
+        old_value, new_value = ov.value("const"), nv.value("const")
+        if has_old and has_new:
+            if old_value != new_value:
+                rule = "const-changed"
+            else:
+                return
+        elif has_new:
+            rule = "const-added"
+        elif has_old:
+            rule = "const-removed"
+        else:
+            return
+        self.emit(f"{where.prefix}-{rule}", ov.at("const"), nv.at("const"), what=where.what, subject=where.subject,
+                  old=_show([old_value]), new=_show([new_value]))
+
+    def _list_of_types(self, ov: View, nv: View, where: Where) -> bool:
+        old_types, new_types = self._type_list(self.old_doc, ov), self._type_list(self.new_doc, nv)
+        if old_types is None or new_types is None or not (old_types[1] or new_types[1]):
+            return False  # neither side is a union of bare types
+        widened, narrowed = sorted(new_types[0] - old_types[0]), sorted(old_types[0] - new_types[0])
+        if widened:
+            self.emit(f"{where.prefix}-list-of-types-widened", ov.pointer, nv.pointer, what=where.what,
+                      subject=where.subject, new=", ".join(f"`{t}`" for t in widened))
+        if narrowed:
+            self.emit(f"{where.prefix}-list-of-types-narrowed", ov.pointer, nv.pointer, what=where.what,
+                      subject=where.subject, old=", ".join(f"`{t}`" for t in narrowed))
+        return True
+
+    def _type_list(self, document: Any, view: View) -> tuple[frozenset[str], bool] | None:
+        """The set of types a bare-typed schema allows, and whether it was written as a union."""
+        bare = frozenset({"type", "format", "title", "description", "nullable"})
+        if not view.unions:
+            kind = view.value("type")
+            if isinstance(kind, str) and not view.properties and view.items is None:
+                return frozenset({kind}), False
+            return None
+        if len(view.unions) != 1 or view.properties or view.value("type") is not None:
+            return None
+        (branches, _), = view.unions.values()
+        types: set[str] = set()
+        for branch in branches:
+            target, _ = follow(document, branch.value, branch.pointer)
+            if not isinstance(target, dict) or not isinstance(target.get("type"), str) or set(target) - bare:
+                return None
+            types.add(target["type"])
+        return frozenset(types), True
+
+    def _all_of(self, ov: View, nv: View, where: Where) -> None:
+        """allOf members added or removed (both sides written with allOf; pairs by content)."""
+        if not ov.all_of or not nv.all_of:
+            return
+        old_left = [(self._content(self.old_doc, n), n) for n in ov.all_of]
+        added: list[Node] = []
+        for member in nv.all_of:
+            key = self._content(self.new_doc, member)
+            match = next((entry for entry in old_left if entry[0] == key), None)
+            if match is not None:
+                old_left.remove(match)
+            else:
+                added.append(member)
+        edited = min(len(old_left), len(added))  # an edited member: compared through the merged view
+        for node, rule, document in ([(n, "removed", self.old_doc) for _, n in old_left[edited:]]
+                                     + [(n, "added", self.new_doc) for n in added[edited:]]):
+            target, _ = follow(document, node.value, node.pointer)
+            suffix = "-annotation-only" if isinstance(target, dict) and set(target) <= _ANNOTATIONS else ""
+            name = self._branch_name(document, node, int(node.pointer.rsplit("/", 1)[-1]))
+            old_at, new_at = (node.pointer, nv.pointer) if rule == "removed" else (ov.pointer, node.pointer)
+            self.emit(f"{where.prefix}-all-of-{rule}{suffix}", old_at, new_at, what=where.what,
+                      subject=where.subject, old=name, new=name)
+
+    @staticmethod
+    def _content(document: Any, node: Node) -> bytes:
+        target, _ = follow(document, node.value, node.pointer)
+        try:
+            return orjson.dumps(target, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            return repr(target).encode()
+
+    def _subschemas(self, ov: View, nv: View, where: Where) -> None:
+        """2020-12 keywords holding one schema: added, removed, or compared."""
+        for keyword, rule in (("contains", "contains"), ("if", "if"), ("then", "then"), ("else", "else"),
+                              ("propertyNames", "property-names"), ("contentSchema", "content-schema"),
+                              ("not", "not"), ("unevaluatedItems", "unevaluated-items"),
+                              ("unevaluatedProperties", "unevaluated-properties")):
+            has_old = keyword in ov.keywords and ov.value(keyword) is not True
+            has_new = keyword in nv.keywords and nv.value(keyword) is not True
+            old_at, new_at = ov.at(keyword), nv.at(keyword)
+            if has_old and has_new:
+                old_value, new_value = ov.value(keyword), nv.value(keyword)
+                if self.same(old_value, new_value):
+                    continue
+                if keyword in ("if", "not"):  # a changed condition has no direction
+                    if keyword == "not":
+                        self.emit(f"{where.prefix}-not-changed", old_at, new_at, what=where.what,
+                                  subject=where.subject)
+                    continue
+                if isinstance(old_value, dict) and isinstance(new_value, dict):
+                    self.compare(Node(old_value, pointers.join(old_at, keyword)),
+                                 Node(new_value, pointers.join(new_at, keyword)), where)
+                elif new_value is False:
+                    self.emit(f"{where.prefix}-{rule}-added", old_at, new_at, what=where.what, subject=where.subject)
+                elif old_value is False:
+                    self.emit(f"{where.prefix}-{rule}-removed", old_at, new_at, what=where.what,
+                              subject=where.subject)
+            elif has_new:
+                self.emit(f"{where.prefix}-{rule}-added", old_at, pointers.join(new_at, keyword), what=where.what,
+                          subject=where.subject)
+            elif has_old:
+                self.emit(f"{where.prefix}-{rule}-removed", pointers.join(old_at, keyword), new_at, what=where.what,
+                          subject=where.subject)
+        for keyword, rule in (("contentMediaType", "content-media-type-changed"),
+                              ("contentEncoding", "content-encoding-changed")):
+            old_value, new_value = ov.value(keyword), nv.value(keyword)
+            if old_value != new_value:
+                self.emit(f"{where.prefix}-{rule}", ov.at(keyword), nv.at(keyword), what=where.what,
+                          subject=where.subject, old=old_value or "none", new=new_value or "none")
+
+    def _keyed(self, ov: View, nv: View, where: Where) -> None:
+        """2020-12 keywords holding a map or list: dependentRequired, dependentSchemas,
+        patternProperties, prefixItems."""
+        old_required, new_required = _mapping(ov.value("dependentRequired")), _mapping(nv.value("dependentRequired"))
+        old_at, new_at = ov.at("dependentRequired"), nv.at("dependentRequired")
+        for key in dict.fromkeys([*old_required, *new_required]):
+            old_list, new_list = old_required.get(key), new_required.get(key)
+            rule = ("added" if old_list is None else "removed" if new_list is None
+                    else "changed" if set(map(str, old_list or [])) != set(map(str, new_list or [])) else None)
+            if rule:
+                self.emit(f"{where.prefix}-dependent-required-{rule}", old_at, new_at, what=where.what,
+                          subject=where.subject, old=f"`{key}`", new=_show(list(new_list or [])))
+        for keyword, rule, child in (("dependentSchemas", "dependent-schema", False),
+                                     ("patternProperties", "pattern-property", True)):
+            old_map, new_map = _mapping(ov.value(keyword)), _mapping(nv.value(keyword))
+            old_at, new_at = ov.at(keyword), nv.at(keyword)
+            for key in dict.fromkeys([*old_map, *new_map]):
+                old_pointer = pointers.join(old_at, keyword, key)
+                new_pointer = pointers.join(new_at, keyword, key)
+                if key not in old_map:
+                    self.emit(f"{where.prefix}-{rule}-added", old_at, new_pointer, what=where.what,
+                              subject=where.subject, new=key)
+                elif key not in new_map:
+                    self.emit(f"{where.prefix}-{rule}-removed", old_pointer, new_at, what=where.what,
+                              subject=where.subject, old=key)
+                else:
+                    self.compare(Node(old_map[key], old_pointer), Node(new_map[key], new_pointer),
+                                 where.child(key) if child else where)
+        old_items, new_items = ov.value("prefixItems"), nv.value("prefixItems")
+        old_items = old_items if isinstance(old_items, list) else []
+        new_items = new_items if isinstance(new_items, list) else []
+        old_at, new_at = ov.at("prefixItems"), nv.at("prefixItems")
+        for index in range(max(len(old_items), len(new_items))):
+            old_pointer = pointers.join(old_at, "prefixItems", str(index))
+            new_pointer = pointers.join(new_at, "prefixItems", str(index))
+            if index >= len(old_items):
+                self.emit(f"{where.prefix}-prefix-items-added", old_at, new_pointer, what=where.what,
+                          subject=where.subject, new=f"#{index}")
+            elif index >= len(new_items):
+                self.emit(f"{where.prefix}-prefix-items-removed", old_pointer, new_at, what=where.what,
+                          subject=where.subject, old=f"#{index}")
+            else:
+                self.compare(Node(old_items[index], old_pointer), Node(new_items[index], new_pointer),
+                             where.child(f"[{index}]"))
+
     def _bounds(self, ov: View, nv: View, where: Where) -> None:
         for keyword, (name, kind) in BOUNDS.items():
             old_value, new_value = ov.value(keyword), nv.value(keyword)
@@ -279,7 +480,7 @@ class SchemaDiff:
                           what=where.what, subject=where.subject, keyword=keyword, old=old_value, new=new_value)
 
     def _strings(self, ov: View, nv: View, where: Where) -> None:
-        old_pattern, new_pattern = ov.value("pattern"), nv.value("pattern")
+        old_pattern, new_pattern = ov.value("pattern") or None, nv.value("pattern") or None  # "" matches all
         if old_pattern != new_pattern:
             rule = (
                 "pattern-added" if old_pattern is None
@@ -331,6 +532,8 @@ class SchemaDiff:
             elif new_exists and not old_exists:
                 if request:
                     rule = "new-required-request-property" if new_req else "new-optional-request-property"
+                    if new_req and new_prop and any(self._has_default(n) for n in new_prop):
+                        rule = "new-required-request-property-with-default"
                 else:
                     rule = "response-required-property-added" if new_req else "response-optional-property-added"
                 self.emit(rule, ov.pointer, new_at, what=child.what, subject=child.subject)
@@ -341,6 +544,10 @@ class SchemaDiff:
                               what=child.what, subject=child.subject)
                 if old_prop and new_prop:
                     self.compare(old_prop, new_prop, child)
+
+    def _has_default(self, node: Node) -> bool:
+        target, _ = follow(self.new_doc, node.value, node.pointer)
+        return isinstance(target, dict) and "default" in target
 
     def _children(self, ov: View, nv: View, where: Where) -> None:
         if ov.items and nv.items:
@@ -432,6 +639,10 @@ class SchemaDiff:
         trial.visited = set(self.visited)
         trial.compare(old, new, where)
         return len(found)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def _plain(view: View) -> bool:

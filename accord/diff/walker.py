@@ -189,15 +189,20 @@ class _Walker:
                 self.emit(f"request-parameter-became-{state}", param.pointer, other.pointer, what=other.describe(),
                           subject=subject)
             if param.schema and other.schema:
-                where = Where("request", "request-parameter", other.describe(), base=subject)
+                where = Where("request", "request-parameter", other.describe(), base=subject,
+                              repeatable=param.repeatable and other.repeatable,
+                              in_text="content" not in other.schema.pointer.split("/"))
                 schemas.compare(param.schema, other.schema, where)
         for key, param in new.params.items():
             if key in old.params:
                 continue
+            state = "required" if param.required else "optional"
             if param.location == "path":
                 rule_id = "new-request-path-parameter"
+            elif "/parameters/" in param.pointer and not param.pointer.startswith(new.pointer + "/"):
+                rule_id = f"new-{state}-request-default-parameter-to-existing-path"  # a path-level parameter
             else:
-                rule_id = "new-required-request-parameter" if param.required else "new-optional-request-parameter"
+                rule_id = f"new-{state}-request-parameter"
             subject = () if param.location == "path" else ("parameter", param.location, param.name)
             self.emit(rule_id, old.pointer, param.pointer, what=param.describe(), subject=subject)
 
@@ -220,11 +225,20 @@ class _Walker:
             if media not in new.media:
                 self.emit("request-body-media-type-removed", _media_pointer(schema), new.pointer, old=media,
                           subject=body)
-            else:
+            elif self._schema_presence("request", media, schema, new.media[media], "request body"):
                 schemas.compare(schema, new.media[media], Where("request", "request-body", "request body", base=body))
         for media, schema in new.media.items():
             if media not in old.media:
                 self.emit("request-body-media-type-added", old.pointer, _media_pointer(schema), new=media)
+
+    def _schema_presence(self, side: str, media: str, old: Node, new: Node, what: str) -> bool:
+        """Report a media type that gained or lost its schema; True when both have one to compare."""
+        if (old.value is None) == (new.value is None):
+            return old.value is not None
+        change = "added" if old.value is None else "removed"
+        self.emit(f"{side}-body-media-type-schema-{change}", old.pointer, new.pointer, what=what, old=media, new=media,
+                  subject=("request-body",) if side == "request" else ())
+        return False
 
     def _responses(self, old: Operation, new: Operation, schemas: SchemaDiff) -> None:
         for status, response in old.responses.items():
@@ -258,7 +272,7 @@ class _Walker:
             if media not in new.media:
                 self.emit("response-media-type-removed", _media_pointer(schema), new.pointer, what=what, old=media,
                           subject=("response", status))
-            else:
+            elif self._schema_presence("response", media, schema, new.media[media], what):
                 schemas.compare(schema, new.media[media], Where("response", "response-body", f"response {status} body",
                                                                 base=("response", status, "body")))
         for media, schema in new.media.items():

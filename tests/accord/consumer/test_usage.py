@@ -97,7 +97,8 @@ def test_tighter_parameter_touches_only_callers_that_send_it(tmp_path: Path, rec
     result = _diff(revision, "--consumer", str(recording), "--format", "json")
     assert result.returncode == 1, result.stderr
     touching = orjson.loads(result.stdout)["consumer"]["touching"]
-    assert {(c["operation_id"], c["rule"]) for c in touching} == {("listModels", "request-parameter-max-decreased")}
+    assert {(c["operation_id"], c["rule"]) for c in touching} == {
+        ("listModels", "request-parameter-max-decreased"), ("listModels", "request-parameter-default-value-changed")}
 
 
 def test_unreadable_consumer_contract_exits_2(tmp_path: Path) -> None:

@@ -29,7 +29,9 @@ def test_where_names_nested_properties_for_a_reader() -> None:
     assert where.what == "response 200 body property `items[].id`"
     assert where.prefix == "response-property"
     assert RESPONSE.prefix == "response-body"
-    assert Where("request", "request-parameter", "query parameter `q`").child("a").prefix == "request-parameter"
+    assert Where("request", "request-parameter", "query parameter `q`").child("a").prefix == (
+        "request-parameter-property")
+    assert Where("request", "request-parameter", "query parameter `q`").child("[]").prefix == "request-parameter"
 
 
 def test_build_view_merges_all_of_members_and_keeps_each_keyword_pointer() -> None:
@@ -58,7 +60,8 @@ def test_bounds_in_several_all_of_members_take_the_tightest() -> None:
          "request-body-max-length-decreased", None),
         ({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 10},
          None, "response-body-max-length-increased"),
-        ({"type": "string"}, {"type": "string", "maxLength": 10}, "request-body-max-length-set", None),
+        ({"type": "string", "minLength": 1}, {"type": "string", "minLength": 2}, "request-body-min-length-increased",
+         None),
         ({"type": "string", "maxLength": 10}, {"type": "string"}, None, "response-body-max-length-unset"),
         ({"type": "integer", "minimum": 0}, {"type": "integer", "minimum": 1}, "request-body-min-increased", None),
         ({"type": "string", "enum": ["a", "b"]}, {"type": "string", "enum": ["a"]},
@@ -106,6 +109,7 @@ def test_plain_schema_becoming_a_union_adds_a_branch() -> None:
     old = {"$ref": "#/components/schemas/Pet"}
     new = {"oneOf": [{"$ref": "#/components/schemas/Pet"}, {"$ref": "#/components/schemas/Robot"}]}
     assert _compare(old, new, RESPONSE, document, document) == [
+        ("response-body-wrapped-in-one-of", "/components/schemas/Pet", "/new/oneOf"),
         ("response-body-one-of-added", "/components/schemas/Pet", "/new/oneOf/1")]
 
 

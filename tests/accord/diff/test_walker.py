@@ -169,7 +169,7 @@ def test_openapi_31_type_lists_and_numeric_exclusive_bounds() -> None:
     response = "/paths/~1readings/post/responses/201/content/application~1json/schema/properties"
     assert _found("openapi-31") == {
         ("request-property-became-not-nullable", "breaking", "POST /readings", f"{body}/note", f"{body}/note"),
-        ("request-property-max-decreased", "breaking", "POST /readings", f"{body}/value", f"{body}/value"),
+        ("request-property-exclusive-max-decreased", "breaking", "POST /readings", f"{body}/value", f"{body}/value"),
         ("response-property-became-nullable", "breaking", "POST /readings", f"{response}/id", f"{response}/id"),
     }
 
