@@ -232,13 +232,22 @@ SCHEMA_PREFIXES = {
 }
 
 
-def _build() -> dict[str, Rule]:
-    rules = {rule_id: Rule(rule_id, level, template) for rule_id, (level, template) in _OPERATION_RULES.items()}
+def _schema_rules() -> dict[str, tuple[str, str, str]]:
     schema_rules = dict(_SCHEMA_RULES)
     for name, kind in BOUNDS.values():
         for (bound_kind, change), levels_and_template in _BOUND_CHANGES.items():
             if bound_kind == kind:
                 schema_rules[f"{name}-{change}"] = levels_and_template
+    return schema_rules
+
+
+#: Every schema rule suffix; each exists under every prefix of SCHEMA_PREFIXES.
+SCHEMA_SUFFIXES = tuple(_schema_rules())
+
+
+def _build() -> dict[str, Rule]:
+    rules = {rule_id: Rule(rule_id, level, template) for rule_id, (level, template) in _OPERATION_RULES.items()}
+    schema_rules = _schema_rules()
     for prefix, side in SCHEMA_PREFIXES.items():
         for suffix, (request_level, response_level, template) in schema_rules.items():
             rule_id = f"{prefix}-{suffix}"
