@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The Python trees ruff checks (pyproject.toml's [tool.ruff] is the configuration).
 LINTED := accord mock impl contract_tests tests bench tools
 
-.PHONY: install browser node docs types demo run mock serve test test-fast types-check lint-code bench clean
+.PHONY: install browser cluster-servers node docs types demo run mock serve test test-fast types-check lint-code bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,15 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 	@test -x $(CHROMIUM)
+
+## cluster-servers: Debian's PostgreSQL and Redis for the cluster deployment and its tests, installed once when
+## missing. Nothing is started as a system service: the tests and `make run-cluster` run their own processes.
+PG_GLOB := /usr/lib/postgresql/*/bin/postgres
+cluster-servers:
+	@if [ -z "$$(ls $(PG_GLOB) 2>/dev/null)" ] || ! command -v redis-server >/dev/null; then \
+	  echo "make cluster-servers: installing Debian's postgresql and redis-server (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
+	fi
 
 ## node: the npm tools of package.json (openapi-typescript, typescript, swagger-ui-dist), exactly as locked.
 NODE_STAMP := node_modules/.accord-installed
@@ -70,7 +79,7 @@ serve: install
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord serve
 
 ## test: everything CI runs (browser tests included: Chromium and the npm tools are installed first)
-test: install browser node types-check
+test: install browser cluster-servers node types-check
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/accord validate spec/openapi.yaml
 	$(BIN)/python -m pytest

@@ -24,7 +24,7 @@ user: `accord.consumer.contract._Invalid` (→ DocumentError); `accord.service.p
 `PreferenceError`, `BodyError`, `BadToken`, `PatternError`, `UnknownScenario` (→ 4xx answers,
 an impossible-schema node, or UsageError); `accord.contract_tests.verify._Unavailable`
 (→ a mismatch); in impl/ `IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`,
-`CapabilityError` (→ problem responses).
+`CapabilityError`, `DispatchUnavailable` (→ problem responses).
 """
 
 from __future__ import annotations

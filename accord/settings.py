@@ -169,6 +169,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     _S("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS", "float", 10.0, "How long a write to the jobs file waits for another "
        "connection's lock (then 503 `job-store-unavailable`).", "impl", "`impl/config.py` (the job store)",
        default_text="`10`"),
+    _S("ACCORD_JOBS_DATABASE_URL", "text", None, "The job store in PostgreSQL (a `postgresql://` URL), shared "
+       "by every replica; the models are then built once (`python -m impl.models build`), never trained by a "
+       "replica (docs/data-team.md, \"Beyond one machine\").", "impl", "`impl/config.py`",
+       default_text="unset: the SQLite file `ACCORD_JOBS_DB`"),
     # -- contract tests ------------------------------------------------------------------------------
     _S("ACCORD_TARGET", "text", None, "What to test: `mock`, `service` (`impl`), or a URL.", "contract",
        "`accord test --target`, `accord verify --target`"),

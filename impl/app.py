@@ -1,15 +1,15 @@
 """The ML service: this repository's handlers, models and job store on accord's service kit.
 
 `impl.setup(service)` is what `accord serve --app impl` runs once at start-up: it publishes the
-contract's problem catalogue, loads or trains the models, opens the job store and starts its
-worker. `create_app(...)` and `serve(...)` are the kit's, with this app and its options, for
-tests and benches that build the service in-process.
+contract's problem catalogue, loads or trains the models, opens the job store (SQLite, or
+PostgreSQL in the cluster deployment) and starts its worker (a thread here, or hands jobs to
+Celery's workers). `create_app(...)` and `serve(...)` are the kit's, with this app and its
+options, for tests and benches that build the service in-process.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ from accord.service import create_app as create_service
 from accord.service import serve as serve_service
 from impl.config import Settings
 from impl.context import Services, request_id
-from impl.jobs.store import JobStore
-from impl.jobs.worker import ensure_worker, stop_worker
+from impl.jobs.dispatch import open_dispatch
+from impl.jobs.storage import open_store
 from impl.models.registry import get_registry
 from impl.pagination import PageTokens
 from impl.problems import ML_NAME_FOR_STATUS, ML_TYPES, PROBLEM_BASE
@@ -39,10 +39,11 @@ APP = str(Path(__file__).resolve().parent)
 
 
 def _store_unavailable(exc: Exception) -> ProblemError:
-    """The jobs file is locked by another process, or full: nothing was accepted, retry later."""
+    """The jobs file is locked by another process or full, or the database is unreachable: nothing
+    was accepted, retry later."""
     log.error("job store unavailable (request_id=%s): %s", request_id(), exc)
-    return ProblemError("job-store-unavailable", "the job store cannot take writes right now (locked or full); "
-                        "nothing was accepted, retry after Retry-After", headers={"Retry-After": "5"})
+    return ProblemError("job-store-unavailable", "the job store cannot answer right now (locked, full or "
+                        "unreachable); nothing was accepted, retry after Retry-After", headers={"Retry-After": "5"})
 
 
 def setup(service: Setup) -> Services:
@@ -50,15 +51,15 @@ def setup(service: Setup) -> Services:
     settings = Settings.from_env(state_dir=service.settings.state_dir, **service.options)
     service.publish_problems(base=PROBLEM_BASE, types=ML_TYPES, name_for_status=ML_NAME_FOR_STATUS)
     service.limit_body("POST", "/prediction-jobs", settings.max_job_body_bytes)
-    service.on_error(sqlite3.OperationalError, _store_unavailable)
 
-    registry = get_registry(settings.models_dir)
-    jobs = JobStore(settings.jobs_db, ttl_seconds=settings.job_ttl_seconds,
-                    busy_timeout_seconds=settings.jobs_busy_timeout_seconds)
-    worker = ensure_worker(jobs, registry, batch_size=settings.job_batch_size, batch_delay=settings.job_batch_delay,
-                           lease_seconds=settings.job_lease_seconds)
-    service.on_close(lambda: stop_worker(jobs.path))
-    return Services(settings=settings, document=service.document, registry=registry, jobs=jobs, worker=worker,
+    registry = get_registry(settings.models_dir, train=not settings.cluster)
+    jobs = open_store(settings)
+    for error in jobs.unavailable:
+        service.on_error(error, _store_unavailable)
+    dispatch = open_dispatch(settings, jobs, registry)
+    service.on_close(dispatch.close)
+    service.on_close(jobs.close)
+    return Services(settings=settings, document=service.document, registry=registry, jobs=jobs, dispatch=dispatch,
                     tokens=PageTokens(jobs.secret()))
 
 

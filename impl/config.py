@@ -43,6 +43,13 @@ class Settings:
     job_lease_seconds: float = DEFAULT_JOB_LEASE_SECONDS
     #: How long a write waits for another connection's lock (the job store's).
     jobs_busy_timeout_seconds: float = DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS
+    #: The shared job store (PostgreSQL); None: the SQLite file `jobs_db`.
+    jobs_database_url: str | None = None
+
+    @property
+    def cluster(self) -> bool:
+        """Replicas share one database: models are built once beforehand, never trained here."""
+        return bool(self.jobs_database_url)
 
     @classmethod
     def from_env(cls, state_dir: Path = Path(config.DEFAULT_STATE_DIR), environ: Mapping[str, str] | None = None,
@@ -56,6 +63,7 @@ class Settings:
             "job_batch_delay": read("ACCORD_JOB_BATCH_DELAY", environ),
             "job_lease_seconds": read("ACCORD_JOB_LEASE_SECONDS", environ),
             "jobs_busy_timeout_seconds": read("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS", environ),
+            "jobs_database_url": read("ACCORD_JOBS_DATABASE_URL", environ),
         }
         values = overridden(cls, values, overrides)
         for key in ("models_dir", "jobs_db"):

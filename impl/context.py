@@ -13,8 +13,8 @@ from accord.service.context import app_state, request_id
 
 if TYPE_CHECKING:
     from impl.config import Settings
-    from impl.jobs.store import JobStore
-    from impl.jobs.worker import JobWorker
+    from impl.jobs.dispatch import Dispatch
+    from impl.jobs.storage import JobStorage
     from impl.models.registry import ModelRegistry
     from impl.pagination import PageTokens
 
@@ -26,8 +26,8 @@ class Services:
     settings: Settings
     document: dict[str, Any]
     registry: ModelRegistry
-    jobs: JobStore
-    worker: JobWorker
+    jobs: JobStorage
+    dispatch: Dispatch
     tokens: PageTokens
 
 

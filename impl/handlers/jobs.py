@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from typing import Any
 
 from connexion import request
@@ -12,11 +11,14 @@ from accord.service.problems import ProblemError
 from accord.service.responses import Response, json_response
 from impl.context import request_id, services
 from impl.handlers.predictions import capability_problem, serving_entry
+from impl.jobs.dispatch import DispatchUnavailable
 from impl.jobs.store import IdempotencyKeyInUse, IdempotencyKeyReused, Job, fingerprint
 from impl.models.predict import CapabilityError, PredictOptions, check_options
 from impl.pagination import InvalidPageToken
 
 RETRY_AFTER_SECONDS = "1"
+#: After a 503 job-store-unavailable: long enough for a broker or database restart.
+STORE_RETRY_AFTER_SECONDS = "5"
 
 
 def _job_url(job_id: str) -> str:
@@ -52,10 +54,16 @@ def create_job(model_id: str, body: dict[str, Any], version: str | None) -> Resp
                               options=body.get("options") or {}, request_id=request_id(), idempotency_key=key)
     except BaseException:
         if key is not None:
-            with contextlib.suppress(sqlite3.Error):  # a locked store keeps the key until it lapses
+            with contextlib.suppress(*svc.jobs.unavailable):  # a locked store keeps the key until it lapses
                 svc.jobs.release_key(key)
         raise
-    svc.worker.notify()
+    try:
+        svc.dispatch.submit(job)
+    except DispatchUnavailable as exc:
+        svc.jobs.discard(job.id)  # and its Idempotency-Key: a retry with the same key starts afresh
+        raise ProblemError("job-store-unavailable", "the job queue cannot take the job right now (its broker is "
+                           "unreachable); nothing was accepted, retry after Retry-After",
+                           headers={"Retry-After": STORE_RETRY_AFTER_SECONDS}) from exc
     return _accepted(job)
 
 

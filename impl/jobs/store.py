@@ -1,14 +1,14 @@
-"""The job store: one SQLite file (WAL), safe across threads and across uvicorn worker processes.
+"""The embedded job store: one SQLite file (WAL), safe across threads and across uvicorn worker processes.
 
 A job row holds its input until it finishes and its results as one row per instance, so a job
 accepted with 202 survives any restart, and a resumed job continues where it stopped without
-writing a result twice (`results` is keyed by (job_id, index)).
+writing a result twice (`results` is keyed by (job_id, index)). `impl.jobs.storage` describes what
+every store provides; `impl.jobs.postgres` is the same for replicas that share one database.
 """
 
 from __future__ import annotations
 
 import builtins
-import hashlib
 import json
 import os
 import secrets
@@ -17,18 +17,24 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from impl.config import DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS
 from impl.jobs.ids import new_job_id
+from impl.jobs.records import (  # noqa: F401 - re-exported: the records every store shares
+    IDEMPOTENCY_RESERVATION_SECONDS,
+    JOB_COLUMNS,
+    STATUSES,
+    TERMINAL,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    Job,
+    fingerprint,
+    iso,
+    job_from_row,
+)
 
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
-STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
-#: A reserved Idempotency-Key whose request died before creating its job is released after this.
-IDEMPOTENCY_RESERVATION_SECONDS = 60.0
 #: How long a write waits for another connection's lock before failing (a request then gets 503
 #: job-store-unavailable, the worker retries): long enough for any of our own transactions.
 #: `impl.setup` passes ACCORD_JOBS_BUSY_TIMEOUT_SECONDS (impl/config.py).
@@ -71,75 +77,13 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-class IdempotencyKeyInUse(Exception):
-    """409: the request that first used this key is still being processed."""
-
-
-class IdempotencyKeyReused(Exception):
-    """422: this key was used before with a different request."""
-
-
-def iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def fingerprint(model_id: str, version: str, body: Any) -> str:
-    canonical = json.dumps([model_id, version, body], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass(slots=True, frozen=True)
-class Job:
-    id: str
-    model_id: str
-    model_version: str
-    status: str
-    created_ts: float
-    started_ts: float | None
-    finished_ts: float | None
-    expires_ts: float | None
-    total: int
-    completed: int
-    request_id: str | None
-    error: dict[str, Any] | None
-
-    @property
-    def terminal(self) -> bool:
-        return self.status in TERMINAL
-
-    def expired(self, now: float | None = None) -> bool:
-        return self.expires_ts is not None and (time.time() if now is None else now) >= self.expires_ts
-
-    def to_api(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "model_id": self.model_id,
-            "model_version": self.model_version,
-            "status": self.status,
-            "created_at": iso(self.created_ts),
-            "started_at": iso(self.started_ts),
-            "finished_at": iso(self.finished_ts),
-            "expires_at": iso(self.expires_ts),
-            "progress": {"total": self.total, "completed": self.completed},
-            "request_id": self.request_id,
-            "error": self.error,
-        }
-
-
-_JOB_COLUMNS = ("id, model_id, model_version, status, created_ts, started_ts, finished_ts, expires_ts, "
-                "total, completed, request_id, error")
-
-
-def _job(row: tuple[Any, ...]) -> Job:
-    values = list(row)
-    values[11] = json.loads(values[11]) if values[11] else None
-    return Job(*values)
-
-
 class JobStore:
     """Thread-safe access to the jobs file: one connection per thread, explicit transactions."""
+
+    #: What a store that cannot answer raises (locked or full file): 503 job-store-unavailable.
+    unavailable: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+    #: Errors that are the store's, not the job's: a worker retries rather than failing the job.
+    transient: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, path: Path, *, ttl_seconds: float = 24 * 3600,
                  busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS) -> None:
@@ -149,6 +93,14 @@ class JobStore:
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn().executescript(_SCHEMA)
+
+    @property
+    def name(self) -> str:
+        """Which store this is (one embedded worker per store and process)."""
+        return str(self.path.resolve())
+
+    def close(self) -> None:
+        """Connections are per thread and closed with it; nothing to release here."""
 
     # -- connections -------------------------------------------------------------------------
 
@@ -233,11 +185,18 @@ class JobStore:
         assert job is not None  # written in the transaction above
         return job
 
+    def discard(self, job_id: str) -> None:
+        """Undo a creation whose job could not be handed to the workers: as if never accepted."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM idempotency WHERE job_id = ?", (job_id,))
+            db.execute("DELETE FROM results WHERE job_id = ?", (job_id,))
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, job_id: str) -> Job | None:
-        row = self._conn().execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return _job(row) if row else None
+        row = self._conn().execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return job_from_row(row) if row else None
 
     def list(self, *, limit: int, model_id: str | None = None, status: str | None = None,
              after: tuple[float, str] | None = None) -> tuple[list[Job], tuple[float, str] | None]:
@@ -253,12 +212,12 @@ class JobStore:
         if after is not None:
             where.append("(created_ts < ? OR (created_ts = ? AND id < ?))")
             args.extend([after[0], after[0], after[1]])
-        sql = f"SELECT {_JOB_COLUMNS} FROM jobs"
+        sql = f"SELECT {JOB_COLUMNS} FROM jobs"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_ts DESC, id DESC LIMIT ?"
         rows = self._conn().execute(sql, [*args, limit + 1]).fetchall()
-        jobs = [_job(r) for r in rows[:limit]]
+        jobs = [job_from_row(r) for r in rows[:limit]]
         more = len(rows) > limit
         return jobs, ((jobs[-1].created_ts, jobs[-1].id) if more and jobs else None)
 

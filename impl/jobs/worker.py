@@ -1,4 +1,5 @@
-"""The in-process job worker: a thread that claims jobs from the store and runs them in batches.
+"""The in-process job worker: a thread that claims jobs from the store and runs them in batches
+(the embedded deployment; the cluster's workers are Celery's, `impl.jobs.tasks`).
 
 A thread rather than an asyncio task, because the app's event loop is not ours to keep: test
 clients (and Schemathesis's ASGI transport) open and close loops per request. One worker per
@@ -9,15 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from impl.config import DEFAULT_JOB_LEASE_SECONDS
-from impl.jobs.store import JobStore
+from impl.jobs.storage import JobStorage
 from impl.models.predict import PredictOptions
 from impl.models.registry import ModelRegistry
 from impl.problems import ML_PROBLEMS
@@ -32,7 +31,7 @@ PURGE_EVERY_SECONDS = 60.0
 
 
 class JobWorker:
-    def __init__(self, store: JobStore, registry: ModelRegistry, *, batch_size: int = 100,
+    def __init__(self, store: JobStorage, registry: ModelRegistry, *, batch_size: int = 100,
                  batch_delay: float = 0.0, lease_seconds: float = LEASE_SECONDS) -> None:
         self.store = store
         self.registry = registry
@@ -107,7 +106,7 @@ class JobWorker:
                 start += len(batch)
                 if self.batch_delay:
                     self._stop.wait(self.batch_delay)
-        except sqlite3.Error:
+        except self.store.transient:
             raise  # not the job's fault: it stays running, is reclaimed after its lease, and resumes
         except Exception:
             log.exception("job %s failed", job.id)
@@ -117,14 +116,14 @@ class JobWorker:
         self.store.finish(job.id, self.owner)
 
 
-_workers: dict[Path, JobWorker] = {}
+_workers: dict[str, JobWorker] = {}
 _lock = threading.Lock()
 
 
-def ensure_worker(store: JobStore, registry: ModelRegistry, *, batch_size: int = 100,
+def ensure_worker(store: JobStorage, registry: ModelRegistry, *, batch_size: int = 100,
                   batch_delay: float = 0.0, lease_seconds: float = LEASE_SECONDS) -> JobWorker:
-    """The one running worker for this jobs file in this process, started if needed."""
-    key = store.path.resolve()
+    """The one running worker for this job store in this process, started if needed."""
+    key = store.name
     with _lock:
         worker = _workers.get(key)
         if worker is None or not worker.alive or worker.registry is not registry:
@@ -138,8 +137,9 @@ def ensure_worker(store: JobStore, registry: ModelRegistry, *, batch_size: int =
         return worker
 
 
-def stop_worker(path: Path) -> None:
+def stop_worker(name: str) -> None:
+    """Stop the worker of the store named `name` (`JobStorage.name`)."""
     with _lock:
-        worker = _workers.pop(path.resolve(), None)
+        worker = _workers.pop(name, None)
     if worker is not None:
         worker.stop()

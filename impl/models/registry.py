@@ -37,8 +37,11 @@ class ModelEntry:
 class ModelRegistry:
     """Every model of the catalogue, each either ready (a verified Predictor) or refused."""
 
-    def __init__(self, models_dir: Path) -> None:
+    def __init__(self, models_dir: Path, *, train: bool = True) -> None:
         self.models_dir = models_dir
+        #: False in the cluster deployment: artefacts are built once (`python -m impl.models build`),
+        #: so every replica and worker serves the same bytes; a missing one is refused, not trained.
+        self.train = train
         self.entries: dict[str, ModelEntry] = {}
 
     def load_all(self) -> ModelRegistry:
@@ -49,6 +52,9 @@ class ModelRegistry:
     def _load_one(self, definition: ModelDefinition) -> ModelEntry:
         entry = ModelEntry(definition=definition, version=MODEL_VERSION)
         try:
+            if not self.train and not store.exists(self.models_dir, definition.id, MODEL_VERSION):
+                raise ArtefactError(definition.id, f"no artefact in {self.models_dir} and this process does not "
+                                    "train (cluster deployment): build them once with `python -m impl.models build`")
             if not store.exists(self.models_dir, definition.id, MODEL_VERSION):
                 with store.training_lock(self.models_dir):
                     # Another process may have trained it while we waited for the lock.
@@ -90,13 +96,13 @@ _cache: dict[Path, ModelRegistry] = {}
 _cache_lock = threading.Lock()
 
 
-def get_registry(models_dir: Path) -> ModelRegistry:
-    """The registry for `models_dir`, trained/loaded once per process."""
+def get_registry(models_dir: Path, *, train: bool = True) -> ModelRegistry:
+    """The registry for `models_dir`, trained (when `train`) or loaded once per process."""
     key = models_dir.resolve()
     with _cache_lock:
         registry = _cache.get(key)
-        if registry is None:
-            registry = _cache[key] = ModelRegistry(key).load_all()
+        if registry is None or (registry.train and not train):
+            registry = _cache[key] = ModelRegistry(key, train=train).load_all()
         return registry
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -90,3 +93,51 @@ def assert_problem(response: Any, status: int, name: str | None = None) -> dict[
     assert body["request_id"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
     return body
+
+
+# -- the cluster deployment's servers: real PostgreSQL and Redis processes on loopback ----------------
+
+
+def _servers_installed() -> None:
+    from tools.local_servers import missing
+
+    absent = missing()
+    if absent:  # `make test` installs them first (the `cluster-servers` target)
+        pytest.fail(f"{', '.join(absent)} not installed: run `make cluster-servers` (apt-get) or `make test`")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """One PostgreSQL server for the session (~2 s to initdb and start); tests take databases in it."""
+    from tools.local_servers import Postgres
+
+    _servers_installed()
+    folder = Path(tempfile.mkdtemp(prefix="accord-test-pg-"))
+    server = Postgres(folder, durable=False)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture
+def postgres_url(postgres: Any) -> str:
+    """A fresh, empty database of the session's server (the store migrates it on opening)."""
+    url: str = postgres.create_database(f"test_{os.getpid()}_{next(_databases)}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    from tools.local_servers import Redis
+
+    _servers_installed()
+    folder = Path(tempfile.mkdtemp(prefix="accord-test-redis-"))
+    server = Redis(folder)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
