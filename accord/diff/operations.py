@@ -101,6 +101,36 @@ def operations(document: dict[str, Any], version: str) -> dict[tuple[str, str], 
     return result
 
 
+def reversed_operations(document: dict[str, Any], version: str) -> dict[tuple[str, ...], Operation]:
+    """Operations our service *calls*: webhooks (3.1) and the callbacks of each operation, keyed by
+    ("webhook", name, method) or ("callback", owner path_key, owner method, name, expression, method)."""
+    result: dict[tuple[str, ...], Operation] = {}
+    reader = _Reader(document, version)
+    webhooks = document.get("webhooks")
+    if isinstance(webhooks, dict):
+        for name, raw in webhooks.items():
+            item, pointer = follow(document, raw, pointers.join("", "webhooks", name))
+            if isinstance(item, dict):
+                for method, op in openapi.item_operations(item):
+                    result[("webhook", str(name), method)] = reader.operation(str(name), method, item, pointer, op)
+    for found in openapi.operations(document):
+        callbacks = found.operation.get("callbacks")
+        if not isinstance(callbacks, dict):
+            continue
+        for name, raw in callbacks.items():
+            callback, pointer = follow(document, raw, pointers.join(found.pointer, "callbacks", name))
+            if not isinstance(callback, dict):
+                continue
+            for expression, raw_item in callback.items():
+                item, item_pointer = follow(document, raw_item, pointers.join(pointer, expression))
+                if not isinstance(item, dict):
+                    continue
+                for method, op in openapi.item_operations(item):
+                    key = ("callback", path_key(found.path), found.method, str(name), str(expression), method)
+                    result[key] = reader.operation(str(expression), method, item, item_pointer, op)
+    return result
+
+
 class _Reader:
     def __init__(self, document: dict[str, Any], version: str) -> None:
         self.document = document

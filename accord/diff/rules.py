@@ -268,6 +268,51 @@ _LEVEL_OVERRIDES = {
 
 RULES: dict[str, Rule] = _build()
 
+#: Callbacks and webhooks reverse the roles: our service sends the request and the consumer
+#: answers it. Their request body is compared as a response (what the consumer receives: a
+#: removed property breaks it, a new required one does not), their responses as requests
+#: (what the consumer must send). Each rule of a body therefore has a callback twin, named
+#: with the roles as written in the document and leveled by the side the consumer is on.
+_CALLBACK_SOURCES = ("request-body-", "request-property-", "response-body-", "response-property-",
+                     "new-required-request-property", "new-optional-request-property", "request-property-",
+                     "response-required-property-", "response-optional-property-")
+_CALLBACK_OPERATION_RULES: dict[str, tuple[str, str]] = {
+    "webhook-added": (INFO, "webhook {what} was added"),
+    # oasdiff: ERR; consumers that rely on the event no longer receive it
+    "webhook-removed": (BREAKING, "webhook {what} was removed; receivers no longer get these calls"),
+    "callback-added": (INFO, "callback {what} was added"),
+    "callback-removed": (BREAKING, "callback {what} was removed; receivers no longer get these calls"),
+}
+
+
+def swap_roles(rule_id: str) -> str:
+    """`response-property-type-changed` -> `callback-request-property-type-changed`: the callback twin of
+    a rule reported on the mirrored side."""
+    words = ["response" if w == "request" else "request" if w == "response" else w for w in rule_id.split("-")]
+    return "callback-" + "-".join(words)
+
+
+def _callback_rules() -> dict[str, Rule]:
+    twins = {}
+    for rule_id, spec in RULES.items():
+        if rule_id.startswith(_CALLBACK_SOURCES) and rule_id not in _OPERATION_RULES:
+            twin = swap_roles(rule_id)
+            twins[twin] = Rule(twin, spec.level, spec.template)
+    for rule_id in ("new-required-request-property", "new-optional-request-property",
+                    "new-required-request-property-with-default", "request-property-removed",
+                    "request-property-became-required", "request-property-became-optional",
+                    "response-required-property-removed", "response-optional-property-removed",
+                    "response-property-became-optional", "response-property-became-required",
+                    "response-required-property-added", "response-optional-property-added"):
+        twin = swap_roles(rule_id)
+        twins[twin] = Rule(twin, RULES[rule_id].level, RULES[rule_id].template)
+    for rule_id, (level, template) in _CALLBACK_OPERATION_RULES.items():
+        twins[rule_id] = Rule(rule_id, level, template)
+    return twins
+
+
+RULES.update(_callback_rules())
+
 
 def rule(rule_id: str) -> Rule:
     """The rule with this id (KeyError for an unknown id: a bug in the walker, not user input)."""

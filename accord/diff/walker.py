@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from accord import openapi, pointers
-from accord.diff.operations import Body, Node, Operation, Response, operations, path_key
+from accord.diff.operations import Body, Node, Operation, Response, operations, path_key, reversed_operations
 from accord.diff.report import Change
-from accord.diff.rules import rule
+from accord.diff.rules import rule, swap_roles
 from accord.diff.schemadiff import SchemaDiff, Where
 
 
@@ -68,6 +68,7 @@ def tainted_refs(old: Any, new: Any) -> set[str]:
 class _Walker:
     def __init__(self, old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str) -> None:
         self.old, self.new = old, new
+        self.old_version, self.new_version = old_version, new_version
         self.old_ops = operations(old, old_version)
         self.new_ops = operations(new, new_version)
         self.tainted = tainted_refs(old, new)
@@ -116,7 +117,56 @@ class _Walker:
             if key not in self.old_ops:
                 self._enter(new_op)
                 self.emit("endpoint-added", _parent(new_op.pointer), new_op.pointer, what=new_op.label)
+        self._reversed()
         return list(self.changes.values())
+
+    # -- callbacks and webhooks: our service sends the request, the consumer answers ------
+    def _reversed(self) -> None:
+        old_calls = reversed_operations(self.old, self.old_version)
+        new_calls = reversed_operations(self.new, self.new_version)
+        if not old_calls and not new_calls:
+            return
+        for key in dict.fromkeys([*old_calls, *new_calls]):
+            old_op, new_op = old_calls.get(key), new_calls.get(key)
+            kind, name = key[0], key[1] if key[0] == "webhook" else key[3]
+            owner = f"{key[2].upper()} {key[1]}" if kind == "callback" else None
+            label = f"`{name}` ({(new_op or old_op).label})"  # type: ignore[union-attr]
+            self.operation = owner or f"webhook {name}"
+            self.operation_id = None
+            if old_op is None and new_op is not None:
+                self.emit(f"{kind}-added", _parent(new_op.pointer), new_op.pointer, what=label)
+            elif new_op is None and old_op is not None:
+                self.emit(f"{kind}-removed", old_op.pointer, _parent(old_op.pointer), what=label)
+            elif old_op is not None and new_op is not None and not (
+                old_op == new_op and not (set(_iter_refs(_schemas_of(old_op))) & self.tainted)
+            ):
+                self._reversed_operation(old_op, new_op, f"{kind} `{name}`")
+
+    def _reversed_operation(self, old: Operation, new: Operation, label: str) -> None:
+        """Compare with the roles swapped: the request body as a response, responses as requests;
+        the ids are the callback twins (rules.swap_roles)."""
+        emit = self.emit
+
+        def swapped(rule_id: str, *args: Any, **kwargs: Any) -> None:
+            emit(swap_roles(rule_id), *args, **kwargs)
+
+        schemas = SchemaDiff(self.old, self.new, swapped, self.same)
+        if old.body and new.body:
+            for media, schema in old.body.media.items():
+                other = new.body.media.get(media)
+                if other is not None and schema.value is not None and other.value is not None:
+                    schemas.compare(schema, other, Where("response", "response-body", f"{label} request body",
+                                                         base=("request-body",)))
+        for status, response in old.responses.items():
+            other_response = new.responses.get(status)
+            if other_response is None:
+                continue
+            for media, schema in response.media.items():
+                other = other_response.media.get(media)
+                if other is not None and schema.value is not None and other.value is not None:
+                    schemas.compare(schema, other, Where("request", "request-body",
+                                                         f"{label} response {status} body",
+                                                         base=("response", status, "body")))
 
     def _removed(self, op: Operation, path_gone: bool) -> None:
         new_pointer = None if path_gone else self._new_item_pointer(op)

@@ -101,11 +101,20 @@ for _keyword, (_name, _kind) in BOUNDS.items():
     SCHEMA_CASES[f"{_name}-unset"] = (_low, {}, ())
 
 
+CALLBACK_PREFIXES = ("callback-request-body", "callback-request-property", "callback-response-body",
+                     "callback-response-property")
+
+
 def _place(schema: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """A 3.1 document with one operation holding `schema` where `prefix` says."""
+    """A 3.1 document with one operation holding `schema` where `prefix` says (callback-*:
+    in the webhook `hook`, whose request our service sends)."""
     operation: dict[str, Any] = {"responses": {"200": {"description": "ok"}}}
     media = {"application/json": {"schema": schema}}
     wrapped = {"type": "object", "properties": {"p": schema}}
+    if prefix.startswith("callback-"):
+        document = _place(schema, prefix.removeprefix("callback-"))
+        document["webhooks"] = {"hook": document.pop("paths")["/a"]}
+        return document
     if prefix == "request-parameter":
         operation["parameters"] = [{"name": "q", "in": "query", "schema": schema}]
     elif prefix == "request-parameter-property":
@@ -127,10 +136,75 @@ def test_every_schema_rule_has_a_fixture_pair() -> None:
     assert set(SCHEMA_SUFFIXES) == set(SCHEMA_CASES)
 
 
-@pytest.mark.parametrize("prefix", sorted(SCHEMA_PREFIXES))
+@pytest.mark.parametrize("prefix", sorted(SCHEMA_PREFIXES) + list(CALLBACK_PREFIXES))
 @pytest.mark.parametrize("suffix", sorted(SCHEMA_CASES))
 def test_schema_rule_fixture_pair(suffix: str, prefix: str) -> None:
     old, new, companions = SCHEMA_CASES[suffix]
     changes = diff_documents(_place(old, prefix), "3.1.0", _place(new, prefix), "3.1.0")
     expected = {(f"{prefix}-{s}", RULES[f"{prefix}-{s}"].level) for s in (suffix, *companions)}
     assert {(c.rule, c.level) for c in changes} == expected
+
+
+def _webhook(body: dict[str, Any] | None, response: dict[str, Any] | None = None) -> dict[str, Any]:
+    operation: dict[str, Any] = {"responses": {"200": {"description": "ok"}}}
+    if body is not None:
+        operation["requestBody"] = {"content": {"application/json": {"schema": body}}}
+    if response is not None:
+        operation["responses"]["200"]["content"] = {"application/json": {"schema": response}}
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "webhooks": {"hook": {"post": operation}}}
+
+
+def _found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(c.rule, c.level) for c in diff_documents(old, "3.1.0", new, "3.1.0")}
+
+
+OPTIONAL_A = {"type": "object", "properties": {"a": {"type": "string"}}}
+REQUIRED_A = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}
+EMPTY = {"type": "object", "properties": {}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # the consumer receives the request: losing what it reads breaks, gaining does not
+        (_webhook(REQUIRED_A), _webhook(EMPTY), ("callback-request-required-property-removed", "breaking")),
+        (_webhook(OPTIONAL_A), _webhook(EMPTY), ("callback-request-optional-property-removed", "warning")),
+        (_webhook(EMPTY), _webhook(REQUIRED_A), ("callback-request-required-property-added", "info")),
+        (_webhook(EMPTY), _webhook(OPTIONAL_A), ("callback-request-optional-property-added", "info")),
+        (_webhook(OPTIONAL_A), _webhook(REQUIRED_A), ("callback-request-property-became-required", "info")),
+        (_webhook(REQUIRED_A), _webhook(OPTIONAL_A), ("callback-request-property-became-optional", "breaking")),
+        # the consumer sends the response: a new required property is one it does not send yet
+        (_webhook(None, EMPTY), _webhook(None, REQUIRED_A), ("callback-new-required-response-property", "breaking")),
+        (_webhook(None, EMPTY), _webhook(None, OPTIONAL_A), ("callback-new-optional-response-property", "info")),
+        (_webhook(None, EMPTY), _webhook(None, {**REQUIRED_A, "properties": {"a": {"type": "string", "default": "x"}}}),
+         ("callback-new-required-response-property-with-default", "breaking")),
+        (_webhook(None, OPTIONAL_A), _webhook(None, EMPTY), ("callback-response-property-removed", "warning")),
+        (_webhook(None, OPTIONAL_A), _webhook(None, REQUIRED_A),
+         ("callback-response-property-became-required", "breaking")),
+        (_webhook(None, REQUIRED_A), _webhook(None, OPTIONAL_A),
+         ("callback-response-property-became-optional", "info")),
+        (_webhook(None), {**_webhook(None), "webhooks": {}}, ("webhook-removed", "breaking")),
+        ({**_webhook(None), "webhooks": {}}, _webhook(None), ("webhook-added", "info")),
+    ],
+)
+def test_callbacks_and_webhooks_are_compared_with_the_roles_swapped(
+    old: dict[str, Any], new: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    assert _found(old, new) == {expected}
+
+
+def _with_callback(body: dict[str, Any] | None) -> dict[str, Any]:
+    document = _place({"type": "string"}, "request-parameter")
+    if body is not None:
+        hook = _webhook(body)["webhooks"]["hook"]
+        document["paths"]["/a"]["post"]["callbacks"] = {"done": {"{$request.query.q}": hook}}
+    return document
+
+
+def test_a_callback_is_compared_under_the_operation_that_declares_it() -> None:
+    changes = diff_documents(_with_callback(REQUIRED_A), "3.1.0", _with_callback(EMPTY), "3.1.0")
+    assert [(c.rule, c.level, c.operation) for c in changes] == [
+        ("callback-request-required-property-removed", "breaking", "POST /a")]
+    assert _found(_with_callback(EMPTY), _with_callback(None)) == {("callback-removed", "breaking")}
+    assert _found(_with_callback(None), _with_callback(EMPTY)) == {("callback-added", "info")}
