@@ -261,11 +261,11 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
         if body is None:
             detail = f"Response {key} has no example {prefs.example!r} for {content.served}"
             return ex.generic(404, detail)
-        return Reply(status, headers, body)
+        return Reply(status, headers, body if rid is None else content.with_request_id(body, rid))
     dynamic = app.dynamic if prefs.dynamic is None else prefs.dynamic
     if dynamic and content.schema is not None:
         return Reply(status, headers, app.generate(content, prefs.seed))
-    return Reply(status, headers, content.body)
+    return Reply(status, headers, content.body if rid is None else content.with_request_id(content.body, rid))
 
 
 PIPELINE: tuple[Step, ...] = (

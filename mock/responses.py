@@ -110,6 +110,16 @@ class Content:
     body: bytes
     examples: dict[str, bytes]
     serialise: Serialiser
+    #: Static JSON bodies whose top-level `request_id` repeats the X-Request-ID header: the text
+    #: before and after that member's value, so each answer carries the id its header carries.
+    id_slots: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
+
+    def with_request_id(self, body: bytes, request_id: bytes) -> bytes:
+        """`body` with its `request_id` set to `request_id` (the response's X-Request-ID), when it has one."""
+        slot = self.id_slots.get(body)
+        if slot is None:
+            return body
+        return slot[0] + orjson.dumps(request_id.decode("latin-1")) + slot[1]
 
 
 @dataclass(slots=True)
@@ -167,7 +177,31 @@ class ResponseBuilder:
         )
         for name, header in (raw.get("headers") or {}).items():
             self._header(response, str(name), deref(self.api.document, header), pointers.join(pointer, "headers", name))
+        if response.request_id is not None:
+            for content in contents:
+                self._request_id_slots(content)
         return response
+
+    def _request_id_slots(self, content: Content) -> None:
+        """Where a static JSON body repeats the request id (a top-level string `request_id`, this
+        contract's convention and the mock's problem bodies'), remember where, so the body says
+        what the header says. Only when the schema accepts any id there (a UUID and a plain token)."""
+        if content.serialise is not _json:
+            return
+        valid = self._validity(content.schema, content.pointer + "/schema")
+        for body in {content.body, *content.examples.values()}:
+            try:
+                value = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                continue
+            if not (isinstance(value, dict) and isinstance(value.get("request_id"), str)):
+                continue
+            if not all(valid({**value, "request_id": probe}) for probe in (str(uuid.uuid4()), "r")):
+                continue
+            marker = orjson.dumps(_ID_MARKER)
+            before, found, after = orjson.dumps({**value, "request_id": _ID_MARKER}).partition(marker)
+            if found:
+                content.id_slots[body] = (before, after)
 
     # -- bodies -----------------------------------------------------------------------------
     def _content(self, media: str, entry: dict[str, Any], pointer: str) -> Content | None:
@@ -291,6 +325,11 @@ class ResponseBuilder:
             example = deref(self.api.document, example)
             if isinstance(example, dict) and "value" in example:
                 candidates.append(example["value"])
+        if not candidates and not raw.get("required") and name.lower() != REQUEST_ID:
+            # An optional header the document gives no value for is left out of static answers: it
+            # is sent only in some cases (`Deprecation` on a deprecated version), and a made-up
+            # value would tell the client that case holds.
+            return
         value: Any = next((c for c in candidates if valid(c)), _FAILED)
         if value is _FAILED and schema is not None:
             value = generate_valid(self.api, schema, pointer, valid)
@@ -313,6 +352,8 @@ class ResponseBuilder:
 
 
 _FAILED: Any = object()
+#: Stands in for the request id while a body is split around it (cannot occur in a document's example).
+_ID_MARKER = "\x00accord-request-id\x00"
 #: Formats draft-4 validators ignore but a header value (echoed from a client) must still meet.
 _FORMATS: dict[object, re.Pattern[str]] = {
     "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from accord.mock.responses import header_text, serialiser_for, served_type
@@ -38,3 +40,43 @@ def test_serialisers():
     assert serialiser_for("text/plain")({"a": 1}) is None
     assert serialiser_for("application/xml")({"a": [1]}).endswith(b"<xml><a><item>1</item></a></xml>")
     assert serialiser_for("application/octet-stream")("bytes") == b"bytes"
+
+
+HEADERS = Path(__file__).resolve().parents[1] / "fixtures" / "mock-headers" / "openapi.yaml"
+SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
+IRIS_ROW = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
+
+
+def test_static_headers_are_the_required_ones_and_those_the_document_gives_a_value(make_client):
+    headers = make_client(HEADERS).get("/things").headers
+    assert headers["x-always"].isdigit()  # required: generated when the document gives no value
+    assert headers["x-shown"] == "shown"
+    assert "x-sometimes" not in headers  # optional, no value: a made-up one would say its case holds
+
+
+@pytest.mark.parametrize("example", [None, "first", "second"])
+@pytest.mark.parametrize("sent", [None, "client-42"])
+def test_a_static_body_repeats_the_request_id_of_its_header(make_client, example, sent):
+    request = {**({"X-Request-ID": sent} if sent else {}), **({"Prefer": f"example={example}"} if example else {})}
+    response = make_client(HEADERS).get("/things", headers=request)
+    body = response.json()
+    assert body["request_id"] == response.headers["x-request-id"] != "doc-id"
+    if sent:
+        assert body["request_id"] == sent
+    assert body["nested"]["request_id"] == "doc-id"  # only the top-level member is the request's id
+
+
+def test_a_body_whose_schema_would_refuse_another_id_is_left_as_documented(make_client):
+    response = make_client(HEADERS).get("/strict", headers={"X-Request-ID": "client-42"})
+    assert response.headers["x-request-id"] == "client-42"
+    assert response.json() == {"request_id": "doc-id"}
+
+
+def test_the_contracts_static_prediction_is_a_current_healthy_call(make_client):
+    """No Deprecation/Sunset (those are for deprecated versions), and one request id in header and body."""
+    client = make_client(SPEC, api_keys=["accord-dev-key"])
+    response = client.post("/v1/models/iris-classifier/predict", json={"instances": [IRIS_ROW]},
+                           headers={"X-API-Key": "accord-dev-key"})
+    assert response.status_code == 200
+    assert "deprecation" not in response.headers and "sunset" not in response.headers
+    assert response.json()["request_id"] == response.headers["x-request-id"]
