@@ -8,6 +8,8 @@
 - `deref` and `follow`: local `$ref`s (`#/...`, RFC 6901 pointers in a URI fragment). A reference
   that cannot be followed in this document — dangling, to another file or URL, or a chain longer
   than `MAX_REF_HOPS` (a cycle) — has one answer everywhere: `None`.
+- `response_header_names`: every response header the document declares, by name (what a
+  browser page may need to read: CORS exposes them).
 - `security_schemes` and `credential_kind`: the declared security schemes (3.x or 2.0), and what
   kind of credential each one takes.
 
@@ -134,6 +136,24 @@ def operations(document: Any) -> Iterator[Operation]:
         for method, operation in item_operations(entry.item):
             yield Operation(entry.path, method, pointers.join(entry.pointer, method), operation, entry.item,
                             entry.pointer)
+
+
+def response_header_names(document: Any) -> tuple[str, ...]:
+    """The names of every header a response of the document declares (`headers` of a 3.x
+    Response Object, also 2.0's), spelt as first written, each once (names compare without case),
+    in document order."""
+    seen: dict[str, str] = {}
+    for operation in operations(document):
+        responses = deref(document, operation.operation.get("responses"))
+        if not isinstance(responses, dict):
+            continue
+        for response in responses.values():
+            response = deref(document, response)
+            headers = response.get("headers") if isinstance(response, dict) else None
+            if isinstance(headers, dict):
+                for name in headers:
+                    seen.setdefault(str(name).lower(), str(name))
+    return tuple(seen.values())
 
 
 def security_schemes(document: Any) -> dict[str, dict[str, Any]]:

@@ -144,10 +144,11 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     _S("ACCORD_MAX_BODY_BYTES", "int", 1024 * 1024, "Request bodies above this many bytes get 413 "
        "`payload-too-large` (an app may allow more on a route).", "service", "`accord.service`",
        default_text="`1048576` (1 MiB)", minimum=1),
-    _S("ACCORD_CORS_ORIGINS", "text", None, "Which browser origins may call: comma-separated origins, `*` for "
-       "any, `off` for none (`accord/service/cors.py`). Preflights need no key; every answer, problems included, "
-       "carries the CORS headers, and `Location`, `Retry-After`, `X-Request-ID`, `Deprecation`, `Sunset` and "
-       "`WWW-Authenticate` are exposed to pages.", "service", "`accord.service`",
+    _S("ACCORD_CORS_ORIGINS", "text", None, "Which browser origins may call: comma-separated origins (credentialed "
+       "calls allowed, the Origin echoed), `*` for any (without credentials), `off` for none "
+       "(`accord/service/cors.py`). Preflights need no key; every answer, problems included, carries the CORS "
+       "headers, and every response header the contract declares (`Location`, `Retry-After`, `X-Request-ID`...) "
+       "is exposed to pages by name.", "service", "`accord.service`",
        default_text="pages on `localhost`, `127.0.0.1`, `[::1]` (any port)"),
     _S("ACCORD_PROBLEM_REQUEST_ID", "bool", True, "Put the request id into every problem body (`request_id`).",
        "service", "`accord.service`"),

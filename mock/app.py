@@ -34,8 +34,7 @@ from accord.mock.bodies import (
     split_media_type,
 )
 from accord.mock.compiler import CompiledApi, Operation
-from accord.mock.cors import headers_for as cors_headers
-from accord.mock.cors import is_preflight
+from accord.mock.cors import Cors, is_preflight
 from accord.mock.cors import preflight as preflight_reply
 from accord.mock.docs import PREFIX, Docs
 from accord.mock.exchange import Exchange, Reply, read_within, send_reply
@@ -306,6 +305,7 @@ class MockApp:
         # Read on every request: plain attributes, not a lookup through `settings` each time.
         self.dynamic = settings.dynamic
         self.cors = settings.cors
+        self.cors_headers = Cors(api.document).headers_for if settings.cors else None
         self.keys = configured_keys(settings.api_keys)
         self.validate_requests = settings.validate_requests
         self.max_body = settings.max_body
@@ -335,8 +335,8 @@ class MockApp:
             log.exception("internal error on %s %s", ex.method, ex.path)
             reply = ex.generic(500, "The mock failed on this request; see its log")
         assert reply is not None
-        if self.cors:
-            reply.headers.extend(cors_headers(ex.headers))
+        if self.cors_headers is not None:
+            reply.headers.extend(self.cors_headers(ex.headers))
         if ex.violations and reply.status < 400 and self.proxy is None:  # the proxy reports its own
             warnings = [v for v in ex.violations if v.severity != "Error"]
             if warnings:

@@ -1,33 +1,65 @@
-"""CORS as Prism does it (anchors §2.12): on by default, every response carries the headers,
-and a preflight (`OPTIONS` + `Origin` + `Access-Control-Request-Method`) gets 204 on any path.
+"""CORS as Prism does it (anchors §2.12), within the Fetch standard's rules for credentials.
+
+On by default: every response carries the headers, and a preflight (`OPTIONS` + `Origin` +
+`Access-Control-Request-Method`) gets 204 on any path. A page may call with credentials
+(`fetch(..., {credentials: "include"})`): the Fetch standard (§3.2.5, "CORS protocol and
+credentials") reads `*` literally in that case, for the allowed origin, the exposed headers and the
+allowed request headers alike. So the mock never answers `*` together with
+`Access-Control-Allow-Credentials: true`: it echoes the page's `Origin` (with `Vary: Origin`, since
+the answer depends on it), echoes the headers a preflight asks for, and exposes by name every
+response header the document declares, plus the ones the mock adds itself (`ALWAYS_EXPOSED`).
+A request without `Origin` is not a CORS request; it gets `*` without credentials.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from accord.mock.exchange import Headers, Reply
+from accord.openapi import response_header_names
 
 ALL_METHODS = b"GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS"
-_NO_ORIGIN: Headers = [
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-allow-headers", b"*"),
-    (b"access-control-allow-credentials", b"true"),
-    (b"access-control-expose-headers", b"*"),
-]
+#: Headers the mock may send whatever the document declares: the request id, a 401's challenge,
+#: a 405's Allow, a 201/202's Location, a 429/503's Retry-After, a deprecated operation's
+#: Deprecation and Prism's sl-violations.
+ALWAYS_EXPOSED = ("X-Request-ID", "WWW-Authenticate", "Allow", "Location", "Retry-After", "Deprecation",
+                  "sl-violations")
+#: Preflights are cached by the browser this long (seconds), as the service's.
+MAX_AGE = b"600"
 
 
-def headers_for(request_headers: dict[str, str]) -> Headers:
-    """The CORS headers of any response: the request's Origin echoed, else `*`."""
-    origin = request_headers.get("origin")
-    asked = request_headers.get("access-control-request-headers")
-    expose = request_headers.get("access-control-expose-headers")
-    if origin is None and asked is None and expose is None:
-        return list(_NO_ORIGIN)
-    return [
-        (b"access-control-allow-origin", (origin or "*").encode("latin-1")),
-        (b"access-control-allow-headers", (asked or "*").encode("latin-1")),
-        (b"access-control-allow-credentials", b"true"),
-        (b"access-control-expose-headers", (expose or "*").encode("latin-1")),
-    ]
+def exposed_headers(document: Any) -> tuple[str, ...]:
+    """`ALWAYS_EXPOSED` and every response header the document declares, each once."""
+    names: dict[str, str] = {}
+    for name in (*ALWAYS_EXPOSED, *response_header_names(document)):
+        names.setdefault(name.lower(), name)
+    return tuple(names.values())
+
+
+class Cors:
+    """The CORS headers of one served document, built once; per request only the Origin is copied."""
+
+    def __init__(self, document: Any) -> None:
+        self.exposed = exposed_headers(document)
+        expose = ", ".join(self.exposed).encode("latin-1")
+        self._credentialed: Headers = [
+            (b"access-control-allow-credentials", b"true"),
+            (b"access-control-expose-headers", expose),
+            (b"vary", b"Origin"),
+        ]
+        self._no_origin: Headers = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-expose-headers", expose),
+            (b"vary", b"Origin"),
+        ]
+
+    def headers_for(self, request_headers: dict[str, str]) -> Headers:
+        """The CORS headers of any response: the request's Origin echoed with credentials allowed,
+        else `*` without."""
+        origin = request_headers.get("origin")
+        if origin is None:
+            return list(self._no_origin)
+        return [(b"access-control-allow-origin", origin.encode("latin-1")), *self._credentialed]
 
 
 def is_preflight(method: str, request_headers: dict[str, str]) -> bool:
@@ -35,6 +67,11 @@ def is_preflight(method: str, request_headers: dict[str, str]) -> bool:
 
 
 def preflight(request_headers: dict[str, str]) -> Reply:
-    """204 for a preflight, whatever the path (Prism answers even for undefined paths)."""
+    """204 for a preflight, whatever the path (Prism answers even for undefined paths): the method and
+    the request headers asked for are allowed by name (`*` would not cover a credentialed call)."""
     method = request_headers.get("access-control-request-method", "").encode("latin-1") or ALL_METHODS
-    return Reply(204, [(b"access-control-allow-methods", method), (b"vary", b"origin")])
+    headers: Headers = [(b"access-control-allow-methods", method), (b"access-control-max-age", MAX_AGE)]
+    asked = request_headers.get("access-control-request-headers", "").strip()
+    if asked:
+        headers.append((b"access-control-allow-headers", asked.encode("latin-1")))
+    return Reply(204, headers)

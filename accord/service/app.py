@@ -204,7 +204,7 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
     except InvalidSpecification as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UnsupportedDocumentError(f"{settings.spec_path}: Connexion refuses the document: {first}") from None
-    add_cors(app, settings.cors)
+    add_cors(app, settings.cors, document)
     # Connexion types every handler as taking Exception; this one only ever receives a ProblemError.
     app.add_error_handler(ProblemError, problem_response)  # type: ignore[arg-type]
     app.add_error_handler(UnicodeDecodeError, _bad_encoding)

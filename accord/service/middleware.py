@@ -189,7 +189,7 @@ class RequestContextMiddleware:
         #: (method, path suffix) → a larger (or smaller) body limit than the settings' default.
         self.body_limits = dict(body_limits or {})
         # The problems answered here, outside Connexion's stack, get the CORS headers its answers get.
-        self._problem_app = with_cors(_send_stored_problem, service.settings.cors)
+        self._problem_app = with_cors(_send_stored_problem, service.settings.cors, service.document)
         #: Sent with every 401, as RFC 9110 requires (Connexion's own 401 has none), and the 401's
         #: `errors` entries, shaped and worded as the mock's.
         self._key_schemes = api_key_schemes(service.document)

@@ -125,3 +125,17 @@ def test_target_is_one_hop() -> None:
     assert openapi.target(DOC, "#/components/parameters/Alias") == {"$ref": "#/components/parameters/Limit"}
     assert openapi.target(DOC, "#/components/schemas/Null") is None
     assert openapi.target(DOC, "#/components/nothing") is None
+
+
+def test_response_header_names_follow_refs_each_name_once_as_first_spelt() -> None:
+    document = {
+        "paths": {
+            "/a": {"get": {"responses": {"200": {"headers": {"Location": {}, "X-Request-ID": {}}},
+                                         "429": {"$ref": "#/components/responses/Limited"}}}},
+            "/b": {"post": {"responses": {"202": {"headers": {"location": {}, "Retry-After": {}}}}}},
+            "/c": {"get": {"responses": "not a mapping"}},
+        },
+        "components": {"responses": {"Limited": {"headers": {"Retry-After": {}, "X-Rate-Limit": {}}}}},
+    }
+    assert openapi.response_header_names(document) == ("Location", "X-Request-ID", "Retry-After", "X-Rate-Limit")
+    assert openapi.response_header_names({}) == ()

@@ -120,3 +120,35 @@ def test_early_problems_carry_no_cors_headers_when_cors_is_off(make_app: Callabl
                                headers={**AUTH, "Origin": PAGE, "Accept": "text/csv"})
     assert response.status_code == 406
     assert not [h for h in response.headers if h.lower().startswith("access-control-")]
+
+
+def test_a_named_origin_may_call_with_credentials_and_reads_headers_by_name(make_app: Callable[..., Any]) -> None:
+    """Fetch reads `*` literally for a credentialed call: the origin is echoed with `Vary: Origin`
+    and the exposed headers are names, the contract's own response headers among them."""
+    with make_app(cors_origins=PAGE).test_client() as client:
+        response = client.post(PREDICT, json={"instances": [IRIS_ROW]}, headers={**AUTH, "Origin": PAGE})
+        asked = preflight(client, PAGE, headers="content-type,x-api-key,idempotency-key")
+    assert response.headers["access-control-allow-origin"] == PAGE
+    assert response.headers["access-control-allow-credentials"] == "true"
+    assert "origin" in response.headers["vary"].lower()
+    exposed = [h.strip() for h in response.headers["access-control-expose-headers"].split(",")]
+    assert "*" not in exposed
+    assert {"Location", "Retry-After", "X-Request-ID", "WWW-Authenticate"} <= set(exposed)
+    assert asked.headers["access-control-allow-credentials"] == "true"
+    assert asked.headers["access-control-allow-headers"] == "content-type,x-api-key,idempotency-key"
+
+
+def test_any_origin_is_answered_without_credentials(make_app: Callable[..., Any]) -> None:
+    with make_app(cors_origins="*").test_client() as client:
+        response = client.get("/health/live", headers={"Origin": "https://app.example.com"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+
+
+def test_exposed_headers_follow_the_document() -> None:
+    from accord.service.cors import exposed_headers
+
+    document = {"paths": {"/a": {"get": {"responses": {"200": {"headers": {"X-Rate-Limit": {}, "x-request-id": {}}}}}}}}
+    names = exposed_headers(document)
+    assert "X-Rate-Limit" in names
+    assert [n.lower() for n in names].count("x-request-id") == 1
