@@ -40,7 +40,7 @@ from connexion.middleware.response_validation import ResponseValidationMiddlewar
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -197,6 +197,23 @@ def _route_prefixes(routes: t.Iterable[t.Any], base: str = "") -> list[str]:
     return prefixes
 
 
+class ServedDocsAPI(SwaggerUIAPI):
+    """Connexion's Swagger UI API, serving the document with this service as its server.
+
+    Connexion rewrites `servers` to `[{url: <base path>}]`, which is `''` for an API at the root,
+    and Swagger UI shows an empty Servers dropdown for it. `/` (or the base path) is where the page
+    itself is served from, named, as the mock's served document names the mock.
+    """
+
+    def _spec_for_prefix(self, request: t.Any) -> dict[str, t.Any]:
+        spec: dict[str, t.Any] = super()._spec_for_prefix(request)
+        if "openapi" not in spec:  # Swagger 2.0 has basePath, no servers
+            return spec
+        servers = spec.get("servers") or [{}]
+        url = servers[0].get("url") if isinstance(servers[0], dict) else None
+        return {**spec, "servers": [{"url": url or "/", "description": "this service (accord serve)"}]}
+
+
 class DocsGate(SwaggerUIMiddleware):
     """Connexion's Swagger UI middleware, entered only by paths its routes could match.
 
@@ -210,8 +227,11 @@ class DocsGate(SwaggerUIMiddleware):
         super().__init__(app, **kwargs)
         self._prefixes: tuple[str, ...] = ()
 
-    def add_api(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().add_api(*args, **kwargs)
+    def add_api(self, specification: t.Any, base_path: str | None = None, arguments: dict[str, t.Any] | None = None,
+                **kwargs: t.Any) -> None:
+        # SwaggerUIMiddleware.add_api, with the API class above.
+        api = ServedDocsAPI(specification, base_path=base_path, arguments=arguments, default=self.default_fn, **kwargs)
+        self.router.mount(api.base_path, app=api.router)
         self._prefixes = tuple(sorted(set(_route_prefixes(self.router.routes))))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

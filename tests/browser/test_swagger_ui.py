@@ -3,6 +3,7 @@ refused without a key, works after "Authorize", and is answered by the server se
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -46,6 +47,9 @@ def test_try_it_out_is_refused_then_answered_after_authorize(page: Any, api: tup
     name, base = api
     page.goto(base + DOCS[name])
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("model-serving API")
+    # The Servers dropdown names the server serving the page (it was empty on the service).
+    server = page.locator(".swagger-ui .servers select option").first
+    expect(server).to_have_text(re.compile(r"^/ - (accord mock|this service \(accord serve\))$"))
 
     # Swagger UI fills every parameter with its example and sends it; nothing is cleared here, as a
     # newcomer clears nothing (the contract gives no example to a page cursor or a version pin).

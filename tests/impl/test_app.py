@@ -154,6 +154,13 @@ def test_swagger_ui_and_spec_are_served(client: TestClient) -> None:
     assert client.get("/ui/").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/openapi.json", "/openapi.yaml"])
+def test_the_served_document_names_this_service_as_its_server(client: TestClient, path: str) -> None:
+    """Swagger UI's Servers dropdown lists the served `servers`; Connexion's `[{url: ''}]` showed it empty."""
+    served = yaml.safe_load(client.get(path).text)
+    assert served["servers"] == [{"url": "/", "description": "this service (accord serve)"}]
+
+
 def test_missing_handlers_fail_start_up_with_the_full_list(tmp_path: Path) -> None:
     document = copy.deepcopy(load_spec(SPEC).document)
     document["paths"]["/v1/extra"] = {"get": {"operationId": "getExtraThing", "tags": ["models"],
