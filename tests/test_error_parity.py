@@ -81,3 +81,13 @@ def test_a_401_is_the_same_on_both(clients: dict[str, TestClient], headers: dict
     assert answers["mock"].json()["type"] == answers["service"].json()["type"]
     assert (answers["mock"].headers.get_list("www-authenticate")
             == answers["service"].headers.get_list("www-authenticate"))
+
+
+@pytest.mark.parametrize("query", ["key", "api_key", "x-api-key", "X-API-Key"])
+def test_a_key_in_the_query_string_is_not_read_by_either(clients: dict[str, TestClient], query: str) -> None:
+    """The contract reads the key from the `X-API-Key` header only (info.description, "Authentication")."""
+    answers = {name: c.get(f"/v1/models?{query}={KEY}") for name, c in clients.items()}
+    assert answers["mock"].status_code == answers["service"].status_code == 401
+    assert entries(answers["mock"]) == entries(answers["service"])
+    for client in clients.values():  # the same key, where the contract says, is accepted
+        assert client.get("/v1/models", headers={"X-API-Key": KEY}).status_code == 200

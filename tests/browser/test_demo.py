@@ -16,7 +16,7 @@ IRIS_FIELDS = ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_wi
 
 
 def open_demo(page: Any, demo_url: str, base: str, **params: str) -> None:
-    page.goto(f"{demo_url}/index.html?{urlencode({'base': base, 'key': DEV_API_KEY, **params})}")
+    page.goto(f"{demo_url}/index.html?{urlencode({'base': base, **params})}#{urlencode({'key': DEV_API_KEY})}")
 
 
 def shown_probabilities(page: Any) -> dict[str, float]:
@@ -28,6 +28,8 @@ def shown_probabilities(page: Any) -> dict[str, float]:
 def test_form_is_generated_from_the_contract_and_a_prediction_shows_its_probabilities(
         page: Any, demo_url: str, api: tuple[str, str], screenshot: Any) -> None:
     name, base = api
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
     open_demo(page, demo_url, base, model="iris-classifier")
     expect(page.locator("#connection")).to_contain_text("Connected")
     expect(page.locator("#model option")).to_have_count(5)
@@ -49,6 +51,8 @@ def test_form_is_generated_from_the_contract_and_a_prediction_shows_its_probabil
         assert abs(sum(probabilities.values()) - 100.0) < 0.5
         assert page.locator("#label").inner_text() == "setosa"
     assert page.locator("#error").is_hidden()
+    # The key travels in X-API-Key only: no URL the page asked for (its own included) carries it.
+    assert urls and not [url for url in urls if DEV_API_KEY in url]
     screenshot(f"demo-predict-{name}")
 
 
@@ -64,10 +68,18 @@ def test_another_model_gets_its_own_form(page: Any, demo_url: str, api: tuple[st
     assert page.locator("#value").inner_text().split()[0].replace(".", "", 1).lstrip("-").isdigit()
 
 
+def test_a_key_in_the_pages_query_string_is_not_read(page: Any, demo_url: str, mock_url: str) -> None:
+    """The contract never takes a key from a query string, and neither does the page: `?key=` is
+    ignored (the development key is used), `#key=` is read."""
+    page.goto(f"{demo_url}/index.html?{urlencode({'base': mock_url, 'key': 'not-a-key'})}")
+    expect(page.locator("#connection")).to_contain_text("Connected")
+    assert page.locator("#api-key").input_value() == DEV_API_KEY
+
+
 def test_a_bad_key_is_shown_as_a_readable_problem(page: Any, demo_url: str, api: tuple[str, str],
                                                   screenshot: Any) -> None:
     name, base = api
-    page.goto(f"{demo_url}/index.html?{urlencode({'base': base, 'key': 'not-a-key'})}")
+    page.goto(f"{demo_url}/index.html?{urlencode({'base': base})}#key=not-a-key")
     error = page.locator("#error")
     expect(error).to_be_visible()
     expect(error.locator("h2")).to_have_text(re.compile(r"^401 \w"))  # the problem's title, after the status

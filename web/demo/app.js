@@ -1,5 +1,6 @@
 // The demo page: connect, build a form from the contract, predict, run a batch job.
-// Settings come from the query string (?base=…&key=…&model=…&maxPolls=…&jobPrefer=…) or the fields.
+// Settings come from the query string (?base=…&model=…&maxPolls=…&jobPrefer=…) or the fields; the API
+// key from the fragment (#key=…), which no server sees: the contract never takes a key in a query string.
 import { NetworkError, ProblemError, createClient } from "./api.js";
 import { exampleInstances, featuresOf } from "./contract.js";
 
@@ -9,6 +10,7 @@ const MAX_WAIT_SECONDS = 10;
 
 const $ = (selector) => document.querySelector(selector);
 const query = new URLSearchParams(window.location.search);
+const fragment = new URLSearchParams(window.location.hash.slice(1));
 const state = { client: null, doc: null, models: [], features: [] };
 
 function el(tag, props = {}, ...children) {
@@ -279,7 +281,7 @@ function renderResults(page) {
 // ---- start -------------------------------------------------------------------------------------
 
 $("#base-url").value = query.get("base") || DEFAULTS.base;
-$("#api-key").value = query.get("key") ?? DEFAULTS.key;
+$("#api-key").value = fragment.get("key") ?? DEFAULTS.key;
 $("#settings").addEventListener("submit", connect);
 $("#model").addEventListener("change", chooseModel);
 $("#predict-form").addEventListener("submit", predict);
