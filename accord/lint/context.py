@@ -65,6 +65,8 @@ class LintContext:
         self._operations: list[Operation] | None = None
         self._compiler: SchemaCompiler | None = None
         self._reachable: dict[str, list[Reached]] = {}
+        #: Views shared by declared rules (the resolved document, the set of $ref targets).
+        self.cache: dict[str, Any] = {}
 
     # -- references -------------------------------------------------------------------------
     def resolve(self, pointer: str, node: Any) -> tuple[str, Any]:

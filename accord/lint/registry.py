@@ -27,6 +27,8 @@ from accord.lint.rules import (
 SEVERITIES = ("error", "warning", "info", "hint")
 ALL = frozenset(("2.0", "3.0", "3.1"))
 OAS3 = frozenset(("3.0", "3.1"))
+#: accord's contract-first house ruleset (opt-in: `extends: [spectral:oas, accord:contract]`).
+HOUSE = "accord:contract"
 
 
 @dataclass(slots=True, frozen=True)
@@ -37,6 +39,8 @@ class Rule:
     description: str
     recommended: bool = True
     versions: frozenset[str] = ALL
+    #: The ruleset the rule belongs to: "spectral:oas", "owasp:api", "accord:contract" or a file.
+    ruleset: str = "spectral:oas"
 
 
 _RULES = (
@@ -121,23 +125,28 @@ _RULES = (
          "Potentially unused component has been detected.", versions=OAS3),
     # -- accord: contract-first -----------------------------------------------------------------
     Rule("accord-problem-json-errors", contract.problem_json_errors, "error",
-         "Every operation documents its client errors (4xx) as application/problem+json.", versions=OAS3),
+         "Every operation documents its client errors (4xx) as application/problem+json.",
+         versions=OAS3, ruleset=HOUSE),
     Rule("accord-operation-id-python", contract.operation_id_python, "error",
-         "operationIds are valid Python identifiers (the service binds handlers by operationId)."),
+         "operationIds are valid Python identifiers (the service binds handlers by operationId).", ruleset=HOUSE),
     Rule("accord-path-crossed", paths.path_crossed, "warning",
-         "No two paths both match a request with neither more specific (routers would disagree)."),
+         "No two paths both match a request with neither more specific (routers would disagree).", ruleset=HOUSE),
     Rule("accord-request-schema-closed", contract.request_schema_closed, "error",
-         "Request object schemas are closed (additionalProperties: false).", versions=OAS3),
+         "Request object schemas are closed (additionalProperties: false).", versions=OAS3, ruleset=HOUSE),
     Rule("accord-response-schema-open", contract.response_schema_open, "warning",
-         "Response object schemas stay open (no additionalProperties: false), so fields can be added.", versions=OAS3),
+         "Response object schemas stay open (no additionalProperties: false), so fields can be added.",
+         versions=OAS3, ruleset=HOUSE),
     Rule("accord-numeric-bounds", contract.numeric_bounds, "warning",
-         "Numeric request inputs have a minimum and a maximum.", versions=OAS3),
+         "Numeric request inputs have a minimum and a maximum.", versions=OAS3, ruleset=HOUSE),
     Rule("accord-example-present", contract.example_present, "warning",
-         "Every request body and response has an example.", versions=OAS3),
+         "Every request body and response has an example.", versions=OAS3, ruleset=HOUSE),
     Rule("accord-consistent-pagination", consistency.consistent_pagination, "warning",
-         "List operations share the limit / page_token parameters and the next_page_token field.", versions=OAS3),
+         "List operations share the limit / page_token parameters and the next_page_token field.",
+         versions=OAS3, ruleset=HOUSE),
     Rule("accord-consistent-errors", consistency.consistent_errors, "warning",
-         "All error responses use the same schema.", versions=OAS3),
+         "All error responses use the same schema.", versions=OAS3, ruleset=HOUSE),
+    Rule("accord-secured-401", contract.secured_401, "warning",
+         "A secured operation documents its 401 (missing or bad credentials).", ruleset=HOUSE),
 )
 
 #: rule id -> Rule, in the order rules run and are listed.

@@ -18,6 +18,7 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": 
 
 def render_text(report: LintReport) -> str:
     lines = [finding.render() for finding in report.findings]
+    lines += [f"{report.path}: not run: rule {item.rule} ({item.ruleset}) {item.reason}" for item in report.not_run]
     counts = report.counts()
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n)
     lines.append(f"{report.path}: {summary}" if summary else f"{report.path}: no lint findings")
@@ -29,7 +30,9 @@ def render_json(report: LintReport) -> str:
         "spec": str(report.path),
         "ok": report.ok,
         "counts": report.counts(),
-        "findings": [finding.as_dict() for finding in report.findings],
+        "findings": [{**finding.as_dict(), "ruleset": report.ruleset_of(finding.rule)}
+                     for finding in report.findings],
+        "not_run": [{"rule": item.rule, "ruleset": item.ruleset, "reason": item.reason} for item in report.not_run],
     }
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n"
 
@@ -48,7 +51,7 @@ def sarif_log(report: LintReport) -> dict[str, Any]:
             "id": active.rule.id,
             "shortDescription": {"text": active.rule.description},
             "defaultConfiguration": {"level": SARIF_LEVELS[active.severity]},
-            "properties": {"recommended": active.rule.recommended},
+            "properties": {"recommended": active.rule.recommended, "ruleset": active.rule.ruleset},
         }
         for active in report.rules
     ] + [{"id": rule_id, "shortDescription": {"text": rule_id}} for rule_id in extra]
@@ -68,13 +71,21 @@ def sarif_log(report: LintReport) -> dict[str, Any]:
             "message": {"text": finding.message},
             "locations": [location],
             "properties": {"pointer": finding.pointer, "sourcePointer": finding.source_pointer,
-                           "severity": finding.severity},
+                           "severity": finding.severity, "ruleset": report.ruleset_of(finding.rule)},
         })
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "accord", "rules": descriptors}},
+            "invocations": [{
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": "warning", "descriptor": {"id": item.rule},
+                     "message": {"text": f"rule {item.rule} ({item.ruleset}) not run: {item.reason}"}}
+                    for item in report.not_run
+                ],
+            }],
             "results": results,
         }],
     }

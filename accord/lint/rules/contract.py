@@ -126,3 +126,20 @@ def _has_example(ctx: LintContext, media: dict[str, Any]) -> bool:
         return True
     schema = ctx.deref(media.get("schema"))
     return isinstance(schema, dict) and ("example" in schema or bool(schema.get("examples")))
+
+
+def _secured(requirements: Any) -> bool:
+    """True when every alternative of a security requirement list asks for credentials."""
+    return (isinstance(requirements, list) and bool(requirements)
+            and all(isinstance(r, dict) and bool(r) for r in requirements))
+
+
+def secured_401(ctx: LintContext) -> Hits:
+    """An operation that requires credentials documents the 401 a caller without them gets."""
+    for op in ctx.operations:
+        requirements = op.operation.get("security", ctx.document.get("security"))
+        responses = op.operation.get("responses")
+        if not _secured(requirements) or not isinstance(responses, dict):
+            continue
+        if not any(str(status).upper() in ("401", "4XX") for status in responses):
+            yield f"{op.pointer}/responses", "Secured operation documents no 401 response (missing or bad credentials)."

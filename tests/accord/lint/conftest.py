@@ -8,7 +8,7 @@ from accord.lint import LintConfig, lint_spec
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 #: Every rule on, Spectral's non-recommended ones included, so each can be tested.
-ALL_RULES = LintConfig(ruleset="all")
+ALL_RULES = LintConfig(ruleset="all", extends=("spectral:oas", "accord:contract"))
 
 
 def pointers_of(fixture: str, rule: str) -> set[str]:

@@ -55,10 +55,18 @@ def test_defaults_for_comparison(tmp_path: Path) -> None:
     assert "operation-singular-tag" not in by_rule(report.findings)
 
 
-def test_ruleset_all_enables_every_rule(tmp_path: Path) -> None:
+def test_ruleset_all_enables_every_rule_of_the_extended_rulesets(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, '[tool.accord.lint]\nruleset = "all"\nextends = ["spectral:oas", "accord:contract"]\n')
+    config = load_config(tmp_path)
+    extended = [rule for rule in REGISTRY.values() if rule.ruleset in ("spectral:oas", "accord:contract")]
+    assert all(config.severity(rule) == rule.severity for rule in extended)
+
+
+def test_house_rules_are_off_unless_extended(tmp_path: Path) -> None:
     write_pyproject(tmp_path, '[tool.accord.lint]\nruleset = "all"\n')
     config = load_config(tmp_path)
-    assert all(config.severity(rule) == rule.severity for rule in REGISTRY.values())
+    assert config.severity(REGISTRY["accord-request-schema-closed"]) is None
+    assert config.severity(REGISTRY["operation-singular-tag"]) == "warning"
 
 
 def test_on_enables_at_default_severity(tmp_path: Path) -> None:
@@ -76,7 +84,7 @@ def test_config_is_found_in_a_parent_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "named"), [
     ('[tool.accord.lint.rules]\nno-such-rule = "off"\n', "no-such-rule"),
     ('[tool.accord.lint.rules]\ninfo-contact = "fatal"\n', "info-contact"),
-    ('[tool.accord.lint.rules]\ninfo-contact = 3\n', "info-contact"),
+    ('[tool.accord.lint.rules]\ninfo-contact = 7\n', "info-contact"),
     ('[tool.accord.lint]\nruleset = "strict"\n', "ruleset"),
     ('[tool.accord.lint]\nrules = "off"\n', "rules"),
 ])

@@ -62,6 +62,7 @@ def test_accord_rules_are_prefixed() -> None:
     assert own == {
         "accord-problem-json-errors", "accord-operation-id-python", "accord-request-schema-closed",
         "accord-response-schema-open", "accord-numeric-bounds", "accord-example-present",
-        "accord-consistent-pagination", "accord-consistent-errors", "accord-path-crossed",
+        "accord-consistent-pagination", "accord-consistent-errors", "accord-path-crossed", "accord-secured-401",
     }
+    assert all(REGISTRY[rule_id].ruleset == "accord:contract" for rule_id in own)
     assert REGISTRY["accord-response-schema-open"].severity == "warning"

@@ -30,6 +30,8 @@ CASES = [
         "/paths/~1a/post/requestBody/content/application~1json",
         "/paths/~1a/post/responses/400/content/application~1problem+json",
     }),
+    # /b documents 401, /c has an anonymous alternative, /d opts out, /e get is covered by 4XX
+    ("lint-accord-secured-401", "accord-secured-401", {"/paths/~1a/get/responses", "/paths/~1e/post/responses"}),
 ]
 
 

@@ -1,0 +1,210 @@
+"""Spectral's `given` JSONPath dialect, evaluated with python-jsonpath.
+
+Spectral evaluates `given` with nimma / jsonpath-plus: JSONPath plus JavaScript in filters
+and a few extensions. The common forms are rewritten into python-jsonpath's syntax:
+
+    $.paths.*~                        keys:        $.paths.~
+    $.paths[*][get,put]               bare names:  $.paths[*]['get','put']
+    [?(@property === 'get')]          current key: [?(# == 'get')]     (@key too)
+    [?(@.type == 'string' && !@.format)]           kept (&&, ||, ! are shared)
+    [?(@property.match(/^x-/i))]      regex:       [?(jsmatch(#, '^x-', 'i'))]  (JS search semantics)
+    [?(@.name.startsWith('x'))]       .startsWith / .endsWith / .includes('s') on strings
+    [?(['a','b'].includes(@.in))]     membership:  [?(@.in in ['a','b'])]
+    [?(@.enum.length > 1)]            length:      [?(length(@.enum) > 1)]
+
+What cannot be rewritten (`@path`, `@parent`, `@parentProperty`, `typeof`, arbitrary JS)
+raises UnsupportedPath, and the rule using it is reported as not run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import jsonpath
+from jsonpath.exceptions import JSONPathError
+from jsonpath.function_extensions import ExpressionType, FilterFunction
+
+
+class UnsupportedPath(ValueError):
+    """A `given` (or `then.field`) path this dialect cannot evaluate."""
+
+
+class _JsMatch(FilterFunction):
+    """`jsmatch(value, pattern, flags)`: JavaScript's `String.prototype.match` as a test (search)."""
+
+    arg_types = [ExpressionType.VALUE, ExpressionType.VALUE, ExpressionType.VALUE]  # noqa: RUF012 (the base's shape)
+    return_type = ExpressionType.LOGICAL
+
+    def __call__(self, value: object, pattern: object, flags: object) -> bool:
+        if not isinstance(value, str) or not isinstance(pattern, str):
+            return False
+        return js_regex(pattern, flags if isinstance(flags, str) else "").search(value) is not None
+
+
+class _Env(jsonpath.JSONPathEnvironment):
+    def setup_function_extensions(self) -> None:
+        super().setup_function_extensions()
+        self.function_extensions["jsmatch"] = _JsMatch()
+
+
+_ENV = _Env()
+_UNSUPPORTED = ("@path", "@parentProperty", "@parent", "typeof ", "@root", "=>", "function")
+
+
+@lru_cache(maxsize=1024)
+def js_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
+    """A JavaScript regular expression as a Python one (the common subset; `/re/flags` or bare)."""
+    literal = re.fullmatch(r"/(.+)/([a-z]*)", pattern, re.S)
+    if literal is not None:
+        pattern, flags = literal.group(1), flags + literal.group(2)
+    value = 0
+    for flag, python in (("i", re.I), ("m", re.M), ("s", re.S)):
+        if flag in flags:
+            value |= python
+    pattern = re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern)  # named groups
+    pattern = pattern.replace(r"\/", "/")
+    try:
+        return re.compile(pattern, value)
+    except re.error as exc:
+        raise UnsupportedPath(f"regular expression {pattern!r}: {exc}") from exc
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+_JS_STRING = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_OPERAND = r"(@(?:property|key)|@(?:\.[\w$-]+|\[[^\]]*\])*)"
+
+
+def _string_value(literal: str) -> str:
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
+
+
+def _filter(expression: str) -> str:
+    """Rewrite one JavaScript filter expression into python-jsonpath's filter syntax."""
+    for token in _UNSUPPORTED:
+        if token in expression:
+            raise UnsupportedPath(f"filter uses {token.strip()}, which has no equivalent here")
+    text = expression.replace("===", "==").replace("!==", "!=")
+    # X.match(/re/flags) and X.match('re')  -> jsmatch(X, 're', 'flags')
+    text = re.sub(_OPERAND + r"\.match\(/((?:[^/\\]|\\.)+)/([a-z]*)\)",
+                  lambda m: f"jsmatch({m.group(1)}, {_quote(m.group(2))}, {_quote(m.group(3))})", text)
+    text = re.sub(_OPERAND + r"\.match\((" + _JS_STRING + r")\)",
+                  lambda m: f"jsmatch({m.group(1)}, {_quote(_string_value(m.group(2)))}, '')", text)
+    # string helpers
+    for method, prefix, suffix in (("startsWith", "^", ""), ("endsWith", "", "$"), ("includes", "", "")):
+        def helper(m: re.Match[str], prefix: str = prefix, suffix: str = suffix) -> str:
+            regex = prefix + re.escape(_string_value(m.group(2))) + suffix
+            return f"jsmatch({m.group(1)}, {_quote(regex)}, '')"
+        text = re.sub(_OPERAND + r"\." + method + r"\((" + _JS_STRING + r")\)", helper, text)
+    # ['a','b'].includes(X) -> X in ['a','b']
+    text = re.sub(r"(\[[^\[\]]*\])\.includes\(" + _OPERAND + r"\)", r"\2 in \1", text)
+    # X.length -> length(X)
+    text = re.sub(_OPERAND + r"\.length\b", r"length(\1)", text)
+    # 'key' in @  -> @['key']
+    text = re.sub(r"(" + _JS_STRING + r")\s+in\s+@(?![\w.\[])", r"@[\1]", text)
+    text = text.replace("@property", "#").replace("@key", "#")
+    # @.some-name -> @['some-name'] (JSONPath names cannot hold '-' or '$')
+    text = re.sub(r"@((?:\.[\w]+)*)\.([\w$]*[-$][\w$-]*)", lambda m: f"@{m.group(1)}[{_quote(m.group(2))}]", text)
+    if re.search(r"\.(?:indexOf|test|toLowerCase|toUpperCase|some|every|filter|map|keys|values)\(", text):
+        raise UnsupportedPath(f"filter {expression!r} calls JavaScript methods that have no equivalent here")
+    return text
+
+
+def _names(selector: str) -> str:
+    """`[get,put]` -> `['get','put']` (jsonpath-plus accepts bare names in a union)."""
+    parts = [part.strip() for part in selector.split(",")]
+    if all(re.fullmatch(r"-?\d+|\*|'.*'|\".*\"", part) for part in parts):
+        return selector
+    return ",".join(part if re.fullmatch(r"-?\d+|'.*'|\".*\"", part) else _quote(part) for part in parts)
+
+
+def translate(path: str) -> str:
+    """Spectral's JSONPath dialect -> python-jsonpath syntax (raises UnsupportedPath)."""
+    out: list[str] = []
+    i = 0
+    text = path.strip()
+    while i < len(text):
+        char = text[i]
+        if text.startswith("[?(", i) or text.startswith("[?", i):
+            start = i + (3 if text.startswith("[?(", i) else 2)
+            depth, j, quote = 0, start, ""
+            while j < len(text):  # find the bracket closing this filter, skipping strings and regexes
+                c = text[j]
+                if quote:
+                    if c == "\\":
+                        j += 1
+                    elif c == quote:
+                        quote = ""
+                elif c in "'\"":
+                    quote = c
+                elif c == "/" and j > 0 and text[j - 1] in "(,!&| " and start < j:
+                    quote = "/"
+                elif c in "([":
+                    depth += 1
+                elif c in ")]":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                j += 1
+            inner = text[start:j]
+            if text.startswith("[?(", i) and j < len(text) and text[j] == ")" and text[j + 1:j + 2] == "]":
+                end = j + 2
+            else:
+                end = j + 1
+                inner = inner[:-1] if inner.endswith(")") and text.startswith("[?(", i) else inner
+            out.append(f"[?({_filter(inner)})]")
+            i = end
+        elif char == "[":
+            j = text.index("]", i) if "]" in text[i:] else len(text)
+            out.append("[" + _names(text[i + 1:j]) + "]")
+            i = j + 1
+        elif char == "~":
+            raise UnsupportedPath(f"'~' inside {path!r} (only a trailing ~ selects keys)")
+        elif char == "." and text.startswith(".*", i) and not text.startswith("..", i):
+            out.append(".*")
+            i += 2
+        elif char == "*":
+            out.append("*")
+            i += 1
+        else:
+            match = re.match(r"\.\.|\.|\$|[^.\[~*]+", text[i:])
+            raw = match.group(0) if match else char
+            token = raw
+            if raw not in ("..", ".", "$") and not re.fullmatch(r"[A-Za-z_]\w*|@", raw):
+                token = f"[{_quote(raw)}]"
+                if out and out[-1] == ".":
+                    out.pop()
+            out.append(token)
+            i += len(raw)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def compile_path(path: str) -> tuple[Any, bool]:
+    """(compiled python-jsonpath query, selects keys) for a Spectral `given` (raises UnsupportedPath)."""
+    keys = path.endswith("~")
+    body = path[:-1] if keys else path
+    if not body.startswith("$"):
+        body = "$" + ("" if body.startswith((".", "[")) else ".") + body
+    translated = translate(body)
+    try:
+        return _ENV.compile(translated), keys
+    except (JSONPathError, TypeError, ValueError) as exc:
+        raise UnsupportedPath(f"JSONPath {path!r} (as {translated!r}): {exc}") from exc
+
+
+def query(path: str, data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """(path parts, value) of every node `path` selects in `data`; a trailing `~` yields keys."""
+    compiled, keys = compile_path(path)
+    for match in compiled.finditer(data):
+        parts = tuple(match.parts)
+        if keys:
+            if parts and not isinstance(parts[-1], int):
+                yield parts, parts[-1]
+        else:
+            yield parts, match.obj

@@ -1,0 +1,59 @@
+"""accord/lint/jsonpath.py: Spectral's `given` dialect on python-jsonpath."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.lint.jsonpath import UnsupportedPath, query, translate
+
+DOC = {
+    "paths": {
+        "/a": {"get": {"tags": ["x", "y"], "x-internal": True,
+                       "parameters": [{"in": "query", "name": "q"}, {"in": "path", "name": "id"}]},
+               "post": {"summary": "s"}},
+        "/b": {"parameters": []},
+    },
+}
+
+
+def paths(given: str) -> list[tuple[str | int, ...]]:
+    return [found for found, _ in query(given, DOC)]
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("$.paths.*~", [("paths", "/a"), ("paths", "/b")]),
+    ("$.paths[*]~", [("paths", "/a"), ("paths", "/b")]),
+    ("$.paths[*][get,put]", [("paths", "/a", "get")]),
+    ("$.paths[*][?(@property === 'post')]", [("paths", "/a", "post")]),
+    ("$.paths[*][?(@key !== 'post' && @property !== 'parameters')]", [("paths", "/a", "get")]),
+    ("$.paths.*[?( @property.match(/^(GET|put)$/i) )]", [("paths", "/a", "get")]),
+    ("$..parameters[?(@.in === 'query')].name", [("paths", "/a", "get", "parameters", 0, "name")]),
+    ("$.paths.*[?(@.tags && @.tags.length > 1)]", [("paths", "/a", "get")]),
+    ("$.paths.*[?(@.x-internal)]", [("paths", "/a", "get")]),
+    ("$.paths.*[?(['post','put'].includes(@property))]", [("paths", "/a", "post")]),
+    ("$.paths.*[?(@property.startsWith('po'))]", [("paths", "/a", "post")]),
+    ("$.paths[?(@property.endsWith('b'))].parameters", [("paths", "/b", "parameters")]),
+    ("$..[?(@property.startsWith('x-'))]~", [("paths", "/a", "get", "x-internal")]),
+    ("$.paths['/a'].get.tags[1]", [("paths", "/a", "get", "tags", 1)]),
+])
+def test_spectral_forms_select_what_spectral_selects(given: str, expected: list[tuple[str | int, ...]]) -> None:
+    assert sorted(paths(given), key=str) == sorted(expected, key=str)
+
+
+def test_key_selection_yields_the_keys() -> None:
+    assert [value for _, value in query("$.paths.*~", DOC)] == ["/a", "/b"]
+
+
+def test_js_operators_are_rewritten() -> None:
+    assert translate("$..[?(@.type === 'object' && @property !== 'x')]") == "$..[?(@.type == 'object' && # != 'x')]"
+
+
+@pytest.mark.parametrize("given", [
+    "$..[?(@parentProperty === 'responses')]",
+    "$..[?(@path.length > 3)]",
+    "$..[?(typeof @ === 'string')]",
+    "$.paths.*~.x",
+])
+def test_what_cannot_be_rewritten_is_refused_by_name(given: str) -> None:
+    with pytest.raises(UnsupportedPath):
+        list(query(given, DOC))
