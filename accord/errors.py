@@ -23,8 +23,10 @@ user: `accord.consumer.contract._Invalid` (→ DocumentError); `accord.service.p
 (→ a problem response); in the mock `PathEncodingError`, `ParameterDecodeError`, `StyleError`,
 `PreferenceError`, `BodyError`, `BadToken`, `PatternError`, `UnknownScenario` (→ 4xx answers,
 an impossible-schema node, or UsageError); `accord.contract_tests.verify._Unavailable`
-(→ a mismatch); in impl/ `IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`,
-`CapabilityError`, `DispatchUnavailable` (→ problem responses).
+(→ a mismatch); in accord.lint `UnsupportedPath` (→ a rule reported as not run, or a
+lint-rule-failed finding) and `BadOptions` (→ a lint-rule-failed finding); in impl/
+`IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`, `CapabilityError`,
+`DispatchUnavailable` (→ problem responses).
 """
 
 from __future__ import annotations
