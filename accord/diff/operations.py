@@ -73,6 +73,7 @@ class Operation:
     operation_id: str | None
     deprecated: bool
     sunset: str | None
+    stability: str | None  # x-stability-level: draft | alpha | beta | stable (None: stable)
     params: dict[tuple[str, str], Param]
     body: Body | None
     responses: dict[str, Response]
@@ -169,7 +170,8 @@ class _Reader:
             pointer=op_pointer,
             operation_id=op.get("operationId") if isinstance(op.get("operationId"), str) else None,
             deprecated=op.get("deprecated") is True,
-            sunset=str(op["x-sunset"]) if "x-sunset" in op else None,
+            sunset=str(op["x-sunset"]) if op.get("x-sunset") is not None else None,
+            stability=str(op["x-stability-level"]) if op.get("x-stability-level") is not None else None,
             params=params,
             body=body,
             responses=self._responses(op, op_pointer),

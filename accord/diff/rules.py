@@ -42,6 +42,26 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     "api-removed-before-sunset": (BREAKING, "operation {what} was removed before its sunset date {old}"),
     "endpoint-added": (INFO, "operation {what} was added"),
     "endpoint-deprecated": (INFO, "operation {what} is now deprecated"),
+    # lifecycle (accord.diff.lifecycle): sunset dates, stability levels, the deprecation policy
+    "endpoint-deprecated-with-sunset": (INFO, "operation {what} is now deprecated, with sunset {new}"),
+    "api-path-removed-before-sunset": (BREAKING, "path {what} was removed before its sunset date {old}"),
+    "api-sunset-parse": (BREAKING, "operation {what} was removed; its sunset `{old}` is not an RFC 3339 date"),
+    "api-path-sunset-parse": (BREAKING, "path {what} was removed; its sunset `{old}` is not an RFC 3339 date"),
+    "api-deprecated-sunset-parse": (BREAKING, "operation {what} is deprecated with sunset `{new}`, which is not "
+                                              "an RFC 3339 date"),
+    "api-deprecated-sunset-missing": (BREAKING, "operation {what} was deprecated without a sunset date; the "
+                                                "deprecation policy asks for one at least {new} days away"),
+    "api-sunset-date-too-small": (BREAKING, "operation {what} was deprecated with sunset {old}, sooner than the "
+                                            "policy's {new} days"),
+    "api-sunset-date-changed-too-small": (BREAKING, "the sunset of operation {what} moved earlier, from {old} to "
+                                                    "{new}"),
+    "sunset-deleted": (BREAKING, "operation {what} is still deprecated but lost its sunset date {old}"),
+    "api-stability-decreased": (BREAKING, "operation {what} stability level decreased from `{old}` to `{new}`"),
+    "api-stability-increased": (INFO, "operation {what} stability level increased from `{old}` to `{new}`"),
+    "api-invalid-stability-level": (BREAKING, "operation {what} has x-stability-level `{new}`; expected draft, "
+                                              "alpha, beta or stable"),
+    "api-removed-unstable": (INFO, "operation {what} at stability level `{old}` was removed (draft and alpha "
+                                   "operations may change)"),
     "endpoint-reactivated": (INFO, "operation {what} is no longer deprecated"),
     # oasdiff: INFO and optional; generated SDKs and operationId routing (Connexion) break.
     "api-operation-id-removed": (

@@ -17,15 +17,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from accord import openapi, pointers
+from accord.diff.lifecycle import LifecyclePolicy, parse_sunset, stability_rank
 from accord.diff.operations import Body, Node, Operation, Response, operations, path_key, reversed_operations
 from accord.diff.report import Change
 from accord.diff.rules import rule, swap_roles
 from accord.diff.schemadiff import SchemaDiff, Where
 
 
-def diff_documents(old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str) -> list[Change]:
+def diff_documents(old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str,
+                   lifecycle: LifecyclePolicy | None = None) -> list[Change]:
     """Every client-visible change from `old` to `new` (bundled documents), unsorted."""
-    return _Walker(old, old_version, new, new_version).run()
+    return _Walker(old, old_version, new, new_version, lifecycle or LifecyclePolicy()).run()
 
 
 def _iter_refs(node: Any) -> Iterator[str]:
@@ -66,8 +68,10 @@ def tainted_refs(old: Any, new: Any) -> set[str]:
 
 
 class _Walker:
-    def __init__(self, old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str) -> None:
+    def __init__(self, old: dict[str, Any], old_version: str, new: dict[str, Any], new_version: str,
+                 lifecycle: LifecyclePolicy) -> None:
         self.old, self.new = old, new
+        self.lifecycle = lifecycle
         self.old_version, self.new_version = old_version, new_version
         self.old_ops = operations(old, old_version)
         self.new_ops = operations(new, new_version)
@@ -170,8 +174,16 @@ class _Walker:
 
     def _removed(self, op: Operation, path_gone: bool) -> None:
         new_pointer = None if path_gone else self._new_item_pointer(op)
-        if op.deprecated and op.sunset and _in_future(op.sunset):
-            self.emit("api-removed-before-sunset", op.pointer, new_pointer, what=op.label, old=op.sunset)
+        sunset = parse_sunset(op.sunset) if op.sunset else None
+        what = f"`{op.path}`" if path_gone else op.label
+        path = "path-" if path_gone else ""
+        if not self.lifecycle.checked(op.stability):
+            self.emit("api-removed-unstable", op.pointer, new_pointer, what=op.label, old=op.stability)
+        elif op.deprecated and op.sunset and sunset is None:
+            self.emit(f"api-{path}sunset-parse", op.pointer, new_pointer or "/paths", what=what, old=op.sunset)
+        elif op.deprecated and sunset is not None and sunset > self.lifecycle.day:
+            self.emit(f"api-{path}removed-before-sunset", op.pointer, new_pointer or "/paths", what=what,
+                      old=op.sunset)
         elif path_gone:
             rule_id = "api-path-removed-with-deprecation" if op.deprecated else "api-path-removed-without-deprecation"
             self.emit(rule_id, op.pointer, "/paths", what=f"`{op.path}`")
@@ -189,9 +201,10 @@ class _Walker:
         if old == new and not (set(_iter_refs(_schemas_of(old))) & self.tainted):
             return  # same operation, and every component it uses is unchanged
         schemas = SchemaDiff(self.old, self.new, self.emit, self.same)
-        if old.deprecated != new.deprecated:
-            rule_id = "endpoint-deprecated" if new.deprecated else "endpoint-reactivated"
-            self.emit(rule_id, old.pointer, new.pointer, what=new.label)
+        self._stability(old, new)
+        if not self.lifecycle.checked(old.stability):
+            return  # draft and alpha operations may change freely
+        self._deprecation(old, new)
         if old.operation_id and old.operation_id != new.operation_id:
             self.emit("api-operation-id-removed", old.pointer, new.pointer,
                       old=old.operation_id, new=new.operation_id or "none")
@@ -201,6 +214,47 @@ class _Walker:
         self._parameters(old, new, schemas)
         self._body(old.body, new.body, old, new, schemas)
         self._responses(old, new, schemas)
+
+    def _stability(self, old: Operation, new: Operation) -> None:
+        if old.stability == new.stability:
+            return
+        old_rank, new_rank = stability_rank(old.stability), stability_rank(new.stability)
+        before, after = old.stability or "stable", new.stability or "stable"
+        rule_id = None
+        if new_rank is None:
+            rule_id = "api-invalid-stability-level"
+        elif old_rank is not None and new_rank < old_rank and self.lifecycle.checked(old.stability):
+            rule_id = "api-stability-decreased"
+        elif old_rank is not None and new_rank > old_rank:
+            rule_id = "api-stability-increased"
+        if rule_id:
+            self.emit(rule_id, old.pointer, new.pointer, what=new.label, old=before, new=after)
+
+    def _deprecation(self, old: Operation, new: Operation) -> None:
+        """Deprecation and its sunset date, held to the policy's minimum days."""
+        days = self.lifecycle.minimum_days(new.stability)
+        earliest = self.lifecycle.day + datetime.timedelta(days=days)
+        sunset = parse_sunset(new.sunset) if new.sunset else None
+        at = (old.pointer, new.pointer)
+        if new.deprecated and new.sunset and sunset is None and new.sunset != old.sunset:
+            self.emit("api-deprecated-sunset-parse", *at, what=new.label, new=new.sunset)
+        if not old.deprecated and new.deprecated:
+            if sunset is not None:
+                self.emit("endpoint-deprecated-with-sunset", *at, what=new.label, new=new.sunset)
+                if days and sunset < earliest:
+                    self.emit("api-sunset-date-too-small", *at, what=new.label, old=new.sunset, new=days)
+            else:
+                self.emit("endpoint-deprecated", *at, what=new.label)
+                if days and not new.sunset:
+                    self.emit("api-deprecated-sunset-missing", *at, what=new.label, new=days)
+        elif old.deprecated and not new.deprecated:
+            self.emit("endpoint-reactivated", *at, what=new.label)
+        elif old.deprecated and new.deprecated and old.sunset:
+            old_sunset = parse_sunset(old.sunset)
+            if not new.sunset:
+                self.emit("sunset-deleted", *at, what=new.label, old=old.sunset)
+            elif old_sunset and sunset and sunset < old_sunset and not (days and sunset >= earliest):
+                self.emit("api-sunset-date-changed-too-small", *at, what=new.label, old=old.sunset, new=new.sunset)
 
     def _security(self, old: Operation, new: Operation) -> None:
         old_alts, new_alts = old.security, new.security
@@ -376,13 +430,6 @@ def _media_pointer(schema: Node) -> str:
 
 def _parent(pointer: str) -> str:
     return pointer.rsplit("/", 1)[0]
-
-
-def _in_future(date: str) -> bool:
-    try:
-        return datetime.date.fromisoformat(date[:10]) > datetime.date.today()
-    except ValueError:
-        return False
 
 
 class _Defaults(dict[str, Any]):
