@@ -16,6 +16,8 @@ from functools import partial
 from pathlib import Path
 
 from accord import documents
+from accord.diff.lifecycle import LifecyclePolicy
+from accord.diff.policy import DiffPolicy
 from accord.diff.report import BREAKING, RENDERERS, Change, DiffReport, sort_changes
 from accord.diff.sources import Source, open_source
 from accord.diff.walker import diff_documents
@@ -29,20 +31,32 @@ __all__ = ["RENDERERS", "Change", "DiffReport", "diff", "diff_documents"]
 
 
 def diff(old: str, new: str, *, cwd: Path | None = None, allow_remote: bool = False,
-         allow_outside: bool = False, fail_on: str = BREAKING) -> DiffReport:
+         allow_outside: bool = False, fail_on: str = BREAKING, lifecycle: LifecyclePolicy | None = None,
+         policy: DiffPolicy | None = None) -> DiffReport:
     """Compare two documents, each a file or `REF:path` read from git (relative to `cwd`);
-    the report fails (exit code 1) when a change at or above `fail_on` exists."""
+    the report fails (exit code 1) when a change at or above `fail_on` exists. `lifecycle`
+    holds the deprecation policy; `policy` the ignore file, per-rule levels and version check."""
     source = partial(open_source, cwd=cwd, allow_remote=allow_remote, allow_outside=allow_outside)
     with source(old) as old_source, source(new) as new_source:
         changes = diff_documents(
             old_source.spec.document, old_source.spec.version,
-            new_source.spec.document, new_source.spec.version,
+            new_source.spec.document, new_source.spec.version, lifecycle,
         )
+        kept, ignored = (policy or DiffPolicy()).apply(
+            changes, _info_version(old_source.spec.document), _info_version(new_source.spec.document))
         located = [
             change.located(_location(old_source, change.old_pointer), _location(new_source, change.new_pointer))
-            for change in changes
+            for change in kept
         ]
-    return DiffReport(old, new, sort_changes(located), fail_on)
+        ignored = [c.located(_location(old_source, c.old_pointer), _location(new_source, c.new_pointer))
+                   for c in ignored]
+    return DiffReport(old, new, sort_changes(located), fail_on, sort_changes(ignored))
+
+
+def _info_version(document: object) -> str | None:
+    info = document.get("info") if isinstance(document, dict) else None
+    version = info.get("version") if isinstance(info, dict) else None
+    return str(version) if version is not None else None
 
 
 def _location(source: Source, pointer: str | None) -> Location | None:

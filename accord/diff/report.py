@@ -8,8 +8,11 @@ a one-line explanation.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from xml.etree import ElementTree
 
 import orjson
 
@@ -37,6 +40,13 @@ class Change:
     subject: tuple[str, ...] = ()
 
     @property
+    def fingerprint(self) -> str:
+        """A stable name for this change (rule, operation, what it touches, what it says): the same
+        change keeps it when unrelated parts of the documents move; an ignore file may name it."""
+        text = "\x1f".join((self.rule, self.operation, "/".join(self.subject), self.message))
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    @property
     def location(self) -> Location | None:
         """Where the change is written: in the new document, or the old one when it was removed."""
         return self.new_location or self.old_location
@@ -49,6 +59,7 @@ class Change:
         data = asdict(self)
         data["old_location"] = self.old_location.file_line if self.old_location else None
         data["new_location"] = self.new_location.file_line if self.new_location else None
+        data["fingerprint"] = self.fingerprint
         return data
 
     def render(self) -> str:
@@ -68,6 +79,8 @@ class DiffReport:
     changes: tuple[Change, ...] = field(default_factory=tuple)
     #: The level at or above which a change fails the report (`accord diff --fail-on`).
     fail_on: str = BREAKING
+    #: Changes an ignore file accepted (accord.diff.policy); not counted, not failing.
+    ignored: tuple[Change, ...] = ()
 
     def count(self, level: str) -> int:
         return sum(1 for change in self.changes if change.level == level)
@@ -84,7 +97,8 @@ class DiffReport:
         return 1 if self.fails(self.fail_on) else 0
 
     def summary(self) -> str:
-        return ", ".join(f"{self.count(level)} {level}" for level in LEVELS)
+        counts = ", ".join(f"{self.count(level)} {level}" for level in LEVELS)
+        return f"{counts}, {len(self.ignored)} ignored" if self.ignored else counts
 
 
 def sort_changes(changes: Iterable[Change]) -> tuple[Change, ...]:
@@ -124,6 +138,7 @@ def render_json(report: DiffReport, changelog: bool = False) -> str:
         "new": report.new,
         "summary": {level: report.count(level) for level in LEVELS},
         "changes": [c.as_dict() for c in _selected(report, changelog)],
+        "ignored": [c.as_dict() for c in report.ignored],
     }
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n"
 
@@ -162,10 +177,71 @@ def render_markdown(report: DiffReport, changelog: bool = False) -> str:
     return "\n".join(lines)
 
 
+_ANNOTATION = {BREAKING: "error", WARNING: "warning", INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _workspace_file(location: Location | None) -> str | None:
+    """The file as GitHub knows it: a `REF:path` source names `path`."""
+    if location is None or location.file is None:
+        return None
+    ref, colon, path = location.file.partition(":")
+    return path if colon and ref and not Path(location.file).exists() else location.file
+
+
+def render_github(report: DiffReport, changelog: bool = False) -> str:
+    """GitHub Actions workflow commands: `::error file=…,line=…,title=RULE::message` per change."""
+    lines = []
+    for change in _selected(report, changelog):
+        location = change.new_location or change.old_location
+        props = []
+        file = _workspace_file(location)
+        if file:
+            props.append(f"file={_escape_property(file)}")
+            if location is not None and location.line is not None:
+                props.append(f"line={location.line}")
+        props.append(f"title={_escape_property(f'{change.rule} ({change.operation})')}")
+        lines.append(f"::{_ANNOTATION[change.level]} {','.join(props)}::{_escape_data(change.message)}")
+    lines.append(f"{report.old} -> {report.new}: {report.summary()}")
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(report: DiffReport, changelog: bool = False) -> str:
+    """JUnit XML: one test case per change; those at or above --fail-on are failures."""
+    changes = list(report.changes)
+    failing = [c for c in changes if RANK[c.level] <= RANK[report.fail_on]]
+    suites = ElementTree.Element("testsuites", name="accord diff", tests=str(len(changes)),
+                                 failures=str(len(failing)))
+    suite = ElementTree.SubElement(suites, "testsuite", name=f"{report.old} -> {report.new}",
+                                   tests=str(len(changes)), failures=str(len(failing)),
+                                   skipped=str(len(report.ignored)))
+    for change in changes:
+        case = ElementTree.SubElement(suite, "testcase", classname=change.operation,
+                                      name=f"{change.rule}: {change.message}")
+        if change in failing:
+            failure = ElementTree.SubElement(case, "failure", type=change.level, message=change.message)
+            failure.text = f"[{change.rule}] at {change.location or ''} fingerprint {change.fingerprint}"
+    for change in report.ignored:
+        case = ElementTree.SubElement(suite, "testcase", classname=change.operation,
+                                      name=f"{change.rule}: {change.message}")
+        ElementTree.SubElement(case, "skipped", message="accepted in the ignore file")
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
 RENDERERS: dict[str, Callable[[DiffReport, bool], str]] = {
     "text": render_text,
     "json": render_json,
     "markdown": render_markdown,
+    "junit": render_junit,
+    "github": render_github,
 }
 
 __all__ = ["BREAKING", "INFO", "RENDERERS", "WARNING", "Change", "DiffReport", "sort_changes"]
