@@ -24,8 +24,17 @@ _SECRET_MARKERS = ("key", "token", "auth", "secret", "cookie", "session", "passw
 REDACTED = "[redacted]"
 
 
+#: Names with a marker in them that are not credentials (compared lower-case, without `-` and `_`):
+#: an Idempotency-Key is a value the client chose to make a retry safe, a page token a position in
+#: a list; a developer debugging either needs to see it.
+_NOT_SECRET = frozenset({"idempotencykey", "pagetoken", "nextpagetoken"})
+
+
 def _secret(name: str) -> bool:
-    return any(marker in name.lower() for marker in _SECRET_MARKERS)
+    lowered = name.lower()
+    if lowered.replace("-", "").replace("_", "") in _NOT_SECRET:
+        return False
+    return any(marker in lowered for marker in _SECRET_MARKERS)
 
 
 def redact(headers: dict[str, str]) -> dict[str, str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from accord.mock.journal import Journal
+from pathlib import Path
+
+from accord.mock.journal import REDACTED, Journal, redact, redact_query
 from accord.mock.problems import Violation
+
+SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
+IRIS_ROW = {"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}
 
 
 def record(
@@ -35,3 +40,22 @@ def test_disabled():
     journal = Journal(size=0)
     record(journal, "GET", "/a", 200)
     assert len(journal) == 0 and journal.last() is None
+
+
+def test_credentials_are_redacted_and_debugging_values_are_not():
+    """Idempotency keys and page tokens carry a marker word but are no secret: shown as sent."""
+    headers = {"x-api-key": "s3cr3t", "authorization": "Bearer t", "cookie": "sid=1",
+               "idempotency-key": "retry-7", "x-request-id": "r1"}
+    assert redact(headers) == {"x-api-key": REDACTED, "authorization": REDACTED, "cookie": REDACTED,
+                               "idempotency-key": "retry-7", "x-request-id": "r1"}
+    assert redact_query("api_key=s3cr3t&page_token=p2&limit=5&access_token=t") == (
+        f"api_key={REDACTED}&page_token=p2&limit=5&access_token={REDACTED}")
+
+
+def test_the_served_journal_shows_the_idempotency_key(make_client):
+    client = make_client(SPEC, api_keys=["accord-dev-key"])
+    client.post("/v1/models/iris-classifier/prediction-jobs", json={"instances": [IRIS_ROW]},
+                headers={"X-API-Key": "accord-dev-key", "Idempotency-Key": "retry-7"})
+    entry = client.get("/__accord/journal").json()[-1]
+    assert entry["headers"]["idempotency-key"] == "retry-7"
+    assert entry["headers"]["x-api-key"] == REDACTED
