@@ -128,6 +128,10 @@ def render_text(report: DiffReport, changelog: bool = False) -> str:
             lines.extend(f"  {c.level}: {c.message} [{c.rule}]" for c in group)
     else:
         lines.extend(change.render() for change in changes)
+        # The summary counts what is not listed too: say where to see it, so "1 info" is not a mystery.
+        if unlisted := len(report.changes) - len(changes):
+            plural = "s" if unlisted != 1 else ""
+            lines.append(f"{unlisted} info change{plural} not listed (--changelog lists every change)")
     lines.append(f"{report.old} -> {report.new}: {report.summary()}")
     return "\n".join(lines) + "\n"
 

@@ -37,7 +37,11 @@ def test_breaking_change_exits_1_and_says_where() -> None:
 def test_compatible_change_exits_0() -> None:
     result = _accord(*_pair("new-optional-request-property"))
     assert result.returncode == 0
-    assert result.stdout.splitlines()[-1].endswith(": 0 breaking, 0 warning, 1 info")
+    assert result.stdout.splitlines()[-2:] == [
+        "1 info change not listed (--changelog lists every change)",
+        f"{result.stdout.splitlines()[-1].split(': ')[0]}: 0 breaking, 0 warning, 1 info"]
+    listed = _accord(*_pair("new-optional-request-property"), "--changelog")
+    assert "  info: " in listed.stdout and "not listed" not in listed.stdout
 
 
 def test_fail_on_warning_makes_a_warning_fail() -> None:

@@ -37,8 +37,15 @@ def test_text_lists_breaking_and_warning_with_location_and_pointer() -> None:
         "[new-required-request-property] at #/components/schemas/NewPet/properties/owner\n"
         "new.yaml:9: warning: GET /pets: query parameter `status` was removed "
         "[request-parameter-removed] at #/paths/~1pets/get\n"
+        "1 info change not listed (--changelog lists every change)\n"
         "old.yaml -> new.yaml: 1 breaking, 1 warning, 1 info\n"
     )
+
+
+def test_text_says_nothing_is_unlisted_when_everything_is_listed() -> None:
+    text = RENDERERS["text"](DiffReport("old.yaml", "new.yaml", _report().changes[:2]), False)
+    assert "not listed" not in text
+    assert text.splitlines()[-1] == "old.yaml -> new.yaml: 1 breaking, 1 warning, 0 info"
 
 
 def test_text_changelog_groups_every_change_by_operation() -> None:
