@@ -86,11 +86,13 @@ def test_idempotency_key(client: TestClient) -> None:
     assert_problem(different, 422, "idempotency-key-reused")
 
 
-def test_top_k_on_the_regressor_job_is_422(client: TestClient) -> None:
-    response = client.post("/v1/models/diabetes-progression-regressor/prediction-jobs",
-                           json={"instances": [DIABETES_ROW], "options": {"top_k": 1}}, headers=AUTH)
-    body = assert_problem(response, 422, "capability-not-supported")
-    assert body["errors"] == [{"pointer": "#/options/top_k", "in": "body", "detail": body["detail"]}]
+def test_the_regressor_job_offers_no_class_options(client: TestClient) -> None:
+    """The contract gives the regressor no top_k / return_probabilities: validation names the member (400)."""
+    for option in ({"top_k": 1}, {"return_probabilities": False}):
+        response = client.post("/v1/models/diabetes-progression-regressor/prediction-jobs",
+                               json={"instances": [DIABETES_ROW], "options": option}, headers=AUTH)
+        body = assert_problem(response, 400, "validation-error")
+        assert [e["pointer"] for e in body["errors"]] == [f"#/options/{next(iter(option))}"]
 
 
 def test_bad_rows_are_refused_at_submission(client: TestClient) -> None:

@@ -169,10 +169,10 @@ def test_a_literal_body_rule(tmp_path: Path, contract: object) -> None:
 def test_an_example_chosen_by_a_rule_repeats_the_request_id(example: httpx.Client) -> None:
     body = {"instances": [{"age_years": 50, "sex": 1, "bmi_kg_m2": 25.0, "bp_mmhg": 90.0, "total_cholesterol": 180.0,
                            "ldl": 100.0, "hdl": 50.0, "cholesterol_hdl_ratio": 3.6, "log_triglycerides": 4.5,
-                           "glucose": 90.0}], "options": {"top_k": 2}}
-    response = example.post("/v1/models/diabetes-progression-regressor/predict", json=body,
-                            headers={"X-Request-ID": "front-42"})
+                           "glucose": 90.0}]}
+    response = example.post("/v1/models/diabetes-progression-regressor/prediction-jobs", json=body,
+                            headers={"X-Request-ID": "front-42", "Idempotency-Key": "reused-1"})
     assert response.status_code == 422
-    problem = assert_conforms(example.app, "predictDiabetesProgression", response)  # type: ignore[attr-defined]
-    assert problem["type"].endswith("/capability-not-supported")
+    problem = assert_conforms(example.app, "createDiabetesProgressionPredictionJob", response)  # type: ignore[attr-defined]
+    assert problem["type"].endswith("/idempotency-key-reused")
     assert problem["request_id"] == response.headers["x-request-id"] == "front-42"
