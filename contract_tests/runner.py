@@ -10,6 +10,7 @@ the first failure and the status codes seen, with no scraping of test output.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -189,6 +190,12 @@ def _failure_record(label: str, node: Any, phase: str, recorder: Any, case_id: s
     )
 
 
+def _runnable(failure: FailureRecord | None, target: Target) -> FailureRecord | None:
+    if failure is None:
+        return None
+    return dataclasses.replace(failure, reproduction=target.runnable(failure.reproduction))
+
+
 def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -300,7 +307,8 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
             label=op.label,
             operation_id=op.operation_id,
             requests=collector.requests.get(op.label, 0),
-            checks=tuple(CheckTally(name, t.passed, t.failed, t.first, t.tolerated, tuple(sorted(t.reasons)))
+            checks=tuple(CheckTally(name, t.passed, t.failed, _runnable(t.first, target), t.tolerated,
+                                    tuple(sorted(t.reasons)))
                          for name, t in sorted(tallies.items())),
             statuses=tuple(sorted(seen.items())),
             coverage=status_coverage(op, seen),

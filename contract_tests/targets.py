@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from accord.config import DEFAULT_APP, DEV_API_KEY
+from accord.config import DEFAULT_APP, DEFAULT_MOCK_PORT, DEFAULT_SERVE_PORT, DEV_API_KEY
 from accord.errors import UsageError
 from accord.settings import api_keys as configured_api_keys
 
@@ -31,10 +31,23 @@ class Target:
     app: Any = None
     base_url: str = ASGI_BASE_URL
     api_key: str = DEV_API_KEY
+    #: For an in-process target a reader can start as a server: (its local URL, how to start it),
+    #: so a failure's curl command is one that runs (http://localhost is the in-process app).
+    served_as: tuple[str, str] | None = None
 
     @property
     def in_process(self) -> bool:
         return self.app is not None
+
+    def runnable(self, reproduction: str) -> str:
+        """A failure's reproduction (curl) that runs outside this process, with what it needs."""
+        if not self.in_process or not reproduction:
+            return reproduction
+        if self.served_as is None:
+            return (f"# sent to the in-process app {self.name}: no server listens on {ASGI_BASE_URL};"
+                    f" serve the app and use its URL\n{reproduction}")
+        url, start = self.served_as
+        return f"# needs {start}\n" + reproduction.replace(ASGI_BASE_URL + "/", url + "/")
 
 
 def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
@@ -43,7 +56,11 @@ def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
 
     described = ", ".join(f"{k}={v}" for k, v in sorted(options.items()) if v not in (None, False))
     name = f"mock ({described})" if described else "mock"
-    yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key)
+    flags = " ".join(f"--{k}" if v is True else f"--{k} {v}" for k, v in sorted(options.items())
+                     if v not in (None, False))
+    start = f"`accord mock{' ' + flags if flags else ''}` on :{DEFAULT_MOCK_PORT}" + ("" if flags else " (`make run`)")
+    yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key,
+                 served_as=(f"http://127.0.0.1:{DEFAULT_MOCK_PORT}", start))
 
 
 def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Target]:
@@ -62,8 +79,10 @@ def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Targ
         context = service_of(service)  # always set on an app create_app built
         base = ASGI_BASE_URL + (base_path(context.document) if context is not None else "")
         try:
+            flag = "" if app_name == configured_app() else f" --app {app_name}"  # what plain `accord serve` serves
+            start = f"`accord serve{flag}` on :{DEFAULT_SERVE_PORT}"
             yield Target("service" if app_name == DEFAULT_APP else app_name, app=service, api_key=api_key,
-                         base_url=base)
+                         base_url=base, served_as=(f"http://127.0.0.1:{DEFAULT_SERVE_PORT}", start))
         finally:
             close_app(service)
 

@@ -56,7 +56,10 @@ def test_drift_fails_naming_operation_and_check(widgets_spec: Path, breakage: st
     assert not report.ok
     assert (operation, check) in report.failed_pairs(), sorted(report.failed_pairs())
     failure = next(f for f in report.operation(operation).failures if f.check == check)
-    assert failure.reproduction.startswith("curl "), failure.reproduction
+    # An ASGI app tested in-process has no URL a reader could call: the reproduction says so.
+    note, curl = failure.reproduction.split("\n", 1)
+    assert note.startswith("# sent to the in-process app widgets"), failure.reproduction
+    assert curl.startswith("curl "), failure.reproduction
     text = summary(report)
     assert f"{operation}: {check}" in text and "FAILED" in text
 

@@ -50,3 +50,26 @@ def test_the_mock_target_is_named_by_its_options() -> None:
         assert target.name == "mock (stateful=True)" and target.app.state is not None
     with open_target("mock", SPEC) as target:
         assert target.name == "mock" and target.app.state is None
+
+
+CURL = "curl -X GET -H 'X-API-Key: accord-dev-key' 'http://localhost/v1/models?limit=0'"
+
+
+@pytest.mark.parametrize(("target", "options", "needs", "url"), [
+    ("mock", None, "# needs `accord mock` on :4010 (`make run`)", "http://127.0.0.1:4010/v1/models?limit=0"),
+    ("mock", {"stateful": True}, "# needs `accord mock --stateful` on :4010", "http://127.0.0.1:4010/v1/models?limit=0"),
+    ("impl", None, "# needs `accord serve` on :8080", "http://127.0.0.1:8080/v1/models?limit=0"),
+])
+def test_an_in_process_targets_reproduction_names_the_server_it_needs(
+        target: str, options: dict[str, object] | None, needs: str, url: str) -> None:
+    """`http://localhost` is the in-process app; the command given runs against the real server."""
+    with open_target(target, SPEC, mock_options=options) as resolved:
+        note, curl = resolved.runnable(CURL).split("\n")
+    assert note == needs
+    assert curl == CURL.replace("http://localhost/v1/models?limit=0", url)
+
+
+def test_a_url_targets_reproduction_is_left_as_it_is() -> None:
+    from accord.contract_tests.targets import Target
+
+    assert Target("staging", base_url="https://staging.example.com").runnable(CURL) == CURL
