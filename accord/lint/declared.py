@@ -20,7 +20,7 @@ from typing import Any
 from accord import pointers
 from accord.lint.context import Hits, LintContext
 from accord.lint.functions import FUNCTIONS, MISSING, Call, Path
-from accord.lint.jsonpath import query
+from accord.lint.jsonpath import query, shared_walks
 
 
 @dataclass(slots=True, frozen=True)
@@ -52,8 +52,11 @@ def declared_check(definition: Definition) -> Callable[[LintContext], Hits]:
 
 def _run(definition: Definition, ctx: LintContext) -> Hits:
     data = resolved_document(ctx) if definition.resolved else ctx.document
+    walks = ctx.cache.setdefault("walks-resolved" if definition.resolved else "walks", {})
     for given in definition.given.get(ctx.version, ()):
-        for path, value in query(given, data):
+        with shared_walks(walks):
+            selected = list(query(given, data))
+        for path, value in selected:
             for then in definition.then:
                 function = FUNCTIONS[then.function]
                 for target_path, target in _targets(value, then.field):

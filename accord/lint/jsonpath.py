@@ -19,13 +19,17 @@ raises UnsupportedPath, and the rule using it is reported as not run.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
 import jsonpath
 from jsonpath.exceptions import JSONPathError
 from jsonpath.function_extensions import ExpressionType, FilterFunction
+from jsonpath.match import JSONPathMatch
+from jsonpath.segments import JSONPathRecursiveDescentSegment
 
 
 class UnsupportedPath(ValueError):
@@ -51,6 +55,61 @@ class _Env(jsonpath.JSONPathEnvironment):
 
 
 _ENV = _Env()
+#: Descendant walks of one document, shared by every rule's query (see `shared_walks`).
+_WALKS: ContextVar[dict[int, list[JSONPathMatch]] | None] = ContextVar("accord_lint_walks", default=None)
+
+
+class _SharedDescent(JSONPathRecursiveDescentSegment):
+    """`..` that visits each object once per walk (a `$ref` target shared by many uses is one
+    definition, reported once anyway) and, inside `shared_walks()`, reuses the walk from the
+    root or a top-level member for every rule that starts one there."""
+
+    def _visit(self, node: JSONPathMatch, depth: int = 1) -> Iterable[JSONPathMatch]:
+        walks = _WALKS.get()
+        if walks is None or len(node.parts) > 1:
+            return self._walk(node)
+        key = id(node.obj)
+        if key not in walks:
+            walks[key] = list(self._walk(node))
+        return walks[key]
+
+    @staticmethod
+    def _walk(start: JSONPathMatch) -> Iterator[JSONPathMatch]:
+        seen: set[int] = set()
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            yield node
+            obj = node.obj
+            if isinstance(obj, Mapping):
+                children: Iterable[tuple[Any, Any]] = obj.items()
+            elif isinstance(obj, Sequence) and not isinstance(obj, str):
+                children = enumerate(obj)
+            else:
+                continue
+            found = []
+            for name, value in children:
+                if isinstance(value, (Mapping, Sequence)) and not isinstance(value, str) and id(value) not in seen:
+                    seen.add(id(value))
+                    found.append(node.new_child(value, name))
+            stack.extend(reversed(found))
+
+
+@contextmanager
+def shared_walks(cache: dict[int, list[JSONPathMatch]]) -> Iterator[None]:
+    """Within this block, descendant walks from the same start node are done once (`cache`)."""
+    token = _WALKS.set(cache)
+    try:
+        yield
+    finally:
+        _WALKS.reset(token)
+
+
+def _share_descents(compiled: Any) -> Any:
+    for segment in getattr(compiled, "segments", ()):
+        if type(segment) is JSONPathRecursiveDescentSegment:
+            segment.__class__ = _SharedDescent
+    return compiled
 _UNSUPPORTED = ("@path", "@parentProperty", "@parent", "typeof ", "@root", "=>", "function")
 
 
@@ -193,7 +252,7 @@ def compile_path(path: str) -> tuple[Any, bool]:
         body = "$" + ("" if body.startswith((".", "[")) else ".") + body
     translated = translate(body)
     try:
-        return _ENV.compile(translated), keys
+        return _share_descents(_ENV.compile(translated)), keys
     except (JSONPathError, TypeError, ValueError) as exc:
         raise UnsupportedPath(f"JSONPath {path!r} (as {translated!r}): {exc}") from exc
 

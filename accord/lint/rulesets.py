@@ -4,13 +4,16 @@
     ruleset = build(file=Path(".spectral.yaml"))                         # a Spectral ruleset file
     ruleset.active("3.1", Path("spec/openapi.yaml"))                     # [ActiveRule], overrides applied
 
-Built-in rulesets (`BUILTIN`): `spectral:oas` (Spectral's names and defaults) and
-`accord:contract` (accord's contract-first house rules, opt-in). A ruleset file is read as Spectral reads it:
-`extends` (built-in names or local files, each optionally `[name, recommended|all|off]`),
-`formats`, `aliases`, `rules` (new `given`/`then` rules, or a severity for an inherited one:
-error|warn|info|hint|off, 0-3, -1, true/false) and `overrides` (severity changes by file
-pattern, optionally `file#/pointer`). A rule that needs a JavaScript function, or a `given`
-this JSONPath dialect cannot evaluate, is kept as `NotRun` and reported once by name.
+Built-in rulesets (`BUILTIN`): `spectral:oas` (Spectral's names and defaults), `owasp:api`
+(OWASP API Security Top 10 2023, Spectral's `owasp:api…` names; `@stoplight/spectral-owasp-ruleset`
+in `extends` means it) and `accord:contract` (accord's contract-first house rules, opt-in).
+
+A ruleset file is read as Spectral reads it: `extends` (built-in names or local files, each
+optionally `[name, recommended|all|off]`), `formats`, `aliases`, `rules` (new `given`/`then`
+rules, or a severity for an inherited one: error|warn|info|hint|off, 0-3, -1, true/false)
+and `overrides` (severity changes by file pattern, optionally `file#/pointer`). A rule that
+needs a JavaScript function, or a `given` this JSONPath dialect cannot evaluate, is kept as
+`NotRun` and reported once by name.
 """
 
 from __future__ import annotations
@@ -28,12 +31,22 @@ from accord.lint.functions import FUNCTIONS
 from accord.lint.jsonpath import UnsupportedPath, compile_path
 from accord.lint.registry import ALL, REGISTRY, SEVERITIES, Rule
 
-BUILTIN = ("spectral:oas", "accord:contract")
+BUILTIN = ("spectral:oas", "owasp:api", "accord:contract")
 #: npm package names of rulesets accord ships natively.
-PACKAGES: dict[str, str] = {}
+PACKAGES = {"@stoplight/spectral-owasp-ruleset": "owasp:api"}
 MODES = ("recommended", "all", "off")
 DISCOVERED = (".spectral.yaml", ".spectral.yml", ".spectral.json")
 _JS_RULESETS = (".spectral.js", ".spectral.mjs", ".spectral.cjs", ".spectral.ts")
+#: Rules of Spectral's `spectral:oas` that accord does not implement, and why; naming one turns it
+#: "on" only to be reported as not run.
+SPECTRAL_OAS_ELSEWHERE = {
+    "oas2-schema": "structure is checked by `accord validate` (the OpenAPI metaschemas), not lint",
+    "oas3-schema": "structure is checked by `accord validate` (the OpenAPI metaschemas), not lint",
+    **{name: "a Swagger 2.0 rule accord does not implement" for name in (
+        "oas2-api-host", "oas2-api-schemes", "oas2-discriminator", "oas2-host-not-example",
+        "oas2-host-trailing-slash", "oas2-operation-security-defined", "oas2-parameter-description",
+        "oas2-unused-definition", "oas2-valid-media-example", "oas2-valid-schema-example")},
+}
 #: Spectral's `formats` names -> OpenAPI versions accord reads.
 FORMATS = {
     "oas2": {"2.0"}, "oas3": {"3.0", "3.1"}, "oas3.0": {"3.0"}, "oas3_0": {"3.0"},
@@ -190,6 +203,10 @@ def _extend(ruleset: Ruleset, name: str, mode: str, base: Path, origin: str, sta
         for rule in REGISTRY.values():
             if rule.ruleset == name:
                 ruleset.entries[rule.id] = Entry(rule, _mode_level(rule, mode))
+        if name == "spectral:oas":
+            for rule_id, reason in SPECTRAL_OAS_ELSEWHERE.items():
+                ruleset.skipped[rule_id] = NotRun(rule_id, name, reason)
+                ruleset.skipped_on.setdefault(rule_id, False)
         return
     if name.startswith("spectral:"):  # spectral:asyncapi, spectral:arazzo: nothing applies to OpenAPI
         return

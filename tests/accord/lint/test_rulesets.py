@@ -238,3 +238,13 @@ def test_builtin_rulesets_are_separate() -> None:
     house = build([("spectral:oas", "recommended"), ("accord:contract", "recommended")])
     assert not any(rule_id.startswith("accord-") for rule_id in oas.entries)
     assert {e.rule.ruleset for e in house.entries.values()} == {"spectral:oas", "accord:contract"}
+
+
+def test_spectral_rules_accord_leaves_to_validate_are_not_run_when_named(tmp_path: Path) -> None:
+    spec = write(tmp_path, "api/openapi.yaml", DOCUMENT)
+    quiet = load_config(tmp_path, ruleset_file=write(tmp_path, "a.yaml", "extends: [spectral:oas]\n"))
+    assert lint_spec(spec, quiet).not_run == []
+    named = load_config(tmp_path, ruleset_file=write(tmp_path, "b.yaml", "extends: [spectral:oas]\nrules:\n"
+                                                                          "  oas3-schema: true\n"))
+    assert [(item.rule, "accord validate" in item.reason) for item in lint_spec(spec, named).not_run] == [
+        ("oas3-schema", True)]
