@@ -37,6 +37,7 @@ class Param:
     pointer: str
     #: a single value is also a valid one-element array (form style, exploded: `?tag=a`)
     repeatable: bool = False
+    sunset: str | None = None  # x-sunset of a deprecated parameter
 
     def describe(self) -> str:
         return f"{self.location} parameter `{self.name}`"
@@ -190,6 +191,7 @@ class _Reader:
             schema=self._param_schema(param, pointer),
             pointer=pointer,
             repeatable=self._repeatable(param, location),
+            sunset=str(param["x-sunset"]) if param.get("x-sunset") is not None else None,
         )
 
     def _repeatable(self, param: dict[str, Any], location: str) -> bool:

@@ -89,6 +89,25 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     "request-parameter-removed": (WARNING, "{what} was removed; clients still sending it may be rejected"),
     "request-parameter-became-required": (BREAKING, "{what} became required; clients that omit it are refused"),
     "request-parameter-became-optional": (INFO, "{what} became optional"),
+    "request-parameter-removed-with-deprecation": (INFO, "deprecated {what} was removed"),
+    "request-parameter-removed-before-sunset": (BREAKING, "{what} was removed before its sunset date {old}"),
+    "request-parameter-sunset-parse": (BREAKING, "{what} has sunset `{old}`, which is not an RFC 3339 date"),
+    "request-parameter-deprecated": (INFO, "{what} is now deprecated"),
+    "request-parameter-reactivated": (INFO, "{what} is no longer deprecated"),
+    "request-parameter-deprecated-sunset-missing": (BREAKING, "{what} was deprecated without a sunset date; the "
+                                                              "deprecation policy asks for one at least {new} days "
+                                                              "away"),
+    "request-parameter-sunset-date-too-small": (BREAKING, "{what} was deprecated with sunset {old}, sooner than the "
+                                                          "policy's {new} days"),
+    "request-parameter-sunset-deleted": (BREAKING, "{what} is still deprecated but lost its sunset date {old}"),
+    "request-parameter-sunset-date-changed-too-small": (BREAKING, "the sunset of {what} moved earlier, from {old} "
+                                                                  "to {new}"),
+    # properties of an object-valued header parameter (oasdiff's ids)
+    "new-required-request-header-property": (BREAKING, "new required {what}; existing clients do not send it"),
+    "new-optional-request-header-property": (INFO, "new optional {what}"),
+    "request-header-property-became-required": (BREAKING, "{what} became required; clients that omit it are "
+                                                          "refused"),
+    "request-header-property-became-optional": (INFO, "{what} became optional"),
     # request body
     "request-body-added-required": (BREAKING, "a required request body was added"),
     "request-body-added-optional": (INFO, "an optional request body was added"),
@@ -108,6 +127,8 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     # request body properties
     "new-required-request-property": (BREAKING, "new required {what}; existing clients do not send it"),
     "new-optional-request-property": (INFO, "new optional {what}"),
+    "request-property-became-required-with-default": (
+        BREAKING, "{what} became required (it has a default, but a default does not make a missing value valid)"),
     "new-required-request-property-with-default": (
         BREAKING, "new required {what} (it has a default, but a default does not make a missing value valid)"),
     "request-property-removed": (WARNING, "{what} was removed; clients still sending it may be rejected"),
@@ -160,6 +181,8 @@ _SCHEMA_RULES: dict[str, tuple[str, str, str]] = {
     "pattern-removed": (INFO, WARNING, "{what} no longer has pattern `{old}`"),
     "format-changed": (WARNING, WARNING, "{what} format changed from `{old}` to `{new}`"),
     "default-value-changed": (WARNING, INFO, "{what} default changed from {old} to {new}"),
+    "default-value-added": (INFO, INFO, "{what} now has default {new}"),
+    "default-value-removed": (INFO, INFO, "{what} no longer has default {old}"),
     "one-of-removed": (BREAKING, INFO, "{what} no longer accepts the oneOf alternative {old}"),
     "one-of-added": (INFO, BREAKING, "{what} may now be the new oneOf alternative {new}"),
     "any-of-removed": (BREAKING, INFO, "{what} no longer accepts the anyOf alternative {old}"),
@@ -248,6 +271,7 @@ _BOUND_CHANGES = {
 SCHEMA_PREFIXES = {
     "request-parameter": "request",
     "request-parameter-property": "request",  # a property of an object-valued parameter
+    "request-header-property": "request",  # ... of a header parameter (oasdiff names them apart)
     "request-body": "request",
     "request-property": "request",
     "response-body": "response",
@@ -287,6 +311,8 @@ def _build() -> dict[str, Rule]:
 #: another behaviour; a property default stays a warning (it is often documentation only).
 _LEVEL_OVERRIDES = {
     "request-parameter-default-value-changed": BREAKING,
+    "request-parameter-default-value-added": BREAKING,  # what an omitted parameter means changed
+    "request-parameter-default-value-removed": BREAKING,
 }
 
 
@@ -325,6 +351,7 @@ def _callback_rules() -> dict[str, Rule]:
     for rule_id in ("new-required-request-property", "new-optional-request-property",
                     "new-required-request-property-with-default", "request-property-removed",
                     "request-property-became-required", "request-property-became-optional",
+                    "request-property-became-required-with-default",
                     "response-required-property-removed", "response-optional-property-removed",
                     "response-property-became-optional", "response-property-became-required",
                     "response-required-property-added", "response-optional-property-added"):

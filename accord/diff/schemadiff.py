@@ -46,9 +46,11 @@ class Where:
     base: tuple[str, ...] = ()  # what holds the schema, as a Change.subject prefix
     repeatable: bool = False  # a parameter where one value is also a one-element array (form, explode)
     in_text: bool = False  # a parameter serialised as text (any number is also a string)
+    header: bool = False  # a header parameter
 
     def child(self, token: str) -> Where:
-        return Where(self.side, self.root, self.label, (*self.path, token), self.base, self.repeatable, self.in_text)
+        return Where(self.side, self.root, self.label, (*self.path, token), self.base, self.repeatable, self.in_text,
+                     self.header)
 
     @property
     def subject(self) -> tuple[str, ...]:
@@ -60,7 +62,7 @@ class Where:
         if self.path and self.root in ("request-body", "response-body"):
             return f"{self.side}-property"
         if self.root == "request-parameter" and any(token != "[]" for token in self.path):
-            return "request-parameter-property"
+            return "request-header-property" if self.header else "request-parameter-property"
         return self.root
 
     @property
@@ -494,8 +496,10 @@ class SchemaDiff:
             self.emit(f"{where.prefix}-format-changed", ov.at("format"), nv.at("format"),
                       what=where.what, subject=where.subject,
                       old=old_format or "none", new=new_format or "none")
-        if "default" in ov.keywords and "default" in nv.keywords and ov.value("default") != nv.value("default"):
-            self.emit(f"{where.prefix}-default-value-changed", ov.at("default"), nv.at("default"),
+        has_old, has_new = "default" in ov.keywords, "default" in nv.keywords
+        if (has_old, has_new) != (False, False) and (has_old != has_new or ov.value("default") != nv.value("default")):
+            change = "changed" if has_old and has_new else "added" if has_new else "removed"
+            self.emit(f"{where.prefix}-default-value-{change}", ov.at("default"), nv.at("default"),
                       what=where.what, subject=where.subject,
                       old=_show([ov.value("default")]), new=_show([nv.value("default")]))
 
@@ -530,7 +534,9 @@ class SchemaDiff:
                     "response-required-property-removed" if old_req else "response-optional-property-removed")
                 self.emit(rule, old_at, nv.pointer, what=child.what, subject=child.subject)
             elif new_exists and not old_exists:
-                if request:
+                if request and where.header:
+                    rule = "new-required-request-header-property" if new_req else "new-optional-request-header-property"
+                elif request:
                     rule = "new-required-request-property" if new_req else "new-optional-request-property"
                     if new_req and new_prop and any(self._has_default(n) for n in new_prop):
                         rule = "new-required-request-property-with-default"
@@ -540,8 +546,12 @@ class SchemaDiff:
             else:
                 if old_req != new_req:
                     state = "required" if new_req else "optional"
-                    self.emit(f"{where.side}-property-became-{state}", old_at, new_at,
-                              what=child.what, subject=child.subject)
+                    rule = f"{where.side}-property-became-{state}"
+                    if request and where.header:
+                        rule = f"request-header-property-became-{state}"
+                    elif request and new_req and new_prop and any(self._has_default(n) for n in new_prop):
+                        rule = "request-property-became-required-with-default"
+                    self.emit(rule, old_at, new_at, what=child.what, subject=child.subject)
                 if old_prop and new_prop:
                     self.compare(old_prop, new_prop, child)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from accord import openapi, pointers
 from accord.diff.lifecycle import LifecyclePolicy, parse_sunset, stability_rank
-from accord.diff.operations import Body, Node, Operation, Response, operations, path_key, reversed_operations
+from accord.diff.operations import Body, Node, Operation, Param, Response, operations, path_key, reversed_operations
 from accord.diff.report import Change
 from accord.diff.rules import rule, swap_roles
 from accord.diff.schemadiff import SchemaDiff, Where
@@ -285,9 +285,9 @@ class _Walker:
             other = new.params.get(key)
             subject: tuple[str, ...] = ("parameter", param.location, param.name)
             if other is None:
-                self.emit("request-parameter-removed", param.pointer, new.pointer, what=param.describe(),
-                          subject=subject)
+                self._parameter_removed(param, new, subject)
                 continue
+            self._parameter_deprecation(param, other, new, subject)
             if param.required != other.required:
                 state = "required" if other.required else "optional"
                 self.emit(f"request-parameter-became-{state}", param.pointer, other.pointer, what=other.describe(),
@@ -295,7 +295,8 @@ class _Walker:
             if param.schema and other.schema:
                 where = Where("request", "request-parameter", other.describe(), base=subject,
                               repeatable=param.repeatable and other.repeatable,
-                              in_text="content" not in other.schema.pointer.split("/"))
+                              in_text="content" not in other.schema.pointer.split("/"),
+                              header=other.location == "header")
                 schemas.compare(param.schema, other.schema, where)
         for key, param in new.params.items():
             if key in old.params:
@@ -309,6 +310,44 @@ class _Walker:
                 rule_id = f"new-{state}-request-parameter"
             subject = () if param.location == "path" else ("parameter", param.location, param.name)
             self.emit(rule_id, old.pointer, param.pointer, what=param.describe(), subject=subject)
+
+    def _parameter_removed(self, param: Param, new: Operation, subject: tuple[str, ...]) -> None:
+        sunset = parse_sunset(param.sunset) if param.sunset else None
+        if not param.deprecated:
+            rule_id = "request-parameter-removed"
+        elif param.sunset and sunset is None:
+            rule_id = "request-parameter-sunset-parse"
+        elif sunset is not None and sunset > self.lifecycle.day:
+            rule_id = "request-parameter-removed-before-sunset"
+        else:
+            rule_id = "request-parameter-removed-with-deprecation"
+        self.emit(rule_id, param.pointer, new.pointer, what=param.describe(), subject=subject, old=param.sunset)
+
+    def _parameter_deprecation(self, old: Param, new: Param, op: Operation, subject: tuple[str, ...]) -> None:
+        """A parameter's deprecation and sunset, held to the policy of its operation's stability."""
+        days = self.lifecycle.minimum_days(op.stability)
+        earliest = self.lifecycle.day + datetime.timedelta(days=days)
+        sunset = parse_sunset(new.sunset) if new.sunset else None
+        at = (old.pointer, new.pointer)
+        what = new.describe()
+        if new.deprecated and new.sunset and sunset is None and new.sunset != old.sunset:
+            self.emit("request-parameter-sunset-parse", *at, what=what, subject=subject, old=new.sunset)
+        if not old.deprecated and new.deprecated:
+            self.emit("request-parameter-deprecated", *at, what=what, subject=subject)
+            if days and not new.sunset:
+                self.emit("request-parameter-deprecated-sunset-missing", *at, what=what, subject=subject, new=days)
+            elif days and sunset is not None and sunset < earliest:
+                self.emit("request-parameter-sunset-date-too-small", *at, what=what, subject=subject,
+                          old=new.sunset, new=days)
+        elif old.deprecated and not new.deprecated:
+            self.emit("request-parameter-reactivated", *at, what=what, subject=subject)
+        elif old.deprecated and new.deprecated and old.sunset:
+            old_sunset = parse_sunset(old.sunset)
+            if not new.sunset:
+                self.emit("request-parameter-sunset-deleted", *at, what=what, subject=subject, old=old.sunset)
+            elif old_sunset and sunset and sunset < old_sunset and not (days and sunset >= earliest):
+                self.emit("request-parameter-sunset-date-changed-too-small", *at, what=what, subject=subject,
+                          old=old.sunset, new=new.sunset)
 
     def _body(
         self, old: Body | None, new: Body | None, old_op: Operation, new_op: Operation, schemas: SchemaDiff

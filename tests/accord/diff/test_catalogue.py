@@ -35,6 +35,8 @@ SCHEMA_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] 
     "pattern-removed": ({"type": "string", "pattern": "^a"}, {"type": "string"}, ()),
     "format-changed": ({"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}, ()),
     "default-value-changed": ({"type": "string", "default": "a"}, {"type": "string", "default": "b"}, ()),
+    "default-value-added": ({"type": "string"}, {"type": "string", "default": "b"}, ()),
+    "default-value-removed": ({"type": "string", "default": "a"}, {"type": "string"}, ()),
     "one-of-removed": ({"oneOf": [OBJ_A, OBJ_B]}, {"oneOf": [OBJ_A]}, ()),
     "one-of-added": ({"oneOf": [OBJ_A]}, {"oneOf": [OBJ_A, OBJ_B]}, ()),
     "any-of-removed": ({"anyOf": [OBJ_A, OBJ_B]}, {"anyOf": [OBJ_A]}, ()),
@@ -119,6 +121,8 @@ def _place(schema: dict[str, Any], prefix: str) -> dict[str, Any]:
         operation["parameters"] = [{"name": "q", "in": "query", "schema": schema}]
     elif prefix == "request-parameter-property":
         operation["parameters"] = [{"name": "q", "in": "query", "schema": wrapped}]
+    elif prefix == "request-header-property":
+        operation["parameters"] = [{"name": "X-Q", "in": "header", "schema": wrapped}]
     elif prefix == "request-body":
         operation["requestBody"] = {"content": media}
     elif prefix == "request-property":
@@ -164,30 +168,33 @@ REQUIRED_A = {"type": "object", "required": ["a"], "properties": {"a": {"type": 
 EMPTY = {"type": "object", "properties": {}}
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "expected"),
-    [
-        # the consumer receives the request: losing what it reads breaks, gaining does not
-        (_webhook(REQUIRED_A), _webhook(EMPTY), ("callback-request-required-property-removed", "breaking")),
-        (_webhook(OPTIONAL_A), _webhook(EMPTY), ("callback-request-optional-property-removed", "warning")),
-        (_webhook(EMPTY), _webhook(REQUIRED_A), ("callback-request-required-property-added", "info")),
-        (_webhook(EMPTY), _webhook(OPTIONAL_A), ("callback-request-optional-property-added", "info")),
-        (_webhook(OPTIONAL_A), _webhook(REQUIRED_A), ("callback-request-property-became-required", "info")),
-        (_webhook(REQUIRED_A), _webhook(OPTIONAL_A), ("callback-request-property-became-optional", "breaking")),
-        # the consumer sends the response: a new required property is one it does not send yet
-        (_webhook(None, EMPTY), _webhook(None, REQUIRED_A), ("callback-new-required-response-property", "breaking")),
-        (_webhook(None, EMPTY), _webhook(None, OPTIONAL_A), ("callback-new-optional-response-property", "info")),
-        (_webhook(None, EMPTY), _webhook(None, {**REQUIRED_A, "properties": {"a": {"type": "string", "default": "x"}}}),
-         ("callback-new-required-response-property-with-default", "breaking")),
-        (_webhook(None, OPTIONAL_A), _webhook(None, EMPTY), ("callback-response-property-removed", "warning")),
-        (_webhook(None, OPTIONAL_A), _webhook(None, REQUIRED_A),
-         ("callback-response-property-became-required", "breaking")),
-        (_webhook(None, REQUIRED_A), _webhook(None, OPTIONAL_A),
-         ("callback-response-property-became-optional", "info")),
-        (_webhook(None), {**_webhook(None), "webhooks": {}}, ("webhook-removed", "breaking")),
-        ({**_webhook(None), "webhooks": {}}, _webhook(None), ("webhook-added", "info")),
-    ],
-)
+CALLBACK_CASES = [
+    # the consumer receives the request: losing what it reads breaks, gaining does not
+    (_webhook(REQUIRED_A), _webhook(EMPTY), ("callback-request-required-property-removed", "breaking")),
+    (_webhook(OPTIONAL_A), _webhook(EMPTY), ("callback-request-optional-property-removed", "warning")),
+    (_webhook(EMPTY), _webhook(REQUIRED_A), ("callback-request-required-property-added", "info")),
+    (_webhook(EMPTY), _webhook(OPTIONAL_A), ("callback-request-optional-property-added", "info")),
+    (_webhook(OPTIONAL_A), _webhook(REQUIRED_A), ("callback-request-property-became-required", "info")),
+    (_webhook(REQUIRED_A), _webhook(OPTIONAL_A), ("callback-request-property-became-optional", "breaking")),
+    # the consumer sends the response: a new required property is one it does not send yet
+    (_webhook(None, EMPTY), _webhook(None, REQUIRED_A), ("callback-new-required-response-property", "breaking")),
+    (_webhook(None, EMPTY), _webhook(None, OPTIONAL_A), ("callback-new-optional-response-property", "info")),
+    (_webhook(None, EMPTY), _webhook(None, {**REQUIRED_A, "properties": {"a": {"type": "string", "default": "x"}}}),
+     ("callback-new-required-response-property-with-default", "breaking")),
+    (_webhook(None, OPTIONAL_A), _webhook(None, EMPTY), ("callback-response-property-removed", "warning")),
+    (_webhook(None, OPTIONAL_A), _webhook(None, REQUIRED_A),
+     ("callback-response-property-became-required", "breaking")),
+    (_webhook(None, REQUIRED_A), _webhook(None, OPTIONAL_A),
+     ("callback-response-property-became-optional", "info")),
+    (_webhook(None, {"type": "object", "properties": {"a": {"type": "string", "default": "x"}}}),
+     _webhook(None, {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "default": "x"}}}),
+     ("callback-response-property-became-required-with-default", "breaking")),
+    (_webhook(None), {**_webhook(None), "webhooks": {}}, ("webhook-removed", "breaking")),
+    ({**_webhook(None), "webhooks": {}}, _webhook(None), ("webhook-added", "info")),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), CALLBACK_CASES)
 def test_callbacks_and_webhooks_are_compared_with_the_roles_swapped(
     old: dict[str, Any], new: dict[str, Any], expected: tuple[str, str]
 ) -> None:

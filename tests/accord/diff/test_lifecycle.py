@@ -33,50 +33,50 @@ def _found(old: dict[str, Any], new: dict[str, Any], policy: LifecyclePolicy = L
 FUTURE, PAST, SOON = "2027-12-31", "2026-01-01", "2026-12-20"
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "policy", "expected"),
-    [
-        (_doc(), _doc(deprecated=True), LENIENT, {("endpoint-deprecated", "info")}),
-        (_doc(), _doc(deprecated=True, **{"x-sunset": FUTURE}), LENIENT,
-         {("endpoint-deprecated-with-sunset", "info")}),
-        (_doc(deprecated=True), _doc(), LENIENT, {("endpoint-reactivated", "info")}),
-        # the policy: a deprecation needs a sunset at least N days away
-        (_doc(), _doc(deprecated=True), STRICT,
-         {("endpoint-deprecated", "info"), ("api-deprecated-sunset-missing", "breaking")}),
-        (_doc(), _doc(deprecated=True, **{"x-sunset": SOON}), STRICT,
-         {("endpoint-deprecated-with-sunset", "info"), ("api-sunset-date-too-small", "breaking")}),
-        (_doc(), _doc(deprecated=True, **{"x-sunset": SOON, "x-stability-level": "beta"}),
-         LifecyclePolicy(deprecation_days_beta=10, deprecation_days_stable=180, today=TODAY),
-         {("endpoint-deprecated-with-sunset", "info"), ("api-stability-decreased", "breaking")}),  # beta: 10 days
-        (_doc(), _doc(deprecated=True, **{"x-sunset": "next spring"}), LENIENT,
-         {("endpoint-deprecated", "info"), ("api-deprecated-sunset-parse", "breaking")}),
-        (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(deprecated=True), LENIENT,
-         {("sunset-deleted", "breaking")}),
-        (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(deprecated=True, **{"x-sunset": SOON}), LENIENT,
-         {("api-sunset-date-changed-too-small", "breaking")}),
-        (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(deprecated=True, **{"x-sunset": "2027-10-01"}), STRICT,
-         set()),  # earlier, but still past the policy's 180 days
-        # removal
-        (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(gone=True), LENIENT,
-         {("api-removed-before-sunset", "breaking"), ("endpoint-added", "info")}),
-        (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(path_gone=True), LENIENT,
-         {("api-path-removed-before-sunset", "breaking")}),
-        (_doc(deprecated=True, **{"x-sunset": "soon"}), _doc(gone=True), LENIENT,
-         {("api-sunset-parse", "breaking"), ("endpoint-added", "info")}),
-        (_doc(deprecated=True, **{"x-sunset": "soon"}), _doc(path_gone=True), LENIENT,
-         {("api-path-sunset-parse", "breaking")}),
-        (_doc(deprecated=True, **{"x-sunset": PAST}), _doc(path_gone=True), LENIENT,
-         {("api-path-removed-with-deprecation", "warning")}),
-        (_doc(**{"x-stability-level": "alpha"}), _doc(path_gone=True), LENIENT, {("api-removed-unstable", "info")}),
-        # stability levels
-        (_doc(), _doc(**{"x-stability-level": "beta"}), LENIENT, {("api-stability-decreased", "breaking")}),
-        (_doc(**{"x-stability-level": "alpha"}), _doc(**{"x-stability-level": "beta"}), LENIENT,
-         {("api-stability-increased", "info")}),
-        (_doc(), _doc(**{"x-stability-level": "rock-solid"}), LENIENT, {("api-invalid-stability-level", "breaking")}),
-        (_doc(**{"x-stability-level": "draft"}), _doc(**{"x-stability-level": "draft", "deprecated": True}), STRICT,
-         set()),  # draft operations may change freely
-    ],
-)
+CASES = [
+    (_doc(), _doc(deprecated=True), LENIENT, {("endpoint-deprecated", "info")}),
+    (_doc(), _doc(deprecated=True, **{"x-sunset": FUTURE}), LENIENT,
+     {("endpoint-deprecated-with-sunset", "info")}),
+    (_doc(deprecated=True), _doc(), LENIENT, {("endpoint-reactivated", "info")}),
+    # the policy: a deprecation needs a sunset at least N days away
+    (_doc(), _doc(deprecated=True), STRICT,
+     {("endpoint-deprecated", "info"), ("api-deprecated-sunset-missing", "breaking")}),
+    (_doc(), _doc(deprecated=True, **{"x-sunset": SOON}), STRICT,
+     {("endpoint-deprecated-with-sunset", "info"), ("api-sunset-date-too-small", "breaking")}),
+    (_doc(), _doc(deprecated=True, **{"x-sunset": SOON, "x-stability-level": "beta"}),
+     LifecyclePolicy(deprecation_days_beta=10, deprecation_days_stable=180, today=TODAY),
+     {("endpoint-deprecated-with-sunset", "info"), ("api-stability-decreased", "breaking")}),  # beta: 10 days
+    (_doc(), _doc(deprecated=True, **{"x-sunset": "next spring"}), LENIENT,
+     {("endpoint-deprecated", "info"), ("api-deprecated-sunset-parse", "breaking")}),
+    (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(deprecated=True), LENIENT,
+     {("sunset-deleted", "breaking")}),
+    (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(deprecated=True, **{"x-sunset": SOON}), LENIENT,
+     {("api-sunset-date-changed-too-small", "breaking")}),
+    (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(deprecated=True, **{"x-sunset": "2027-10-01"}), STRICT,
+     set()),  # earlier, but still past the policy's 180 days
+    # removal
+    (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(gone=True), LENIENT,
+     {("api-removed-before-sunset", "breaking"), ("endpoint-added", "info")}),
+    (_doc(deprecated=True, **{"x-sunset": FUTURE}), _doc(path_gone=True), LENIENT,
+     {("api-path-removed-before-sunset", "breaking")}),
+    (_doc(deprecated=True, **{"x-sunset": "soon"}), _doc(gone=True), LENIENT,
+     {("api-sunset-parse", "breaking"), ("endpoint-added", "info")}),
+    (_doc(deprecated=True, **{"x-sunset": "soon"}), _doc(path_gone=True), LENIENT,
+     {("api-path-sunset-parse", "breaking")}),
+    (_doc(deprecated=True, **{"x-sunset": PAST}), _doc(path_gone=True), LENIENT,
+     {("api-path-removed-with-deprecation", "warning")}),
+    (_doc(**{"x-stability-level": "alpha"}), _doc(path_gone=True), LENIENT, {("api-removed-unstable", "info")}),
+    # stability levels
+    (_doc(), _doc(**{"x-stability-level": "beta"}), LENIENT, {("api-stability-decreased", "breaking")}),
+    (_doc(**{"x-stability-level": "alpha"}), _doc(**{"x-stability-level": "beta"}), LENIENT,
+     {("api-stability-increased", "info")}),
+    (_doc(), _doc(**{"x-stability-level": "rock-solid"}), LENIENT, {("api-invalid-stability-level", "breaking")}),
+    (_doc(**{"x-stability-level": "draft"}), _doc(**{"x-stability-level": "draft", "deprecated": True}), STRICT,
+     set()),  # draft operations may change freely
+]
+
+
+@pytest.mark.parametrize(("old", "new", "policy", "expected"), CASES)
 def test_lifecycle_rule_fixture_pair(old: dict[str, Any], new: dict[str, Any], policy: LifecyclePolicy,
                                      expected: set[tuple[str, str]]) -> None:
     assert _found(old, new, policy) == expected
