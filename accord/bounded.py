@@ -64,10 +64,15 @@ def _kind(error: Any) -> str:
     return getattr(getattr(error, "kind", None), "name", "") or type(getattr(error, "kind", None)).__name__
 
 
-def errors_of(validator: Any, instance: Any) -> Iterator[Any]:
+def errors_of(validator: Any, instance: Any, *, text_bytes: int | None = None) -> Iterator[Any]:
     """The validation errors of `instance`: all of them when it is small, else the first one of
-    the whole instance followed by those found in a bounded sample of it."""
-    if size_at_most(instance, FULL_NODES):
+    the whole instance followed by those found in a bounded sample of it.
+
+    `text_bytes`: the length of the JSON text `instance` was parsed from, when it was. A JSON
+    text holds at most as many values as it has bytes (every value takes at least one byte of
+    its own: a digit, a quote, a bracket), so a text of at most FULL_NODES bytes is small
+    without walking the value to count."""
+    if (text_bytes is not None and text_bytes <= FULL_NODES) or size_at_most(instance, FULL_NODES):
         yield from validator.iter_errors(instance)
         return
     first = None

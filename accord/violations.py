@@ -17,15 +17,15 @@ from typing import Any
 _COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
 
 
-def describe(error: Any) -> list[tuple[list[Any], str]]:
-    """(path, detail) pairs for one jsonschema-rs `ValidationError`."""
-    path = list(error.instance_path)
+def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """(path, detail) pairs for one jsonschema-rs `ValidationError` (a path: keys and indexes)."""
+    path = tuple(error.instance_path)
     kind = error.kind
     name = getattr(kind, "name", "")
     if name == "required":
-        return [([*path, kind.property], "is a required property")]
+        return [((*path, kind.property), "is a required property")]
     if name in ("additionalProperties", "unevaluatedProperties"):
-        return [([*path, extra], "is not allowed (additional property)") for extra in kind.unexpected]
+        return [((*path, extra), "is not allowed (additional property)") for extra in kind.unexpected]
     if name == "type":
         return [(path, "must be of type " + " or ".join(t for t in kind.types if t != "null"))]
     if name in _COMPARISONS:

@@ -26,6 +26,7 @@ import asyncio
 import bisect
 import cProfile
 import json
+import os
 import pstats
 import re
 import subprocess
@@ -167,7 +168,7 @@ def main() -> None:
             profiler.enable()
             loop.run_until_complete(_drive(app, scenario, inputs))
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profiler).sort_stats(os.environ.get("COST_SORT", "cumulative")).print_stats(40)
             continue
         if args.marks:
             _mark()

@@ -174,7 +174,7 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
                 if not path:  # about the whole set of parameters: nothing to name
                     continue
                 location, _, name = str(path[0]).partition(".")
-                violations.append(Violation(location, name, tuple(path[1:]), keyword, detail))
+                violations.append(Violation(location, name, path[1:], keyword, detail))
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
@@ -216,11 +216,14 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
             return []
         # Located and worded as the service words them (accord.violations): a missing property's own
         # pointer, one entry per unexpected property, no value echoed.
-        return [
-            Violation("body", "", tuple(path), str(e.schema_path[-1]) if e.schema_path else "", detail)
-            for e in errors_of(app.api.schemas.validator(media.schema, "request"), value)
-            for path, detail in describe(e)
-        ]
+        found = []
+        for e in errors_of(app.api.schemas.validator(media.schema, "request"), value,
+                           text_bytes=len(ex.body) if media.json_text else None):
+            schema_path = e.schema_path  # built anew on every read
+            code = str(schema_path[-1]) if schema_path else ""
+            for path, detail in describe(e):
+                found.append(Violation("body", "", path, code, detail))
+        return found
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]
 

@@ -41,6 +41,7 @@ class MediaBody:
     context_shape: Any
     json_properties: frozenset[str]
     contexts: dict[str, BodyContext] = field(default_factory=dict)  # by Content-Type header
+    json_text: bool = False  # parsed from a JSON text: at most as many values as bytes (accord.bounded)
 
     def context(self, header: str) -> BodyContext:
         """What the parser needs besides the bytes, built once per Content-Type header seen."""
@@ -243,7 +244,8 @@ class CompiledApi:
                 for name, enc in (entry.get("encoding") or {}).items()
                 if isinstance(enc, dict) and is_json(split_media_type(str(enc.get("contentType", "")))[0])
             )
-            media[key] = MediaBody(key, schema, parser_for(base), shape_of(self.document, schema), json_properties)
+            media[key] = MediaBody(key, schema, parser_for(base), shape_of(self.document, schema), json_properties,
+                                   json_text=is_json(base))
         op.body = RequestBody(raw.get("required") is True, declared, media, pointer)
 
     def _compiles(self, schema: Any, direction: Direction, pointer: str) -> bool:

@@ -62,18 +62,7 @@ class Violation(NamedTuple):
     @property
     def pointer(self) -> str:
         """RFC 6901 pointer into the body or parameter value ("" = all of it)."""
-        path = self.path
-        if not path:
-            return ""
-        tokens = []
-        for token in path:
-            if token.__class__ is not str:
-                tokens.append(str(token))
-            elif "~" in token or "/" in token:
-                tokens.append(pointers.escape(token))
-            else:
-                tokens.append(token)
-        return "/" + "/".join(tokens)
+        return _pointer(self.path)
 
     @property
     def location(self) -> Location:
@@ -106,6 +95,65 @@ class Violation(NamedTuple):
 
 def _clip(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return ""
+    joined = "/" + "/".join(map(str, path))
+    # One slash per token and no tilde: no token needed escaping (the common case, C calls only).
+    if "~" not in joined and joined.count("/") == len(path):
+        return joined
+    return "/" + "/".join(pointers.escape(t) if t.__class__ is str else str(t) for t in path)
+
+
+class Rendered(NamedTuple):
+    """A rejection's violations, rendered in one pass (`render_violations`)."""
+
+    kind: str  # the kind that decides the status (`deciding_kind`)
+    detail: str  # the problem's `detail` (`summary`, `listed_detail`)
+    entries: list[dict[str, str]]  # the problem's `errors` (`error_entries`)
+    sl: bytes  # the `sl-violations` header (`sl_violations`, warnings included)
+
+
+def render_violations(violations: list[Violation]) -> Rendered:
+    """What `deciding_kind`, `summary`, `listed_detail`, `error_entries` and `sl_violations` make
+    of these violations, in one pass over them: an invalid request is rendered afresh each time."""
+    entries: list[dict[str, str]] = []
+    sl: list[dict[str, Any]] = []
+    kinds: set[str] = set()
+    where: set[str] = set()
+    first: dict[str, str] = {}  # kind -> first message, for the kinds whose detail quotes it
+    for part, name, path, code, raw, kind, severity in violations:
+        message = raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)
+        if len(sl) < MAX_VIOLATIONS:
+            sl.append({"location": ["request", part, name, *path] if name else ["request", part, *path],
+                       "severity": severity, "code": code, "message": message})
+        if severity != "Error":
+            continue
+        if kind not in kinds:
+            kinds.add(kind)
+            first[kind] = raw
+        if part == "body":
+            where.add("request body")
+            if len(entries) < MAX_VIOLATIONS:
+                entries.append({"pointer": "#" + _pointer(path), "in": "body", "detail": message})
+        else:
+            where.add(part + " parameters")
+            if len(entries) < MAX_VIOLATIONS:
+                entries.append({"parameter": name, "in": part, "detail": message, "pointer": "#" + _pointer(path)}
+                               if path else {"parameter": name, "in": part, "detail": message})
+    errors = len(entries) if len(entries) < MAX_VIOLATIONS else sum(v.severity == "Error" for v in violations)
+    if "security" in kinds:
+        detail = "The request does not meet the operation's security requirements."
+    elif "content-type" in kinds:
+        detail = first["content-type"]
+    elif "malformed" in kinds:
+        detail = "The request is malformed: " + _clip(first["malformed"])
+    else:
+        detail = f"{errors} error{'s' if errors != 1 else ''} in the {' and '.join(sorted(where))}"
+    return Rendered(next((k for k in KIND_PRECEDENCE if k in kinds), "schema"), listed_detail(detail, errors),
+                    entries, _sl_header(sl))
 
 
 def deciding_kind(violations: list[Violation]) -> str:
@@ -193,8 +241,13 @@ def render(body: dict[str, Any]) -> bytes:
 
 def sl_violations(violations: list[Violation]) -> bytes:
     """The `sl-violations` header value, ASCII-only JSON, truncated as Prism does."""
-    entries = [v.sl_entry() for v in violations[:MAX_VIOLATIONS]]
+    return _sl_header([v.sl_entry() for v in violations[:MAX_VIOLATIONS]])
+
+
+def _sl_header(entries: list[dict[str, Any]]) -> bytes:
     raw = orjson.dumps(entries)
+    if len(raw) <= SL_VIOLATIONS_LIMIT and raw.isascii():
+        return raw
     text = raw.decode() if raw.isascii() else json.dumps(entries, ensure_ascii=True, separators=(",", ":"))
     if len(text) > SL_VIOLATIONS_LIMIT:
         text = SL_VIOLATIONS_PREFIX + text[: SL_VIOLATIONS_LIMIT - len(SL_VIOLATIONS_PREFIX)]

@@ -13,23 +13,13 @@ incomplete.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from accord.mock.exchange import Headers, Reply, next_request_id, problem_reply
 from accord.mock.negotiation import error_key
-from accord.mock.problems import (
-    CANDIDATE_STATUSES,
-    Violation,
-    deciding_kind,
-    error_entries,
-    listed_detail,
-    problem,
-    render,
-    sl_violations,
-    summary,
-)
+from accord.mock.problems import CANDIDATE_STATUSES, Rendered, Violation, problem, render, render_violations
 from accord.openapi import deref
 
 if TYPE_CHECKING:
@@ -39,31 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("accord.mock")
 
-#: Sets of violations whose rendering is kept: clients repeat their mistakes (the same missing
-#: field, the same bad parameter), and rendering four violations costs about as much as
-#: finding them. Only small sets are kept, so the cache stays small.
-RENDERING_CACHE_SIZE = 1024
-RENDERING_CACHE_MAX_VIOLATIONS = 16
-
-
-class Rendering(NamedTuple):
-    """What a set of violations renders to, whatever the request it came with (read-only:
-    `entries` goes into every problem built from it). A NamedTuple, as `Violation` is, for
-    the cost of building one."""
-
-    kind: str  # the kind that decides the status (`mock.problems.deciding_kind`)
-    detail: str  # the problem's `detail`
-    entries: list[dict[str, str]]  # the problem's `errors`
-    sl: bytes  # the `sl-violations` header (all violations, warnings included)
-
-
-def rendering(violations: list[Violation]) -> Rendering:
-    errors = [v for v in violations if v.severity == "Error"]
-    kind = deciding_kind(errors)
-    detail = listed_detail(summary(errors, kind), len(errors))
-    return Rendering(kind, detail, error_entries(errors), sl_violations(violations))
-
-
 class Rejector:
     """Builds error replies for one compiled document; remembers what it already logged."""
 
@@ -72,23 +37,11 @@ class Rejector:
         self._logged: set[tuple[str, int]] = set()
         self._members: dict[int, set[str]] = {}  # by id of a schema of the compiled document
         self._identities: dict[int, dict[str, str]] = {}  # by id of a Content of the compiled document
-        self._renderings: dict[tuple[Violation, ...], Rendering] = {}
-
-    def rendering(self, violations: list[Violation]) -> Rendering:
-        """The rendering of these violations, kept for small sets (the same violations, equal
-        in every field, render the same)."""
-        if len(violations) > RENDERING_CACHE_MAX_VIOLATIONS:
-            return rendering(violations)
-        key = tuple(violations)
-        found = self._renderings.get(key)
-        if found is None:
-            found = rendering(violations)
-            if len(self._renderings) < RENDERING_CACHE_SIZE:
-                self._renderings[key] = found
-        return found
 
     def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
-        rendered = self.rendering(violations)
+        # Rendered afresh for every request: clients do not repeat their mistakes, so a cache of
+        # renderings would only flatter a benchmark that repeats one body (issue 20).
+        rendered = render_violations(violations)
         candidates = CANDIDATE_STATUSES[rendered.kind]
         found = error_key(op.responses, candidates)
         extra: Headers = []
@@ -114,7 +67,7 @@ class Rejector:
         ex: Exchange,
         response: Response,
         status: int,
-        rendered: Rendering,
+        rendered: Rendered,
         request_id: str | None,
     ) -> Reply:
         headers: Headers = list(response.headers)
@@ -156,7 +109,7 @@ class Rejector:
         return found
 
     def _fill(
-        self, schema: Any, status: int, instance: str, request_id: str | None, rendered: Rendering,
+        self, schema: Any, status: int, instance: str, request_id: str | None, rendered: Rendered,
         identity: dict[str, str],
     ) -> bytes | None:
         """The problem with the violations, if it validates; else shrunk until it does: fewer

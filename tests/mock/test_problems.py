@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
+import pytest
+
 from accord.mock.problems import (
+    MAX_VIOLATIONS,
     SL_VIOLATIONS_LIMIT,
     Violation,
     candidate_statuses,
+    deciding_kind,
+    error_entries,
+    listed_detail,
     problem,
+    render_violations,
     sl_violations,
     summary,
 )
@@ -54,3 +61,34 @@ def test_sl_violations_is_ascii_and_truncated():
     value = sl_violations(many)
     assert value.isascii()
     assert value.startswith(b"Too many violations! ") and len(value) <= SL_VIOLATIONS_LIMIT
+
+
+_LONG = "x" * 400
+_SETS = {
+    "body and query": [BODY, QUERY],
+    "a warning among errors": [Violation("header", "X-Old", (), "deprecated", "deprecated", severity="Warning"), BODY],
+    "a parameter with a pointer": [Violation("query", "filter", ("a~b", 3), "type", "must be a string")],
+    "content type, long": [Violation("body", "", (), "415", "Content-Type " + _LONG, kind="content-type"), BODY],
+    "malformed, long": [QUERY, Violation("body", "", (), "parse", _LONG, kind="malformed")],
+    "security": [Violation("header", "X-API-Key", (), "security", "missing", kind="security"), QUERY],
+    "more than listed": [Violation("body", "", ("items", i), "type", f"bad {i}") for i in range(MAX_VIOLATIONS + 5)],
+    "escaped tokens": [Violation("body", "", ("a/b", "c~d", "", 0), "required", "is a required property")],
+}
+
+
+@pytest.mark.parametrize("name", list(_SETS))
+def test_one_pass_rendering_says_what_the_separate_renderings_say(name: str) -> None:
+    violations = _SETS[name]
+    errors = [v for v in violations if v.severity == "Error"]
+    rendered = render_violations(violations)
+    assert rendered.kind == deciding_kind(errors)
+    assert rendered.detail == listed_detail(summary(errors), len(errors))
+    assert rendered.entries == error_entries(errors)
+    assert rendered.sl == sl_violations(violations)
+
+
+def test_pointers_escape_what_rfc_6901_escapes() -> None:
+    escaped = Violation("body", "", ("a/b", "c~d", "", 0, "plain"), "required", "is a required property")
+    assert escaped.pointer == "/a~1b/c~0d//0/plain"
+    assert render_violations([escaped]).entries[0]["pointer"] == "#/a~1b/c~0d//0/plain"
+    assert Violation("body", "", (), "type", "must be an object").pointer == ""
