@@ -36,7 +36,7 @@ from accord.mock.bodies import (
 from accord.mock.compiler import CompiledApi, Operation
 from accord.mock.cors import Cors, is_preflight
 from accord.mock.cors import preflight as preflight_reply
-from accord.mock.docs import PREFIX, Docs
+from accord.mock.docs import OPENAPI, PREFIX, Docs
 from accord.mock.exchange import Exchange, Reply, read_within, send_reply
 from accord.mock.journal import Journal
 from accord.mock.negotiation import (
@@ -58,6 +58,9 @@ from accord.mock.settings import MockSettings
 from accord.violations import describe
 
 log = logging.getLogger("accord.mock")
+
+#: Every answer names the served document (RFC 8631 `service-desc`), so a client finds it without probing.
+SERVICE_DESC = (b"link", f'<{OPENAPI}>; rel="service-desc"'.encode("latin-1"))
 
 #: Documents with at most this many operations are fully prepared before serving.
 EAGER_OPERATIONS = 300
@@ -340,6 +343,8 @@ class MockApp:
         assert reply is not None
         if self.cors_headers is not None:
             reply.headers.extend(self.cors_headers(ex.headers))
+        if self.proxy is None:  # RFC 8631: where the served document is (a proxied answer keeps the upstream's)
+            reply.headers.append(SERVICE_DESC)
         if ex.violations and reply.status < 400 and self.proxy is None:  # the proxy reports its own
             warnings = [v for v in ex.violations if v.severity != "Error"]
             if warnings:

@@ -21,9 +21,9 @@ from accord.openapi import response_header_names
 ALL_METHODS = b"GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS"
 #: Headers the mock may send whatever the document declares: the request id, a 401's challenge,
 #: a 405's Allow, a 201/202's Location, a 429/503's Retry-After, a deprecated operation's
-#: Deprecation and Prism's sl-violations.
+#: Deprecation, Prism's sl-violations and the Link to the served document (RFC 8631).
 ALWAYS_EXPOSED = ("X-Request-ID", "WWW-Authenticate", "Allow", "Location", "Retry-After", "Deprecation",
-                  "sl-violations")
+                  "sl-violations", "Link")
 #: Preflights are cached by the browser this long (seconds), as the service's.
 MAX_AGE = b"600"
 

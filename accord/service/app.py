@@ -61,6 +61,8 @@ logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
 
 #: Swagger UI (HTML, so exempt from the Accept check) and the contract as JSON.
 DOCS_PATH = "/ui"
+#: Where the served document is, named on every answer (`Link: <…>; rel="service-desc"`, RFC 8631).
+SPEC_PATH = "/openapi.json"
 
 
 class ServiceHttpProtocol(ProblemHttpToolsProtocol):
@@ -192,7 +194,7 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
 
     app = ServiceApp(
         package.__name__,
-        middlewares=[partial(RequestContextMiddleware, service=service, docs_prefix=DOCS_PATH,
+        middlewares=[partial(RequestContextMiddleware, service=service, docs_prefix=DOCS_PATH, spec_path=SPEC_PATH,
                              body_limits=setup.body_limits),
                      *middlewares(settings.validate_responses)],
         jsonifier=OrjsonJsonifier(),
@@ -225,7 +227,7 @@ def _add_api(app: connexion.AsyncApp, document: dict[str, Any], settings: Servic
         validate_responses=settings.validate_responses,
         validator_map=_validator_map(document),
         security_map=credentials,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path="/openapi.json"),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_PATH, spec_path=SPEC_PATH),
     )
 
 

@@ -43,8 +43,10 @@ from accord.settings import read
 LOCAL_ORIGINS = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$"
 #: Response headers a page may read whatever the contract declares: the request id the service
 #: always sends, a 401's challenge, a 405's Allow, a 202's Location, a 429/503's Retry-After and
-#: the deprecation headers of pinned versions. The contract's own response headers are added.
-ALWAYS_EXPOSED = ("X-Request-ID", "WWW-Authenticate", "Allow", "Location", "Retry-After", "Deprecation", "Sunset")
+#: the deprecation headers of pinned versions, and the Link to the served document (RFC 8631). The
+#: contract's own response headers are added.
+ALWAYS_EXPOSED = ("X-Request-ID", "WWW-Authenticate", "Allow", "Location", "Retry-After", "Deprecation", "Sunset",
+                  "Link")
 #: Preflights are cached by the browser this long (seconds).
 MAX_AGE = 600
 _OFF = {"off", "none", "0", "false", "no"}

@@ -182,10 +182,14 @@ class AllowedMethods:
 
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, service: ServiceContext, docs_prefix: str = "/ui",
-                 body_limits: dict[tuple[str, str], int] | None = None) -> None:
+                 spec_path: str = "/openapi.json", body_limits: dict[tuple[str, str], int] | None = None) -> None:
         self.app = app
         self.service = service
         self.docs_prefix = docs_prefix
+        #: RFC 8631: every answer names the served document, so a client (the demo page) finds it
+        #: without probing paths the mock does not have.
+        described = base_path(service.document) + spec_path
+        self._service_desc = (b"link", f'<{described}>; rel="service-desc"'.encode("latin-1"))
         #: (method, path suffix) → a larger (or smaller) body limit than the settings' default.
         self.body_limits = dict(body_limits or {})
         # The problems answered here, outside Connexion's stack, get the CORS headers its answers get.
@@ -236,6 +240,7 @@ class RequestContextMiddleware:
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"x-request-id"]
                 headers.append(rid_header)
+                headers.append(self._service_desc)
                 own = any(k == OWN_PROBLEM_HEADER for k, _ in headers)
                 if own:
                     headers = [(k, v) for k, v in headers if k != OWN_PROBLEM_HEADER]

@@ -29,7 +29,10 @@ def test_form_is_generated_from_the_contract_and_a_prediction_shows_its_probabil
         page: Any, demo_url: str, api: tuple[str, str], screenshot: Any) -> None:
     name, base = api
     urls: list[str] = []
+    refused: list[tuple[str, int]] = []
     page.on("request", lambda request: urls.append(request.url))
+    page.on("response", lambda response: refused.append((response.url, response.status))
+            if response.status >= 400 else None)
     open_demo(page, demo_url, base, model="iris-classifier")
     expect(page.locator("#connection")).to_contain_text("Connected")
     expect(page.locator("#model option")).to_have_count(5)
@@ -53,6 +56,9 @@ def test_form_is_generated_from_the_contract_and_a_prediction_shows_its_probabil
     assert page.locator("#error").is_hidden()
     # The key travels in X-API-Key only: no URL the page asked for (its own included) carries it.
     assert urls and not [url for url in urls if DEV_API_KEY in url]
+    # Nothing a developer would read as a bug in the console: no probe for a document that is not
+    # there (the servers name theirs in a Link header), no favicon 404.
+    assert refused == []
     screenshot(f"demo-predict-{name}")
 
 

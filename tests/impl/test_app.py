@@ -154,6 +154,12 @@ def test_swagger_ui_and_spec_are_served(client: TestClient) -> None:
     assert client.get("/ui/").status_code == 200
 
 
+def test_every_answer_names_the_served_document(client: TestClient) -> None:
+    """RFC 8631 `service-desc`, as the mock does with its own path: the demo page reads it."""
+    for response in (client.get("/health/live"), client.get("/v1/models"), client.get("/nowhere")):
+        assert response.headers["link"] == '</openapi.json>; rel="service-desc"'
+
+
 @pytest.mark.parametrize("path", ["/openapi.json", "/openapi.yaml"])
 def test_the_served_document_names_this_service_as_its_server(client: TestClient, path: str) -> None:
     """Swagger UI's Servers dropdown lists the served `servers`; Connexion's `[{url: ''}]` showed it empty."""

@@ -411,3 +411,10 @@ def test_filled_problem_is_named_as_the_contract_names_it(make_client):  # type:
     body = response.json()
     assert body["type"] == "https://ml.example.com/problems/validation-error"
     assert {e["pointer"] for e in body["errors"]} == {"#/instances/0/petal_width_cm", "#/instances/0/sepal_length_cm"}
+
+
+def test_every_answer_names_the_served_document(pets):
+    """RFC 8631 `service-desc`: a client finds the document without probing (the demo page does)."""
+    for response in (pets.get("/pets"), pets.get("/nowhere"), pets.get("/__accord/openapi.json")):
+        assert response.headers["link"] == '</__accord/openapi.json>; rel="service-desc"'
+    assert pets.get("/__accord/openapi.json").json()["openapi"].startswith("3.")

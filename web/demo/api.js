@@ -22,6 +22,15 @@ export class NetworkError extends Error {
   }
 }
 
+/** The target of a `rel="service-desc"` link in a Link header (RFC 8288, RFC 8631), or null. */
+export function serviceDescription(link) {
+  for (const part of (link || "").split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (match && /;\s*rel="?([^";]*\s)?service-desc(\s[^";]*)?"?\s*(;|$)/i.test(match[2])) return match[1];
+  }
+  return null;
+}
+
 export function createClient({ baseUrl, apiKey }) {
   const base = baseUrl.replace(/\/+$/, "");
 
@@ -54,9 +63,17 @@ export function createClient({ baseUrl, apiKey }) {
 
   return {
     base,
-    /** The served OpenAPI document: the service serves /openapi.json, the mock /__accord/openapi.json. */
+    /** The served OpenAPI document, where the server says it is: both answer every request with
+     *  `Link: <…>; rel="service-desc"` (RFC 8631), the service naming /openapi.json, the mock
+     *  /__accord/openapi.json. Without that header, both places are tried. */
     async contract(explicitUrl) {
-      const candidates = explicitUrl ? [explicitUrl] : [`${base}/openapi.json`, `${base}/__accord/openapi.json`];
+      let candidates = [`${base}/openapi.json`, `${base}/__accord/openapi.json`];
+      if (explicitUrl) {
+        candidates = [explicitUrl];
+      } else {
+        const described = serviceDescription((await request("GET", "/health/live")).headers.get("Link"));
+        if (described) candidates = [new URL(described, `${base}/`).href];
+      }
       let last;
       for (const url of candidates) {
         try {
