@@ -17,7 +17,7 @@ import orjson
 
 from accord import pointers
 from accord.diff.operations import Node
-from accord.diff.rules import BOUNDS, bound_change
+from accord.diff.rules import BOUNDS, BREAKING, RULES, bound_change
 from accord.openapi import follow
 
 #: emit(rule_id, old_pointer, new_pointer, what=..., old=..., new=...)
@@ -257,8 +257,9 @@ class SchemaDiff:
         if old_types is None or new_types is None or old_types == new_types:
             return False
         old_text, new_text = "|".join(sorted(old_types)), "|".join(sorted(new_types))
-        if self._parameter_widened(old_types, new_types, nv, where):
-            rule = "type-generalized"
+        on_the_wire = self._parameter_types(old_types, new_types, ov, nv, where)
+        if on_the_wire:
+            rule = on_the_wire
         elif new_types <= _widen(old_types):
             rule = "type-specialized"
         elif old_types <= _widen(new_types):
@@ -269,18 +270,34 @@ class SchemaDiff:
                   what=where.what, subject=where.subject, old=old_text, new=new_text)
         return rule == "type-changed"
 
-    def _parameter_widened(self, old_types: frozenset[str], new_types: frozenset[str], nv: View,
-                           where: Where) -> bool:
-        """Widenings only a parameter has: on the wire `?n=5` is text, so number -> string accepts all it
-        did; with form style and explode `?tag=a` is also a one-element array, so scalar -> array of it."""
+    def _parameter_types(self, old_types: frozenset[str], new_types: frozenset[str], ov: View, nv: View,
+                         where: Where) -> str | None:
+        """Type changes a parameter sees differently: on the wire `?n=5` is text, so number -> string
+        accepts all it did (and string -> number narrows); with form style and explode `?tag=a` is
+        also a one-element array, so scalar -> array of it accepts all it did, unless the items are
+        constrained more than the scalar was."""
         if where.root != "request-parameter":
-            return False
-        if where.in_text and "string" in new_types and old_types <= {"number", "integer", "boolean", "string"}:
-            return True
+            return None
+        scalars = {"number", "integer", "boolean", "string"}
+        if where.in_text and old_types <= scalars and new_types <= scalars:
+            if "string" in new_types and "string" not in old_types:
+                return "type-generalized"
+            if "string" in old_types and "string" not in new_types:
+                return "type-specialized"
         if where.repeatable and not where.path and new_types == {"array"} and nv.items is not None:
             item_types, _ = _types(build_view(self.new_doc, nv.items.value, nv.items.pointer))
-            return item_types is not None and old_types <= _widen(item_types)
-        return False
+            if item_types is not None and old_types <= _widen(item_types) and not self._narrows(
+                    _itself(ov), nv.items, where):
+                return "type-generalized"
+        return None
+
+    def _narrows(self, old: Node, new: Node, where: Where) -> bool:
+        """Whether comparing the two schemas would report a breaking change."""
+        found: list[str] = []
+        trial = SchemaDiff(self.old_doc, self.new_doc, lambda rule_id, *a, **k: found.append(rule_id), self.same)
+        trial.visited = set(self.visited)
+        trial.compare(old, new, where)
+        return any(RULES[rule_id].level == BREAKING for rule_id in found)
 
     def _enum(self, ov: View, nv: View, where: Where) -> None:
         old_open, new_open = _enum(ov, "x-extensible-enum"), _enum(nv, "x-extensible-enum")

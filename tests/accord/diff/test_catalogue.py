@@ -21,7 +21,7 @@ ARRAY = {"type": "array", "items": {"type": "string"}}
 
 #: suffix -> (old schema, new schema, companion suffixes also reported)
 SCHEMA_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = {
-    "type-changed": ({"type": "string"}, {"type": "boolean"}, ()),
+    "type-changed": ({"type": "object"}, {"type": "string"}, ()),
     "type-generalized": ({"type": "integer"}, {"type": "number"}, ()),
     "type-specialized": ({"type": "number"}, {"type": "integer"}, ()),
     "became-nullable": ({"type": "string"}, {"type": ["string", "null"]}, ()),
@@ -215,3 +215,39 @@ def test_a_callback_is_compared_under_the_operation_that_declares_it() -> None:
         ("callback-request-required-property-removed", "breaking", "POST /a")]
     assert _found(_with_callback(EMPTY), _with_callback(None)) == {("callback-removed", "breaking")}
     assert _found(_with_callback(None), _with_callback(EMPTY)) == {("callback-added", "info")}
+
+
+def _query(schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    document = _place(schema, "request-parameter")
+    document["paths"]["/a"]["post"]["parameters"][0].update(extra)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "extra", "expected"),
+    [
+        # `?n=5` is text on the wire: a string accepts every number it took, a number not every string
+        ({"type": "number"}, {"type": "string"}, {}, ("request-parameter-type-generalized", "info")),
+        ({"type": "string"}, {"type": "integer"}, {}, ("request-parameter-type-specialized", "breaking")),
+        # form style, exploded (the default of a query parameter): `?tag=a` is also a one-element array
+        ({"type": "string"}, ARRAY, {}, ("request-parameter-type-generalized", "info")),
+        ({"type": "string"}, ARRAY, {"explode": False}, ("request-parameter-type-changed", "breaking")),
+        ({"type": "string"}, {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$"}}, {},
+         ("request-parameter-type-changed", "breaking")),  # ... unless the items say more than the scalar did
+    ],
+)
+def test_a_parameter_type_change_is_judged_as_the_value_travels(
+    old: dict[str, Any], new: dict[str, Any], extra: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    assert _found(_query(old, **extra), _query(new, **extra)) == {expected}
+
+
+def test_a_path_parameter_renamed_with_the_same_url_shape_is_no_change() -> None:
+    def document(name: str, level: str) -> dict[str, Any]:
+        parameter = {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        item: dict[str, Any] = {"get": {"responses": {"200": {"description": "ok"}}}}
+        (item if level == "path" else item["get"])["parameters"] = [parameter]
+        return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {f"/pets/{{{name}}}": item}}
+
+    assert _found(document("id", "operation"), document("petId", "operation")) == set()
+    assert _found(document("id", "path"), document("petId", "operation")) == set()

@@ -42,8 +42,10 @@ EXPECTED: dict[str, list[tuple]] = {
     "parameter-max-decreased": [
         ("request-parameter-max-decreased", "breaking", "GET /pets",
          f"{PETS}/get/parameters/0/schema", f"{PETS}/get/parameters/0/schema")],
-    "parameter-type-changed": [
-        ("request-parameter-type-changed", "breaking", "GET /pets",
+    "parameter-type-changed": [  # a string query parameter became an integer: on the wire, a narrowing
+        ("request-parameter-type-specialized", "breaking", "GET /pets",
+         f"{PETS}/get/parameters/1/schema", f"{PETS}/get/parameters/1/schema"),
+        ("request-parameter-enum-removed", "info", "GET /pets",
          f"{PETS}/get/parameters/1/schema", f"{PETS}/get/parameters/1/schema")],
     "request-property-became-required": [
         ("request-property-became-required", "breaking", "POST /pets",
