@@ -220,6 +220,8 @@ def translate(path: str) -> str:
             i = end
         elif char == "[":
             j = text.index("]", i) if "]" in text[i:] else len(text)
+            if out and out[-1] == ".":  # `.[a,b]` (jsonpath-plus) is `[a,b]`
+                out.pop()
             out.append("[" + _names(text[i + 1:j]) + "]")
             i = j + 1
         elif char == "~":

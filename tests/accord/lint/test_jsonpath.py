@@ -35,6 +35,8 @@ def paths(given: str) -> list[tuple[str | int, ...]]:
     ("$.paths[?(@property.endsWith('b'))].parameters", [("paths", "/b", "parameters")]),
     ("$..[?(@property.startsWith('x-'))]~", [("paths", "/a", "get", "x-internal")]),
     ("$.paths['/a'].get.tags[1]", [("paths", "/a", "get", "tags", 1)]),
+    ("$.paths[?(@.get)].[get,post].summary", [("paths", "/a", "post", "summary")]),
+    ("$.paths.*.[get,post].summary", [("paths", "/a", "post", "summary")]),
 ])
 def test_spectral_forms_select_what_spectral_selects(given: str, expected: list[tuple[str | int, ...]]) -> None:
     assert sorted(paths(given), key=str) == sorted(expected, key=str)
