@@ -1,10 +1,17 @@
 """`Generator`: schema-valid, seed-deterministic values for the mock's dynamic responses.
 
-Every value is checked with the same validator the mock uses for requests and examples
-(`accord.schemas.SchemaCompiler`, formats on); an invalid one is regenerated from a derived
-seed a bounded number of times, then `GenerationError` names the schema. Because checking costs
-time on the hot path, a plan whose first `TRUST_AFTER` outputs all validated — and which uses
-no keyword the nodes only approximate — is trusted and no longer checked.
+Every value is valid against its schema for the validator the mock uses for requests and
+examples (`accord.schemas.SchemaCompiler`, formats on), by one of two rules:
+- *valid by construction*: a plan that uses no keyword the nodes only approximate (the planner
+  marks such plans risky: `if`/`then`, `patternProperties`, a pattern beyond the plain subset,
+  length bounds on a fixed-shape format…) builds only values its schema accepts, so its values
+  are served unchecked. tests/mock/test_generation.py holds the planner to this claim: random
+  schemas over every keyword it models exactly, and every schema of the shared contract and of
+  GitHub's description, drawn unchecked (`draw`) and validated;
+- *checked*: a risky plan's every value is validated; an invalid one is regenerated from a
+  derived seed a bounded number of times, then `GenerationError` names the schema. (Before,
+  every plan was checked for its first 32 values and trusted after them when exact: a count of
+  successes is evidence for the seeds drawn, the construction is the argument for all of them.)
 
 The same schema, direction and seed give the same value in every process: `random.Random`
 seeds strings through SHA-512, never through the salted `hash()`. A caller that wants a
@@ -24,7 +31,6 @@ from accord.mock.generation.nodes import Node
 from accord.mock.generation.planner import Planner
 from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
-TRUST_AFTER = 32  # consecutive valid outputs after which a plan is no longer checked
 ATTEMPTS = 8  # generations tried (the seed, then derived seeds) before giving up
 
 
@@ -33,12 +39,12 @@ class _Plan:
     node: Node
     check: Any  # compiled validator's is_valid
     risky: bool
-    passes: int = 0
     failed: bool = False
 
     @property
     def trusted(self) -> bool:
-        return not self.risky and not self.failed and self.passes >= TRUST_AFTER
+        """Valid by construction (module docstring): served without a check."""
+        return not self.risky and not self.failed
 
 
 class Generator:
@@ -49,8 +55,8 @@ class Generator:
     """
 
     #: Every value `generate` returns is valid against its schema for the direction, by
-    #: `accord.schemas.SchemaCompiler` (checked, or from a trusted plan): callers that validate
-    #: with the same compiler need not check it again.
+    #: `accord.schemas.SchemaCompiler` (checked, or from a plan valid by construction): callers that
+    #: validate with the same compiler need not check it again.
     validates = True
 
     def __init__(self, document: dict[str, Any], version: str, *, compiler: SchemaCompiler | None = None) -> None:
@@ -75,6 +81,17 @@ class Generator:
                 pass  # a rare unlucky draw: the checked path below retries with derived seeds
         return self._checked(plan, schema, seed, direction)
 
+    def exact(self, schema: Any, direction: Direction = "response") -> bool:
+        """Whether the schema's plan is valid by construction (its values are not checked)."""
+        plan = self._plans.get((id(schema), direction)) or self._plan(schema, direction)
+        return plan.trusted
+
+    def draw(self, schema: Any, *, seed: int | str | Random, direction: Direction = "response") -> Any:
+        """The plan's value for this seed, unchecked: what `generate` serves for an exact plan
+        (for the tests that hold the planner to its claim); may raise `GenerationError`."""
+        plan = self._plans.get((id(schema), direction)) or self._plan(schema, direction)
+        return plan.node.gen(seed if isinstance(seed, Random) else Random(seed), 0)
+
     def _plan(self, schema: Any, direction: Direction) -> _Plan:
         try:
             check = self.compiler.validator(schema, direction).is_valid
@@ -96,7 +113,6 @@ class Generator:
                 last = exc
                 continue
             if plan.check(value):
-                plan.passes += 1
                 return value
             plan.failed = True
             violations = list(self.compiler.iter_violations(schema, value, direction))
