@@ -102,6 +102,21 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     "request-parameter-sunset-deleted": (BREAKING, "{what} is still deprecated but lost its sunset date {old}"),
     "request-parameter-sunset-date-changed-too-small": (BREAKING, "the sunset of {what} moved earlier, from {old} "
                                                                   "to {new}"),
+    # lifecycle of body properties (deprecated, x-sunset, x-stability-level on the property's schema)
+    **{f"{side}-property-{suffix}": (level, template) for side in ("request", "response")
+       for suffix, (level, template) in {
+        "deprecated": (INFO, "{what} is now deprecated"),
+        "deprecated-with-sunset": (INFO, "{what} is now deprecated, with sunset {old}"),
+        "deprecated-sunset-missing": (BREAKING, "{what} was deprecated without a sunset date; the deprecation "
+                                                "policy asks for one at least {new} days away"),
+        "deprecated-sunset-invalid": (BREAKING, "{what} was deprecated with sunset `{old}`, which is not an "
+                                                "RFC 3339 date"),
+        "sunset-date-too-small": (BREAKING, "{what} was deprecated with sunset {old}, sooner than the policy's "
+                                            "{new} days"),
+        "reactivated": (INFO, "{what} is no longer deprecated"),
+        "stability-decreased": (BREAKING, "{what} stability level decreased from `{old}` to `{new}`"),
+        "stability-increased": (INFO, "{what} stability level increased from `{old}` to `{new}`"),
+    }.items()},
     # properties of an object-valued header parameter (oasdiff's ids)
     "new-required-request-header-property": (BREAKING, "new required {what}; existing clients do not send it"),
     "new-optional-request-header-property": (INFO, "new optional {what}"),
@@ -301,8 +316,8 @@ def _build() -> dict[str, Rule]:
             rule_id = f"{prefix}-{suffix}"
             level = request_level if side == "request" else response_level
             rules.setdefault(rule_id, Rule(rule_id, level, template))
-    for rule_id, level in _LEVEL_OVERRIDES.items():
-        rules[rule_id] = Rule(rule_id, level, rules[rule_id].template)
+    for rule_id, (level, template) in _LEVEL_OVERRIDES.items():
+        rules[rule_id] = Rule(rule_id, level, template)
     return rules
 
 
@@ -310,9 +325,12 @@ def _build() -> dict[str, Rule]:
 #: breaking (as in oasdiff): clients that omit it — the reason for a default — silently get
 #: another behaviour; a property default stays a warning (it is often documentation only).
 _LEVEL_OVERRIDES = {
-    "request-parameter-default-value-changed": BREAKING,
-    "request-parameter-default-value-added": BREAKING,  # what an omitted parameter means changed
-    "request-parameter-default-value-removed": BREAKING,
+    "request-parameter-default-value-changed": (
+        BREAKING, "{what} default changed from {old} to {new}; clients that omit it now get another behaviour"),
+    "request-parameter-default-value-added": (
+        BREAKING, "{what} now has default {new}; what omitting it means may have changed for clients"),
+    "request-parameter-default-value-removed": (
+        BREAKING, "{what} no longer has default {old}; clients that omit it no longer get a defined behaviour"),
 }
 
 

@@ -9,6 +9,7 @@ Recursion stops at a pair of schemas already being compared, so circular schemas
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import orjson
 
 from accord import pointers
+from accord.diff.lifecycle import parse_sunset, stability_rank
 from accord.diff.operations import Node
 from accord.diff.rules import BOUNDS, BREAKING, RULES, bound_change
 from accord.openapi import follow
@@ -28,7 +30,9 @@ _FIRST_WINS = ("type", "nullable", "x-nullable", "enum", "const", "pattern", "fo
                # JSON Schema 2020-12 (OpenAPI 3.1)
                "contains", "if", "then", "else", "dependentRequired", "dependentSchemas", "prefixItems",
                "propertyNames", "patternProperties", "unevaluatedItems", "unevaluatedProperties",
-               "contentSchema", "contentMediaType", "contentEncoding", "not")
+               "contentSchema", "contentMediaType", "contentEncoding", "not",
+               # lifecycle of a property
+               "deprecated", "x-sunset", "x-stability-level")
 #: allOf members carrying only these say something about the value, but constrain nothing.
 _ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "$comment", "default",
                           "externalDocs", "readOnly", "writeOnly", "xml"})
@@ -213,6 +217,9 @@ class SchemaDiff:
         self.emit = emit
         self.same = same
         self.visited: set[tuple[str, str, str]] = set()
+        #: (minimum deprecation days, today) of the operation's policy; None: properties' deprecation
+        #: and stability are not judged (callbacks, trials)
+        self.lifecycle: tuple[int, datetime.date] | None = None
 
     def compare(self, old: Node | list[Node], new: Node | list[Node], where: Where) -> None:
         """Compare two schemas; a list is several schemas constraining one value (allOf parts)."""
@@ -243,6 +250,8 @@ class SchemaDiff:
             if "enum" in nv.keywords and "enum" not in ov.keywords:
                 self._enum(ov, nv, where)  # string became integer with an enum: say both
             return  # a different type: its sub-schemas are not comparable
+        if self.lifecycle is not None and where.path and where.prefix in ("request-property", "response-property"):
+            self._property_lifecycle(ov, nv, where, *self.lifecycle)
         for check in (self._enum, self._const, self._bounds, self._strings, self._properties, self._children,
                       self._unions, self._all_of, self._subschemas, self._keyed):
             check(ov, nv, where)
@@ -325,6 +334,35 @@ class SchemaDiff:
         if added and not (where.side == "response" and nv.value("x-extensible-enum")):
             self.emit(f"{where.prefix}-enum-value-added", old_at, new_at,
                       what=where.what, subject=where.subject, new=_show(added))
+
+    def _property_lifecycle(self, ov: View, nv: View, where: Where, days: int, today: datetime.date) -> None:
+        """A property deprecated (with a sunset held to the policy's minimum days) or reactivated;
+        its x-stability-level lowered or raised."""
+        prefix, at = where.prefix, (ov.at("deprecated"), nv.at("deprecated"))
+        was, now = ov.value("deprecated") is True, nv.value("deprecated") is True
+        raw_sunset = nv.value("x-sunset")
+        if not was and now:
+            if raw_sunset is None:
+                rule = f"{prefix}-deprecated-sunset-missing" if days else f"{prefix}-deprecated"
+                self.emit(rule, *at, what=where.what, subject=where.subject, new=days)
+            else:
+                sunset = parse_sunset(str(raw_sunset))
+                if sunset is None:
+                    rule = f"{prefix}-deprecated-sunset-invalid"
+                elif sunset < today + datetime.timedelta(days=days):
+                    rule = f"{prefix}-sunset-date-too-small"
+                else:
+                    rule = f"{prefix}-deprecated-with-sunset"
+                self.emit(rule, *at, what=where.what, subject=where.subject, old=str(raw_sunset), new=days)
+        elif was and not now:
+            self.emit(f"{prefix}-reactivated", *at, what=where.what, subject=where.subject)
+        old_level, new_level = ov.value("x-stability-level"), nv.value("x-stability-level")
+        old_rank = stability_rank(str(old_level) if old_level is not None else None)
+        new_rank = stability_rank(str(new_level) if new_level is not None else None)
+        if old_rank is not None and new_rank is not None and old_rank != new_rank:
+            change = "decreased" if new_rank < old_rank else "increased"
+            self.emit(f"{prefix}-stability-{change}", ov.at("x-stability-level"), nv.at("x-stability-level"),
+                      what=where.what, subject=where.subject, old=old_level or "stable", new=new_level or "stable")
 
     def _const(self, ov: View, nv: View, where: Where) -> None:
         has_old, has_new = "const" in ov.keywords, "const" in nv.keywords

@@ -201,6 +201,7 @@ class _Walker:
         if old == new and not (set(_iter_refs(_schemas_of(old))) & self.tainted):
             return  # same operation, and every component it uses is unchanged
         schemas = SchemaDiff(self.old, self.new, self.emit, self.same)
+        schemas.lifecycle = (self.lifecycle.minimum_days(new.stability), self.lifecycle.day)
         self._stability(old, new)
         if not self.lifecycle.checked(old.stability):
             return  # draft and alpha operations may change freely

@@ -243,6 +243,27 @@ OPERATION_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], set[tuple[str, 
 }
 
 
+def _with_property(side: str, **keywords: Any) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {"a": {"type": "string", **keywords}}}
+    return api(op(requestBody=body(schema))) if side == "request" else api(responds("200", schema=schema))
+
+
+for _side in ("request", "response"):
+    for _rule, _old, _new, _policy in (
+        ("deprecated", {}, {"deprecated": True}, None),
+        ("deprecated-with-sunset", {}, {"deprecated": True, "x-sunset": FUTURE}, STRICT),
+        ("deprecated-sunset-missing", {}, {"deprecated": True}, STRICT),
+        ("deprecated-sunset-invalid", {}, {"deprecated": True, "x-sunset": "soon"}, None),
+        ("sunset-date-too-small", {}, {"deprecated": True, "x-sunset": PAST}, STRICT),
+        ("reactivated", {"deprecated": True}, {}, None),
+        ("stability-decreased", {"x-stability-level": "stable"}, {"x-stability-level": "beta"}, None),
+        ("stability-increased", {"x-stability-level": "alpha"}, {"x-stability-level": "beta"}, None),
+    ):
+        _id = f"{_side}-property-{_rule}"
+        OPERATION_CASES[_id] = (_with_property(_side, **_old), _with_property(_side, **_new),
+                                {(_id, RULES[_id].level)}, _policy)
+
+
 @pytest.mark.parametrize("rule_id", sorted(OPERATION_CASES))
 def test_operation_rule_fixture_pair(rule_id: str) -> None:
     old, new, expected, policy = OPERATION_CASES[rule_id]
