@@ -171,9 +171,15 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
        "connection's lock (then 503 `job-store-unavailable`).", "impl", "`impl/config.py` (the job store)",
        default_text="`10`"),
     _S("ACCORD_JOBS_DATABASE_URL", "text", None, "The job store in PostgreSQL (a `postgresql://` URL), shared "
-       "by every replica; the models are then built once (`python -m impl.models build`), never trained by a "
-       "replica (docs/data-team.md, \"Beyond one machine\").", "impl", "`impl/config.py`",
+       "by every replica and worker; the models are then built once (`python -m impl.models build`), never "
+       "trained by a replica (docs/data-team.md, \"Beyond one machine\").", "impl", "`impl/config.py`",
        default_text="unset: the SQLite file `ACCORD_JOBS_DB`"),
+    _S("ACCORD_JOBS_BROKER_URL", "text", None, "Run jobs on Celery workers through this broker (a `redis://` "
+       "URL) instead of a thread in each replica; needs `ACCORD_JOBS_DATABASE_URL`.", "impl", "`impl/config.py`",
+       default_text="unset: the in-process worker"),
+    _S("ACCORD_JOBS_VISIBILITY_TIMEOUT", "float", 60.0, "Celery: a batch taken by a worker that died unacknowledged "
+       "is handed to another after this long (Redis's visibility timeout); longer than any one batch takes.",
+       "impl", "`impl/config.py` (Celery's Redis transport)", default_text="`60`", minimum=1),
     # -- contract tests ------------------------------------------------------------------------------
     _S("ACCORD_TARGET", "text", None, "What to test: `mock`, `service` (`impl`), or a URL.", "contract",
        "`accord test --target`, `accord verify --target`"),

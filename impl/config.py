@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from accord import config
+from accord.errors import UsageError
 from accord.settings import default_of, overridden, read
 
 #: The jobs file, inside the kit's state folder (ACCORD_STATE_DIR, `.accord` by default).
@@ -27,6 +28,10 @@ DEFAULT_JOB_BATCH_SIZE: int = default_of("ACCORD_JOB_BATCH_SIZE")
 DEFAULT_JOB_BATCH_DELAY: float = default_of("ACCORD_JOB_BATCH_DELAY")
 DEFAULT_JOB_LEASE_SECONDS: float = default_of("ACCORD_JOB_LEASE_SECONDS")
 DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS: float = default_of("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS")
+DEFAULT_JOBS_VISIBILITY_TIMEOUT: float = default_of("ACCORD_JOBS_VISIBILITY_TIMEOUT")
+#: The URL schemes of the cluster deployment's database and broker.
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+BROKER_SCHEMES = ("redis://", "rediss://")
 
 
 @dataclass(slots=True, frozen=True)
@@ -45,6 +50,10 @@ class Settings:
     jobs_busy_timeout_seconds: float = DEFAULT_JOBS_BUSY_TIMEOUT_SECONDS
     #: The shared job store (PostgreSQL); None: the SQLite file `jobs_db`.
     jobs_database_url: str | None = None
+    #: Celery's broker (Redis); None: the in-process worker.
+    jobs_broker_url: str | None = None
+    #: A batch held by a worker that died unacknowledged goes to another worker after this long.
+    jobs_visibility_timeout: float = DEFAULT_JOBS_VISIBILITY_TIMEOUT
 
     @property
     def cluster(self) -> bool:
@@ -64,8 +73,22 @@ class Settings:
             "job_lease_seconds": read("ACCORD_JOB_LEASE_SECONDS", environ),
             "jobs_busy_timeout_seconds": read("ACCORD_JOBS_BUSY_TIMEOUT_SECONDS", environ),
             "jobs_database_url": read("ACCORD_JOBS_DATABASE_URL", environ),
+            "jobs_broker_url": read("ACCORD_JOBS_BROKER_URL", environ),
+            "jobs_visibility_timeout": read("ACCORD_JOBS_VISIBILITY_TIMEOUT", environ),
         }
         values = overridden(cls, values, overrides)
         for key in ("models_dir", "jobs_db"):
             values[key] = Path(values[key])
+        _check_cluster(values["jobs_database_url"], values["jobs_broker_url"])
         return cls(**values)
+
+
+def _check_cluster(database_url: str | None, broker_url: str | None) -> None:
+    """The cluster settings read as URLs of the right kind, the broker only with the database."""
+    if database_url and not database_url.startswith(DATABASE_SCHEMES):
+        raise UsageError("ACCORD_JOBS_DATABASE_URL: expected a postgresql:// URL")
+    if broker_url and not broker_url.startswith(BROKER_SCHEMES):
+        raise UsageError("ACCORD_JOBS_BROKER_URL: expected a redis:// URL")
+    if broker_url and not database_url:
+        raise UsageError("ACCORD_JOBS_BROKER_URL needs ACCORD_JOBS_DATABASE_URL: Celery's workers read jobs from "
+                         "and write results to the shared PostgreSQL store")

@@ -42,7 +42,11 @@ class ThreadDispatch:
 
 
 def open_dispatch(settings: Settings, store: JobStorage, registry: ModelRegistry) -> Dispatch:
-    """This process's worker thread."""
+    """Celery when ACCORD_JOBS_BROKER_URL is set, else this process's worker thread."""
+    if settings.jobs_broker_url:
+        from impl.jobs.celery_app import CeleryDispatch
+
+        return CeleryDispatch(settings, store)
     worker = ensure_worker(store, registry, batch_size=settings.job_batch_size, batch_delay=settings.job_batch_delay,
                            lease_seconds=settings.job_lease_seconds)
     return ThreadDispatch(worker, store.name)

@@ -71,6 +71,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+#: The pool retries a lost connection with backoff (1, 2, 4 s…) for this long, then gives up until the
+#: next request asks for one: short, so a database back after a long outage is found at once.
+RECONNECT_SECONDS = 5.0
 #: Any number taken by no other user of the database: the lock replicas take to migrate one at a time.
 _MIGRATION_LOCK = 0x61636364  # "accd"
 _OPEN = "('queued', 'running')"
@@ -93,14 +96,14 @@ class PostgresJobStore:
         self.ttl_seconds = ttl_seconds
         self._pool = ConnectionPool(
             url, min_size=1, max_size=max_connections, timeout=timeout_seconds, open=False,
-            check=ConnectionPool.check_connection, reconnect_timeout=365 * 24 * 3600.0,
+            check=ConnectionPool.check_connection, reconnect_timeout=RECONNECT_SECONDS,
             kwargs={"connect_timeout": max(1, int(timeout_seconds)), "application_name": "accord-jobs"},
         )
-        self._pool.open(wait=True, timeout=timeout_seconds)
         try:
+            self._pool.open(wait=True, timeout=timeout_seconds)
             self.migrate()
         except BaseException:
-            self._pool.close()
+            self._pool.close(timeout=0)
             raise
 
     @property

@@ -37,3 +37,12 @@ def test_a_tampered_artefact_makes_the_service_not_ready(make_app: Callable[...,
         assert refused.headers["retry-after"]
         assert client.get("/v1/models/iris-classifier", headers=AUTH).json()["status"] == "unavailable"
     shutil.rmtree(copied_models)
+
+
+def test_readiness_names_the_sha256_of_every_artefact(make_app: Callable[..., Any], models_dir: Path) -> None:
+    with make_app().test_client() as client:
+        models = client.get("/health/ready").json()["models"]
+    for model in models:
+        manifest = store.read_manifest(models_dir, model["id"], model["version"])
+        assert model["sha256"] == manifest["sha256"] == store.sha256_file(
+            store.version_dir(models_dir, model["id"], model["version"]) / store.ARTEFACT)
