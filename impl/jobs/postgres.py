@@ -69,7 +69,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # A job's input in chunks of INPUT_CHUNK instances: a batch reads a few small rows, not the
+    # whole input, and progress updates rewrite a small job row.
+    """
+    ALTER TABLE jobs DROP COLUMN instances;
+    CREATE TABLE inputs (
+        job_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        instances TEXT NOT NULL,
+        PRIMARY KEY (job_id, start)
+    );
+    """,
 )
+#: Instances per row of `inputs`.
+INPUT_CHUNK = 100
 
 #: The pool retries a lost connection with backoff (1, 2, 4 s…) for this long, then gives up until the
 #: next request asks for one: short, so a database back after a long outage is found at once.
@@ -185,11 +199,16 @@ class PostgresJobStore:
         with self.transaction() as db:
             row = db.execute(
                 "INSERT INTO jobs (id, model_id, model_version, status, created_ts, total, completed, request_id, "
-                "options, instances) VALUES (%s, %s, %s, 'queued', %s, %s, 0, %s, %s, %s::jsonb) "
-                f"RETURNING {JOB_COLUMNS}",
-                (job_id, model_id, model_version, time.time(), len(instances), request_id,
-                 _dumps(dict(options)), _dumps(instances)),
+                f"options) VALUES (%s, %s, %s, 'queued', %s, %s, 0, %s, %s) RETURNING {JOB_COLUMNS}",
+                (job_id, model_id, model_version, time.time(), len(instances), request_id, _dumps(dict(options))),
             ).fetchone()
+            starts = list(range(0, len(instances), INPUT_CHUNK))
+            db.execute(
+                "INSERT INTO inputs (job_id, start, n, instances) SELECT %s, s, n, i "
+                "FROM unnest(%s::int[], %s::int[], %s::text[]) AS t(s, n, i)",
+                (job_id, starts, [len(instances[s:s + INPUT_CHUNK]) for s in starts],
+                 [_dumps(instances[s:s + INPUT_CHUNK]) for s in starts]),
+            )
             if idempotency_key is not None:
                 db.execute("UPDATE idempotency SET job_id = %s WHERE key = %s", (job_id, idempotency_key))
         assert row is not None
@@ -200,6 +219,7 @@ class PostgresJobStore:
         with self.transaction() as db:
             db.execute("DELETE FROM idempotency WHERE job_id = %s", (job_id,))
             db.execute("DELETE FROM results WHERE job_id = %s", (job_id,))
+            db.execute("DELETE FROM inputs WHERE job_id = %s", (job_id,))
             db.execute("DELETE FROM jobs WHERE id = %s", (job_id,))
 
     # -- reading -----------------------------------------------------------------------------
@@ -248,10 +268,11 @@ class PostgresJobStore:
         now = time.time()
         with self.transaction() as db:
             changed = db.execute(
-                "UPDATE jobs SET status = 'cancelled', finished_ts = %s, expires_ts = %s, instances = NULL, "
+                "UPDATE jobs SET status = 'cancelled', finished_ts = %s, expires_ts = %s, "
                 f"lease_owner = NULL, lease_until = NULL WHERE id = %s AND status IN {_OPEN}",
                 (now, now + self.ttl_seconds, job_id),
             ).rowcount
+            db.execute("DELETE FROM inputs WHERE job_id = %s", (job_id,))
         return self.get(job_id), bool(changed)
 
     # The embedded worker's protocol (a thread in each replica, leases), as on SQLite.
@@ -263,12 +284,24 @@ class PostgresJobStore:
                 f"UPDATE jobs SET status = 'running', started_ts = COALESCE(started_ts, %s), lease_owner = %s, "
                 f"lease_until = %s WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' "
                 f"AND (lease_until IS NULL OR lease_until < %s)) ORDER BY created_ts LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                f"RETURNING {JOB_COLUMNS}, instances, options",
+                f"RETURNING {JOB_COLUMNS}, options",
                 (now, owner, now + lease_seconds, now),
             ).fetchone()
-        if row is None:
-            return None
-        return job_from_row(row[:12]), row[12] or [], json.loads(row[13])
+            if row is None:
+                return None
+            instances = self._inputs(db, row[0], 0, row[8])
+        return job_from_row(row[:12]), instances, json.loads(row[12])
+
+    @staticmethod
+    def _inputs(db: psycopg.Connection[Any], job_id: str, start: int, count: int) -> builtins.list[Any]:
+        """Instances [start, start + count) of a job, from the chunks that hold them."""
+        rows = db.execute("SELECT start, instances FROM inputs WHERE job_id = %s AND start < %s AND start + n > %s "
+                          "ORDER BY start", (job_id, start + count, start)).fetchall()
+        if not rows:
+            return []
+        first = rows[0][0]
+        joined = [item for _, chunk in rows for item in json.loads(chunk)]
+        return joined[start - first:start - first + count]
 
     def record(self, job_id: str, owner: str, lease_seconds: float, start: int,
                predictions: builtins.list[Any]) -> bool:
@@ -286,12 +319,15 @@ class PostgresJobStore:
     def finish(self, job_id: str, owner: str, *, error: dict[str, Any] | None = None) -> bool:
         now = time.time()
         with self.transaction() as db:
-            return bool(db.execute(
-                "UPDATE jobs SET status = %s, finished_ts = %s, expires_ts = %s, error = %s, instances = NULL, "
+            finished = db.execute(
+                "UPDATE jobs SET status = %s, finished_ts = %s, expires_ts = %s, error = %s, "
                 "lease_owner = NULL, lease_until = NULL WHERE id = %s AND status = 'running' AND lease_owner = %s",
                 ("failed" if error else "succeeded", now, now + self.ttl_seconds,
                  json.dumps(error) if error else None, job_id, owner),
-            ).rowcount)
+            ).rowcount
+            if finished:
+                db.execute("DELETE FROM inputs WHERE job_id = %s", (job_id,))
+            return bool(finished)
 
     def release(self, job_id: str, owner: str) -> None:
         with self.transaction() as db:
@@ -306,14 +342,12 @@ class PostgresJobStore:
         with self.transaction() as db:
             db.execute("UPDATE jobs SET status = 'running', started_ts = %s WHERE id = %s AND status = 'queued'",
                        (now, job_id))
-            row = db.execute(
-                f"SELECT {JOB_COLUMNS}, jsonb_path_query_array(instances, %s::jsonpath), options "
-                f"FROM jobs WHERE id = %s AND status IN {_OPEN}",
-                (f"$[{start} to {start + count - 1}]", job_id),
-            ).fetchone()
-        if row is None:
-            return None
-        return job_from_row(row[:12]), row[12] or [], json.loads(row[13])
+            row = db.execute(f"SELECT {JOB_COLUMNS}, options FROM jobs WHERE id = %s AND status IN {_OPEN}",
+                             (job_id,)).fetchone()
+            if row is None:
+                return None
+            instances = self._inputs(db, job_id, start, count)
+        return job_from_row(row[:12]), instances, json.loads(row[12])
 
     def record_batch(self, job_id: str, start: int, predictions: builtins.list[Any]) -> Job | None:
         """Write a batch's results once; the job's progress counts rows written, so a batch that
@@ -330,23 +364,27 @@ class PostgresJobStore:
                 "UPDATE jobs SET completed = completed + %(n)s, started_ts = COALESCE(started_ts, %(now)s), "
                 "status = CASE WHEN completed + %(n)s >= total THEN 'succeeded' ELSE 'running' END, "
                 "finished_ts = CASE WHEN completed + %(n)s >= total THEN %(now)s END, "
-                "expires_ts = CASE WHEN completed + %(n)s >= total THEN %(expires)s END, "
-                "instances = CASE WHEN completed + %(n)s >= total THEN NULL ELSE instances END "
+                "expires_ts = CASE WHEN completed + %(n)s >= total THEN %(expires)s END "
                 f"WHERE id = %(id)s RETURNING {JOB_COLUMNS}",
                 {"n": written, "now": now, "expires": now + self.ttl_seconds, "id": job_id},
             ).fetchone()
-        assert row is not None
-        return job_from_row(row)
+            assert row is not None
+            job = job_from_row(row)
+            if job.terminal:
+                db.execute("DELETE FROM inputs WHERE job_id = %s", (job_id,))
+        return job
 
     def fail(self, job_id: str, error: dict[str, Any]) -> bool:
         """End a job that cannot run (its model is not ready, its predictions keep failing)."""
         now = time.time()
         with self.transaction() as db:
-            return bool(db.execute(
-                "UPDATE jobs SET status = 'failed', finished_ts = %s, expires_ts = %s, error = %s, instances = NULL "
+            failed = db.execute(
+                "UPDATE jobs SET status = 'failed', finished_ts = %s, expires_ts = %s, error = %s "
                 f"WHERE id = %s AND status IN {_OPEN}",
                 (now, now + self.ttl_seconds, json.dumps(error), job_id),
-            ).rowcount)
+            ).rowcount
+            db.execute("DELETE FROM inputs WHERE job_id = %s", (job_id,))
+            return bool(failed)
 
     @staticmethod
     def _insert_results(db: psycopg.Connection[Any], job_id: str, start: int,
