@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # The Python trees ruff checks (pyproject.toml's [tool.ruff] is the configuration).
 LINTED := accord mock impl contract_tests tests bench tools
 
-.PHONY: install browser cluster-servers node docs types demo run mock serve test test-fast types-check lint-code bench clean
+.PHONY: install browser cluster-servers node docs types demo run run-cluster mock serve test test-fast types-check lint-code bench clean
 
 install: $(STAMP)
 
@@ -71,6 +71,12 @@ run: install
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord mock & \
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord serve & \
 	wait
+
+## run-cluster: the service's cluster deployment on this machine: PostgreSQL and Redis (data under
+## .accord/cluster/), the models built once, replicas on :8080 and :8081, two Celery workers (Ctrl-C stops all).
+## docs/data-team.md, "Beyond one machine".
+run-cluster: install cluster-servers
+	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/python tools/run_cluster.py
 
 mock: install
 	ACCORD_API_KEYS='$(ACCORD_API_KEYS)' $(BIN)/accord mock
