@@ -33,7 +33,8 @@ def test_the_celery_configuration_acknowledges_late_and_hands_over_dead_workers_
                                           "ACCORD_JOBS_BROKER_URL": "redis://127.0.0.1:6379/0",
                                           "ACCORD_JOBS_VISIBILITY_TIMEOUT": "20"})
     config = celery_config(settings)
-    assert config["task_acks_late"] and config["task_reject_on_worker_lost"] and config["worker_prefetch_multiplier"] == 1
+    assert config["task_acks_late"] and config["task_reject_on_worker_lost"]
+    assert config["worker_prefetch_multiplier"] == 1
     transport = config["broker_transport_options"]
     assert transport["visibility_timeout"] == 20 and transport["unacked_restore_interval"] == 5
     assert config["result_backend"] is None and config["task_ignore_result"]
