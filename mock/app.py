@@ -26,6 +26,7 @@ from typing import Any
 from accord.bounded import errors_of
 from accord.errors import UsageError
 from accord.loading import Spec, converted, load_spec
+from accord.mock import prism
 from accord.mock.behaviour import Engine, configure
 from accord.mock.behaviour import steps as behaviour
 from accord.mock.bodies import (
@@ -112,10 +113,10 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             return None
         allow.append(match.target.allow)
     if allow:
-        detail = f"The path {ex.path} exists, but does not have the {ex.method} method"
         methods = ", ".join(sorted({m for value in allow for m in value.split(", ")}))
-        return ex.generic(405, detail, [(b"allow", methods.encode("ascii"))])
-    return ex.generic(404, f"The path {ex.path} is not in the document")
+        return ex.generic(405, prism.no_method(ex.path, ex.method), [(b"allow", methods.encode("ascii"))],
+                          prism_code="NO_METHOD_MATCHED_ERROR")
+    return ex.generic(404, prism.no_path(ex.path), prism_code="NO_PATH_MATCHED_ERROR")
 
 
 def preferences(app: MockApp, ex: Exchange) -> Reply | None:
@@ -173,11 +174,12 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
         for error in schemas.validator(op.param_schema, "request").iter_errors(values):
             keyword = str(error.schema_path[-1]) if error.schema_path else ""
             # The same words as the service's (accord.violations), under `parameter` and `in`.
+            words = prism.words(error)
             for path, detail in describe(error):
                 if not path:  # about the whole set of parameters: nothing to name
                     continue
                 location, _, name = str(path[0]).partition(".")
-                violations.append(Violation(location, name, path[1:], keyword, detail))
+                violations.append(Violation(location, name, path[1:], keyword, detail, prism=words))
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
@@ -224,8 +226,9 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
                            text_bytes=len(ex.body) if media.json_text else None):
             schema_path = e.schema_path  # built anew on every read
             code = str(schema_path[-1]) if schema_path else ""
+            words = prism.words(e)
             for path, detail in describe(e):
-                found.append(Violation("body", "", path, code, detail))
+                found.append(Violation("body", "", path, code, detail, prism=words))
         return found
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]
@@ -238,8 +241,7 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
     if prefs.code is not None:
         key = forced_key(op.responses, prefs.code)
         if key is None:
-            detail = f"Requested status code {prefs.code} is not defined in the document for {op.label}"
-            return ex.generic(404, detail)
+            return ex.generic(404, prism.no_status(prefs.code), prism_code="NOT_FOUND")
     else:
         key = op.default_key
         if key is None:  # OpenAPI 3.1 makes `responses` optional: succeed, say nothing
@@ -257,15 +259,14 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
     accept = ex.headers.get("accept")
     index = response.negotiate(accept)
     if index is None:
-        detail = f"Unable to find content for {accept}; the response offers {', '.join(response.served)}"
-        return ex.generic(406, detail)
+        return ex.generic(406, prism.not_acceptable(str(accept)), prism_code="NOT_ACCEPTABLE")
     content = response.contents[index]
     headers.append((b"content-type", content.content_type))
     if prefs.example is not None:
         body = content.examples.get(prefs.example)
         if body is None:
-            detail = f"Response {key} has no example {prefs.example!r} for {content.served}"
-            return ex.generic(404, detail)
+            detail = prism.no_example(split_media_type(content.served)[0], prefs.example)
+            return ex.generic(404, detail, prism_code="NOT_FOUND")
         return Reply(status, headers, body if rid is None else content.with_request_id(body, rid))
     dynamic = app.dynamic if prefs.dynamic is None else prefs.dynamic
     if dynamic and content.schema is not None:
@@ -331,6 +332,7 @@ class MockApp:
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         ex = Exchange.from_scope(scope, receive)
+        ex.prism_errors = self.api.prism_errors
         reply: Reply | None = None
         try:
             for step, awaits in self.steps:

@@ -115,6 +115,9 @@ class CompiledApi:
         self.operations: list[Operation] = []
         self.findings: list[Finding] = []
         self._build()
+        #: Generic problems (what the document does not describe) in Prism's words, unless the
+        #: document has a problem convention of its own: an application/problem+json response.
+        self.prism_errors = not _declares_problems(self.document)
 
     # -- start-up: routes and security ------------------------------------------------------
     def _build(self) -> None:
@@ -256,3 +259,22 @@ class CompiledApi:
         except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
             self.report(Finding("mock-schema-invalid", f"schema cannot be compiled, not validated: {exc}", pointer))
             return False
+
+
+def _declares_problems(document: dict[str, Any]) -> bool:
+    """Whether any response of the document (an operation's or a component) is problem+json."""
+    responses: list[Any] = []
+    for entry in openapi.operations(document):
+        found = entry.operation.get("responses")
+        if isinstance(found, dict):
+            responses.extend(found.values())
+    components = document.get("components")
+    if isinstance(components, dict) and isinstance(components.get("responses"), dict):
+        responses.extend(components["responses"].values())
+    for response in responses:
+        content = response.get("content") if isinstance(response, dict) else None
+        if isinstance(content, dict) and any(
+            split_media_type(str(media))[0] == "application/problem+json" for media in content
+        ):
+            return True
+    return False

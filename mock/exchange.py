@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from accord.mock import prism
 from accord.mock.problems import PROBLEM_JSON, Violation, problem
 from accord.mock.problems import render as render_problem
 
@@ -71,6 +72,7 @@ class Exchange:
     prefs: Preferences | None = None
     violations: list[Violation] = field(default_factory=list)  # warnings kept for sl-violations
     note: Note | None = None  # what the behaviour (rules, faults, state) did: for the journal
+    prism_errors: bool = True  # generic problems in Prism's words (CompiledApi.prism_errors)
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:
@@ -101,12 +103,20 @@ class Exchange:
             return sent
         return next_request_id().decode("ascii")
 
-    def generic(self, status: int, detail: str, extra: Headers | None = None) -> Reply:
-        """A problem for what no operation documents (404, 405, 406, 413…), with a request id."""
+    def generic(self, status: int, detail: str, extra: Headers | None = None, *, prism_code: str | None = None,
+                **members: Any) -> Reply:
+        """A problem for what no operation documents (404, 405, 406, 413…), with a request id.
+
+        With `prism_code`, and unless the document has its own problem convention
+        (`CompiledApi.prism_errors`), the body is Prism's (mock/prism.py: its type, title and
+        `members`); the request id then travels in the X-Request-ID header only.
+        """
         rid = self.trace_id()
         headers: Headers = [(b"x-request-id", rid.encode("ascii"))]
         if extra:
             headers.extend(extra)
+        if prism_code is not None and self.prism_errors:
+            return problem_reply(status, prism.problem(prism_code, status, detail, **members), headers)
         return problem_reply(status, problem(status, detail, instance=self.path, request_id=rid), headers)
 
 

@@ -351,6 +351,11 @@ def _read_cookie(param: Parameter, request: RequestParts) -> Any:
 _READERS = {"path": _read_path, "query": _read_query, "header": _read_header, "cookie": _read_cookie}
 
 
+def _prism_name(param: Parameter) -> str:
+    """The name Prism validates a parameter under: header names lower-cased, as HTTP sends them."""
+    return param.name.lower() if param.location == "header" else param.name
+
+
 def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, Any], list[Violation]]:
     """Every declared parameter's value (keyed `location.name`) and the presence/style violations."""
     values: dict[str, Any] = {}
@@ -372,6 +377,7 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
                         (),
                         "required",
                         "is required",
+                        prism=f"must have required property '{_prism_name(param)}'",
                     )
                 )
             continue
@@ -384,6 +390,7 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
                     "deprecated",
                     f"{param.location} parameter '{param.name}' is deprecated",
                     severity="Warning",
+                    prism=f"{param.location.capitalize()} param {param.name} is deprecated",
                 )
             )
         values[param.key] = value

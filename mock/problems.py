@@ -15,6 +15,7 @@ import orjson
 
 from accord import pointers
 from accord.locations import Location
+from accord.mock import prism
 
 PROBLEM_JSON = "application/problem+json"
 #: Prism truncates the header at 8 KiB minus 100 characters, with this prefix.
@@ -35,6 +36,9 @@ CANDIDATE_STATUSES: dict[str, tuple[int, ...]] = {
     "malformed": (400, 422),
     "schema": (400, 422),
 }
+#: Violation kind -> the status of the generic answer when the operation documents none of the
+#: candidates: Prism's (its `getExpectedCodesForViolations` and `createResponseForViolations`).
+GENERIC_STATUS: dict[str, int] = {"security": 401, "content-type": 415, "malformed": 422, "schema": 422}
 #: The order in which kinds decide the candidates when a request has several.
 KIND_PRECEDENCE = ("security", "content-type", "malformed", "schema")
 
@@ -58,6 +62,7 @@ class Violation(NamedTuple):
     message: str
     kind: str = "schema"  # a key of CANDIDATE_STATUSES
     severity: str = "Error"
+    prism: str = ""  # the message as Prism (ajv) words it, when it differs (mock/prism.py)
 
     @property
     def pointer(self) -> str:
@@ -82,15 +87,25 @@ class Violation(NamedTuple):
         return entry
 
     def sl_entry(self) -> dict[str, Any]:
-        where: list[Any] = ["request", self.part, self.name, *self.path] if self.name else [
-            "request", self.part, *self.path]
-        message = self.message
+        """An entry of Prism's `sl-violations` header: located and worded as Prism does."""
+        if self.kind == "security":
+            return {"location": ["request"], "severity": self.severity, "code": 401,
+                    "message": "Invalid security scheme used"}
+        where: list[Any] = [self.name, *self.path] if self.name else list(self.path)
+        if self.code == "required" and self.prism and where:
+            where = where[:-1]  # ajv reports a missing property at its parent
+        message = self.prism or self.message
         return {
-            "location": where,
+            "location": ["request", self.part, *where],
             "severity": self.severity,
             "code": self.code,
             "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message),
         }
+
+    def validation_entry(self) -> dict[str, Any]:
+        """An entry of the `validation` member of Prism's generic 422."""
+        return prism.validation_entry(self.part, self.name, self.path, self.code,
+                                      _clip(self.prism or self.message), self.severity)
 
 
 def _clip(message: str) -> str:
@@ -124,11 +139,11 @@ def render_violations(violations: list[Violation]) -> Rendered:
     kinds: set[str] = set()
     where: set[str] = set()
     first: dict[str, str] = {}  # kind -> first message, for the kinds whose detail quotes it
-    for part, name, path, code, raw, kind, severity in violations:
+    for violation in violations:
+        part, name, path, _code, raw, kind, severity, _prism = violation
         message = raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)
         if len(sl) < MAX_VIOLATIONS:
-            sl.append({"location": ["request", part, name, *path] if name else ["request", part, *path],
-                       "severity": severity, "code": code, "message": message})
+            sl.append(violation.sl_entry())
         if severity != "Error":
             continue
         if kind not in kinds:

@@ -3,11 +3,12 @@ real violations when that still matches the documented schema.
 
 Order: security → [401]; content type → [415, 400, 422]; otherwise [400, 422]; then `default`
 (Prism, anchors §2.8, tries 422 before 400; see `mock.problems.CANDIDATE_STATUSES` for why
-accord does not). Prism sends the documented example and hides the violations in
-`sl-violations`; accord fills the documented problem schema when the violations fit it, and
-keeps Prism's header either way. When the operation documents no such response, the answer is
-a generic problem and the log says, once per operation and status, that the contract is
-incomplete.
+accord does not when both are documented; when neither is, the answer is Prism's 422).
+Prism sends the documented example and hides the violations in `sl-violations`; accord fills
+the documented problem schema when the violations fit it, and keeps Prism's header either way.
+When the operation documents no such response, the answer is Prism's own generic problem,
+worded as Prism words it (mock/prism.py), and the log says, once per operation and status,
+that the contract is incomplete.
 """
 
 from __future__ import annotations
@@ -17,9 +18,19 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from accord.mock import prism
 from accord.mock.exchange import Headers, Reply, next_request_id, problem_reply
 from accord.mock.negotiation import error_key
-from accord.mock.problems import CANDIDATE_STATUSES, Rendered, Violation, problem, render, render_violations
+from accord.mock.problems import (
+    CANDIDATE_STATUSES,
+    GENERIC_STATUS,
+    MAX_VIOLATIONS,
+    Rendered,
+    Violation,
+    problem,
+    render,
+    render_violations,
+)
 from accord.openapi import deref
 
 if TYPE_CHECKING:
@@ -48,12 +59,7 @@ class Rejector:
         if candidates[0] == 401:
             extra.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
         if found is None:
-            status = candidates[0]
-            self._incomplete(op, status)
-            rid = ex.trace_id()
-            extra.append((b"x-request-id", rid.encode("ascii")))
-            body = problem(status, rendered.detail, instance=ex.path, request_id=rid, entries=rendered.entries)
-            return problem_reply(status, body, extra)
+            return self._generic(ex, op, violations, rendered)
         key, status = found
         response = op.responses[key]
         reply = self._documented(ex, response, status, rendered, request_id)
@@ -61,6 +67,36 @@ class Rejector:
             reply.headers.extend(extra)
         reply.headers.append((b"sl-violations", rendered.sl))
         return reply
+
+    def _generic(self, ex: Exchange, op: Operation, violations: list[Violation], rendered: Rendered) -> Reply:
+        """Prism's answer where the operation documents none (mock/prism.py): 401 with its
+        challenges, 415, else 422 (Prism's choice when neither 422 nor 400 is documented)."""
+        kind = rendered.kind
+        status = GENERIC_STATUS[kind]
+        self._incomplete(op, status)
+        rid = ex.trace_id()
+        extra: Headers = [(b"x-request-id", rid.encode("ascii"))]
+        if not self.api.prism_errors:  # the document's problem convention: accord's members
+            if kind == "security":
+                extra.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
+            body = problem(status, rendered.detail, instance=ex.path, request_id=rid, entries=rendered.entries)
+            return problem_reply(status, body, extra)
+        if kind == "security":
+            members: dict[str, Any] = {}
+            tags = op.security.tags(ex.parts) if ex.parts is not None else []
+            if tags:
+                challenge = ",".join(tags)
+                extra.append((b"www-authenticate", challenge.encode("latin-1")))
+                members["headers"] = {"WWW-Authenticate": challenge}
+            body = prism.problem("UNAUTHORIZED", status, prism.UNAUTHORIZED, **members)
+        elif kind == "content-type":
+            message = next(v.message for v in violations if v.kind == "content-type")
+            body = prism.problem("INVALID_CONTENT_TYPE", status, message)
+        else:
+            listed = violations[:MAX_VIOLATIONS]
+            body = prism.problem("UNPROCESSABLE_ENTITY", status, prism.INVALID_REQUEST,
+                                 validation=[v.validation_entry() for v in listed])
+        return problem_reply(status, body, extra)
 
     def _documented(
         self,

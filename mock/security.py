@@ -29,6 +29,7 @@ class SchemeCheck:
     where: str = "header"  # apiKey: header | query | cookie
     param: str = "authorization"  # apiKey: the parameter name
     challenge: str | None = None  # WWW-Authenticate value
+    tag: str | None = None  # Prism's WWW-Authenticate value for this scheme (none for API keys)
 
     def credential(self, request: RequestParts) -> tuple[str | None, str]:
         """The credential the request carries for this scheme (None when absent) and why not."""
@@ -81,12 +82,12 @@ def compile_scheme(name: str, scheme: Any) -> SchemeCheck:
         }
         if http in table:
             check, challenge = table[http]
-            return SchemeCheck(name, check, challenge=challenge)
+            return SchemeCheck(name, check, challenge=challenge, tag=challenge)
         return SchemeCheck(name, "unsupported")
     if kind == "oauth2":
-        return SchemeCheck(name, "bearer", challenge="Bearer")
+        return SchemeCheck(name, "bearer", challenge="Bearer", tag="OAuth2")
     if kind == "openIdConnect":
-        return SchemeCheck(name, "bearer", challenge="Bearer")
+        return SchemeCheck(name, "bearer", challenge="Bearer", tag="OpenID")
     return SchemeCheck(name, "unsupported")
 
 
@@ -107,6 +108,12 @@ class Security:
                 if check.challenge and check.challenge not in seen:
                     seen.append(check.challenge)
         return seen
+
+    def tags(self, request: RequestParts) -> list[str]:
+        """Prism's challenges for a refused request: the tag of every scheme the request does not
+        satisfy, in every alternative, in order (joined by "," into one WWW-Authenticate)."""
+        return [check.tag for requirement in self.alternatives for check in requirement
+                if check.tag and _check_one(check, request, ()) is not None]
 
     def check(self, request: RequestParts, keys: tuple[bytes, ...]) -> list[Violation]:
         """No violations when one alternative is fully satisfied; else why the first failed."""

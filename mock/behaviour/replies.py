@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from accord.mock import prism
 from accord.mock.exchange import Reply
 from accord.mock.negotiation import served_status
 from accord.mock.rejections import request_id_value
@@ -58,9 +59,7 @@ def documented(
         return Reply(code, out)
     index = response.negotiate(ex.headers.get("accept"))
     if index is None:
-        offered = ", ".join(response.served)
-        detail = f"Unable to find content for {ex.headers.get('accept')}; the response offers {offered}"
-        return ex.generic(406, detail)
+        return ex.generic(406, prism.not_acceptable(str(ex.headers.get("accept"))), prism_code="NOT_ACCEPTABLE")
     content = response.contents[index]
     out.append((b"content-type", content.content_type))
     body = content.examples.get(example, content.body) if example is not None else content.body

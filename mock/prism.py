@@ -1,0 +1,121 @@
+"""Prism's words, for the answers a document does not describe.
+
+When the document defines no response for what went wrong, the mock answers as Prism does, so
+that tests a web team wrote against Prism keep passing (issue 19): Prism's problem `type` URIs
+and titles (its `mocker/errors.ts` and `router/errors.ts`), its `detail` sentences, the
+`validation` member of a 422 and the `headers` member of a 401, with messages worded as ajv
+(Prism's validator) words them. The document's own error responses always win over these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BASE = "https://stoplight.io/prism/errors#"
+
+TITLES = {
+    "UNPROCESSABLE_ENTITY": "Invalid request",
+    "NOT_ACCEPTABLE": "The server cannot produce a representation for your accept header",
+    "NOT_FOUND": "The server cannot find the requested content",
+    "UNAUTHORIZED": "Invalid security scheme used",
+    "INVALID_CONTENT_TYPE": "Invalid content type",
+    "NO_PATH_MATCHED_ERROR": "Route not resolved, no path matched",
+    "NO_METHOD_MATCHED_ERROR": "Route resolved, but no method matched",
+}
+
+INVALID_REQUEST = ("Your request is not valid and no HTTP validation response was found in the spec, "
+                   "so Prism is generating this error for you.")
+UNAUTHORIZED = ("Your request does not fullfil the security requirements and no HTTP unauthorized response "
+                "was found in the spec, so Prism is generating this error for you.")
+
+
+def problem(code: str, status: int, detail: str, **members: Any) -> dict[str, Any]:
+    """Prism's problem body: type, title, status, detail, then its extension members."""
+    return {"type": BASE + code, "title": TITLES[code], "status": status, "detail": detail, **members}
+
+
+def no_path(path: str) -> str:
+    return f"The route {path} hasn't been found in the specification file"
+
+
+def no_method(path: str, method: str) -> str:
+    return f'The route {path} has been matched, but it does not have "{method.lower()}" method defined'
+
+
+def no_status(status: int | str) -> str:
+    return f"Requested status code {status} is not defined in the document."
+
+
+def no_example(media: str, name: str) -> str:
+    return f"Response for contentType: {media} and exampleKey: {name} does not exist."
+
+
+def not_acceptable(accept: str) -> str:
+    return f"Unable to find content for {accept}"
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+_COUNTS = {
+    "minLength": ("fewer", "characters"), "maxLength": ("more", "characters"),
+    "minItems": ("fewer", "items"), "maxItems": ("more", "items"),
+    "minProperties": ("fewer", "properties"), "maxProperties": ("more", "properties"),
+}
+_FIXED = {
+    "additionalProperties": "must NOT have additional properties",
+    "unevaluatedProperties": "must NOT have unevaluated properties",
+    "anyOf": "must match a schema in anyOf",
+    "oneOfNotValid": "must match exactly one schema in oneOf",
+    "oneOfMultipleValid": "must match exactly one schema in oneOf",
+    "const": "must be equal to constant",
+    "uniqueItems": "must NOT have duplicate items",
+    "not": "must NOT be valid",
+    "falseSchema": "boolean schema is false",
+}
+
+
+def words(error: Any) -> str:
+    """ajv's message for one jsonschema-rs error ("must be integer", "must have required property 'id'")."""
+    kind = error.kind
+    name = getattr(kind, "name", "")
+    if name == "required":
+        return f"must have required property '{kind.property}'"
+    if name == "type":
+        return "must be " + ",".join(kind.types)
+    if name in _COMPARISONS:
+        return f"must be {_COMPARISONS[name]} {_number(kind.limit)}"
+    if name in _COUNTS:
+        more, unit = _COUNTS[name]
+        return f"must NOT have {more} than {_number(kind.limit)} {unit}"
+    if name == "enum":
+        return "must be equal to one of the allowed values: " + ", ".join(map(str, kind.options))
+    if name == "pattern":
+        return f'must match pattern "{kind.pattern}"'
+    if name == "format":
+        return f'must match format "{kind.format}"'
+    if name == "multipleOf":
+        return f"must be multiple of {_number(kind.multiple_of)}"
+    if name == "contains":
+        return "must contain at least 1 valid item(s)"
+    return _FIXED.get(name, f"must pass the {name or 'schema'} rule")
+
+
+def validation_entry(part: str, name: str, path: tuple[str | int, ...], code: str, message: str,
+                     severity: str) -> dict[str, Any]:
+    """One entry of a 422's `validation`: ajv's location (a missing property's parent) and the
+    message prefixed as Prism prefixes it ("Request body property id must be integer")."""
+    where = [*([name] if name else []), *path]
+    if code == "required" and where:
+        where = where[:-1]  # ajv reports a missing property at its parent
+    entry: dict[str, Any] = {"location": [part, *where], "severity": severity, "code": code}
+    if part == "body":
+        subject = "Request body" + (" property " + ".".join(map(str, where)) if where else "")
+    else:
+        subject = f"Request {part}" + (" parameter " + ".".join(map(str, where)) if where else "")
+    entry["message"] = f"{subject} {message}"
+    return entry

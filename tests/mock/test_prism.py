@@ -1,0 +1,108 @@
+"""mock/prism.py: where the document defines no error response, the answer is Prism's, word for word."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from conftest import FIXTURES, PETS
+
+from accord.mock.testing import mock_client
+
+DOC = FIXTURES / "mock-prism-errors" / "openapi.yaml"
+PRISM = "https://stoplight.io/prism/errors#"
+INVALID = ("Your request is not valid and no HTTP validation response was found in the spec, "
+           "so Prism is generating this error for you.")
+
+
+@pytest.fixture
+def tickets() -> Iterator[httpx.Client]:
+    with mock_client(DOC) as client:
+        yield client
+
+
+def test_invalid_request_is_prisms_422_with_ajv_words(tickets: httpx.Client):
+    answer = tickets.post("/tickets", json={"title": 1, "status": "lost", "votes": 0},
+                          headers={"X-Key": "k"})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json() == {
+        "type": PRISM + "UNPROCESSABLE_ENTITY", "title": "Invalid request", "status": 422, "detail": INVALID,
+        "validation": [
+            {"location": ["body", "title"], "severity": "Error", "code": "type",
+             "message": "Request body property title must be string"},
+            {"location": ["body", "status"], "severity": "Error", "code": "enum",
+             "message": "Request body property status must be equal to one of the allowed values: open, closed"},
+            {"location": ["body", "votes"], "severity": "Error", "code": "exclusiveMinimum",
+             "message": "Request body property votes must be > 0"},
+        ],
+    }
+    assert list(answer.json()) == ["type", "title", "status", "detail", "validation"]  # Prism's order
+    assert answer.headers["x-request-id"]
+
+
+def test_missing_parameters_are_reported_at_their_parent(tickets: httpx.Client):
+    answer = tickets.get("/tickets", params={"page": "0", "legacy": "x"})
+    assert answer.status_code == 422
+    entries = answer.json()["validation"]
+    assert {"location": ["header"], "severity": "Error", "code": "required",
+            "message": "Request header must have required property 'x-team'"} in entries
+    assert {"location": ["query", "page"], "severity": "Error", "code": "minimum",
+            "message": "Request query parameter page must be >= 1"} in entries
+    warning = json.loads(answer.headers["sl-violations"]) if "sl-violations" in answer.headers else None
+    assert warning is None or all(e["location"][0] == "request" for e in warning)
+
+
+def test_deprecated_parameter_warning_in_sl_violations(tickets: httpx.Client):
+    answer = tickets.get("/tickets", params={"legacy": "x"}, headers={"X-Team": "a"})
+    assert answer.status_code == 200
+    assert json.loads(answer.headers["sl-violations"]) == [
+        {"location": ["request", "query", "legacy"], "severity": "Warning", "code": "deprecated",
+         "message": "Query param legacy is deprecated"}]
+
+
+def test_security_is_prisms_401_with_the_failing_schemes_challenges(tickets: httpx.Client):
+    answer = tickets.post("/tickets", json={"title": "abc"})
+    assert answer.status_code == 401
+    challenge = 'Basic realm="*",OAuth2'  # every failing scheme, API keys have none
+    assert answer.headers.get_list("www-authenticate") == [challenge]
+    assert answer.json() == {
+        "type": PRISM + "UNAUTHORIZED", "title": "Invalid security scheme used", "status": 401,
+        "detail": "Your request does not fullfil the security requirements and no HTTP unauthorized "
+                  "response was found in the spec, so Prism is generating this error for you.",
+        "headers": {"WWW-Authenticate": challenge},
+    }
+
+
+def test_routing_and_negotiation_answers(tickets: httpx.Client):
+    assert tickets.get("/nowhere").json() == {
+        "type": PRISM + "NO_PATH_MATCHED_ERROR", "title": "Route not resolved, no path matched", "status": 404,
+        "detail": "The route /nowhere hasn't been found in the specification file"}
+    method = tickets.delete("/tickets")
+    assert method.status_code == 405 and method.headers["allow"] == "GET, HEAD, POST"
+    assert method.json()["detail"] == (
+        'The route /tickets has been matched, but it does not have "delete" method defined')
+    assert tickets.get("/tickets/AB", headers={"Accept": "application/xml"}).json() == {
+        "type": PRISM + "NOT_ACCEPTABLE", "title": "The server cannot produce a representation for your accept header",
+        "status": 406, "detail": "Unable to find content for application/xml"}
+    assert tickets.get("/tickets/AB", headers={"Prefer": "code=418"}).json()["detail"] == (
+        "Requested status code 418 is not defined in the document.")
+    missing = tickets.get("/tickets", headers={"X-Team": "a", "Prefer": "example=many"})
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Response for contentType: application/json and exampleKey: many does not exist."
+
+
+def test_the_documents_own_error_response_wins(tickets: httpx.Client):
+    answer = tickets.get("/tickets/ab")
+    assert answer.status_code == 400
+    assert answer.json() == {"oops": "bad id"}
+    assert json.loads(answer.headers["sl-violations"])[0]["message"] == 'must match pattern "^[A-Z]+$"'
+
+
+def test_a_document_with_its_own_problem_convention_keeps_accords_members():
+    with mock_client(PETS) as pets:
+        answer = pets.get("/nowhere", headers={"X-Request-ID": "t-1"})
+    assert answer.status_code == 404
+    assert answer.json()["type"] == "about:blank" and answer.json()["request_id"] == "t-1"
