@@ -374,8 +374,10 @@ class _Converter:
         schema = {k: copy.deepcopy(v) for k, v in header.items() if k in SCHEMA_KEYWORDS}
         _schema_keywords(schema)
         out: dict[str, Any] = {k: copy.deepcopy(v) for k, v in header.items()
-                               if k not in SCHEMA_KEYWORDS and k != "collectionFormat"}
+                               if k not in SCHEMA_KEYWORDS and k not in ("collectionFormat", "x-example")}
         out["schema"] = schema
+        if "x-example" in header:  # 2.0 has no header example; x-example is the common extension
+            out["example"] = copy.deepcopy(header["x-example"])
         return out
 
 

@@ -40,7 +40,7 @@ def test_parameters_responses_and_forms():
     assert ok["example"][0]["title"] == "Dune"
     assert ok["schema"]["items"] == {"$ref": "#/components/schemas/Book"}
     created = doc["paths"]["/books"]["post"]["responses"]["201"]
-    assert created["headers"]["X-Rate"]["schema"] == {"type": "integer"}
+    assert created["headers"]["X-Rate"] == {"schema": {"type": "integer"}, "example": 100}
     cover = doc["paths"]["/books/{isbn}/cover"]
     assert cover["parameters"][0]["schema"] == {"type": "string"}
     form = cover["put"]["requestBody"]["content"]["multipart/form-data"]["schema"]

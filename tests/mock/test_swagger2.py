@@ -32,11 +32,12 @@ def test_body_parameter_and_security(books: httpx.Client):
     created = books.post("/books", json={"isbn": "1", "title": "x"}, headers={"X-Key": "k"})
     assert created.status_code == 201
     assert set(created.json()) >= {"isbn", "title"}
-    # The 2.0 header is converted (a schema of its own); being optional, as every 2.0 header is, and
-    # given no value by the document, it is left out of static answers (mock/responses.py).
+    # The 2.0 header is converted (a schema of its own) and its x-example, 2.0's usual header
+    # example, becomes the 3.0 example the static answer sends.
     served = books.get("/__accord/openapi.json").json()
-    assert served["paths"]["/books"]["post"]["responses"]["201"]["headers"]["X-Rate"]["schema"] == {"type": "integer"}
-    assert "x-rate" not in created.headers
+    header = served["paths"]["/books"]["post"]["responses"]["201"]["headers"]["X-Rate"]
+    assert header == {"schema": {"type": "integer"}, "example": 100}
+    assert created.headers["x-rate"] == "100"
     missing = books.post("/books", json={"isbn": "1"}, headers={"X-Key": "k"})
     assert missing.status_code == 422
     assert missing.json()["validation"][0]["location"] == ["body"]
@@ -56,7 +57,7 @@ def test_invalid_example_is_reported_at_its_2_0_location(books: httpx.Client):
     assert len(findings) == 1
     where = findings[0].location
     assert where.file.endswith("mock-swagger2/openapi.yaml")
-    assert where.line == 94
+    assert where.line == 95
     assert where.pointer == "/paths/~1books~1{isbn}/get/responses/200/examples/application~1json"
     assert books.get("/books/9").json()["title"] == "Dune"  # replaced by data that validates
 
