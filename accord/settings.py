@@ -193,6 +193,26 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     _S("ACCORD_CHECKS", "list", (), "accord's own checks to run besides Schemathesis's, comma-separated: "
        "`problem_json_errors` (problem bodies list their `errors`).", "contract",
        "`accord test`, `pytest contract_tests`", default_text="`[tool.accord] checks`, else none"),
+    _S("ACCORD_TEST_CHECKS", "list", (), "The checks `accord test` runs, by name, comma-separated: "
+       "Schemathesis's (`st run --checks` names, `all`) and accord's (`problem_json_errors`).", "contract",
+       "`accord test --checks`", default_text="what the configuration enables"),
+    _S("ACCORD_TEST_EXCLUDE_CHECKS", "list", (), "Checks `accord test` skips, comma-separated.", "contract",
+       "`accord test --exclude-checks`"),
+    _S("ACCORD_TEST_AUTH", "list", (), "Credentials per security scheme of the document, `NAME=VALUE`, "
+       "comma-separated: an apiKey's key, a bearer/OAuth2/OpenID token, a basic scheme's `user:password`; each "
+       "sent where its scheme says.", "contract", "`accord test --auth-scheme`"),
+    _S("ACCORD_TEST_HEADERS", "list", (), "Headers `accord test` sends with every request, `Name: value`, "
+       "comma-separated.", "contract", "`accord test --header`"),
+    _S("ACCORD_SCHEMATHESIS_CONFIG", "path", None, "The Schemathesis configuration `accord test` reads.",
+       "contract", "`accord test --schemathesis-config`",
+       default_text="`schemathesis.toml` in the working directory or a parent, up to the repository root"),
+    _S("ACCORD_ALLOW_NOT_IMPLEMENTED", "bool", False, "Operations answering 501 (not implemented) do not fail "
+       "`accord test`; they are still listed.", "contract", "`accord test --allow-not-implemented`"),
+    _S("ACCORD_BASELINE", "path", None, "Known failures of `accord test` (Schemathesis's baseline format): "
+       "only new ones fail; written when missing.", "contract", "`accord test --baseline`"),
+    _S("ACCORD_MIN_COVERAGE", "float", None, "Fail `accord test` when it exercised less than this percentage "
+       "of what the document documents (operations, responses, media types, parameters, links).", "contract",
+       "`accord test --min-coverage`"),
     # -- the starter project -------------------------------------------------------------------------
     _S("ACCORD_REQUIREMENT", "text", None, "Where `make` and CI install accord from: a pip requirement (a name "
        "and version, a path, a wheel URL). Read by make and the workflow, not by accord.", "starter",

@@ -15,6 +15,9 @@ import schemathesis
 PROBLEM_JSON = "application/problem+json"
 REQUIRED_MEMBERS = ("type", "title", "status")
 CHECK_NAME = "problem_json_errors"
+#: accord's own checks, each a convention of some contracts: they run only when a project turns
+#: them on ([tool.accord] checks, ACCORD_CHECKS) or names them (--checks).
+ACCORD_CHECKS = (CHECK_NAME,)
 
 
 def problem_violations(status: int, content_type: str, body: Any, header_request_id: str | None) -> list[str]:

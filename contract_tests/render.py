@@ -17,11 +17,12 @@ def summary(report: ContractReport, *, verbose: bool = False) -> str:
     width = max((len(op.label) for op in report.operations), default=10)
     for op in report.operations:
         lines.append(_operation_line(op, width, verbose))
-    reasons = sorted({r for op in report.operations for t in op.checks if t.tolerated for r in t.tolerance_reasons})
-    if reasons and not verbose:
-        lines += ["", "  tolerated: a schema-valid request got a documented semantic rejection "
-                      "(--verbose names each per operation):"]
-        lines += [f"    - {reason}" for reason in reasons]
+    if report.baseline is not None:
+        lines += ["", _baseline_lines(report)]
+    if report.not_implemented:
+        allowed = " (allowed)" if report.allow_not_implemented else " (--allow-not-implemented to accept)"
+        lines += ["", f"NOT IMPLEMENTED{allowed}: answered 501 by a stub"]
+        lines += [f"  - {op.label}" for op in report.not_implemented]
     failures = report.failures
     if failures or report.errors or any(op.errors for op in report.operations):
         lines += ["", "FAILURES"]
@@ -45,55 +46,65 @@ def _operation_line(op: OperationResult, width: int, verbose: bool) -> str:
     if not op.exercised:
         return f"  {'SKIP':4}  {op.label:<{width}}  not exercised"
     mark = "ok" if op.ok else "FAIL"
-    failed = [f"{t.name} ({t.failed}/{t.passed + t.failed})" for t in op.checks if t.failed]
+    if op.ok and not op.implemented:
+        mark = "TODO"
+    failed = [f"{t.name} ({t.failed}/{t.passed + t.failed + t.known})" for t in op.checks if t.failed]
     passed = sum(t.passed for t in op.checks)
     detail = f"{op.requests} requests, {passed} checks passed"
     if failed:
         detail += "; failed: " + ", ".join(failed)
     if op.errors:
         detail += f"; {len(op.errors)} error(s)"
-    tolerated = sum(t.tolerated for t in op.checks)
-    if tolerated:
-        detail += f"; {tolerated} documented semantic rejection(s) tolerated"
+    if op.not_implemented:
+        detail += f"; not implemented ({op.not_implemented} × 501)"
+    known = sum(t.known for t in op.checks)
+    if known:
+        detail += f"; {known} known failure(s) (baseline)"
     line = f"  {mark:4}  {op.label:<{width}}  {detail}"
     if verbose:
         line += "\n" + "\n".join(_check_line(t) for t in op.checks)
     return line
 
 
+def _baseline_lines(report: ContractReport) -> str:
+    outcome = report.baseline
+    assert outcome is not None
+    known = sum(c.known for op in report.operations for c in op.checks)
+    new = len(report.failed_pairs())
+    lines = [f"BASELINE {outcome.path}: {known} known failure(s) seen, {new} new failing check(s)"]
+    if outcome.recorded is not None:
+        lines.append(f"  recorded {outcome.recorded} failure(s) as known")
+    if outcome.fixed:
+        lines.append(f"  fixed ({len(outcome.fixed)}; --update-baseline drops them):")
+        lines += [f"    - {entry}" for entry in outcome.fixed]
+    return "\n".join(lines)
+
+
 def _check_line(check: CheckTally) -> str:
-    line = f"          {check.name}: {check.passed} passed, {check.failed} failed"
-    if check.tolerated:
-        line += f", {check.tolerated} tolerated ({'; '.join(check.tolerance_reasons)})"
-    return line
+    known = f", {check.known} known" if check.known else ""
+    return f"          {check.name}: {check.passed} passed, {check.failed} failed{known}"
 
 
 def coverage(report: ContractReport) -> str:
-    """COVERAGE: operations exercised, and documented status codes seen / never seen per operation."""
-    ops = report.operations
-    exercised = [op for op in ops if op.exercised]
-    documented = sum(len(op.coverage.documented) for op in ops)
-    seen = sum(len(op.coverage.exercised) for op in ops)
-    lines = [f"COVERAGE: {len(exercised)}/{len(ops)} operations exercised, "
-             f"{seen}/{documented} documented responses seen"]
-    for op in ops:
-        cov = op.coverage
-        seen_codes = ", ".join(f"{code}×{count}" for code, count in op.statuses) or "none"
-        lines.append(f"  {op.label}")
-        lines.append(f"      seen:     {seen_codes}")
-        lines.append(f"      not seen: {', '.join(cov.missing) or '-'}")
-        if cov.undocumented:
-            lines.append(f"      UNDOCUMENTED: {', '.join(map(str, cov.undocumented))}")
-    return "\n".join(lines)
+    """COVERAGE: what the run reached of what the contract documents (coverage_report.as_text)."""
+    from accord.contract_tests.coverage_report import as_text
+
+    return as_text(report)
 
 
 def verdict(report: ContractReport) -> str:
     failed_ops = [op for op in report.operations if not op.ok]
+    todo = len(report.not_implemented)
     if report.ok:
-        return f"PASSED: {report.target} conforms to {report.spec} ({len(report.operations)} operations)"
+        pending = f", {todo} not implemented yet" if todo else ""
+        return f"PASSED: {report.target} conforms to {report.spec} ({len(report.operations)} operations{pending})"
     pairs = len(report.failed_pairs())
-    return (f"FAILED: {report.target}: {pairs} failing check(s) on {len(failed_ops)} operation(s)"
-            + (f", {len(report.errors)} run error(s)" if report.errors else ""))
+    parts = [f"{pairs} failing check(s) on {len(failed_ops)} operation(s)"] if pairs or not todo else []
+    if report.errors:
+        parts.append(f"{len(report.errors)} run error(s)")
+    if todo and not report.allow_not_implemented:
+        parts.append(f"{todo} operation(s) not implemented")
+    return f"FAILED: {report.target}: " + ", ".join(parts)
 
 
 def write_junit(report: ContractReport, path: Path) -> None:

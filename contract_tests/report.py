@@ -6,6 +6,7 @@ Values only; `runner.py` fills them, `render.py` turns them into text and JUnit 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from accord import pointers
 from accord.locations import Location
@@ -41,8 +42,7 @@ class CheckTally:
     passed: int = 0
     failed: int = 0
     first_failure: FailureRecord | None = None
-    tolerated: int = 0  # documented semantic rejections (see tolerances.py), not failures
-    tolerance_reasons: tuple[str, ...] = ()
+    known: int = 0  # failures a baseline lists: reported, not failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,18 @@ class StatusCoverage:
 
 
 @dataclass(frozen=True, slots=True)
+class Dimension:
+    """Documented items of one kind (media types, parameters, links) and those a run exercised."""
+
+    documented: tuple[str, ...] = ()
+    exercised: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(d for d in self.documented if d not in self.exercised)
+
+
+@dataclass(frozen=True, slots=True)
 class OperationResult:
     """Everything the run did to one operation of the contract."""
 
@@ -66,6 +78,12 @@ class OperationResult:
     statuses: tuple[tuple[int, int], ...]  # (status code, times seen), sorted
     coverage: StatusCoverage
     errors: tuple[str, ...] = ()
+    media: Dimension = Dimension()
+    parameters: Dimension = Dimension()
+    links: Dimension = Dimension()
+    #: Responses that were the not-implemented answer of a stub (501): its own outcome, apart
+    #: from failures; checks that objected to them are not counted as failed.
+    not_implemented: int = 0
 
     @property
     def failures(self) -> tuple[FailureRecord, ...]:
@@ -83,6 +101,20 @@ class OperationResult:
     def exercised(self) -> bool:
         return self.requests > 0
 
+    @property
+    def implemented(self) -> bool:
+        return self.not_implemented == 0
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineOutcome:
+    """How a run compared with its baseline file."""
+
+    path: str
+    entries: int  # entries the file listed before the run
+    fixed: tuple[str, ...]  # entries the run did not reproduce on an operation it exercised
+    recorded: int | None = None  # entries written (a new file, or an update)
+
 
 @dataclass(frozen=True, slots=True)
 class ContractReport:
@@ -98,14 +130,24 @@ class ContractReport:
     errors: tuple[str, ...] = ()  # run-level problems not tied to an operation
     phases: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = ()  # what could not be tested, and why (not failures)
+    allow_not_implemented: bool = False
+    config_file: str | None = None  # the schemathesis.toml the run read
+    #: Every distinct failure, known or new, as schemathesis.baseline.BaselineEntry values.
+    observed: tuple[Any, ...] = ()
+    baseline: BaselineOutcome | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(op.ok for op in self.operations)
+        return (not self.errors and all(op.ok for op in self.operations)
+                and (self.allow_not_implemented or not self.not_implemented))
+
+    @property
+    def not_implemented(self) -> tuple[OperationResult, ...]:
+        return tuple(op for op in self.operations if not op.implemented)
 
     @property
     def exit_code(self) -> int:
-        """1 when a check failed or the run had errors, else 0."""
+        """1 when a check failed, the run had errors or (unless allowed) an operation is not implemented."""
         return 0 if self.ok else 1
 
     @property

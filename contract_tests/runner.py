@@ -19,13 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from accord.config import DEFAULT_SPEC
-from accord.contract_tests import checks as _checks
+from accord.contract_tests import configuration
+from accord.contract_tests.checks import ACCORD_CHECKS
+from accord.contract_tests.configuration import Selection
 from accord.contract_tests.coverage import (
     DocumentedOperation,
+    dimension,
     documented_operations,
+    media_seen,
     status_coverage,
 )
 from accord.contract_tests.report import (
+    BaselineOutcome,
     CheckTally,
     ContractReport,
     FailureRecord,
@@ -33,7 +38,6 @@ from accord.contract_tests.report import (
 )
 from accord.contract_tests.settings import RunSettings
 from accord.contract_tests.targets import Target, open_target
-from accord.contract_tests.tolerances import tolerated
 from accord.errors import UsageError
 from accord.loading import load_spec
 
@@ -43,6 +47,9 @@ NOT_TARGET_ERRORS = frozenset({"NoLinksFound"})
 #: How much of a reproduction to keep: job bodies can run to megabytes.
 MAX_REPRODUCTION = 2000
 MAX_MESSAGE = 1500
+#: The answer of an operation a served stub does not implement yet (accord scaffold's stubs; any
+#: server's 501 Not Implemented, RFC 9110 §15.6.2).
+NOT_IMPLEMENTED = 501
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +80,35 @@ def run_contract_tests(
     mock_options: Mapping[str, Any] | None = None,
     app: str | None = None,
     checks: Sequence[str] | None = None,
+    selection: Selection | None = None,
+    allow_not_implemented: bool = False,
+    baseline: str | Path | None = None,
+    update_baseline: bool = False,
 ) -> ContractReport:
     """Test `target` ('mock', 'service', a URL or an ASGI app) against `spec`; never raises on failures.
 
-    `checks` are accord's own checks to run besides Schemathesis's (default: `configured_checks()`;
-    `problem_json_errors` holds every error to problem+json with a request_id).
+    `checks` are accord's own checks the project turns on (default: `configured_checks()`;
+    `problem_json_errors` holds every error to problem+json with a request_id); `selection` is
+    what the command line chose: checks by name, credentials per security scheme, headers, the
+    schemathesis.toml to read (default: the project's, found as `st` finds it).
     `app` is the handlers package the 'service' target serves (default: ACCORD_APP, then
     `[tool.accord] app`, then `service`).
 
-    `api_key` overrides the key sent (default: first of ACCORD_API_KEYS, else the dev key);
-    `operations` restricts the run to these operationIds; `mock_options` are passed to the
-    in-process mock target's `create_app` (e.g. `{"stateful": True, "rules": FILE}`). Raises
-    accord.errors.UsageError for an unknown target, an unreachable URL or an unknown operationId,
+    `api_key` is the key for apiKey schemes given no credential (default: an in-process target's
+    own key; for a URL, the first of ACCORD_API_KEYS if set); `operations` restricts the run to
+    these operationIds; `mock_options` are passed to the in-process mock target's `create_app`.
+    Operations answering 501 are reported as not implemented and fail the run unless
+    `allow_not_implemented`. `baseline` is a file of known failures (Schemathesis's baseline
+    format, shared with `st run --baseline`): failures it lists are reported as known, not failed,
+    and entries the run did not reproduce on an operation it exercised are reported fixed; a missing
+    file is written with this run's failures (adopting contract tests on an existing API), and
+    `update_baseline` rewrites it. Raises accord.errors.UsageError for an unknown target, an
+    unreachable URL, an unknown operationId, check or security scheme, or a bad schemathesis.toml,
     and the loading errors of `load_spec` for a bad document.
     """
     settings = RunSettings.resolve(max_examples=max_examples, seed=seed)
     conventions = tuple(checks) if checks is not None else configured_checks()
+    chosen = selection or Selection()
     document = load_spec(spec).document
     documented = documented_operations(document)
     if operations is not None:
@@ -99,7 +119,14 @@ def run_contract_tests(
         documented = [op for op in documented if op.operation_id in wanted]
     with open_target(target, Path(spec), name=name, api_key=api_key, mock_options=mock_options,
                      app=app) as resolved:
-        report = _execute(resolved, str(spec), document, documented, settings, progress, conventions)
+        config = configuration.resolve(
+            settings.schemathesis_config({}), settings.explicit_config(), chosen, conventions, document,
+            resolved.credentials, key_overrides_file=resolved.in_process or api_key is not None)
+        known = _load_baseline(Path(baseline)) if baseline is not None else None
+        report = _execute(resolved, str(spec), document, documented, settings, progress, config,
+                          allow_not_implemented, known)
+    if baseline is not None:
+        report = _settle_baseline(report, Path(baseline), known, update_baseline)
     if junit is not None:
         from accord.contract_tests.render import write_junit
 
@@ -111,9 +138,8 @@ def run_contract_tests(
 class _Tally:
     passed: int = 0
     failed: int = 0
-    tolerated: int = 0
+    known: int = 0
     first: FailureRecord | None = None
-    reasons: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -122,23 +148,43 @@ class _Collector:
 
     tallies: dict[str, dict[str, _Tally]] = field(default_factory=dict)
     statuses: dict[str, Counter[int]] = field(default_factory=dict)
+    media: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
+    parameters: dict[str, set[str]] = field(default_factory=dict)
+    links: set[str] = field(default_factory=set)
+    not_implemented: Counter[str] = field(default_factory=Counter)
+    baseline: Any = None  # schemathesis.baseline.Baseline of known failures, or None
+    #: Every distinct failure of the run, as baseline entries (identity -> entry).
+    observed: dict[tuple[str, str, str, str], Any] = field(default_factory=dict)
     requests: Counter[str] = field(default_factory=Counter)
     errors: dict[str, list[str]] = field(default_factory=dict)
     run_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
 
-    def scenario(self, phase: str, recorder: Any) -> tuple[int, int]:
-        """Tally one finished scenario; returns its (failed, tolerated) check counts."""
-        failed = tolerated_here = 0
+    def scenario(self, phase: str, recorder: Any) -> int:
+        """Tally one finished scenario; returns its failed check count (a stub's 501s are not failures)."""
+        failed = 0
+        for case_id, node in recorder.cases.items():
+            transition = getattr(node, "transition", None)
+            if transition is not None and not transition.is_inferred and case_id in recorder.interactions:
+                self.links.add(transition.id)
+        unimplemented: set[str] = set()
         for case_id, interaction in recorder.interactions.items():
             case = _case_of(recorder, case_id)
             if case is None or interaction.response is None:
                 continue
             label = case.operation.label
             self.requests[label] += 1
-            if case.method.upper() == case.operation.method.upper():  # not an unsupported-method probe
-                self.statuses.setdefault(label, Counter())[interaction.response.status_code] += 1
+            if case.method.upper() != case.operation.method.upper():  # an unsupported-method probe
+                continue
+            status = interaction.response.status_code
+            self.statuses.setdefault(label, Counter())[status] += 1
+            content_type = (interaction.response.headers.get("content-type") or [""])[0]
+            self.media.setdefault(label, set()).add((status, content_type))
+            self.parameters.setdefault(label, set()).update(_sent_parameters(case))
+            if status == NOT_IMPLEMENTED:
+                self.not_implemented[label] += 1
+                unimplemented.add(case_id)
         for case_id, nodes in recorder.checks.items():
             case = _case_of(recorder, case_id)
             if case is None:
@@ -149,25 +195,42 @@ class _Collector:
                 tally = per_op.setdefault(node.name, _Tally())
                 if node.status.value == "success":
                     tally.passed += 1
-                elif node.status.value == "failure":
-                    interaction = recorder.interactions.get(case_id)
-                    reason = tolerated(node.name, case, interaction.response if interaction else None)
-                    if reason is not None:
-                        tally.tolerated += 1
-                        tally.reasons.add(reason)
-                        tolerated_here += 1
+                elif node.status.value == "failure" and case_id not in unimplemented:
+                    if self._known(node):
+                        tally.known += 1
                         continue
                     tally.failed += 1
                     failed += 1
                     if tally.first is None and node.failure_info is not None:
                         tally.first = _failure_record(label, node, phase, recorder, case_id)
-        return failed, tolerated_here
+        return failed
+
+    def _known(self, node: Any) -> bool:
+        """Record the failure for the baseline; True when the baseline already lists it."""
+        if node.failure_info is None:
+            return False
+        from schemathesis.baseline import BaselineEntry, failure_identity
+
+        failure = node.failure_info.failure
+        identity = failure_identity(failure, node.name)
+        self.observed.setdefault(identity, BaselineEntry.from_failure(failure, check=node.name))
+        return self.baseline is not None and self.baseline.match(failure, node.name) is not None
 
     def error(self, label: str | None, message: str) -> None:
         if label:
             self.errors.setdefault(label, []).append(message)
         else:
             self.run_errors.append(message)
+
+
+def _sent_parameters(case: Any) -> set[str]:
+    """The parameters a case carried, as coverage names them ("query page_token", "header x-api-key")."""
+    sent = set()
+    for location, values in (("path", case.path_parameters), ("query", case.query), ("header", case.headers),
+                             ("cookie", case.cookies)):
+        for name in values or {}:
+            sent.add(f"{location} {name.lower() if location == 'header' else name}")
+    return sent
 
 
 def _case_of(recorder: Any, case_id: str) -> Any:
@@ -202,32 +265,6 @@ def _clip(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
-def credentials(document: dict[str, Any], api_key: str) -> dict[str, dict[str, str]]:
-    """Schemathesis's `[auth.openapi.<scheme>]` for each scheme the document declares, so each
-    credential travels where its scheme says (header, query or cookie): API keys get `api_key`,
-    bearer/OAuth2/OpenID schemes the first of ACCORD_BEARER_TOKENS, basic schemes the first of
-    ACCORD_BASIC_CREDENTIALS (`user:password`). No scheme is assumed."""
-    from accord.openapi import credential_kind, security_schemes
-    from accord.settings import read
-
-    tokens = read("ACCORD_BEARER_TOKENS")
-    pairs = [p.split(":", 1) for p in read("ACCORD_BASIC_CREDENTIALS") if ":" in p]
-    auth: dict[str, dict[str, str]] = {}
-    for name, scheme in security_schemes(document).items():
-        kind = credential_kind(scheme)
-        if kind == "api_key":
-            auth[name] = {"api_key": api_key}
-        elif kind == "bearer" and tokens:
-            auth[name] = {"bearer": tokens[0]}
-        elif kind == "basic" and pairs:
-            auth[name] = {"username": pairs[0][0], "password": pairs[0][1]}
-    return auth
-
-
-#: accord's own checks (accord.contract_tests.checks), each a convention of some contracts.
-ACCORD_CHECKS = (_checks.CHECK_NAME,)
-
-
 def configured_checks() -> tuple[str, ...]:
     """accord's checks to run: ACCORD_CHECKS (comma-separated), else `[tool.accord] checks`."""
     from accord.config import pyproject_settings
@@ -240,15 +277,10 @@ def configured_checks() -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _build_schema(target: Target, document: dict[str, Any], settings: RunSettings,
-                  conventions: Sequence[str] = ()) -> Any:
+def _build_schema(target: Target, document: dict[str, Any], config: configuration.ResolvedConfig) -> Any:
     import schemathesis
 
-    data = settings.schemathesis_config({})
-    # accord's own checks are conventions a contract may or may not promise: on only when chosen.
-    data["checks"].update({name: {"enabled": name in conventions} for name in ACCORD_CHECKS})
-    config = schemathesis.Config.from_dict({**data, "auth": {"openapi": credentials(document, target.api_key)}})
-    schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=configuration.build(config))
     schema.config.update(base_url=target.base_url, continue_on_failure=True)
     if target.in_process:
         schema.app = target.app
@@ -256,14 +288,14 @@ def _build_schema(target: Target, document: dict[str, Any], settings: RunSetting
 
 
 def _execute(target: Target, spec: str, document: dict[str, Any], operations: list[DocumentedOperation],
-             settings: RunSettings, progress: ProgressCallback | None,
-             conventions: Sequence[str] = ()) -> ContractReport:
+             settings: RunSettings, progress: ProgressCallback | None, config: configuration.ResolvedConfig,
+             allow_not_implemented: bool, baseline: Any = None) -> ContractReport:
     from schemathesis.engine import events, from_schema
 
     notify = progress or (lambda _p: None)
-    collector = _Collector()
+    collector = _Collector(baseline=baseline)
     started = time.monotonic()
-    schema = _build_schema(target, document, settings, conventions)
+    schema = _build_schema(target, document, config)
     if len(operations) < len(documented_operations(document)):
         schema = schema.include(operation_id=[op.operation_id for op in operations])
     total = len(operations)
@@ -278,12 +310,11 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
         elif isinstance(event, events.ScenarioFinished):
             if not event.is_test_scenario:
                 continue
-            failed, tolerated_here = collector.scenario(event.phase.value, event.recorder)
+            failed = collector.scenario(event.phase.value, event.recorder)
             done += 1
             status = event.status.value
-            if status == "failure" and not failed and tolerated_here:
-                # Every failing check was a documented rejection the report tolerates: not a failure.
-                status = "tolerated"
+            if status == "failure" and not failed:
+                status = "not-implemented"  # every objection was to a stub's 501
             notify(Progress(phase=event.phase.value, operation=event.label or f"{event.phase.value} scenario",
                             status=status, done=done, total=total))
         elif isinstance(event, events.NonFatalError) and type(event.value).__name__ in NOT_TARGET_ERRORS:
@@ -293,11 +324,13 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
             collector.error(event.label if event.related_to_operation else None, message)
         elif isinstance(event, events.FatalError):
             collector.error(None, _clip(f"{type(event.exception).__name__}: {event.exception}", MAX_MESSAGE))
-    return _freeze(target, spec, operations, settings, collector, time.monotonic() - started)
+    return _freeze(target, spec, operations, settings, collector, time.monotonic() - started,
+                   allow_not_implemented, config)
 
 
 def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], settings: RunSettings,
-            collector: _Collector, elapsed: float) -> ContractReport:
+            collector: _Collector, elapsed: float, allow_not_implemented: bool,
+            config: configuration.ResolvedConfig) -> ContractReport:
     results = []
     known = {op.label for op in operations}
     for op in operations:
@@ -307,12 +340,15 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
             label=op.label,
             operation_id=op.operation_id,
             requests=collector.requests.get(op.label, 0),
-            checks=tuple(CheckTally(name, t.passed, t.failed, _runnable(t.first, target), t.tolerated,
-                                    tuple(sorted(t.reasons)))
+            checks=tuple(CheckTally(name, t.passed, t.failed, _runnable(t.first, target), t.known)
                          for name, t in sorted(tallies.items())),
             statuses=tuple(sorted(seen.items())),
             coverage=status_coverage(op, seen),
             errors=tuple(collector.errors.get(op.label, ())),
+            media=dimension(op.media_types, media_seen(op, collector.media.get(op.label, set()))),
+            parameters=dimension(op.parameters, collector.parameters.get(op.label, set())),
+            links=dimension(op.links, collector.links),
+            not_implemented=collector.not_implemented.get(op.label, 0),
         ))
     stray = [f"{label}: {msg}" for label, msgs in collector.errors.items() if label not in known for msg in msgs]
     return ContractReport(
@@ -326,4 +362,40 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
         errors=tuple(collector.run_errors + stray),
         phases=tuple(collector.phases),
         notes=tuple(collector.notes),
+        allow_not_implemented=allow_not_implemented,
+        config_file=str(config.source) if config.source is not None else None,
+        observed=tuple(collector.observed.values()),
     )
+
+
+def _load_baseline(path: Path) -> Any:
+    """The known failures of `path` (empty when the file does not exist yet); a bad file is a usage error."""
+    from schemathesis.baseline import Baseline
+
+    try:
+        return Baseline.load(path)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"{path}: not a baseline file: {exc}") from None
+
+
+def _settle_baseline(report: ContractReport, path: Path, known: Any, update: bool) -> ContractReport:
+    """Fixed entries (listed, not reproduced, on an operation the run exercised); write the file when
+    it did not exist or `update` asks."""
+    from dataclasses import replace
+
+    from schemathesis.baseline import Baseline
+
+    exercised = {op.label for op in report.operations if op.exercised}
+    observed = {entry.identity for entry in report.observed}
+    entries = list(known.entries) if known is not None else []
+    fixed = tuple(f"{e.operation}: {e.check}: {e.failure} [{e.id}]" for e in entries
+                  if e.operation in exercised and e.identity not in observed)
+    recorded = None
+    if update or not path.exists():
+        Baseline(entries=sorted(report.observed, key=lambda e: e.identity)).save(path)
+        recorded = len(report.observed)
+        # What was just recorded is known from now on, this run included.
+        report = replace(report, operations=tuple(
+            replace(op, checks=tuple(replace(c, failed=0, first_failure=None, known=c.known + c.failed)
+                                     for c in op.checks)) for op in report.operations))
+    return replace(report, baseline=BaselineOutcome(str(path), len(entries), fixed, recorded))

@@ -62,6 +62,15 @@ class RunSettings:
                    stateful_steps=DEFAULT_STATEFUL_STEPS if examples <= DEFAULT_MAX_EXAMPLES else 10,
                    deterministic=False)
 
+    def explicit_config(self) -> dict[str, Any]:
+        """What was asked for explicitly (--max-examples, --seed and their settings), which wins over
+        a project's schemathesis.toml; the defaults give way to the file."""
+        if self.deterministic:
+            return {}
+        data = self.schemathesis_config({})
+        generation = {k: data["generation"][k] for k in ("deterministic", "max-examples")}
+        return {"seed": data["seed"], "generation": generation, "phases": data["phases"]}
+
     def schemathesis_config(self, headers: dict[str, str]) -> dict[str, Any]:
         """The configuration as `schemathesis.Config.from_dict` takes it (TOML layout)."""
         return {

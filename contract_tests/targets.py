@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,12 +25,17 @@ ASGI_BASE_URL = "http://localhost"
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A target ready to test: an in-process ASGI app or a base URL, and the key it accepts."""
+    """A target ready to test: an in-process ASGI app or a base URL, and the key it accepts (None:
+    unknown, for a URL given no key: only the credentials the run is given are sent)."""
 
     name: str
     app: Any = None
     base_url: str = ASGI_BASE_URL
-    api_key: str = DEV_API_KEY
+    api_key: str | None = DEV_API_KEY
+    #: Credential per kind of scheme (accord.openapi.credential_kind: api_key, bearer, basic) sent
+    #: to schemes the run is given nothing for: what an in-process target was built to accept, or
+    #: what ACCORD_API_KEYS / ACCORD_BEARER_TOKENS / ACCORD_BASIC_CREDENTIALS configure.
+    credentials: Mapping[str, str] = field(default_factory=dict)
     #: For an in-process target a reader can start as a server: (its local URL, how to start it),
     #: so a failure's curl command is one that runs (http://localhost is the in-process app).
     served_as: tuple[str, str] | None = None
@@ -50,6 +55,28 @@ class Target:
         return f"# needs {start}\n" + reproduction.replace(ASGI_BASE_URL + "/", url + "/")
 
 
+#: The user of the basic credential in-process targets accept (the password is the target's key).
+IN_PROCESS_USER = "accord"
+
+
+def in_process_credentials(key: str) -> dict[str, str]:
+    """One key for every kind of scheme: the mock compares any credential with its keys, and the
+    service is built to accept the key as a bearer token and `accord:KEY` as a basic pair."""
+    return {"api_key": key, "bearer": key, "basic": f"{IN_PROCESS_USER}:{key}"}
+
+
+def configured_credentials(api_key: str | None) -> dict[str, str]:
+    """For a URL: the key given (else the first of ACCORD_API_KEYS), the first of
+    ACCORD_BEARER_TOKENS and of ACCORD_BASIC_CREDENTIALS; nothing else is assumed."""
+    from accord.settings import read
+
+    keys = configured_api_keys()
+    found = {"api_key": api_key or (keys[0] if keys else None),
+             "bearer": next(iter(read("ACCORD_BEARER_TOKENS")), None),
+             "basic": next((p for p in read("ACCORD_BASIC_CREDENTIALS") if ":" in p), None)}
+    return {kind: value for kind, value in found.items() if value}
+
+
 def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
     """The mock in-process; `options` go to `create_app` (stateful=, rules=, scenario=, seed=…)."""
     from accord.mock.app import create_app
@@ -60,7 +87,8 @@ def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
                      if v not in (None, False))
     start = f"`accord mock{' ' + flags if flags else ''}` on :{DEFAULT_MOCK_PORT}" + ("" if flags else " (`make run`)")
     yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key,
-                 served_as=(f"http://127.0.0.1:{DEFAULT_MOCK_PORT}", start))
+                 served_as=(f"http://127.0.0.1:{DEFAULT_MOCK_PORT}", start),
+                 credentials=in_process_credentials(api_key))
 
 
 def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Target]:
@@ -71,7 +99,9 @@ def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Targ
     app_name = app or configured_app()
     # A private state folder: runs never see each other's jobs, and nothing lands in the work tree.
     with tempfile.TemporaryDirectory(prefix="accord-contract-") as tmp:
+        accepted = in_process_credentials(api_key)
         service = create_app(spec_path=spec, app=app_name, state_dir=Path(tmp), api_keys=[api_key],
+                             bearer_tokens=[accepted["bearer"]], basic_credentials=[accepted["basic"]],
                              validate_responses=True)
         from accord.service.middleware import base_path
 
@@ -82,7 +112,8 @@ def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Targ
             flag = "" if app_name == configured_app() else f" --app {app_name}"  # what plain `accord serve` serves
             start = f"`accord serve{flag}` on :{DEFAULT_SERVE_PORT}"
             yield Target("service" if app_name == DEFAULT_APP else app_name, app=service, api_key=api_key,
-                         base_url=base, served_as=(f"http://127.0.0.1:{DEFAULT_SERVE_PORT}", start))
+                         base_url=base, served_as=(f"http://127.0.0.1:{DEFAULT_SERVE_PORT}", start),
+                         credentials=accepted)
         finally:
             close_app(service)
 
@@ -113,7 +144,8 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
     if not isinstance(target, str):
         if not callable(target):
             raise UsageError(f"target must be 'mock', 'service', a URL or an ASGI app, got {type(target).__name__}")
-        yield Target(name or getattr(target, "__name__", None) or type(target).__name__, app=target, api_key=key)
+        yield Target(name or getattr(target, "__name__", None) or type(target).__name__, app=target, api_key=key,
+                     credentials=in_process_credentials(key))
         return
     if target == "mock":
         yield from _as_cm(_mock(spec, key, **dict(mock_options or {})))
@@ -126,7 +158,8 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"unknown target {target!r}: use 'mock', 'service' or an http(s):// URL")
     check_reachable(target)
-    yield Target(name or target, base_url=target.rstrip("/"), api_key=key)
+    found = configured_credentials(api_key)
+    yield Target(name or target, base_url=target.rstrip("/"), api_key=found.get("api_key"), credentials=found)
 
 
 def _as_cm(gen: Generator[Target]) -> Iterator[Target]:

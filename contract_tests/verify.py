@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 from accord import config
 from accord.consumer.contract import REDACTED, ConsumerContract, Interaction, read_contract
 from accord.consumer.matching import Actual, Mismatch, check_response, evaluate
-from accord.contract_tests.targets import open_target
+from accord.contract_tests.targets import default_api_key, open_target
 from accord.locations import Location
 
 #: Statuses that mean "not yet" rather than "no" when the consumer got a success.
@@ -80,7 +80,7 @@ def verify_contract(file: str | Path, target: str | Any, *, spec: str | Path = c
     """Replay `file` against `target` ("mock", "impl", a URL or an ASGI app)."""
     contract = read_contract(file)  # an unreadable file fails before any target is started
     with open_target(target, Path(spec), api_key=api_key, name=name) as resolved, _base_url(resolved) as base_url:
-        results = replay(contract, base_url, resolved.api_key, patience=patience)
+        results = replay(contract, base_url, resolved.api_key or default_api_key(), patience=patience)
     return VerifyReport(str(file), resolved.name, tuple(results))
 
 

@@ -127,23 +127,25 @@ def test_broken_copy_of_the_real_service_fails(tmp_path: Path) -> None:
     assert ("GET /v1/models/{model_id}", "response_schema_conformance") in report.failed_pairs(), summary(report)
 
 
-def test_progress_says_tolerated_when_only_documented_rejections_objected(tmp_path: Path) -> None:
-    """listModels: Schemathesis sends schema-valid page tokens the service never issued and counts
-    the 400 invalid-page-token as a failed positive_data_acceptance; the report tolerates it, and
-    the progress line must not say "failure" for a scenario the report passes."""
+def test_the_committed_schemathesis_toml_declares_unissued_page_tokens(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """listModels: Schemathesis sends schema-valid page tokens the service never issued, and the
+    service answers the documented 400 invalid-page-token. The repository's schemathesis.toml says
+    so (for `st run` and `accord test` alike); without it, positive_data_acceptance objects."""
+    from accord.contract_tests.configuration import Selection
     from impl.app import close_app
     from impl.app import create_app as create_service
 
-    service = create_service(ROOT / "spec" / "openapi.yaml", jobs_db=tmp_path / "jobs.sqlite3",
-                             api_keys=["k"], validate_responses=True)
-    steps: list[Progress] = []
-    try:
-        report = run_contract_tests(service, spec=ROOT / "spec" / "openapi.yaml", api_key="k", name="impl",
-                                    operations=["listModels"], progress=steps.append)
-    finally:
-        close_app(service)
-    assert report.ok, summary(report)
-    assert sum(t.tolerated for op in report.operations for t in op.checks) > 0, summary(report)
-    statuses = {s.status for s in steps if s.operation}
-    assert "tolerated" in statuses and "failure" not in statuses, statuses
-    assert "tolerated: a schema-valid request got a documented semantic rejection" in summary(report)
+    monkeypatch.chdir(ROOT)
+    reports = {}
+    for use in (True, False):
+        service = create_service(ROOT / "spec" / "openapi.yaml", jobs_db=tmp_path / f"jobs-{use}.sqlite3",
+                                 api_keys=["k"], validate_responses=True)
+        try:
+            reports[use] = run_contract_tests(service, spec=ROOT / "spec" / "openapi.yaml", api_key="k", name="impl",
+                                              operations=["listModels"], selection=Selection(use_config_file=use))
+        finally:
+            close_app(service)
+    assert reports[True].ok, summary(reports[True])
+    assert reports[True].config_file == str(ROOT / "schemathesis.toml")
+    assert ("GET /v1/models", "positive_data_acceptance") in reports[False].failed_pairs(), summary(reports[False])
