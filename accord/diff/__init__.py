@@ -5,9 +5,12 @@
     RENDERERS["markdown"](report, False)  # a pull-request comment
 
 Modules by role: `sources` (files and `REF:path` from git), `operations` (the parts of an
-operation a client depends on), `schemadiff` (structural schema comparison), `walker` (pairs
-operations and emits changes), `rules` (rule id -> level and explanation), `report`
-(`Change`, `DiffReport`, renderers).
+operation a client depends on, and the callbacks and webhooks it calls), `schemadiff`
+(structural schema comparison, JSON Schema 2020-12 keywords included), `walker` (pairs
+operations and emits changes; callbacks and webhooks with the roles swapped), `lifecycle`
+(sunset dates, stability levels, the deprecation policy), `rules` (the catalogue: rule id ->
+level and explanation; docs/diff-rules.md), `policy` (ignore file, per-rule levels, version
+check), `report` (`Change`, `DiffReport`, renderers: text, json, markdown, junit, github).
 """
 
 from __future__ import annotations

@@ -164,6 +164,11 @@ _OPERATION_RULES: dict[str, tuple[str, str]] = {
     ),
     "response-media-type-removed": (BREAKING, "response content type `{old}` of {what} was removed"),
     "response-media-type-added": (INFO, "response content type `{new}` of {what} was added"),
+    "response-media-type-name-generalized": (
+        BREAKING, "response content type of {what} widened from `{old}` to `{new}`; clients may get types they "
+                  "cannot read"),
+    "response-media-type-name-specialized": (INFO, "response content type of {what} narrowed from `{old}` to "
+                                                   "`{new}`"),
     "required-response-header-removed": (BREAKING, "required response header {what} was removed"),
     "optional-response-header-removed": (WARNING, "optional response header {what} was removed"),
     "response-header-became-optional": (BREAKING, "response header {what} became optional"),

@@ -412,15 +412,24 @@ class _Walker:
 
     def _response(self, status: str, old: Response, new: Response, schemas: SchemaDiff) -> None:
         what = f"response `{status}`"
+        renamed = _renamed_media(old.media, new.media)  # application/json -> application/*, or back
         for media, schema in old.media.items():
-            if media not in new.media:
+            other_media = media if media in new.media else renamed.get(media)
+            if other_media is None:
                 self.emit("response-media-type-removed", _media_pointer(schema), new.pointer, what=what, old=media,
                           subject=("response", status))
-            elif self._schema_presence("response", media, schema, new.media[media], what):
-                schemas.compare(schema, new.media[media], Where("response", "response-body", f"response {status} body",
-                                                                base=("response", status, "body")))
+                continue
+            if other_media != media:
+                kind = "generalized" if _media_covers(other_media, media) else "specialized"
+                self.emit(f"response-media-type-name-{kind}", _media_pointer(schema),
+                          _media_pointer(new.media[other_media]), what=what, old=media, new=other_media,
+                          subject=("response", status))
+            if self._schema_presence("response", media, schema, new.media[other_media], what):
+                schemas.compare(schema, new.media[other_media], Where("response", "response-body",
+                                                                      f"response {status} body",
+                                                                      base=("response", status, "body")))
         for media, schema in new.media.items():
-            if media not in old.media:
+            if media not in old.media and media not in renamed.values():
                 self.emit("response-media-type-added", old.pointer, _media_pointer(schema), what=what, new=media)
         for name, header in old.headers.items():
             other = new.headers.get(name)
@@ -461,6 +470,28 @@ def _scheme_names(alternatives: Iterable[dict[str, frozenset[str]]]) -> list[str
 def _covers(new_alt: dict[str, frozenset[str]], old_alt: dict[str, frozenset[str]]) -> bool:
     """A client able to satisfy `old_alt` also satisfies `new_alt`."""
     return new_alt.keys() <= old_alt.keys() and all(new_alt[k] <= old_alt[k] for k in new_alt)
+
+
+def _media_covers(general: str, specific: str) -> bool:
+    """`application/*` or `*/*` covers `application/json` (parameters after `;` aside)."""
+    general, specific = general.split(";")[0].strip(), specific.split(";")[0].strip()
+    if general == specific:
+        return False
+    kind, _, sub = general.partition("/")
+    return general == "*/*" or (sub == "*" and specific.partition("/")[0] == kind)
+
+
+def _renamed_media(old: dict[str, Node], new: dict[str, Node]) -> dict[str, str]:
+    """Old media type -> the new one that replaced it with a wider or narrower name."""
+    gone = [m for m in old if m not in new]
+    came = [m for m in new if m not in old]
+    renamed: dict[str, str] = {}
+    for media in gone:
+        match = next((m for m in came if m not in renamed.values()
+                      and (_media_covers(m, media) or _media_covers(media, m))), None)
+        if match is not None:
+            renamed[media] = match
+    return renamed
 
 
 def _media_pointer(schema: Node) -> str:
