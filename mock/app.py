@@ -255,6 +255,9 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
     if op.deprecated:
         headers.append((b"deprecation", b"true"))
     if not response.contents:
+        if response.unrenderable is not None:  # never an empty body where the document declares one
+            detail = f"The mock cannot produce a body that matches the schema at {response.unrenderable} (see its log)"
+            return ex.generic(500, detail)
         return Reply(status, headers)
     accept = ex.headers.get("accept")
     index = response.negotiate(accept)

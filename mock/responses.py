@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
 
 import orjson
 
@@ -23,6 +22,7 @@ from accord.findings import Finding
 from accord.mock.bodies import is_json, split_media_type
 from accord.mock.negotiation import choose_media
 from accord.mock.parameters import coerce, schema_types
+from accord.mock.xml_bodies import to_xml
 from accord.openapi import deref
 from accord.schemas import SchemaCompileError
 
@@ -58,31 +58,22 @@ def _text(value: Any) -> bytes | None:
     return b"" if value is None else None
 
 
-def _xml_node(name: str, value: Any) -> str:
-    if isinstance(value, dict):
-        inner = "".join(_xml_node(k, v) for k, v in value.items())
-    elif isinstance(value, list):
-        inner = "".join(_xml_node("item", v) for v in value)
-    else:
-        text = _text(value)
-        inner = xml_escape(text.decode() if text is not None else "")
-    return f"<{name}>{inner}</{name}>"
-
-
-def _xml(value: Any) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8"?>' + _xml_node("xml", value)).encode("utf-8")
-
-
 def _raw(value: Any) -> bytes | None:
     return value.encode("utf-8") if isinstance(value, str) else (b"" if value is None else None)
 
 
-def serialiser_for(media: str) -> Serialiser:
-    """media type -> how a value becomes bytes (Prism: JSON, XML, text for primitives)."""
+def is_xml(media: str) -> bool:
+    return media.endswith(("/xml", "+xml"))
+
+
+def serialiser_for(media: str, schema: Any = None, document: dict[str, Any] | None = None) -> Serialiser:
+    """media type -> how a value becomes bytes (Prism: JSON, XML, text for primitives).
+
+    XML follows the schema's XML Objects (`xml.name`, …: mock/xml_bodies.py)."""
     if is_json(media):
         return _json
-    if media.endswith(("/xml", "+xml")):
-        return _xml
+    if is_xml(media):
+        return lambda value: to_xml(value, schema, document or {})
     if media.startswith("text/"):
         return _text
     return _raw
@@ -131,6 +122,8 @@ class Response:
     headers: list[tuple[bytes, bytes]]  # declared headers, rendered
     request_id: tuple[bytes, Any, bool] | None = None  # (static value, validator, uuid4 ok)
     problem: Content | None = None  # the JSON content error details are written into
+    #: Where a declared content is that no body could be rendered for (None: every one renders).
+    unrenderable: str | None = None
     accept_cache: dict[str | None, int | None] = field(default_factory=dict)
 
     def negotiate(self, accept: str | None) -> int | None:
@@ -164,16 +157,19 @@ class ResponseBuilder:
 
     def _response(self, key: str, raw: dict[str, Any], pointer: str) -> Response:
         contents: list[Content] = []
+        unrenderable: str | None = None
         for media, entry in (raw.get("content") or {}).items():
-            content = self._content(
-                media, entry if isinstance(entry, dict) else {}, pointers.join(pointer, "content", media)
-            )
+            where = pointers.join(pointer, "content", media)
+            content = self._content(media, entry if isinstance(entry, dict) else {}, where)
             if content is not None:
                 contents.append(content)
+            elif unrenderable is None:
+                unrenderable = where
         problem = next((c for c in contents if split_media_type(c.served)[0] == "application/problem+json"), None)
         problem = problem or next((c for c in contents if is_json(split_media_type(c.served)[0])), None)
         response = Response(
-            key, pointer, contents, [split_media_type(c.served)[0] for c in contents], [], problem=problem
+            key, pointer, contents, [split_media_type(c.served)[0] for c in contents], [], problem=problem,
+            unrenderable=unrenderable,
         )
         for name, header in (raw.get("headers") or {}).items():
             self._header(response, str(name), deref(self.api.document, header), pointers.join(pointer, "headers", name))
@@ -206,13 +202,19 @@ class ResponseBuilder:
     # -- bodies -----------------------------------------------------------------------------
     def _content(self, media: str, entry: dict[str, Any], pointer: str) -> Content | None:
         served = served_type(media)
-        serialise = serialiser_for(split_media_type(served)[0])
         schema = entry.get("schema")
+        base = split_media_type(served)[0]
+        serialise = serialiser_for(base, schema, self.api.document)
         valid = self._validity(schema, pointer + "/schema")
         examples: dict[str, bytes] = {}
         default: bytes | None = None
         for label, value, where in self._examples(entry, schema, pointer):
-            rendered = self._accept(value, where, valid, serialise)
+            if isinstance(value, str) and is_xml(base):
+                # OpenAPI 3.1 §4.8.19.1 / 3.0 §4.7.20: an example of a media type JSON cannot
+                # represent is a string holding the serialised form: sent as written.
+                rendered: bytes | None = value.encode("utf-8")
+            else:
+                rendered = self._accept(value, where, valid, serialise)
             if rendered is None and label is not None:
                 rendered = self._generated(schema, f"{pointer}#{label}", valid, serialise)
             if rendered is None:

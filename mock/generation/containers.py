@@ -110,12 +110,15 @@ class ObjectNode:
 
 
 class ArrayNode:
-    """Arrays: short by default (1–2 items), `minItems` honoured however large, no tick budget."""
+    """Arrays: short by default (1–2 items), `minItems` honoured however large, no tick budget.
 
-    __slots__ = ("contains", "items", "max_items", "min_items", "prefix", "unique", "where")
+    `contains` fills the `min_contains` places right after the prefix (`minContains`, 1 by default).
+    """
+
+    __slots__ = ("contains", "items", "max_items", "min_contains", "min_items", "prefix", "unique", "where")
 
     def __init__(self, prefix: list[Node], items: Node | None, contains: Node | None, min_items: int,
-                 max_items: int | None, unique: bool, where: str) -> None:
+                 max_items: int | None, unique: bool, where: str, min_contains: int = 1) -> None:
         self.prefix = prefix
         self.items = items  # None: no items beyond the prefix (3.1 `items: false`)
         self.contains = contains
@@ -123,13 +126,16 @@ class ArrayNode:
         self.max_items = max_items
         self.unique = unique
         self.where = where
+        self.min_contains = min_contains
 
     def gen(self, rng: Random, depth: int) -> list[Any]:
         if depth > HARD_DEPTH:
             raise GenerationError("the schema nests without end (no finite instance found)", self.where)
         low = self.min_items
         if self.contains is not None:
-            low = max(low, 1)
+            low = max(low, len(self.prefix) + self.min_contains)
+            if self.max_items is not None:
+                low = min(low, self.max_items)
         if depth > MAX_DEPTH:
             count = low
         else:
@@ -167,7 +173,7 @@ class ArrayNode:
     def _node(self, index: int) -> Node:
         if index < len(self.prefix):
             return self.prefix[index]
-        if index == len(self.prefix) and self.contains is not None:
+        if self.contains is not None and index - len(self.prefix) < self.min_contains:
             return self.contains
         return self.items  # type: ignore[return-value]
 

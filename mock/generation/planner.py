@@ -51,6 +51,8 @@ _NUMBER_FORMATS = frozenset(("float", "double", "decimal"))
 _UNMODELLED = ("if", "then", "else", "dependentSchemas", "dependentRequired", "dependencies",
                "unevaluatedProperties", "unevaluatedItems", "propertyNames", "patternProperties",
                "minContains", "maxContains", "additionalItems", "$dynamicRef", "$recursiveRef")
+#: Keywords `_rewrite` turns into ones the nodes model.
+_REWRITTEN = ("if", "then", "else", "dependentRequired", "dependentSchemas", "dependencies")
 _TYPE_ALIASES = {"file": "string"}  # Swagger 2.0
 _ANY_TYPES = ("string", "integer", "number", "boolean", "object", "array")
 
@@ -209,6 +211,8 @@ class Planner:
               hint: str | None, inlined: frozenset[str]) -> Node:
         if any(part is None or part is False for part in parts):
             return ImpossibleNode("the schema cannot be satisfied (false, dangling or self-containing $ref)", where)
+        if any(keyword in part for part in parts for keyword in _REWRITTEN):
+            parts = self._rewrite(parts)
         for index, part in enumerate(parts):
             for keyword in ("oneOf", "anyOf"):
                 branches = part.get(keyword)
@@ -223,6 +227,51 @@ class Planner:
         if isinstance(node, AnyNode):  # "anything but X": offer every type, not only words
             node = TypeChoiceNode([self._typed(kind, parts, direction, where, fixed, hint) for kind in _ANY_TYPES])
         return NotNode(node, rejects, where)
+
+    def _rewrite(self, parts: Parts) -> Parts:
+        """Conditional keywords as the ones the nodes model, each at least as strict (so what
+        meets the rewrite meets the original):
+
+        - `if`/`then`/`else` → `anyOf: [{allOf: [if, then]}, {allOf: [{not: if}, else]}]`;
+        - `dependentRequired` (and draft-4 `dependencies` lists) → `required`, and
+          `dependentSchemas` (and `dependencies` schemas) → one more part, for every trigger
+          the object declares or requires (objects are generated with their declared
+          properties, so the trigger is usually there); a trigger nothing declares is left out.
+        """
+        declared = {name for part in parts for name in (part.get("properties") or ())}
+        declared.update(n for part in parts for n in (part.get("required") or ()) if isinstance(n, str))
+        out: Parts = []
+        extra: Parts = []
+        for part in parts:
+            if not any(keyword in part for keyword in _REWRITTEN):
+                out.append(part)
+                continue
+            out.append({k: v for k, v in part.items() if k not in _REWRITTEN})
+            if "if" in part:
+                condition = part["if"]
+                extra.append({"anyOf": [{"allOf": [condition, part.get("then", True)]},
+                                        {"allOf": [{"not": condition}, part.get("else", True)]}]})
+            dependencies: dict[str, Any] = {}
+            for keyword in ("dependencies", "dependentRequired", "dependentSchemas"):
+                if isinstance(part.get(keyword), dict):
+                    dependencies.update(part[keyword])
+            for trigger, needed in dependencies.items():
+                if trigger not in declared:
+                    continue
+                if isinstance(needed, list):
+                    extra.append({"required": [n for n in needed if isinstance(n, str)]})
+                elif isinstance(needed, (dict, bool)):
+                    extra.append(needed)
+        self._keep.append(extra)
+        for part in extra:
+            if part is True:
+                continue
+            if part is False:
+                out.append(None)
+            else:
+                flat, _inlined = self.flatten(part, frozenset())
+                out.extend(flat)
+        return out
 
     def _branches(self, parts: Parts, index: int, keyword: str, direction: Direction, where: str,
                   fixed: dict[str, Any] | None, hint: str | None, inlined: frozenset[str]) -> Node:

@@ -124,7 +124,7 @@ def _extra(planner: Planner, parts: Parts, direction: Direction, where: str,
                  if isinstance(s, (dict, bool))]
     names_schema = next((p["propertyNames"] for p in parts if isinstance(p.get("propertyNames"), dict)), None)
     path = f"{where}/additionalProperties"
-    if patterned and not declared:
+    if patterned:  # undeclared keys are named by the first pattern (a map when nothing is declared)
         pattern, schema = patterned[0]
         try:
             generator = compile_pattern(pattern)
@@ -132,9 +132,14 @@ def _extra(planner: Planner, parts: Parts, direction: Direction, where: str,
             return None, _word_key(declared), False
 
         def pattern_key(rng: Random, attempt: int) -> str:
-            return generator.generate(rng)
+            key = generator.generate(rng)
+            if attempt > 1:  # an open-ended pattern (`^x-`) may keep giving the same name: lengthen it
+                longer = f"{key}{WORDS[int(rng.random() * len(WORDS))]}{attempt}"
+                if generator.matches(longer):
+                    return longer
+            return key
 
-        return planner.compile(schema, direction, f"{where}/patternProperties"), pattern_key, True
+        return planner.compile(schema, direction, f"{where}/patternProperties"), pattern_key, not declared
     if closed:
         return None, _word_key(declared), False
     node = planner.compile(planner.synthetic(schemas), direction, path) if schemas else AnyNode()
@@ -197,10 +202,12 @@ def array_node(planner: Planner, parts: Parts, direction: Direction, where: str)
     if not closed:
         items_node = planner.compile(planner.synthetic(items), direction, f"{where}/items") if items else AnyNode()
     contains_node = None
-    if contains:
+    # 2019-09 `minContains`: how many items must match `contains` (1 by default, 0 turns it off).
+    min_contains = max((p["minContains"] for p in parts if isinstance(p.get("minContains"), int)), default=1)
+    if contains and min_contains > 0:
         contains_node = planner.compile(planner.synthetic([*contains, *items]), direction, f"{where}/contains")
     unique = any(part.get("uniqueItems") is True for part in parts)
-    return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where)
+    return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where, min_contains)
 
 
 _COUNTER_VALUES: tuple[object, ...] = (0, "x", True, None, [], {})

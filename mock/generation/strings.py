@@ -241,6 +241,10 @@ class StringNode:
             value = primary.generate(rng)
             if len(value) < self.low:
                 value = self._pad(rng, primary, value)
+            elif not primary.anchored_end:  # `^new-` says how a value starts: vary the rest
+                longer = value + _chars(rng, _LOWER, int(rng.random() * 7))
+                if self._fits(longer):
+                    return longer
             if self._fits(value):
                 return value
         raise GenerationError(

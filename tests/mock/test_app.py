@@ -418,3 +418,36 @@ def test_every_answer_names_the_served_document(pets):
     for response in (pets.get("/pets"), pets.get("/nowhere"), pets.get("/__accord/openapi.json")):
         assert response.headers["link"] == '</__accord/openapi.json>; rel="service-desc"'
     assert pets.get("/__accord/openapi.json").json()["openapi"].startswith("3.")
+
+
+CONTAINS_31 = Path(__file__).resolve().parents[1] / "fixtures" / "mock-array-contains-31" / "openapi.yaml"
+
+
+@pytest.mark.parametrize("dynamic", ["false", "true"])
+def test_arrays_with_contains_get_valid_bodies(make_client, dynamic):  # type: ignore[no-untyped-def]
+    """`contains` + `minContains: 3` (the example breaks it): valid generated data, never an empty 200."""
+    client = make_client(CONTAINS_31)
+    schemas = client.mock_app.api.schemas
+    for path in ("/statuses", "/tags"):
+        response = client.get(path, headers={"Prefer": f"dynamic={dynamic}"})
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        schema = client.mock_app.api.document["paths"][path]["get"]["responses"]["200"]["content"][
+            "application/json"]["schema"]
+        assert schemas.is_valid(schema, response.json(), "response"), response.json()
+    assert [f.rule for f in client.mock_app.api.findings] == ["mock-example-invalid"]
+
+
+def test_a_body_nothing_can_render_is_a_500_problem_not_an_empty_200(make_client, tmp_path):  # type: ignore[no-untyped-def]
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200':\n          description: impossible\n          content:\n            application/json:\n"
+        "              schema: {type: string, minLength: 5, maxLength: 2}\n"
+    )
+    client = make_client(doc)
+    response = client.get("/a")
+    assert response.status_code == 500
+    assert problem_of(response)["detail"].endswith(
+        "matches the schema at /paths/~1a/get/responses/200/content/application~1json (see its log)")
+    assert "mock-generation-failed" in [f.rule for f in client.mock_app.api.findings]
