@@ -53,7 +53,7 @@ from accord.mock.proxy import Upstream, forward
 from accord.mock.recording import Recorder
 from accord.mock.rejections import Rejector, request_id_value
 from accord.mock.responses import generated_body
-from accord.mock.routing import PathEncodingError, split_path
+from accord.mock.routing import PathEncodingError, query_values, split_path
 from accord.mock.security import configured_keys
 from accord.mock.settings import MockSettings
 from accord.violations import describe
@@ -100,6 +100,8 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             app.routes[ex.path] = matches
     allow: list[str] = []
     method = ex.method.lower()
+    if app.api.fragments:
+        return _route_fragments(app, ex, matches, method)
     # The best match is authoritative (OpenAPI: concrete paths before templated ones), with
     # the templates of the same shape: /pets/mine without DELETE is 405, not /pets/{id}.
     for match in matches:
@@ -112,6 +114,50 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
             return None
         allow.append(match.target.allow)
+    return _unrouted(ex, allow)
+
+
+def _route_fragments(app: MockApp, ex: Exchange, matches: list[Any], method: str) -> Reply | None:
+    """`route` for documents whose path keys hold `#` (mock/routing.py): of the best-matching
+    path's operations for the method, the one whose fragment the request meets (the most
+    conditions first), else the one without a fragment; none met is a 404 naming what to send."""
+    allow: list[str] = []
+    candidates: list[tuple[Any, Operation]] = []
+    for match in matches:
+        if match.group != matches[0].group:
+            break
+        op = match.target.operations.get(method)
+        if op is None and method == "head":
+            op = match.target.operations.get("get")
+        if op is None:
+            allow.append(match.target.allow)
+        else:
+            candidates.append((match, op))
+    if not candidates:
+        return _unrouted(ex, allow)
+    query: dict[str, list[str]] | None = None
+    chosen: tuple[Any, Operation] | None = None
+    best = -1
+    for match, op in candidates:
+        fragment = match.target.fragment
+        if fragment is None:
+            if best < 0:
+                chosen, best = (match, op), 0
+            continue
+        if query is None:
+            query = query_values(ex.query)
+        if len(fragment.conditions) > best and fragment.holds(ex.headers, query):
+            chosen, best = (match, op), len(fragment.conditions)
+    if chosen is None:
+        wanted = "; ".join(sorted({m.target.fragment.describe() for m, _op in candidates}))
+        detail = f"{ex.method} {ex.path} is told apart by a header or query parameter; send one of: {wanted}"
+        return ex.generic(404, detail)
+    match, op = chosen
+    ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
+    return None
+
+
+def _unrouted(ex: Exchange, allow: list[str]) -> Reply:
     if allow:
         methods = ", ".join(sorted({m for value in allow for m in value.split(", ")}))
         return ex.generic(405, prism.no_method(ex.path, ex.method), [(b"allow", methods.encode("ascii"))],

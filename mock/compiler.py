@@ -20,7 +20,7 @@ from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_m
 from accord.mock.negotiation import default_key
 from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, shape_of
 from accord.mock.responses import Response, ResponseBuilder
-from accord.mock.routing import Router, template_names
+from accord.mock.routing import Fragment, Router, split_fragment, template_names
 from accord.mock.security import Security, compile_security
 from accord.openapi import deref
 from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
@@ -87,6 +87,7 @@ class PathItem:
     template: str
     operations: dict[str, Operation]
     allow: str  # the Allow header value for 405
+    fragment: Fragment | None = None  # what a `#…` in the path key asks of a request (routing.py)
 
 
 class CompiledApi:
@@ -114,6 +115,7 @@ class CompiledApi:
         self.router: Router[PathItem] = Router()
         self.operations: list[Operation] = []
         self.findings: list[Finding] = []
+        self.fragments = False  # some path key holds `#`: routing looks at headers and query too
         self._build()
         #: Generic problems (what the document does not describe) in Prism's words, unless the
         #: document has a problem convention of its own: an application/problem+json response.
@@ -132,7 +134,8 @@ class CompiledApi:
         root_security = self.document.get("security")
         for entry in openapi.path_items(self.document):
             template, item_pointer, item = entry.path, entry.pointer, entry.item
-            if item is None or not template.startswith("/"):
+            path, fragment = split_fragment(template)
+            if item is None or not path.startswith("/"):
                 self.report(
                     Finding(
                         "mock-path-invalid", f"path item {template!r} is not usable", item_pointer, severity="warning"
@@ -146,7 +149,7 @@ class CompiledApi:
                 operations[method] = Operation(
                     method=method.upper(),
                     path=template,
-                    names=tuple(template_names(template)),
+                    names=tuple(template_names(path)),
                     pointer=pointers.join(item_pointer, method),
                     raw=raw,
                     path_item=item,
@@ -157,12 +160,27 @@ class CompiledApi:
             if not operations:
                 continue
             allow = ", ".join(sorted({m.upper() for m in operations} | ({"HEAD"} if "get" in operations else set())))
-            self.router.add(template, PathItem(template, operations, allow))
+            if fragment is not None:
+                fragment = self._located(fragment, item)
+                self.fragments = True
+            self.router.add(path, PathItem(template, operations, allow, fragment))
             self.operations.extend(operations.values())
         if not self.operations:
             raise FindingsError(
                 [self.locate(Finding("mock-no-operations", "the document has no operations to serve", "/paths"))]
             )
+
+    def _located(self, fragment: Fragment, item: dict[str, Any]) -> Fragment:
+        """Where the path item's operations declare each name the fragment names."""
+        declared: dict[str, str] = {}
+        sources = [item, *(raw for _method, raw in openapi.item_operations(item))]
+        for source in sources:
+            for param in source.get("parameters") or ():
+                resolved = deref(self.document, param)
+                if isinstance(resolved, dict) and resolved.get("in") in ("header", "query"):
+                    declared.setdefault(str(resolved.get("name", "")).lower(), str(resolved["in"]))
+        where = tuple(declared.get(name.lower(), "") for name, _value in fragment.conditions)
+        return Fragment(fragment.conditions, where)
 
     def report(self, finding: Finding) -> None:
         """Log a finding about the document once, located by file and line."""
@@ -219,6 +237,7 @@ class CompiledApi:
                 content_json=content_json,
                 deprecated=param.get("deprecated") is True,
                 pointer=pointer,
+                allow_empty=location == "query" and param.get("allowEmptyValue") is True,
             )
             op.parameters.append(parameter)
             if schema is not None and self._compiles(schema, "request", pointer + "/schema"):

@@ -139,6 +139,7 @@ class Parameter:
     content_json: bool = False  # declared with `content` (a JSON-encoded value)
     deprecated: bool = False
     pointer: str = ""
+    allow_empty: bool = False  # `allowEmptyValue` (query): `?uploads` is present, its schema not applied
     _kind: str = field(default="", repr=False, compare=False)  # kind(), worked out on first use
 
     @property
@@ -381,6 +382,8 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
                     )
                 )
             continue
+        if param.allow_empty and value == "":
+            continue  # OpenAPI 3 §4.8.12.1 allowEmptyValue: an empty value is allowed whatever the schema
         if param.deprecated:
             violations.append(
                 Violation(

@@ -4,15 +4,22 @@ OpenAPI 3 §4.8.8: "When matching URLs, concrete (non-templated) paths would be 
 their templated counterparts." Prism scores +1 per exact segment and +0.5 per templated one;
 walking the trie literal-first yields matches in that order. Server URLs are ignored for
 routing, as in Prism (call `/pets`, not `/api/v1/pets`).
+
+A path key may carry a fragment, as AWS's published documents do (`/#X-Amz-Target=Svc.Op`,
+`/{Bucket}#uploads`, `/{Bucket}/{Key}#partNumber&uploadId`): a fragment never travels in an
+HTTP request (RFC 3986 §3.5), so clients send the path before `#`, and the operation is told
+apart by what the fragment names — a header or query parameter with that value, or a query
+parameter that is present. `Fragment` holds those conditions; `mock/app.py`'s `route` picks
+among the operations of one path and method.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 T = TypeVar("T")
 
@@ -102,6 +109,50 @@ class Router(Generic[T]):
         # An empty segment never fills a template: `/pets/` is not `/pets/{id}` with id "".
         if node.param is not None and segment:
             yield from self._walk(node.param[1], segments, index + 1, (*values, segment))
+
+
+@dataclass(slots=True, frozen=True)
+class Fragment:
+    """The conditions a path key's `#…` part sets: (name, value) pairs, value None for "present".
+
+    `where` says, per condition, where the path item's operations declare the name ("header" or
+    "query"); a name declared nowhere ("") is looked for in both.
+    """
+
+    conditions: tuple[tuple[str, str | None], ...]
+    where: tuple[str, ...] = ()  # per condition: "header", "query" or "" (either)
+
+    def holds(self, headers: Mapping[str, str], query: Mapping[str, list[str]]) -> bool:
+        for (name, value), where in zip(self.conditions, self.where or ("",) * len(self.conditions), strict=True):
+            sent: list[str] = []
+            if where != "query" and name.lower() in headers:
+                sent.append(headers[name.lower()].strip())
+            if where != "header":
+                sent.extend(query.get(name, ()))
+            if not sent or (value is not None and value not in sent):
+                return False
+        return True
+
+    def describe(self) -> str:
+        return " and ".join(name if value is None else f"{name}: {value}" for name, value in self.conditions)
+
+
+def split_fragment(template: str) -> tuple[str, Fragment | None]:
+    """`/{Bucket}#uploads` → ("/{Bucket}", Fragment((("uploads", None),))); no `#`: (template, None)."""
+    path, hash_sign, fragment = template.partition("#")
+    if not hash_sign:
+        return template, None
+    conditions: list[tuple[str, str | None]] = []
+    for part in fragment.split("&"):
+        name, equals, value = part.partition("=")
+        if name:
+            conditions.append((unquote(name), unquote(value) if equals else None))
+    return path, Fragment(tuple(conditions)) if conditions else None
+
+
+def query_values(raw: bytes) -> dict[str, list[str]]:
+    """The query string's values by name (blank values kept: `?uploads` names `uploads`)."""
+    return parse_qs(raw.decode("latin-1"), keep_blank_values=True)
 
 
 def split_template(template: str) -> list[str]:

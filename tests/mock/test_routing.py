@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from accord.mock.routing import PathEncodingError, Router, split_path, template_names
+from accord.mock.routing import (
+    Fragment,
+    PathEncodingError,
+    Router,
+    query_values,
+    split_fragment,
+    split_path,
+    template_names,
+)
 
 
 def build(*templates: str) -> Router[str]:
@@ -60,3 +70,87 @@ def test_same_shape_with_other_names_keeps_both():
         "/users/{user}/items/{digest}",
         "/users/{name}/items/{item_id}",
     ]
+
+
+# -- path keys holding `#` (AWS's published documents) -------------------------------------------
+
+def test_split_fragment():
+    assert split_fragment("/pets") == ("/pets", None)
+    path, fragment = split_fragment("/#X-Amz-Target=Runner.CreateConnection")
+    assert path == "/" and fragment is not None
+    assert fragment.conditions == (("X-Amz-Target", "Runner.CreateConnection"),)
+    path, fragment = split_fragment("/{Bucket}/{Key}#partNumber&uploadId")
+    assert path == "/{Bucket}/{Key}" and fragment is not None
+    assert fragment.conditions == (("partNumber", None), ("uploadId", None))
+    assert split_fragment("/a#") == ("/a", None)
+
+
+def test_fragment_conditions_read_headers_and_query_where_declared():
+    either = Fragment((("X-Amz-Target", "S.Op"),))
+    assert either.holds({"x-amz-target": "S.Op"}, {})
+    assert either.holds({}, {"X-Amz-Target": ["S.Op"]})
+    assert not either.holds({"x-amz-target": "S.Other"}, {})
+    header_only = Fragment((("X-Amz-Target", "S.Op"),), ("header",))
+    assert not header_only.holds({}, {"X-Amz-Target": ["S.Op"]})
+    present = Fragment((("uploads", None),), ("query",))
+    assert present.holds({}, query_values(b"uploads"))
+    assert present.holds({}, query_values(b"uploads="))
+    assert not present.holds({"uploads": "1"}, {})
+
+
+AWS = Path(__file__).resolve().parents[1] / "fixtures" / "mock-aws-fragments" / "openapi.yaml"
+SIGNED = {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
+
+
+def test_operations_told_apart_by_x_amz_target(make_client):
+    client = make_client(AWS)
+    body = {"ConnectionName": "my-github", "ProviderType": "GITHUB"}
+    created = client.post("/", json=body, headers={**SIGNED, "X-Amz-Target": "ExampleRunner.CreateConnection"})
+    assert created.status_code == 200
+    assert set(created.json()) == {"Connection"}
+    assert client.mock_app.journal.entries()[-1].operation == "CreateConnection"
+    listed = client.post("/", json={}, headers={**SIGNED, "X-Amz-Target": "ExampleRunner.ListConnections"})
+    assert listed.status_code == 200
+    assert "ConnectionSummaryList" in listed.json()
+    # the body is validated against the chosen operation's schema (not a 404)
+    invalid = client.post("/", json={}, headers={**SIGNED, "X-Amz-Target": "ExampleRunner.CreateConnection"})
+    assert invalid.status_code == 400
+    assert {e["pointer"] for e in invalid.json()["errors"]} == {"#/ConnectionName", "#/ProviderType"}
+
+
+def test_no_operation_named_is_a_404_saying_what_to_send(make_client):
+    client = make_client(AWS)
+    for headers in (SIGNED, {**SIGNED, "X-Amz-Target": "ExampleRunner.DeleteEverything"}):
+        response = client.post("/", json={}, headers=headers)
+        assert response.status_code == 404
+        detail = response.json()["detail"]
+        assert "X-Amz-Target: ExampleRunner.CreateConnection" in detail
+        assert "X-Amz-Target: ExampleRunner.ListConnections" in detail
+    assert client.get("/", headers=SIGNED).status_code == 405
+
+
+def test_operations_told_apart_by_query_parameters(make_client):
+    client = make_client(AWS)
+
+    def operation(path: str, method: str = "GET") -> tuple[int, str | None]:
+        response = client.request(method, path, headers=SIGNED)
+        entry = client.mock_app.journal.entries()[-1]
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["content-type"] == "text/xml"
+        return response.status_code, entry.operation
+
+    assert operation("/photos?uploads") == (200, "ListMultipartUploads")
+    assert operation("/photos") == (200, "ListObjects")
+    assert operation("/photos/cat.jpg") == (200, "GetObject")
+    assert operation("/photos/cat.jpg?uploadId=u1") == (200, "ListParts")
+    assert operation("/photos/cat.jpg?uploadId=u1&partNumber=2") == (200, "GetObjectPart")
+    assert operation("/photos/cat.jpg?x-id=CopyObject", "PUT") == (200, "CopyObject")
+    assert client.put("/photos/cat.jpg", headers=SIGNED).status_code == 404
+
+
+def test_allow_empty_value_lets_an_empty_query_value_through_and_checks_others(make_client):
+    client = make_client(AWS)
+    assert client.get("/photos?uploads=", headers=SIGNED).status_code == 200
+    wrong = client.get("/photos?uploads=maybe", headers=SIGNED)
+    assert wrong.status_code == 400
+    assert [e["parameter"] for e in wrong.json()["errors"]] == ["uploads", "uploads"]
