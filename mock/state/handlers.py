@@ -17,7 +17,7 @@ from accord import pointers
 from accord.mock.behaviour.replies import documented, valid
 from accord.mock.exchange import Reply
 from accord.mock.state import State
-from accord.mock.state.calls import Call, bad_token, not_found
+from accord.mock.state.calls import Call, bad_token, not_found, problem_answer
 from accord.mock.state.jobs import ACTIONS
 from accord.mock.state.lifecycle import iso
 from accord.mock.state.pages import BadToken, array_member, next_member, page
@@ -58,7 +58,14 @@ def create(call: Call) -> Reply | None:
     count = _submitted_count(body)
     if count is not None and isinstance(value.get("progress"), dict):
         value["progress"] = {**value["progress"], "total": count, "completed": 0}
-    ident = _new_id(call, members, value)
+    ident = _chosen_id(call, members, body)
+    if ident is not None and call.state.store.get(call.item, str(ident)) is not None:
+        conflict = problem_answer(call, 409, f"A resource with {call.info.family.param} {ident!r} exists.")
+        if conflict is not None:
+            call.note(f"conflict {ident}")
+            return conflict  # else the client's resource replaces the one it names
+    if ident is None:
+        ident = _new_id(call, members, value)
     if ident is None:
         return None
     value = _with_id(value, call.info.family.id_pointer, ident)
@@ -98,9 +105,12 @@ def listing(call: Call) -> Reply | None:
     assert op is not None
     records = [call.current(r) for r in reversed(list(call.state.store.family(call.item).values()))]
     members = properties(call.app.api.document, call.info.schema)
-    for name, wanted in call.ex.parts.query:
+    wanted: dict[str, set[str]] = {}
+    for name, text in call.ex.parts.query:
         if name in members and name != "limit":
-            records = [r for r in records if _text(r.get(name)) == wanted]
+            wanted.setdefault(name, set()).update(text.split(","))  # ?tags=a&tags=b or ?tags=a,b: either
+    for name, values in wanted.items():
+        records = [r for r in records if _holds(r.get(name), values)]
     try:
         window = page(call.app.api.document, op, call.ex.parts.query, len(records))
     except BadToken as exc:
@@ -135,6 +145,31 @@ def update(call: Call) -> Reply | None:
     if valid(call.app, call.info.schema, merged):
         record.value = merged
         call.note(f"updated {call.key}")
+    return documented(call.app, call.ex, key, value=call.current(record))
+
+
+def update_by_body(call: Call) -> Reply | None:
+    """`PUT`/`PATCH` on the collection (Petstore's `PUT /pet`): the item the body's id names is
+    replaced member by member (`PUT`) or merge-patched (`PATCH`); an unknown id is the documented
+    404, a body without an id the documented 400."""
+    body = call.body()
+    key = call.success()
+    if key is None or not isinstance(body, dict):
+        return None
+    tokens = pointers.split(call.info.family.id_pointer)
+    ident = body.get(tokens[0]) if len(tokens) == 1 else None
+    if ident is None or isinstance(ident, (dict, list, bool)):
+        return problem_answer(call, 400, f"The body names no {tokens[-1] if tokens else 'id'} to update.")
+    record = call.state.store.get(call.item, str(ident))
+    if record is None:
+        call.note("not-found")
+        detail = f"No resource with {call.info.family.param} {str(ident)!r}."
+        return problem_answer(call, 404, detail) or call.ex.generic(404, detail)
+    changed = {**record.value, **body} if call.ex.method == "PUT" else _merge_patch(record.value, body)
+    changed = _with_id(changed, call.info.family.id_pointer, record.value.get(tokens[0], ident))
+    if valid(call.app, call.info.schema, changed):
+        record.value = changed
+        call.note(f"updated {ident}")
     return documented(call.app, call.ex, key, value=call.current(record))
 
 
@@ -180,7 +215,7 @@ def action(call: Call) -> Reply | None:
 #: role kind -> handler
 HANDLERS: dict[str, Callable[[Call], Reply | None]] = {
     "create": create, "read": read, "list": listing, "update": update, "upsert": upsert,
-    "delete": delete, "action": action,
+    "delete": delete, "action": action, "update-by-body": update_by_body,
 }
 
 
@@ -202,6 +237,32 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _holds(value: Any, wanted: set[str]) -> bool:
+    """A list filter: the member's value is one of `wanted`; for an array, one of its items is;
+    for an object (a Petstore tag), one of its scalar members is."""
+    if isinstance(value, list):
+        return any(_holds(v, wanted) for v in value)
+    if isinstance(value, dict):
+        return any(_text(v) in wanted for v in value.values() if not isinstance(v, (dict, list)))
+    return _text(value) in wanted
+
+
+def _chosen_id(call: Call, members: dict[str, Any], body: Any) -> Any:
+    """The id the client put in the body, when the id member is not `readOnly` (the server's
+    to assign) and the value is valid for it; None otherwise."""
+    tokens = pointers.split(call.info.family.id_pointer)
+    if len(tokens) != 1 or not isinstance(body, dict) or tokens[0] not in body:
+        return None
+    chosen = body[tokens[0]]
+    schema = members.get(tokens[0])
+    if chosen is None or isinstance(chosen, (dict, list, bool)) or schema is None:
+        return None
+    compiler = call.app.api.schemas
+    if compiler.flagged(schema, "readOnly") or not compiler.validator(schema, "response").is_valid(chosen):
+        return None
+    return chosen
+
+
 def _submitted_count(body: Any) -> int | None:
     """How many items a request submits: the length of its first top-level array."""
     if isinstance(body, dict):
@@ -221,7 +282,7 @@ def _new_id(call: Call, members: dict[str, Any], value: dict[str, Any]) -> Any:
     example, which every resource would share), else a counter."""
     tokens = pointers.split(call.info.family.id_pointer)
     schema = members.get(tokens[0]) if len(tokens) == 1 else None
-    number = call.state.store.next_number()
+    number = call.state.store.next_number(call.item)
     taken = call.state.store.family(call.item)
     if schema is None:
         return str(number)

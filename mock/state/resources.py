@@ -10,7 +10,10 @@ where the id lives in the representation. It is found from
 3. a `PUT` on an item template (create-or-replace at a client-chosen id).
 
 Every other operation on the item template, its collection template and the templates below
-it then gets a role.
+it then gets a role: `PUT`/`PATCH` on the collection update the item the body's id names
+(Swagger's Petstore: `PUT /pet`), and a `GET` on a literal sibling of the item whose success
+is an array of the item's schema and whose query parameters are named like the item's members
+searches them (`GET /pet/findByStatus?status=sold`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class Family:
 
 @dataclass(frozen=True, slots=True)
 class Role:
-    kind: str  # create | upsert | read | update | delete | list | action
+    kind: str  # create | upsert | read | update | delete | list | action | update-by-body
     family: Family
     action: str | None = None  # the literal segment below the item (`cancel`, `results`), or None
 
@@ -56,7 +59,7 @@ def properties(document: dict[str, Any], schema: Any, depth: int = 0) -> dict[st
 def success_schema(op: Operation) -> tuple[str, Any] | None:
     """(response key, schema) of the operation's default success response with JSON content."""
     key = op.default_key
-    if key is None or not key.startswith("2"):
+    if key is None or not (key.startswith("2") or key == "default"):  # Petstore's createUser: `default` only
         return None
     response = op.responses.get(key)
     if response is None:
@@ -129,9 +132,26 @@ def infer(api: CompiledApi) -> dict[str, Role]:
             kind = {"GET": "read", "PUT": "upsert", "PATCH": "update", "DELETE": "delete"}.get(method)
             if kind is not None:
                 roles[op.label] = Role(kind, family)
-        list_op = templates.get(family.collection, {}).get("GET")
+        collection = templates.get(family.collection, {})
+        list_op = collection.get("GET")
         if list_op is not None and list_op.label not in roles:
             roles[list_op.label] = Role("list", family)
+        for method in ("PUT", "PATCH"):
+            if method in collection and collection[method].label not in roles:
+                roles[collection[method].label] = Role("update-by-body", family)
+        read_op = templates.get(family.item, {}).get("GET")
+        item_schema = success_schema(read_op) if read_op is not None else None
+        for template, methods in templates.items():
+            search = methods.get("GET")
+            if (search is None or search.label in roles or _collection(template) != family.collection
+                    or template in (family.item, family.collection) or "{" in template[len(family.collection):]):
+                continue
+            found = success_schema(search)
+            if item_schema is None or found is None or not _array_of(api, found[1], item_schema[1]):
+                continue
+            members = properties(api.document, item_schema[1])
+            if any(p.location == "query" and p.name in members for p in search.parameters):  # a search
+                roles[search.label] = Role("list", family)
         for template, methods in templates.items():
             if template.startswith(family.item + "/"):
                 rest = template[len(family.item) + 1:]
@@ -139,3 +159,11 @@ def infer(api: CompiledApi) -> dict[str, Role]:
                 for op in methods.values():
                     roles.setdefault(op.label, Role("action", family, action))
     return roles
+
+
+def _array_of(api: CompiledApi, schema: Any, item: Any) -> bool:
+    """Whether `schema` is an array whose items are the schema `item` (the same object, through $ref)."""
+    resolved = deref(api.document, schema)
+    if not isinstance(resolved, dict) or resolved.get("type") != "array":
+        return False
+    return deref(api.document, resolved.get("items")) is deref(api.document, item)

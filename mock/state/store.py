@@ -32,7 +32,7 @@ class Store:
 
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     seed: dict[str, dict[str, Record]] = field(default_factory=dict)
-    counter: int = 0
+    counters: dict[str, int] = field(default_factory=dict)  # one sequence per family
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def family(self, item: str) -> dict[str, Record]:
@@ -49,16 +49,23 @@ class Store:
         with self._lock:
             return self.records.get(item, {}).pop(key, None) is not None
 
-    def next_number(self) -> int:
+    def next_number(self, item: str) -> int:
+        """The family's next number (1, 2, 3…), skipping numbers its resources already use as ids
+        (a client may have chosen one)."""
         with self._lock:
-            self.counter += 1
-            return self.counter
+            taken = self.records.get(item, {})
+            number = self.counters.get(item, 0) + 1
+            while str(number) in taken:
+                number += 1
+            self.counters[item] = number
+            return number
 
     def reset(self) -> int:
         """Back to the seed; returns how many resources were dropped."""
         with self._lock:
             dropped = sum(len(v) for v in self.records.values())
             self.records = {item: dict(records) for item, records in self.seed.items()}
+            self.counters = {}
             return dropped
 
 

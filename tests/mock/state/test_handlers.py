@@ -203,3 +203,108 @@ def test_a_front_end_flow_against_a_real_server(tmp_path: Path) -> None:
         assert {(j["id"], j["status"]) for j in listed} == {(cancel_me["id"], "cancelled"),
                                                             (created.json()["id"], "succeeded")}
         assert [e.answered_by["state"].split()[0] for e in mock.journal.calls("POST " + CREATE)] == ["created"] * 2
+
+
+PETSTORE = ROOT / "tests" / "fixtures" / "mock-petstore" / "openapi.yaml"
+
+
+@pytest.fixture
+def shop() -> Iterator[Any]:
+    app = create_app(PETSTORE, stateful=True)
+    http = httpx.Client(transport=ASGISyncTransport(app), base_url="http://mock")
+
+    def call(label: str, method: str, url: str, **kw: Any) -> tuple[httpx.Response, Any]:
+        response = http.request(method, url, **kw)
+        return response, assert_conforms(app, label, response)
+
+    call.app = app  # type: ignore[attr-defined]
+    yield call
+    http.close()
+
+
+def test_petstore_round_trip_keeps_the_clients_id(shop: Any) -> None:
+    """Create with a chosen id, read, update through `PUT /pet`, list, delete (issue 19)."""
+    rex = {"id": 77, "name": "Rex", "photoUrls": [], "status": "available", "tags": [{"id": 1, "name": "good"}]}
+    created, pet = shop("addPet", "POST", "/pet", json=rex)
+    assert created.status_code == 200 and pet["id"] == 77 and pet["name"] == "Rex"
+    assert shop("getPetById", "GET", "/pet/77")[1]["name"] == "Rex"
+    updated, pet = shop("updatePet", "PUT", "/pet", json={**rex, "name": "Rex II", "status": "sold"})
+    assert updated.status_code == 200 and (pet["id"], pet["name"], pet["status"]) == (77, "Rex II", "sold")
+    assert shop("getPetById", "GET", "/pet/77")[1]["name"] == "Rex II"
+    _, tom = shop("addPet", "POST", "/pet", json={"name": "Tom", "photoUrls": [], "status": "available"})
+    assert tom["id"] == 1  # no id chosen: the pets' own sequence
+    assert [p["id"] for p in shop("findPetsByStatus", "GET", "/pet/findByStatus?status=sold")[1]] == [77]
+    assert [p["id"] for p in shop("findPetsByStatus", "GET", "/pet/findByStatus?status=available")[1]] == [1]
+    assert [p["id"] for p in shop("findPetsByTags", "GET", "/pet/findByTags?tags=good&tags=bad")[1]] == [77]
+    deleted, _ = shop("deletePet", "DELETE", "/pet/77")
+    assert deleted.status_code == 200
+    assert shop("getPetById", "GET", "/pet/77")[0].status_code == 404
+    assert shop("updatePet", "PUT", "/pet", json=rex)[0].status_code == 404  # documented: Pet not found
+    assert shop("updatePet", "PUT", "/pet", json={"name": "nobody", "photoUrls": []})[0].status_code == 400
+
+
+def test_petstore_users_are_kept_under_their_username(shop: Any) -> None:
+    created, user = shop("createUser", "POST", "/user", json={"username": "bob", "email": "bob@example.com"})
+    assert created.status_code == 200 and user["username"] == "bob"
+    assert shop("getUserByName", "GET", "/user/bob")[1]["email"] == "bob@example.com"
+    shop("updateUser", "PUT", "/user/bob", json={"username": "bob", "firstName": "Bob"})
+    assert shop("getUserByName", "GET", "/user/bob")[1]["firstName"] == "Bob"
+    assert shop("deleteUser", "DELETE", "/user/bob")[0].status_code == 200
+    assert shop("getUserByName", "GET", "/user/bob")[0].status_code == 404
+    assert shop("loginUser", "GET", "/user/login?username=bob&password=x")[0].status_code == 200  # not an item
+
+
+def test_each_resource_counts_its_own_ids(shop: Any) -> None:
+    pets = [shop("addPet", "POST", "/pet", json={"name": n, "photoUrls": []})[1]["id"] for n in ("a", "b")]
+    orders = [shop("placeOrder", "POST", "/store/order", json={"quantity": q})[1]["id"] for q in (1, 2)]
+    assert pets == [1, 2] and orders == [1, 2]
+    _, chosen = shop("placeOrder", "POST", "/store/order", json={"id": 3, "quantity": 3})
+    assert chosen["id"] == 3
+    assert shop("placeOrder", "POST", "/store/order", json={"quantity": 4})[1]["id"] == 4  # 3 is taken
+    assert shop("getOrderById", "GET", "/store/order/3")[1]["quantity"] == 3
+
+
+def test_a_chosen_id_that_exists_is_the_documented_409_and_a_read_only_id_is_the_servers(tmp_path: Path) -> None:
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text("""
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+        '409': {description: exists}
+  /things/{code}:
+    get:
+      operationId: getThing
+      parameters: [{name: code, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: one, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+        '404': {description: none}
+  /serials:
+    post:
+      operationId: createSerial
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Serial'}}}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Serial'}}}}
+  /serials/{id}:
+    get:
+      operationId: getSerial
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200': {description: one, content: {application/json: {schema: {$ref: '#/components/schemas/Serial'}}}}
+components:
+  schemas:
+    Thing: {type: object, properties: {code: {type: string}, size: {type: integer}}}
+    Serial: {type: object, properties: {id: {type: integer, readOnly: true}, label: {type: string}}}
+""")
+    app = create_app(doc, stateful=True)
+    with httpx.Client(transport=ASGISyncTransport(app), base_url="http://mock") as http:
+        assert http.post("/things", json={"code": "a1", "size": 1}).status_code == 201
+        assert http.post("/things", json={"code": "a1", "size": 2}).status_code == 409
+        assert http.get("/things/a1").json() == {"code": "a1", "size": 1}
+        assert http.post("/serials", json={"id": 50, "label": "x"}).json()["id"] == 1  # readOnly: the server's
+        assert http.get("/serials/1").json()["label"] == "x"
