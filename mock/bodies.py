@@ -225,6 +225,8 @@ def parser_for(media: str) -> Parser | None:
         return parser
     if is_json(media):
         return _parse_json
+    if media.endswith(("/xml", "+xml")):
+        return None  # XML text is not the JSON-shaped value its schema describes: opaque, as in Prism
     if media.startswith("text/"):
         return _parse_text
     return None

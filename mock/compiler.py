@@ -196,11 +196,30 @@ class CompiledApi:
         self._prepare_body(op)
         compiled = ResponseBuilder(self, op)
         op.responses = compiled.build()
-        op.default_key = default_key(op.responses)
+        op.default_key = self._renderable_default(op, default_key(op.responses))
         if not op.responses:
             self.report(Finding("mock-no-responses", "the operation documents no response: answered 204", op.pointer))
         op.prepared = True
         return op
+
+    def _renderable_default(self, op: Operation, key: str | None) -> str | None:
+        """`key`, unless no body can be rendered for it (a schema no value satisfies, e.g. a
+        32-character string holding a 36-character UUID pattern): then another documented
+        response that renders — 5xx first (the failure is the mock's), then `default`, then the
+        rest in document order — so the answer stays one the operation documents."""
+        chosen = op.responses.get(key) if key is not None else None
+        if chosen is None or chosen.unrenderable is None or chosen.contents:
+            return key
+        others = [k for k in op.responses if k != key]
+        order = sorted(k for k in others if k[:1] == "5") + [k for k in others if k == "default"]
+        order += [k for k in others if k not in order]
+        for other in order:
+            response = op.responses[other]
+            if response.unrenderable is None or response.contents:
+                self.report(Finding("mock-fallback", f"response {key} cannot be rendered: answering {other} instead",
+                                    op.pointer, severity="warning"))
+                return other
+        return key
 
     def prepare_all(self) -> None:
         for op in self.operations:
@@ -226,18 +245,21 @@ class CompiledApi:
                 content_json = is_json(split_media_type(media)[0])
             style = str(param.get("style") or DEFAULT_STYLE[location])
             explode = param.get("explode", style == "form")
+            shape = shape_of(self.document, schema)
             parameter = Parameter(
                 name=name,
                 location=location,
                 required=bool(param.get("required")) or location == "path",
                 style=style,
                 explode=bool(explode),
-                shape=shape_of(self.document, schema),
+                shape=shape,
                 schema=schema,
                 content_json=content_json,
                 deprecated=param.get("deprecated") is True,
                 pointer=pointer,
                 allow_empty=location == "query" and param.get("allowEmptyValue") is True,
+                unserialisable=location == "query" and style == "form" and not content_json
+                and shape.types == frozenset({"array"}) and "object" in shape.items,
             )
             op.parameters.append(parameter)
             if schema is not None and self._compiles(schema, "request", pointer + "/schema"):

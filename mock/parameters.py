@@ -140,6 +140,9 @@ class Parameter:
     deprecated: bool = False
     pointer: str = ""
     allow_empty: bool = False  # `allowEmptyValue` (query): `?uploads` is present, its schema not applied
+    #: A query array of objects in `form` style: OpenAPI defines no serialisation for it, so clients
+    #: send their own (AWS's `Tag.1.Key=a`); only its presence is checked.
+    unserialisable: bool = False
     _kind: str = field(default="", repr=False, compare=False)  # kind(), worked out on first use
 
     @property
@@ -362,6 +365,10 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
     values: dict[str, Any] = {}
     violations: list[Violation] = []
     for param in params:
+        if param.unserialisable:
+            if param.required and not _deep(param.name, request) and not request.query_values(param.name):
+                violations.append(Violation(param.location, param.name, (), "required", "is required"))
+            continue
         try:
             value = param.read(request)
         except StyleError as exc:
@@ -370,6 +377,8 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
             )
             continue
         if value is MISSING:
+            if param.location == "query" and _deep(param.name, request):
+                continue  # `Storage.S3.Bucket=…`: a serialisation OpenAPI does not define, present all the same
             if param.required:
                 violations.append(
                     Violation(
@@ -398,3 +407,9 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
             )
         values[param.key] = value
     return values, violations
+
+
+def _deep(name: str, request: RequestParts) -> bool:
+    """Whether the query holds `name.…` or `name[…` keys (AWS's `Tag.1.Key`, PHP's `tag[0]`)."""
+    prefixes = (f"{name}.", f"{name}[")
+    return any(key.startswith(prefixes) for key, _value in request.query)

@@ -451,3 +451,24 @@ def test_a_body_nothing_can_render_is_a_500_problem_not_an_empty_200(make_client
     assert problem_of(response)["detail"].endswith(
         "matches the schema at /paths/~1a/get/responses/200/content/application~1json (see its log)")
     assert "mock-generation-failed" in [f.rule for f in client.mock_app.api.findings]
+
+
+def test_an_unrenderable_success_falls_back_to_a_documented_answer(make_client, tmp_path):  # type: ignore[no-untyped-def]
+    """AWS's AppRunner: a 32-character id holding an unanchored 36-character UUID pattern."""
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200':\n          description: impossible\n          content:\n            application/json:\n"
+        "              schema: {type: string, minLength: 32, maxLength: 32, pattern: '[0-9a-f]{8}-[0-9a-f]{4}-"
+        "[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'}\n"
+        "        '480':\n          description: InvalidRequestException\n          content:\n"
+        "            application/json:\n              schema: {type: object, properties: {Message: {type: string}}}\n"
+        "        '500':\n          description: Internal\n          content:\n            application/json:\n"
+        "              schema: {type: object, required: [Message], properties: {Message: {type: string}}}\n"
+    )
+    client = make_client(doc)
+    response = client.get("/a")
+    assert response.status_code == 500
+    assert set(response.json()) == {"Message"}
+    assert "mock-fallback" in [f.rule for f in client.mock_app.api.findings]
+    assert client.get("/a", headers={"Prefer": "code=200"}).status_code == 500  # asked for: the problem

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from accord.mock.parameters import (
@@ -150,3 +152,16 @@ def test_object_styles_reject_empty_keys():
 def test_exploded_matrix_object_accepts_an_empty_key(pets):  # type: ignore[no-untyped-def]
     # RFC 6570 §3.2.7: {"": "v"} expands to ";=v".
     assert pets.get("/matrix/;=v").status_code == 200
+
+
+def test_query_serialisations_openapi_does_not_define_are_present_not_checked(make_client):
+    """AWS's query protocol flattens lists and structures (`Tag.1.Key=a`): OpenAPI defines no form
+    serialisation for arrays of objects or nested objects, so presence is all the mock checks."""
+    client = make_client(Path(__file__).resolve().parents[1] / "fixtures" / "mock-aws-fragments" / "openapi.yaml")
+    signed = {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
+    base = "/?Action=TagInstances&Version=2024-01-01"
+    sent = client.get(f"{base}&Tag.1.Key=env&Tag.1.Value=prod&Placement.Zone.Name=eu-west-1a", headers=signed)
+    assert sent.status_code == 200
+    missing = client.get(base, headers=signed)
+    assert missing.status_code == 400
+    assert sorted(e["parameter"] for e in missing.json()["errors"]) == ["Placement", "Tag"]

@@ -126,7 +126,7 @@ def test_no_operation_named_is_a_404_saying_what_to_send(make_client):
         detail = response.json()["detail"]
         assert "X-Amz-Target: ExampleRunner.CreateConnection" in detail
         assert "X-Amz-Target: ExampleRunner.ListConnections" in detail
-    assert client.get("/", headers=SIGNED).status_code == 405
+    assert client.delete("/", headers=SIGNED).status_code == 405
 
 
 def test_operations_told_apart_by_query_parameters(make_client):
