@@ -96,6 +96,8 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
         except PathEncodingError as exc:
             return ex.generic(400, str(exc))
         matches = list(app.api.router.match(segments))
+        if not matches and "" in segments[:-1]:  # `/groups//members`: an empty path parameter
+            matches = list(app.api.router.match(segments, empty=True))
         if len(app.routes) < ROUTE_CACHE_SIZE:
             app.routes[ex.path] = matches
     allow: list[str] = []

@@ -89,11 +89,16 @@ class Router(Generic[T]):
                     node = child
         node.leaves.append(target)
 
-    def match(self, segments: list[str]) -> Iterator[Match[T]]:
-        """Every template matching `segments`, literal-first (the best match first)."""
-        yield from self._walk(self._root, segments, 0, ())
+    def match(self, segments: list[str], *, empty: bool = False) -> Iterator[Match[T]]:
+        """Every template matching `segments`, literal-first (the best match first).
 
-    def _walk(self, node: _Node[T], segments: list[str], index: int, values: tuple[str, ...]) -> Iterator[Match[T]]:
+        `empty`: an empty segment before the last may fill a template (`/groups//members` is
+        `/groups/{group}/members` with group "", RFC 6570's expansion of an empty value); callers
+        try it only when nothing else matched. A trailing slash never fills one."""
+        yield from self._walk(self._root, segments, 0, (), empty)
+
+    def _walk(self, node: _Node[T], segments: list[str], index: int, values: tuple[str, ...],
+              empty: bool = False) -> Iterator[Match[T]]:
         if index == len(segments):
             for leaf in node.leaves:
                 yield Match(leaf, values, id(node))
@@ -101,14 +106,14 @@ class Router(Generic[T]):
         segment = segments[index]
         child = node.literal.get(segment)
         if child is not None:
-            yield from self._walk(child, segments, index + 1, values)
+            yield from self._walk(child, segments, index + 1, values, empty)
         for pattern, _names, partial_child in node.partial:
             hit = pattern.fullmatch(segment)
             if hit:
-                yield from self._walk(partial_child, segments, index + 1, values + hit.groups())
-        # An empty segment never fills a template: `/pets/` is not `/pets/{id}` with id "".
-        if node.param is not None and segment:
-            yield from self._walk(node.param[1], segments, index + 1, (*values, segment))
+                yield from self._walk(partial_child, segments, index + 1, values + hit.groups(), empty)
+        # An empty segment does not fill a template: `/pets/` is not `/pets/{id}` with id "".
+        if node.param is not None and (segment or (empty and index < len(segments) - 1)):
+            yield from self._walk(node.param[1], segments, index + 1, (*values, segment), empty)
 
 
 @dataclass(slots=True, frozen=True)

@@ -154,3 +154,22 @@ def test_allow_empty_value_lets_an_empty_query_value_through_and_checks_others(m
     wrong = client.get("/photos?uploads=maybe", headers=SIGNED)
     assert wrong.status_code == 400
     assert [e["parameter"] for e in wrong.json()["errors"]] == ["uploads", "uploads"]
+
+
+def test_an_empty_segment_fills_a_template_only_when_asked_and_never_last():
+    router = build("/groups/{group}/members", "/groups/{group}")
+    assert matches(router, "/groups//members") == []
+    found = [(m.target, m.values) for m in router.match(split_path("/groups//members"), empty=True)]
+    assert found == [("/groups/{group}/members", ("",))]
+    assert list(router.match(split_path("/groups/"), empty=True)) == []
+
+
+def test_an_empty_path_parameter_reaches_its_operation(make_client, tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /groups/{group}/members:\n    get:\n"
+                   "      parameters: [{name: group, in: path, required: true, schema: {type: string}}]\n"
+                   "      responses: {'200': {description: ok,\n"
+                   "                          content: {application/json: {schema: {type: array}}}}}\n")
+    client = make_client(doc)
+    assert client.get("/groups//members").status_code == 200
+    assert client.get("/groups/").status_code == 404
