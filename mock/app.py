@@ -98,6 +98,8 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
         matches = list(app.api.router.match(segments))
         if not matches and "" in segments[:-1]:  # `/groups//members`: an empty path parameter
             matches = list(app.api.router.match(segments, empty=True))
+        if not matches:  # `/api/v3/pet/1`: the path under a `servers` URL, as clients built from it call
+            matches = _under_server(app, ex.path)
         if len(app.routes) < ROUTE_CACHE_SIZE:
             app.routes[ex.path] = matches
     allow: list[str] = []
@@ -117,6 +119,15 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             return None
         allow.append(match.target.allow)
     return _unrouted(ex, allow)
+
+
+def _under_server(app: MockApp, path: str) -> list[Any]:
+    for base in app.api.base_paths:
+        if path.startswith(base + "/"):
+            found = list(app.api.router.match(split_path(path[len(base):])))
+            if found:
+                return found
+    return []
 
 
 def _route_fragments(app: MockApp, ex: Exchange, matches: list[Any], method: str) -> Reply | None:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from accord import openapi, pointers
 from accord.errors import FindingsError
@@ -90,6 +91,24 @@ class PathItem:
     fragment: Fragment | None = None  # what a `#…` in the path key asks of a request (routing.py)
 
 
+def server_paths(document: dict[str, Any]) -> tuple[str, ...]:
+    """The path parts of the root `servers` URLs (`/api/v3` of Petstore's `url: /api/v3`,
+    `/v1` of `https://api.example.com/v1`), variables at their defaults, longest first."""
+    found: set[str] = set()
+    for server in document.get("servers") or ():
+        if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+            continue
+        url = server["url"]
+        for name, variable in (server.get("variables") or {}).items():
+            if isinstance(variable, dict) and variable.get("default") is not None:
+                url = url.replace("{" + str(name) + "}", str(variable["default"]))
+        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+        path = "/" + path.strip("/")
+        if path != "/" and "{" not in path:
+            found.add(path)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
 class CompiledApi:
     """The compiled document: a router of path items and the shared compilers."""
 
@@ -116,6 +135,7 @@ class CompiledApi:
         self.operations: list[Operation] = []
         self.findings: list[Finding] = []
         self.fragments = False  # some path key holds `#`: routing looks at headers and query too
+        self.base_paths = server_paths(document)
         self._build()
         #: Generic problems (what the document does not describe) in Prism's words, unless the
         #: document has a problem convention of its own: an application/problem+json response.

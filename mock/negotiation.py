@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from accord.http import parse_accept, quality
+from accord.http import MediaRange, parse_accept, quality
 from accord.mock.bodies import is_json
 
 R = TypeVar("R")
@@ -166,4 +166,19 @@ def choose_media(accept: str | None, served: list[str]) -> int | None:
         score = (q, specificity, is_json(media), -index)
         if best_score is None or score > best_score:
             best_index, best_score = index, score
+    if best_index is None:
+        return _structured_suffix(ranges, served)
     return best_index
+
+
+def _structured_suffix(ranges: list[MediaRange], served: list[str]) -> int | None:
+    """`Accept: application/json` when the operation only serves `application/hal+json` (or
+    `application/xml` and `…+xml`): the structured syntax suffix (RFC 6839) says the body is
+    JSON (XML), which is what the client asked to read — served rather than a 406 the
+    document does not describe."""
+    for suffix in ("json", "xml"):
+        if any(r.type == "application" and r.subtype == suffix and r.q > 0 for r in ranges):
+            for index, media in enumerate(served):
+                if media.startswith("application/") and media.endswith("+" + suffix):
+                    return index
+    return None

@@ -101,3 +101,18 @@ def test_error_key_follows_prism_order_then_ranges_then_default():
 )
 def test_choose_media(accept, expected):
     assert choose_media(accept, ["text/csv", "application/json"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "served", "expected"),
+    [
+        ("application/json", ["text/csv", "application/hal+json"], 1),
+        ("application/xml", ["application/atom+xml"], 0),
+        ("application/json;q=0, text/html", ["application/hal+json"], None),
+        ("text/plain", ["application/hal+json"], None),
+        ("application/json", ["text/plain"], None),  # Prism's 406: nothing JSON to offer
+    ],
+)
+def test_a_structured_suffix_answers_its_base_type(accept, served, expected):
+    """RFC 6839: application/hal+json is JSON, so `Accept: application/json` reads it (no 406)."""
+    assert choose_media(accept, served) == expected

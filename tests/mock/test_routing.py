@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from accord.mock.compiler import server_paths
 from accord.mock.routing import (
     Fragment,
     PathEncodingError,
@@ -173,3 +174,20 @@ def test_an_empty_path_parameter_reaches_its_operation(make_client, tmp_path):
     client = make_client(doc)
     assert client.get("/groups//members").status_code == 200
     assert client.get("/groups/").status_code == 404
+
+
+def test_server_paths():
+    templated = {"url": "https://{region}.example.com/{stage}/v1",
+                 "variables": {"region": {"default": "eu"}, "stage": {"default": "prod"}}}
+    document = {"servers": [{"url": "/api/v3"}, templated, {"url": "https://example.com"},
+                            {"url": "https://example.com/{free}"}]}
+    assert server_paths(document) == ("/prod/v1", "/api/v3")
+
+
+def test_paths_under_the_server_url_are_served_too(make_client):
+    """Swagger's Petstore says `servers: [{url: /api/v3}]`: clients built from it call /api/v3/pet/…"""
+    client = make_client(Path(__file__).resolve().parents[1] / "fixtures" / "mock-petstore" / "openapi.yaml")
+    assert client.get("/pet/10").status_code == 200
+    assert client.get("/api/v3/pet/10").status_code == 200
+    assert client.get("/api/v3/nothing").status_code == 404
+    assert client.get("/api/v4/pet/10").status_code == 404
