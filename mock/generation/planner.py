@@ -212,6 +212,7 @@ class Planner:
         if any(part is None or part is False for part in parts):
             return ImpossibleNode("the schema cannot be satisfied (false, dangling or self-containing $ref)", where)
         if any(keyword in part for part in parts for keyword in _REWRITTEN):
+            self.mark_risky()  # the rewrite is stricter, not equal: its values stay checked
             parts = self._rewrite(parts)
         for index, part in enumerate(parts):
             for keyword in ("oneOf", "anyOf"):
