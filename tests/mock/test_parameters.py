@@ -163,5 +163,5 @@ def test_query_serialisations_openapi_does_not_define_are_present_not_checked(ma
     sent = client.get(f"{base}&Tag.1.Key=env&Tag.1.Value=prod&Placement.Zone.Name=eu-west-1a", headers=signed)
     assert sent.status_code == 200
     missing = client.get(base, headers=signed)
-    assert missing.status_code == 400
-    assert sorted(e["parameter"] for e in missing.json()["errors"]) == ["Placement", "Tag"]
+    assert missing.status_code == 422
+    assert [v["code"] for v in missing.json()["validation"]] == ["required", "required"]
