@@ -120,13 +120,6 @@ class Exchange:
         return problem_reply(status, problem(status, detail, instance=self.path, request_id=rid), headers)
 
 
-async def send_reply(send: Any, reply: Reply, *, head: bool = False) -> None:
-    headers = reply.headers
-    headers.append((b"content-length", str(len(reply.body)).encode("ascii")))
-    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else reply.body})
-
-
 async def read_within(receive: Any, limit: int) -> bytes | None:
     """The whole request body from ASGI `receive`, or None once it passes `limit` bytes."""
     chunks: list[bytes] = []

@@ -364,13 +364,15 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
     """Every declared parameter's value (keyed `location.name`) and the presence/style violations."""
     values: dict[str, Any] = {}
     violations: list[Violation] = []
+    no_query = not request.query
     for param in params:
         if param.unserialisable:
             if param.required and not _deep(param.name, request) and not request.query_values(param.name):
                 violations.append(Violation(param.location, param.name, (), "required", "is required"))
             continue
         try:
-            value = param.read(request)
+            # A request without a query string has no query parameter (object ones included).
+            value = MISSING if no_query and param.location == "query" else param.read(request)
         except StyleError as exc:
             violations.append(
                 Violation(param.location, param.name, (), "style", f"{param.location} parameter '{param.name}' {exc}")

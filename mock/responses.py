@@ -20,7 +20,7 @@ import orjson
 from accord import pointers
 from accord.findings import Finding
 from accord.mock.bodies import is_json, split_media_type
-from accord.mock.negotiation import choose_media
+from accord.mock.negotiation import choose_media, served_status
 from accord.mock.parameters import coerce, schema_types
 from accord.mock.xml_bodies import to_xml
 from accord.openapi import deref
@@ -125,6 +125,13 @@ class Response:
     #: Where a declared content is that no body could be rendered for (None: every one renders).
     unrenderable: str | None = None
     accept_cache: dict[str | None, int | None] = field(default_factory=dict)
+    status: int = 0  # the status served for `key` when no code is forced (`served_status`)
+
+    def __post_init__(self) -> None:
+        try:
+            self.status = served_status(self.key)
+        except ValueError:  # not a status key (an x- extension): never chosen as a default
+            self.status = 0
 
     def negotiate(self, accept: str | None) -> int | None:
         cached = self.accept_cache.get(accept, -1)

@@ -41,7 +41,9 @@ class SchemeCheck:
                 value = values[0] if values else None
             else:
                 value = request.cookie_map().get(self.param)
-            return (value or None), missing_credential(self.where, self.param)
+            if value:
+                return value, ""
+            return None, missing_credential(self.where, self.param)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip()

@@ -14,6 +14,7 @@ Latency and network faults are applied when the reply is sent (`deliver`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from accord.mock.behaviour import control, network
@@ -27,9 +28,11 @@ if TYPE_CHECKING:
     from accord.mock.exchange import Exchange
 
 
-async def behaviour_control(app: MockApp, ex: Exchange) -> Reply | None:
+def behaviour_control(app: MockApp, ex: Exchange) -> Awaitable[Reply | None] | None:
+    """The control endpoints' answer (awaited by the pipeline); None, without a coroutine, for
+    every other path."""
     if ex.path.startswith("/__accord/"):
-        return await control.serve(app, ex)
+        return control.serve(app, ex)
     return None
 
 
