@@ -12,6 +12,7 @@ are applied in order at start, under an advisory lock, so replicas starting toge
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 import secrets
 import time
@@ -91,6 +92,7 @@ RECONNECT_SECONDS = 5.0
 #: Any number taken by no other user of the database: the lock replicas take to migrate one at a time.
 _MIGRATION_LOCK = 0x61636364  # "accd"
 _OPEN = "('queued', 'running')"
+_QUALIFIED_COLUMNS = ", ".join("jobs." + column.strip() for column in JOB_COLUMNS.split(","))
 
 
 def _dumps(value: Any) -> str:
@@ -105,13 +107,18 @@ class PostgresJobStore:
     transient: tuple[type[Exception], ...] = (psycopg.OperationalError, psycopg.InterfaceError)
 
     def __init__(self, url: str, *, ttl_seconds: float = 24 * 3600, timeout_seconds: float = 10.0,
-                 max_connections: int = 8) -> None:
+                 max_connections: int = 8, check_connections: bool = True) -> None:
         self.url = url
         self.ttl_seconds = ttl_seconds
         self._pool = ConnectionPool(
             url, min_size=1, max_size=max_connections, timeout=timeout_seconds, open=False,
-            check=ConnectionPool.check_connection, reconnect_timeout=RECONNECT_SECONDS,
-            kwargs={"connect_timeout": max(1, int(timeout_seconds)), "application_name": "accord-jobs"},
+            # A replica checks each connection before use (one round trip), so the first request after a
+            # database restart is answered; a worker skips it and retries the batch that met a dead one.
+            check=ConnectionPool.check_connection if check_connections else None,
+            reconnect_timeout=RECONNECT_SECONDS,
+            # Autocommit: a one-statement method is one round trip; several statements take `transaction()`.
+            kwargs={"connect_timeout": max(1, int(timeout_seconds)), "application_name": "accord-jobs",
+                    "autocommit": True},
         )
         try:
             self._pool.open(wait=True, timeout=timeout_seconds)
@@ -337,38 +344,51 @@ class PostgresJobStore:
     # The Celery workers' protocol: a job is split into batches, each a task that may run twice.
 
     def batch(self, job_id: str, start: int, count: int) -> tuple[Job, builtins.list[Any], dict[str, Any]] | None:
-        """A batch's input, the job marked running; None when the job is gone or has ended (cancelled)."""
+        """A batch's input, the job marked running; None when the job is gone or has ended (cancelled).
+        One statement (one round trip): it runs once per batch on every worker."""
         now = time.time()
-        with self.transaction() as db:
-            db.execute("UPDATE jobs SET status = 'running', started_ts = %s WHERE id = %s AND status = 'queued'",
-                       (now, job_id))
-            row = db.execute(f"SELECT {JOB_COLUMNS}, options FROM jobs WHERE id = %s AND status IN {_OPEN}",
-                             (job_id,)).fetchone()
-            if row is None:
-                return None
-            instances = self._inputs(db, job_id, start, count)
-        return job_from_row(row[:12]), instances, json.loads(row[12])
+        with self._pool.connection() as db:
+            row = db.execute(
+                "WITH started AS (UPDATE jobs SET status = 'running', started_ts = %(now)s "
+                "WHERE id = %(id)s AND status = 'queued' RETURNING id) "
+                f"SELECT {JOB_COLUMNS}, options, ARRAY(SELECT instances FROM inputs WHERE job_id = %(id)s "
+                "AND start < %(end)s AND start + n > %(start)s ORDER BY start), (SELECT count(*) FROM started) "
+                f"FROM jobs WHERE id = %(id)s AND status IN {_OPEN}",
+                {"now": now, "id": job_id, "start": start, "end": start + count},
+            ).fetchone()
+        if row is None:
+            return None
+        job = job_from_row(row[:12])
+        if row[14]:  # this batch started the job (the SELECT saw the row as it was before)
+            job = dataclasses.replace(job, status="running", started_ts=now)
+        first = start - start % INPUT_CHUNK  # chunks start at multiples of INPUT_CHUNK
+        joined = [item for chunk in row[13] for item in json.loads(chunk)]
+        return job, joined[start - first:start - first + count], json.loads(row[12])
 
     def record_batch(self, job_id: str, start: int, predictions: builtins.list[Any]) -> Job | None:
         """Write a batch's results once; the job's progress counts rows written, so a batch that
         runs again (its worker died before acknowledging it) adds nothing. The last batch finishes
-        the job. None when the job has ended (cancelled) in the meantime: nothing is written."""
+        the job. None when the job has ended (cancelled) in the meantime: nothing is written.
+
+        One statement: the job row is locked first (FOR UPDATE re-reads it, so a cancel committed
+        meanwhile leaves nothing to lock), then the rows are inserted and the progress counted."""
         now = time.time()
-        with self.transaction() as db:
-            locked = db.execute(f"SELECT 1 FROM jobs WHERE id = %s AND status IN {_OPEN} FOR UPDATE",
-                                (job_id,)).fetchone()
-            if locked is None:
-                return None
-            written = self._insert_results(db, job_id, start, predictions)
+        with self._pool.connection() as db:
             row = db.execute(
-                "UPDATE jobs SET completed = completed + %(n)s, started_ts = COALESCE(started_ts, %(now)s), "
-                "status = CASE WHEN completed + %(n)s >= total THEN 'succeeded' ELSE 'running' END, "
-                "finished_ts = CASE WHEN completed + %(n)s >= total THEN %(now)s END, "
-                "expires_ts = CASE WHEN completed + %(n)s >= total THEN %(expires)s END "
-                f"WHERE id = %(id)s RETURNING {JOB_COLUMNS}",
-                {"n": written, "now": now, "expires": now + self.ttl_seconds, "id": job_id},
+                f"WITH job AS (SELECT id FROM jobs WHERE id = %(id)s AND status IN {_OPEN} FOR UPDATE), "
+                "written AS (INSERT INTO results (job_id, idx, prediction) SELECT job.id, i, p FROM job, "
+                "unnest(%(idx)s::int[], %(p)s::text[]) AS t(i, p) ON CONFLICT (job_id, idx) DO NOTHING RETURNING 1), "
+                "n AS (SELECT count(*)::int AS n FROM written) "
+                "UPDATE jobs SET completed = completed + n.n, started_ts = COALESCE(started_ts, %(now)s), "
+                "status = CASE WHEN completed + n.n >= total THEN 'succeeded' ELSE 'running' END, "
+                "finished_ts = CASE WHEN completed + n.n >= total THEN %(now)s END, "
+                "expires_ts = CASE WHEN completed + n.n >= total THEN %(expires)s END "
+                f"FROM n WHERE jobs.id = (SELECT id FROM job) RETURNING {_QUALIFIED_COLUMNS}",
+                {"id": job_id, "idx": list(range(start, start + len(predictions))),
+                 "p": [_dumps(p) for p in predictions], "now": now, "expires": now + self.ttl_seconds},
             ).fetchone()
-            assert row is not None
+            if row is None:
+                return None
             job = job_from_row(row)
             if job.terminal:
                 db.execute("DELETE FROM inputs WHERE job_id = %s", (job_id,))

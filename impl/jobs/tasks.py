@@ -86,7 +86,8 @@ def runtime() -> Runtime:
                 if not entry.ready:
                     log.error("model %s is not ready in this worker: %s", entry.definition.id, entry.error)
             store = PostgresJobStore(settings.jobs_database_url, ttl_seconds=settings.job_ttl_seconds,
-                                     timeout_seconds=settings.jobs_busy_timeout_seconds, max_connections=2)
+                                     timeout_seconds=settings.jobs_busy_timeout_seconds, max_connections=2,
+                                     check_connections=False)
             _runtime, _runtime_pid = Runtime(settings, store, registry), os.getpid()
         return _runtime
 

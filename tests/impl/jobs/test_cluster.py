@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -196,6 +197,7 @@ def cluster(postgres: Any, redis_server: Any, models_dir: Path) -> Iterator[Clus
         yield running
     finally:
         running.stop()
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 def test_a_job_is_followed_paged_and_cancelled_through_another_replica(cluster: Cluster) -> None:
