@@ -16,7 +16,7 @@ submitted at once: instances of all of them / time until the last one succeeded.
 median of the runs, the ratio to the embedded deployment, and the load average before and after
 (the machine may be shared: read the figures with it).
 
-    .venv/bin/python bench/bench_jobs.py [--instances 10000] [--runs 3] [--concurrent 2]
+    .venv/bin/python bench/bench_jobs.py [--instances 10000] [--runs 3] [--concurrent 2] [--batch-size 100]
 
 Output: bench/out/jobs.json and a markdown table on stdout. What two cores can show is discussed in
 docs/data-team.md ("Beyond one machine").
@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrent", type=int, default=2)
     parser.add_argument("--deployments", default=",".join(DEPLOYMENTS))
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="ACCORD_JOB_BATCH_SIZE for every deployment (default: the setting's default, 100)")
     parser.add_argument("--out", type=Path, default=OUT / "jobs.json")
     args = parser.parse_args(argv)
     chosen = [d for d in args.deployments.split(",") if d]
@@ -147,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     base = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
     base.update({"ACCORD_API_KEYS": KEY, "ACCORD_MODELS_DIR": str(models_dir), "ACCORD_ACCESS_LOG": "0",
                  "ACCORD_VALIDATE_RESPONSES": "0", "ACCORD_STATE_DIR": str(scratch / "state")})
+    if args.batch_size:
+        base["ACCORD_JOB_BATCH_SIZE"] = str(args.batch_size)
     postgres = Postgres(scratch / "postgres")
     redis = Redis(scratch / "redis")
     results: dict[str, Any] = {}
@@ -186,12 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         redis.stop()
         postgres.stop()
-    report = {"instances": args.instances, "runs": args.runs, "cpu_count": os.cpu_count(),
+    report = {"instances": args.instances, "runs": args.runs, "batch_size": args.batch_size or 100,
+              "cpu_count": os.cpu_count(),
               "loadavg_before": load_before, "loadavg_after": loadavg(), "results": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     anchor = results.get("embedded")
-    print(f"jobs of {args.instances} instances, {os.cpu_count()} cores, load {load_before} -> {loadavg()}\n")
+    print(f"jobs of {args.instances} instances, batches of {report['batch_size']}, {os.cpu_count()} cores, "
+          f"load {load_before} -> {loadavg()}\n")
     print("| deployment | time to last result (median) | instances/s | ratio | "
           f"{args.concurrent} jobs at once: instances/s | ratio |")
     print("|---|---|---|---|---|---|")

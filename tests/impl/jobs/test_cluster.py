@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,7 @@ import psycopg
 import pytest
 import requests
 
+from impl.jobs.celery_app import RUN_BATCH
 from tests.impl.conftest import IRIS_ROW, ROOT
 
 pytestmark = pytest.mark.integration
@@ -237,23 +239,39 @@ def test_a_job_is_followed_paged_and_cancelled_through_another_replica(cluster: 
     assert again.status_code == 409 and again.json()["type"].endswith("/job-already-finished")
 
 
+def _tasks(log: Path, state: str) -> set[str]:
+    """Ids of the batch tasks a worker's log says it `received` or finished (succeeded, retried)."""
+    pattern = r"received" if state == "received" else r"(?:succeeded|failed|retry)"
+    return set(re.findall(rf"Task {re.escape(RUN_BATCH)}\[([0-9a-f-]+)\] {pattern}", log.read_text()))
+
+
 def test_a_worker_killed_mid_job_loses_nothing_and_writes_nothing_twice(cluster: Cluster) -> None:
     instances = _instances(1500, seed=3)  # 30 batches of 50, each held 50 ms by its worker
+    victim_log = cluster.logs / "worker0.log"
+
+    def holding() -> set[str]:
+        return _tasks(victim_log, "received") - _tasks(victim_log, "finished")
+
     job_id = cluster.post(0, CREATE, {"instances": instances}).json()["id"]
-    _wait(lambda: cluster.job(1, job_id)["progress"]["completed"] >= 2 * BATCH, "the job to be under way")
+    _wait(lambda: cluster.job(1, job_id)["progress"]["completed"] >= 2 * BATCH and holding(),
+          "the job to be under way, worker 0 holding a batch", every=0.01)
     victim = cluster.workers[0]
     os.killpg(victim.pid, signal.SIGKILL)  # mid-batch: its batch is unacknowledged in Redis
     victim.wait()
+    held = holding()
+    assert held, "worker 0 held no batch when killed: nothing was tested"
     at_kill = cluster.job(1, job_id)["progress"]["completed"]
     assert at_kill < len(instances), "the job finished before the kill: nothing was tested"
     # The other worker runs the rest, and the killed one's batch once Redis's visibility timeout
-    # (4 s here) hands it over. The tests after this one run on the surviving worker.
+    # (4 s here) hands it over: the same task id, received again by worker 1.
     done = cluster.finished(1, job_id)
+    assert held <= _tasks(cluster.logs / "worker1.log", "finished")
     assert done["status"] == "succeeded" and done["progress"]["completed"] == len(instances)
     assert cluster.rows_in_database(job_id) == (len(instances), len(instances))
     rows = cluster.results(job_id)
     assert [r["index"] for r in rows] == list(range(len(instances)))
     assert [r["prediction"] for r in rows] == cluster.synchronous(instances)
+    # The tests after this one run on the surviving worker.
 
 
 def test_the_broker_stopped_and_started(cluster: Cluster) -> None:
