@@ -142,7 +142,8 @@ def pack(package: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tarballs = sorted(folder.glob("*.tgz"))
     if not tarballs:
-        subprocess.run([npm(), "pack", package, "--silent", "--pack-destination", str(folder)], check=True)
+        subprocess.run([npm(), "pack", package, "--silent", "--pack-destination", str(folder)], check=True,
+                       stdout=subprocess.DEVNULL)
         tarballs = sorted(folder.glob("*.tgz"))
     return tarballs[-1]
 
@@ -380,9 +381,10 @@ def compare_published(args: argparse.Namespace) -> None:
             report_ = lint_spec(document, config)
             ran = {active.rule.id for active in report_.rules}
             compared |= ran
-            accord_hits = [Hit(f.rule, str(Path(f.file or document).resolve()),
-                               f.source_pointer if f.source_pointer is not None else f.pointer, f.message)
-                           for f in report_.findings]
+            accord_hits = per_example([Hit(f.rule, str(Path(f.file or document).resolve()),
+                                           f.source_pointer if f.source_pointer is not None else f.pointer, f.message)
+                                       for f in report_.findings])
+            spectral_hits = per_example(spectral_hits)
             for hit in spectral_hits:
                 if hit.rule not in ran:
                     not_run_hits[hit.rule] += 1

@@ -64,6 +64,19 @@ class _SharedDescent(JSONPathRecursiveDescentSegment):
     definition, reported once anyway) and, inside `shared_walks()`, reuses the walk from the
     root or a top-level member for every rule that starts one there."""
 
+    #: (member, value) every child a filter selector keeps must have, when it says so (see _guard).
+    guards: tuple[tuple[str, str] | None, ...] = ()
+
+    def resolve(self, nodes: Iterable[JSONPathMatch]) -> Iterable[JSONPathMatch]:
+        """As the library's, but a filter with a guard skips nodes none of whose children pass it."""
+        for node in nodes:
+            for visited in self._visit(node):
+                for selector, guard in zip(self.selectors, self.guards or (None,) * len(self.selectors),
+                                           strict=True):
+                    if guard is not None and not _any_child_has(visited.obj, guard):
+                        continue
+                    yield from selector.resolve(visited)
+
     def _visit(self, node: JSONPathMatch, depth: int = 1) -> Iterable[JSONPathMatch]:
         walks = _WALKS.get()
         if walks is None or len(node.parts) > 1:
@@ -105,10 +118,34 @@ def shared_walks(cache: dict[int, list[JSONPathMatch]]) -> Iterator[None]:
         _WALKS.reset(token)
 
 
+def _any_child_has(obj: Any, guard: tuple[str, str]) -> bool:
+    key, value = guard
+    children = obj.values() if isinstance(obj, Mapping) else obj if isinstance(obj, list) else ()
+    return any(isinstance(child, Mapping) and child.get(key) == value for child in children)
+
+
+def _guard(selector: Any) -> tuple[str, str] | None:
+    """(member, string) a filter's conjunction requires (`@['type'] == 'string' && ...`), else None.
+
+    Only a necessary condition is taken: no `||` and no negated group, so skipping a node whose
+    children all fail it changes no result."""
+    expression = getattr(selector, "expression", None)
+    if expression is None:
+        return None
+    text = str(expression)
+    if "||" in text or "!(" in text:
+        return None
+    found = re.search(r"(?<!!)@\['([^'\\]+)'\] == (?:'([^'\\]*)'|\"([^\"\\]*)\")", text)
+    if found is None:
+        return None
+    return found.group(1), found.group(2) if found.group(2) is not None else found.group(3)
+
+
 def _share_descents(compiled: Any) -> Any:
     for segment in getattr(compiled, "segments", ()):
         if type(segment) is JSONPathRecursiveDescentSegment:
             segment.__class__ = _SharedDescent
+            segment.guards = tuple(_guard(selector) for selector in segment.selectors)
     return compiled
 _UNSUPPORTED = ("@path", "@parentProperty", "@parent", "typeof ", "@root", "=>", "function")
 

@@ -59,3 +59,18 @@ def test_js_operators_are_rewritten() -> None:
 def test_what_cannot_be_rewritten_is_refused_by_name(given: str) -> None:
     with pytest.raises(UnsupportedPath):
         list(query(given, DOC))
+
+
+def test_descendant_filters_find_every_match_in_maps_and_lists() -> None:
+    data = {"a": {"type": "string"}, "b": [{"type": "string", "enum": ["x"]}, {"c": {"type": "string"}}],
+            "d": {"type": "integer"}, "e": {"f": {"g": {"type": "string", "format": "date"}}}}
+    found = [p for p, _ in query("$..[?(@ && @.type === 'string' && !@.enum)]", data)]
+    assert sorted(found, key=str) == sorted([("a",), ("b", 1, "c"), ("e", "f", "g")], key=str)
+    either = [p for p, _ in query("$..[?(@.type === 'integer' || @.enum)]", data)]
+    assert sorted(either, key=str) == sorted([("d",), ("b", 0)], key=str)
+
+
+def test_an_object_shared_by_references_is_walked_once() -> None:
+    shared = {"inner": {"type": "string"}}  # a $ref target, resolved into both places
+    data = {"x": {"p": shared}, "y": {"q": shared}}
+    assert [p for p, _ in query("$..[?(@.type === 'string')]", data)] == [("x", "p", "inner")]
