@@ -145,7 +145,8 @@ def _share_descents(compiled: Any) -> Any:
     for segment in getattr(compiled, "segments", ()):
         if type(segment) is JSONPathRecursiveDescentSegment:
             segment.__class__ = _SharedDescent
-            segment.guards = tuple(_guard(selector) for selector in segment.selectors)
+            shared: _SharedDescent = segment  # type: ignore[assignment]  # the class was just swapped
+            shared.guards = tuple(_guard(selector) for selector in segment.selectors)
     return compiled
 _UNSUPPORTED = ("@path", "@parentProperty", "@parent", "typeof ", "@root", "=>", "function")
 
