@@ -27,6 +27,7 @@ from typing import Any
 
 import jsonpath
 from jsonpath.exceptions import JSONPathError
+from jsonpath.filter import UNDEFINED, UNDEFINED_LITERAL
 from jsonpath.function_extensions import ExpressionType, FilterFunction
 from jsonpath.match import JSONPathMatch
 from jsonpath.segments import JSONPathRecursiveDescentSegment
@@ -48,10 +49,24 @@ class _JsMatch(FilterFunction):
         return js_regex(pattern, flags if isinstance(flags, str) else "").search(value) is not None
 
 
+class _JsTruthy(FilterFunction):
+    """`jstruthy(value)`: JavaScript truthiness, what a bare `@.x` means in a Spectral filter
+    (in RFC 9535 it only tests that `x` exists: `required: false` would pass)."""
+
+    arg_types = [ExpressionType.VALUE]  # noqa: RUF012 (the base's shape)
+    return_type = ExpressionType.LOGICAL
+
+    def __call__(self, value: object) -> bool:
+        if value is None or value is False or value == "" or value is UNDEFINED or value is UNDEFINED_LITERAL:
+            return False
+        return not (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+
+
 class _Env(jsonpath.JSONPathEnvironment):
     def setup_function_extensions(self) -> None:
         super().setup_function_extensions()
         self.function_extensions["jsmatch"] = _JsMatch()
+        self.function_extensions["jstruthy"] = _JsTruthy()
 
 
 _ENV = _Env()
@@ -209,7 +224,28 @@ def _filter(expression: str) -> str:
     text = re.sub(r"@((?:\.[\w]+)*)\.([\w$]*[-$][\w$-]*)", lambda m: f"@{m.group(1)}[{_quote(m.group(2))}]", text)
     if re.search(r"\.(?:indexOf|test|toLowerCase|toUpperCase|some|every|filter|map|keys|values)\(", text):
         raise UnsupportedPath(f"filter {expression!r} calls JavaScript methods that have no equivalent here")
-    return text
+    return _truthiness(text)
+
+
+_BARE = re.compile(r"\s*(@(?:\.[\w$-]+|\[[^\]]*\])*|#)\s*")
+
+
+def _truthiness(text: str) -> str:
+    """Wrap each bare operand in a logical position (`@`, `@.x`, `!@.x`) in jstruthy(): in
+    JavaScript `@.required` is false when required is false; in JSONPath it tests existence."""
+    pieces = re.split(r"(\|\||&&|\(|\)|!(?!=))", text)
+    out: list[str] = []
+    calls: list[bool] = []  # for each open parenthesis: is it a function call's?
+    for index, piece in enumerate(pieces):
+        if piece == "(":
+            before = "".join(out).rstrip()
+            calls.append(bool(before) and (before[-1].isalnum() or before[-1] == "_"))
+        elif piece == ")" and calls:
+            calls.pop()
+        elif index % 2 == 0 and not any(calls) and _BARE.fullmatch(piece):
+            piece = piece.replace(piece.strip(), f"jstruthy({piece.strip()})", 1)
+        out.append(piece)
+    return "".join(out)
 
 
 def _names(selector: str) -> str:

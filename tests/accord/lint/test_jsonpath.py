@@ -16,8 +16,8 @@ DOC = {
 }
 
 
-def paths(given: str) -> list[tuple[str | int, ...]]:
-    return [found for found, _ in query(given, DOC)]
+def paths(given: str, data: object = DOC) -> list[tuple[str | int, ...]]:
+    return [found for found, _ in query(given, data)]
 
 
 @pytest.mark.parametrize(("given", "expected"), [
@@ -74,3 +74,11 @@ def test_an_object_shared_by_references_is_walked_once() -> None:
     shared = {"inner": {"type": "string"}}  # a $ref target, resolved into both places
     data = {"x": {"p": shared}, "y": {"q": shared}}
     assert [p for p, _ in query("$..[?(@.type === 'string')]", data)] == [("x", "p", "inner")]
+
+
+def test_a_bare_member_in_a_filter_is_javascript_truthiness_not_existence() -> None:
+    data = {"parameters": [{"in": "query", "required": False}, {"in": "query", "required": True}, None,
+                           {"in": "query", "required": 0}, {"in": "query"}]}
+    assert paths("$..parameters[?(@ && @.in === 'query' && @.required)]", data) == [("parameters", 1)]
+    assert paths("$..parameters[?(!@.required)]", data) == [("parameters", i) for i in (0, 2, 3, 4)]
+    assert paths("$..parameters[?(@.required && @.in.length == 5)]", data) == [("parameters", 1)]
