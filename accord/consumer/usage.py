@@ -24,12 +24,21 @@ from accord.diff import diff
 from accord.diff.operations import path_key
 from accord.diff.report import RANK, Change, DiffReport
 
-#: Rules that break a client which does NOT send something (it became required or is new).
+#: Rules that break a client which does NOT send something (it became required or is new, or
+#: what leaving it out means changed).
 REQUIREMENT_RULES = frozenset({
     "new-required-request-parameter",
+    "new-required-request-default-parameter-to-existing-path",
     "request-parameter-became-required",
+    "request-parameter-default-value-changed",
+    "request-parameter-default-value-added",
+    "request-parameter-default-value-removed",
     "new-required-request-property",
+    "new-required-request-property-with-default",
     "request-property-became-required",
+    "request-property-became-required-with-default",
+    "new-required-request-header-property",
+    "request-header-property-became-required",
     "request-body-became-required",
     "request-body-added-required",
 })

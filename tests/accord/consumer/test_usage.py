@@ -97,8 +97,10 @@ def test_tighter_parameter_touches_only_callers_that_send_it(tmp_path: Path, rec
     result = _diff(revision, "--consumer", str(recording), "--format", "json")
     assert result.returncode == 1, result.stderr
     touching = orjson.loads(result.stdout)["consumer"]["touching"]
+    # the lower maximum touches the caller that sends `limit`; the new default the one that leaves it out
     assert {(c["operation_id"], c["rule"]) for c in touching} == {
-        ("listModels", "request-parameter-max-decreased"), ("listModels", "request-parameter-default-value-changed")}
+        ("listModels", "request-parameter-max-decreased"),
+        ("getPredictionJobResults", "request-parameter-default-value-changed")}
 
 
 def test_unreadable_consumer_contract_exits_2(tmp_path: Path) -> None:
@@ -121,6 +123,10 @@ def test_unreadable_consumer_contract_exits_2(tmp_path: Path) -> None:
         (("response", "200", "body", "predictions", "[]", "explanation"), "response-optional-property-removed", False),
         (("response", "400"), "response-non-success-status-removed", False),
         (("parameter", "query", "version"), "request-parameter-enum-value-removed", False),
+        # what leaving a parameter out means changed: it touches the callers that leave it out
+        (("parameter", "query", "version"), "request-parameter-default-value-changed", True),
+        (("parameter", "query", "version"), "new-required-request-default-parameter-to-existing-path", True),
+        (("request-body", "instances", "[]", "colour"), "new-required-request-property-with-default", True),
         ((), "api-security-added", True),
     ],
 )
