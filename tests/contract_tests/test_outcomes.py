@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
-from starlette.responses import JSONResponse
 
 from accord.contract_tests.configuration import Selection
 from accord.contract_tests.coverage_report import FORMATS, totals
 from accord.contract_tests.render import summary
 from accord.contract_tests.runner import run_contract_tests
 from accord.errors import UsageError
-from tests.contract_tests.widgets import KEY, create_app
+from tests.contract_tests.widgets import KEY, create_app, stubbed
 
 pytestmark = pytest.mark.integration  # whole Schemathesis runs
 
@@ -29,6 +27,7 @@ NO_405 = ("POST /widgets", "unsupported_method")
 
 
 def run(spec: Path, *broken: str, **kw: Any):
+    kw.setdefault("max_examples", 3)  # small runs: each breakage shows on the first examples
     return run_contract_tests(create_app(*broken), spec=spec, api_key=KEY, name="widgets", **kw)
 
 
@@ -66,31 +65,15 @@ def test_a_bad_baseline_file_is_a_usage_error(widgets_spec: Path, tmp_path: Path
         run(widgets_spec, baseline=bad)
 
 
-def _stubbed(unimplemented: str) -> Starlette:
-    """The correct widgets service, with one route answering as `accord scaffold`'s stub does."""
-    inner = create_app()
-
-    stub = JSONResponse({"type": "about:blank", "title": "Not implemented", "status": 501},
-                        status_code=501, media_type="application/problem+json")
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == unimplemented:
-            await stub(scope, receive, send)
-        else:
-            await inner(scope, receive, send)
-
-    return app  # type: ignore[return-value]
-
-
 def test_not_implemented_is_its_own_outcome(widgets_spec: Path) -> None:
-    report = run_contract_tests(_stubbed("/widgets"), spec=widgets_spec, api_key=KEY, name="widgets")
+    report = run_contract_tests(stubbed("/widgets"), spec=widgets_spec, api_key=KEY, name="widgets")
     assert [op.label for op in report.not_implemented] == ["GET /widgets"]
     assert not report.failed_pairs(), summary(report)  # the 501s are not check failures
     assert not report.ok and report.exit_code == 1
     text = summary(report)
     assert "NOT IMPLEMENTED" in text and "--allow-not-implemented" in text
 
-    allowed = run_contract_tests(_stubbed("/widgets"), spec=widgets_spec, api_key=KEY, name="widgets",
+    allowed = run_contract_tests(stubbed("/widgets"), spec=widgets_spec, api_key=KEY, name="widgets",
                                  allow_not_implemented=True)
     assert allowed.ok and [op.label for op in allowed.not_implemented] == ["GET /widgets"], summary(allowed)
 

@@ -132,3 +132,19 @@ def _valid_new_widget(body: Any) -> bool:
     name, size = body["name"], body["size"]
     return (isinstance(name, str) and 1 <= len(name) <= 40
             and type(size) is int and 1 <= size <= 10)
+
+
+def stubbed(unimplemented: str) -> Starlette:
+    """The correct widgets service, with one route answering as `accord scaffold`'s stub does."""
+    inner = create_app()
+
+    stub = JSONResponse({"type": "about:blank", "title": "Not implemented", "status": 501},
+                        status_code=501, media_type="application/problem+json")
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == unimplemented:
+            await stub(scope, receive, send)
+        else:
+            await inner(scope, receive, send)
+
+    return app  # type: ignore[return-value]
