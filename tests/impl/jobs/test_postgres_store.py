@@ -190,3 +190,25 @@ def test_an_unreachable_database_is_the_stores_unavailable_error(postgres: Any) 
 
     with pytest.raises(PostgresJobStore.unavailable):
         PostgresJobStore(f"postgresql://accord@127.0.0.1:{free_port()}/accord", timeout_seconds=1)
+
+
+def test_without_a_broker_each_replica_runs_jobs_from_postgres_in_its_thread(
+        make_app: Any, postgres_url: str, models_dir: Any) -> None:
+    """ACCORD_JOBS_DATABASE_URL alone: the embedded worker (leases) on the shared store."""
+    from tests.impl.conftest import AUTH, IRIS_ROW
+
+    app = make_app(jobs_database_url=postgres_url, models_dir=models_dir)
+    with app.test_client() as client:
+        created = client.post("/v1/models/iris-classifier/prediction-jobs", json={"instances": [IRIS_ROW] * 120},
+                              headers=AUTH)
+        assert created.status_code == 202
+        job_id = created.json()["id"]
+        deadline = time.monotonic() + 30
+        while (job := client.get(f"/v1/prediction-jobs/{job_id}", headers=AUTH).json())["status"] != "succeeded":
+            assert time.monotonic() < deadline and job["status"] in ("queued", "running"), job
+            time.sleep(0.05)
+        page = client.get(f"/v1/prediction-jobs/{job_id}/results?limit=100", headers=AUTH).json()
+        assert [r["index"] for r in page["data"]] == list(range(100)) and page["next_page_token"]
+        assert client.get("/health/ready").json()["status"] == "ready"  # loaded, not trained, by this replica
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT count(*) FROM results WHERE job_id = %s", (job_id,)).fetchone() == (120,)
