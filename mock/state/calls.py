@@ -86,15 +86,22 @@ def problem_answer(call: Call, status: int, detail: str) -> Reply | None:
     return documented(call.app, call.ex, key, status=status, patch={"detail": detail, "instance": call.ex.path})
 
 
-def not_found(call: Call) -> Reply:
+def not_found(call: Call, key: str | None = None) -> Reply:
+    """The documented 404 for an unknown id (`key`, else the one in the path)."""
     call.note("not-found")
-    detail = f"No resource with {call.info.family.param} {call.key!r}."
+    detail = f"No resource with {call.info.family.param} {call.key if key is None else key!r}."
     reply = problem_answer(call, 404, detail)
-    if reply is None:
-        label = call.ex.op.label if call.ex.op else ""
-        log.warning("%s documents no 404: an unknown id gets an undocumented 404", label)
-        return call.ex.generic(404, detail)
-    return reply
+    if reply is not None:
+        return reply
+    op = call.ex.op
+    assert op is not None
+    # No 404 (nor 4XX, nor default): the operation's own client error, as Petstore's
+    # `400 Invalid ID supplied`, rather than a status the document does not describe.
+    other = next((k for k in sorted(op.responses) if k.isdigit() and k.startswith("4")), None)
+    if other is not None:
+        return documented(call.app, call.ex, other, patch={"detail": detail, "instance": call.ex.path})
+    log.warning("%s documents no 4xx: an unknown id gets an undocumented 404", op.label)
+    return call.ex.generic(404, detail)
 
 
 def bad_token(call: Call, exc: BadToken) -> Reply | None:

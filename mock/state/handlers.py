@@ -16,6 +16,7 @@ from urllib.parse import quote
 from accord import pointers
 from accord.mock.behaviour.replies import documented, valid
 from accord.mock.exchange import Reply
+from accord.mock.parameters import coerce, schema_types
 from accord.mock.state import State
 from accord.mock.state.calls import Call, bad_token, not_found, problem_answer
 from accord.mock.state.jobs import ACTIONS
@@ -162,14 +163,32 @@ def update_by_body(call: Call) -> Reply | None:
         return problem_answer(call, 400, f"The body names no {tokens[-1] if tokens else 'id'} to update.")
     record = call.state.store.get(call.item, str(ident))
     if record is None:
-        call.note("not-found")
-        detail = f"No resource with {call.info.family.param} {str(ident)!r}."
-        return problem_answer(call, 404, detail) or call.ex.generic(404, detail)
+        return not_found(call, str(ident))
     changed = {**record.value, **body} if call.ex.method == "PUT" else _merge_patch(record.value, body)
     changed = _with_id(changed, call.info.family.id_pointer, record.value.get(tokens[0], ident))
     if valid(call.app, call.info.schema, changed):
         record.value = changed
         call.note(f"updated {ident}")
+    return documented(call.app, call.ex, key, value=call.current(record))
+
+
+def update_by_query(call: Call) -> Reply | None:
+    """`POST /pet/{petId}?name=…&status=…` (Petstore's updatePetWithForm): the query parameters
+    named like members set them, read as the member's schema types; kept if still valid."""
+    record = call.state.store.get(call.item, call.key)
+    if record is None:
+        return not_found(call)
+    key = call.success()
+    if key is None or call.ex.parts is None:
+        return None
+    document = call.app.api.document
+    members = properties(document, call.info.schema)
+    changes = {name: coerce(text, schema_types(document, members[name]))
+               for name, text in call.ex.parts.query if name in members}
+    changed = {**record.value, **changes}
+    if changes and valid(call.app, call.info.schema, changed):
+        record.value = changed
+        call.note(f"updated {call.key}")
     return documented(call.app, call.ex, key, value=call.current(record))
 
 
@@ -215,7 +234,7 @@ def action(call: Call) -> Reply | None:
 #: role kind -> handler
 HANDLERS: dict[str, Callable[[Call], Reply | None]] = {
     "create": create, "read": read, "list": listing, "update": update, "upsert": upsert,
-    "delete": delete, "action": action, "update-by-body": update_by_body,
+    "delete": delete, "action": action, "update-by-body": update_by_body, "update-by-query": update_by_query,
 }
 
 

@@ -13,7 +13,8 @@ Every other operation on the item template, its collection template and the temp
 it then gets a role: `PUT`/`PATCH` on the collection update the item the body's id names
 (Swagger's Petstore: `PUT /pet`), and a `GET` on a literal sibling of the item whose success
 is an array of the item's schema and whose query parameters are named like the item's members
-searches them (`GET /pet/findByStatus?status=sold`).
+searches them (`GET /pet/findByStatus?status=sold`); a `POST` on the item without a body whose
+query parameters are named like members sets them (`POST /pet/10?name=Rex&status=sold`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Family:
 
 @dataclass(frozen=True, slots=True)
 class Role:
-    kind: str  # create | upsert | read | update | delete | list | action | update-by-body
+    kind: str  # create | upsert | read | update | delete | list | action | update-by-body | update-by-query
     family: Family
     action: str | None = None  # the literal segment below the item (`cancel`, `results`), or None
 
@@ -128,10 +129,15 @@ def infer(api: CompiledApi) -> dict[str, Role]:
             if found is not None:
                 families[template] = Family(template, param, _id_pointer(api, found[1], param), _collection(template))
     for family in families.values():
+        read_op = templates.get(family.item, {}).get("GET")
+        item_schema = success_schema(read_op) if read_op is not None else None
+        members = properties(api.document, item_schema[1]) if item_schema is not None else {}
         for method, op in templates.get(family.item, {}).items():
             kind = {"GET": "read", "PUT": "upsert", "PATCH": "update", "DELETE": "delete"}.get(method)
             if kind is not None:
                 roles[op.label] = Role(kind, family)
+            elif method == "POST" and op.body is None and _named_like(op, members):
+                roles[op.label] = Role("update-by-query", family)  # Petstore's updatePetWithForm
         collection = templates.get(family.collection, {})
         list_op = collection.get("GET")
         if list_op is not None and list_op.label not in roles:
@@ -139,8 +145,6 @@ def infer(api: CompiledApi) -> dict[str, Role]:
         for method in ("PUT", "PATCH"):
             if method in collection and collection[method].label not in roles:
                 roles[collection[method].label] = Role("update-by-body", family)
-        read_op = templates.get(family.item, {}).get("GET")
-        item_schema = success_schema(read_op) if read_op is not None else None
         for template, methods in templates.items():
             search = methods.get("GET")
             if (search is None or search.label in roles or _collection(template) != family.collection
@@ -149,8 +153,7 @@ def infer(api: CompiledApi) -> dict[str, Role]:
             found = success_schema(search)
             if item_schema is None or found is None or not _array_of(api, found[1], item_schema[1]):
                 continue
-            members = properties(api.document, item_schema[1])
-            if any(p.location == "query" and p.name in members for p in search.parameters):  # a search
+            if _named_like(search, members):  # a search
                 roles[search.label] = Role("list", family)
         for template, methods in templates.items():
             if template.startswith(family.item + "/"):
@@ -167,3 +170,8 @@ def _array_of(api: CompiledApi, schema: Any, item: Any) -> bool:
     if not isinstance(resolved, dict) or resolved.get("type") != "array":
         return False
     return deref(api.document, resolved.get("items")) is deref(api.document, item)
+
+
+def _named_like(op: Operation, members: dict[str, Any]) -> bool:
+    """Whether some query parameter of `op` is named like a member of the item."""
+    return any(p.location == "query" and p.name in members for p in op.parameters)

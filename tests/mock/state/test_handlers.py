@@ -231,6 +231,10 @@ def test_petstore_round_trip_keeps_the_clients_id(shop: Any) -> None:
     updated, pet = shop("updatePet", "PUT", "/pet", json={**rex, "name": "Rex II", "status": "sold"})
     assert updated.status_code == 200 and (pet["id"], pet["name"], pet["status"]) == (77, "Rex II", "sold")
     assert shop("getPetById", "GET", "/pet/77")[1]["name"] == "Rex II"
+    renamed = shop("updatePetWithForm", "POST", "/pet/77?name=Rex%20III&status=pending")[1]
+    assert (renamed["id"], renamed["name"], renamed["status"]) == (77, "Rex III", "pending")
+    assert shop("updatePetWithForm", "POST", "/pet/78?name=x")[0].status_code == 400  # no 404 documented
+    shop("updatePetWithForm", "POST", "/pet/77?status=sold")
     _, tom = shop("addPet", "POST", "/pet", json={"name": "Tom", "photoUrls": [], "status": "available"})
     assert tom["id"] == 1  # no id chosen: the pets' own sequence
     assert [p["id"] for p in shop("findPetsByStatus", "GET", "/pet/findByStatus?status=sold")[1]] == [77]
