@@ -55,11 +55,15 @@ def _text(value: Any) -> bytes | None:
         return b"true" if value else b"false"
     if isinstance(value, (str, int, float)):
         return str(value).encode("utf-8")
-    return b"" if value is None else None
+    # An object or array schema under text/* (real documents have them): its JSON text, rather
+    # than no body at all.
+    return b"" if value is None else _json(value)
 
 
 def _raw(value: Any) -> bytes | None:
-    return value.encode("utf-8") if isinstance(value, str) else (b"" if value is None else None)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return b"" if value is None else _json(value)
 
 
 def is_xml(media: str) -> bool:

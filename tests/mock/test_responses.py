@@ -37,7 +37,8 @@ def test_serialisers():
     assert serialiser_for("application/json")({"a": 1}) == b'{"a":1}'
     assert serialiser_for("application/json")(2**70) is None
     assert serialiser_for("text/plain")(3) == b"3"
-    assert serialiser_for("text/plain")({"a": 1}) is None
+    assert serialiser_for("text/plain")({"a": 1}) == b'{"a":1}'  # a structure under text/*: its JSON text
+    assert serialiser_for("application/octet-stream")([1, {"b": None}]) == b'[1,{"b":null}]'
     assert serialiser_for("application/xml")({"a": [1]}).endswith(b"<xml><a><item>1</item></a></xml>")
     assert serialiser_for("application/octet-stream")("bytes") == b"bytes"
 
