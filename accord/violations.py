@@ -12,6 +12,7 @@ A 401 for an API key is worded here too (`api_key_challenge`, `missing_credentia
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 _COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
@@ -63,9 +64,29 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
 UNKNOWN_KEY = "the credential is not a known key"
 
 
-def missing_credential(where: str, name: str) -> str:
-    """A 401's `errors` detail when the request carried no API key where the scheme says."""
-    return f"the {where} parameter '{name}' is missing"
+#: Query parameter names a client tries when it puts an API key in the URL (compared lower-case).
+KEY_QUERY_NAMES = frozenset({"key", "api_key", "apikey", "api-key", "access_key", "x-api-key"})
+
+
+def misplaced_key(where: str, name: str, query_names: Iterable[str]) -> str | None:
+    """The query parameter a key for a header (or cookie) scheme was sent in instead, if any: one
+    named like a key (`KEY_QUERY_NAMES`) or like the scheme's own parameter."""
+    if where == "query":
+        return None
+    for candidate in query_names:
+        lowered = candidate.lower()
+        if lowered in KEY_QUERY_NAMES or lowered == name.lower():
+            return candidate
+    return None
+
+
+def missing_credential(where: str, name: str, misplaced: str | None = None) -> str:
+    """A 401's `errors` detail when the request carried no API key where the scheme says; when it
+    carried one in the query string instead (`misplaced`), says that it is not read there."""
+    detail = f"the {where} parameter '{name}' is missing"
+    if misplaced is not None:
+        detail += f" (the query parameter '{misplaced}' is not read: a key goes in the {where} only)"
+    return detail
 
 
 def api_key_challenge(where: str, name: str) -> str:

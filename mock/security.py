@@ -17,7 +17,7 @@ from typing import Any
 from accord.mock.parameters import RequestParts
 from accord.mock.problems import Violation
 from accord.settings import api_keys as configured_api_keys
-from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
+from accord.violations import UNKNOWN_KEY, api_key_challenge, misplaced_key, missing_credential
 
 
 @dataclass(slots=True, frozen=True)
@@ -43,7 +43,8 @@ class SchemeCheck:
                 value = request.cookie_map().get(self.param)
             if value:
                 return value, ""
-            return None, missing_credential(self.where, self.param)
+            misplaced = misplaced_key(self.where, self.param, (k for k, v in request.query if v))
+            return None, missing_credential(self.where, self.param, misplaced)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip()

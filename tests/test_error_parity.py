@@ -89,5 +89,10 @@ def test_a_key_in_the_query_string_is_not_read_by_either(clients: dict[str, Test
     answers = {name: c.get(f"/v1/models?{query}={KEY}") for name, c in clients.items()}
     assert answers["mock"].status_code == answers["service"].status_code == 401
     assert entries(answers["mock"]) == entries(answers["service"])
+    # ...and both say why, naming the parameter the key was sent in.
+    assert entries(answers["service"]) == [{
+        "parameter": "X-API-Key", "in": "header",
+        "detail": f"ApiKeyAuth: the header parameter 'X-API-Key' is missing (the query parameter '{query}' "
+                  "is not read: a key goes in the header only)"}]
     for client in clients.values():  # the same key, where the contract says, is accepted
         assert client.get("/v1/models", headers={"X-API-Key": KEY}).status_code == 200

@@ -121,6 +121,11 @@ def _credential_sent(scope: Scope, where: str, name: str) -> bool:
     return True  # a cookie: Connexion refused what it found
 
 
+def _query_names(scope: Scope) -> list[str]:
+    """The names of the request's non-empty query parameters, in order."""
+    return list(parse_qs(scope.get("query_string", b"").decode("latin-1")))
+
+
 def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str | None,
                       catalogue: ProblemCatalogue, own: bool = False,
                       errors: list[dict[str, str]] | None = None) -> bytes:
@@ -258,8 +263,8 @@ class RequestContextMiddleware:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                errors = ([k.error(_credential_sent(scope, k.where, k.param)) for k in self._key_schemes]
-                          if pending["status"] == 401 else None)
+                errors = ([k.error(_credential_sent(scope, k.where, k.param), _query_names(scope))
+                           for k in self._key_schemes] if pending["status"] == 401 else None)
                 body = normalise_problem(pending["status"], b"".join(chunks), instance=instance,
                                          request_id=rid_in_body, catalogue=self.service.problems,
                                          own=pending["own"], errors=errors)

@@ -31,7 +31,7 @@ from connexion.security import (
 from accord.config import DEV_API_KEY
 from accord.openapi import security_schemes
 from accord.settings import api_keys as configured_api_keys
-from accord.violations import UNKNOWN_KEY, api_key_challenge, missing_credential
+from accord.violations import UNKNOWN_KEY, api_key_challenge, misplaced_key, missing_credential
 
 DEVELOPMENT_API_KEY = DEV_API_KEY
 
@@ -107,9 +107,11 @@ class ApiKeyScheme:
         """The `WWW-Authenticate` value, as the mock sends it."""
         return api_key_challenge(self.where, self.param)
 
-    def error(self, present: bool) -> dict[str, str]:
-        """The 401's `errors` entry, worded as the mock words it (accord.violations)."""
-        detail = f"{self.name}: {UNKNOWN_KEY if present else missing_credential(self.where, self.param)}"
+    def error(self, present: bool, query_names: Iterable[str] = ()) -> dict[str, str]:
+        """The 401's `errors` entry, worded as the mock words it (accord.violations); `query_names`:
+        the request's query parameters, to say so when the key was sent there instead."""
+        missing = missing_credential(self.where, self.param, misplaced_key(self.where, self.param, query_names))
+        detail = f"{self.name}: {UNKNOWN_KEY if present else missing}"
         return {"parameter": self.param, "in": self.where, "detail": detail}
 
 
