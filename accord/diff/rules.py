@@ -353,6 +353,13 @@ _CALLBACK_OPERATION_RULES: dict[str, tuple[str, str]] = {
     "webhook-added": (INFO, "webhook {what} was added"),
     # oasdiff: ERR; consumers that rely on the event no longer receive it
     "webhook-removed": (BREAKING, "webhook {what} was removed; receivers no longer get these calls"),
+    # what our service sends in the callback's request (the consumer reads it)
+    "callback-request-parameter-removed": (BREAKING, "{what} is no longer sent; receivers reading it lose it"),
+    "callback-request-parameter-added": (INFO, "{what} is now sent too"),
+    # what the consumer may answer
+    "callback-response-status-removed": (BREAKING, "answer {what} is no longer expected; receivers answering "
+                                                   "with it may be treated as failing"),
+    "callback-response-status-added": (INFO, "answer {what} is now expected too"),
     "callback-added": (INFO, "callback {what} was added"),
     "callback-removed": (BREAKING, "callback {what} was removed; receivers no longer get these calls"),
 }

@@ -155,6 +155,22 @@ class _Walker:
             emit(swap_roles(rule_id), *args, **kwargs)
 
         schemas = SchemaDiff(self.old, self.new, swapped, self.same)
+        for key, param in old.params.items():
+            if key not in new.params:
+                self.emit("callback-request-parameter-removed", param.pointer, new.pointer,
+                          what=f"{label} {param.describe()}", subject=("parameter", param.location, param.name))
+        for key, param in new.params.items():
+            if key not in old.params:
+                self.emit("callback-request-parameter-added", old.pointer, param.pointer,
+                          what=f"{label} {param.describe()}")
+        for status, response in old.responses.items():
+            if status not in new.responses:
+                self.emit("callback-response-status-removed", response.pointer, pointers.join(new.pointer, "responses"),
+                          what=f"`{status}` of {label}", subject=("response", status))
+        for status, response in new.responses.items():
+            if status not in old.responses:
+                self.emit("callback-response-status-added", pointers.join(old.pointer, "responses"), response.pointer,
+                          what=f"`{status}` of {label}")
         if old.body and new.body:
             for media, schema in old.body.media.items():
                 other = new.body.media.get(media)

@@ -159,10 +159,17 @@ def _webhook(body: dict[str, Any] | None, response: dict[str, Any] | None = None
             "webhooks": {"hook": {"post": operation}}}
 
 
+def _with_webhook_parts(**parts: Any) -> dict[str, Any]:
+    document = _webhook(None)
+    document["webhooks"]["hook"]["post"].update(parts)
+    return document
+
+
 def _found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str]]:
     return {(c.rule, c.level) for c in diff_documents(old, "3.1.0", new, "3.1.0")}
 
 
+EVENT = [{"name": "X-Event", "in": "header", "schema": {"type": "string"}}]
 OPTIONAL_A = {"type": "object", "properties": {"a": {"type": "string"}}}
 REQUIRED_A = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}
 EMPTY = {"type": "object", "properties": {}}
@@ -189,6 +196,15 @@ CALLBACK_CASES = [
     (_webhook(None, {"type": "object", "properties": {"a": {"type": "string", "default": "x"}}}),
      _webhook(None, {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "default": "x"}}}),
      ("callback-response-property-became-required-with-default", "breaking")),
+    # what our service sends the consumer reads; what the consumer answers we must accept
+    (_webhook(None), _with_webhook_parts(parameters=EVENT),
+     ("callback-request-parameter-added", "info")),
+    (_with_webhook_parts(parameters=EVENT),
+     _webhook(None), ("callback-request-parameter-removed", "breaking")),
+    (_with_webhook_parts(responses={"200": {"description": "ok"}, "202": {"description": "later"}}), _webhook(None),
+     ("callback-response-status-removed", "breaking")),
+    (_webhook(None), _with_webhook_parts(responses={"200": {"description": "ok"}, "202": {"description": "later"}}),
+     ("callback-response-status-added", "info")),
     (_webhook(None), {**_webhook(None), "webhooks": {}}, ("webhook-removed", "breaking")),
     ({**_webhook(None), "webhooks": {}}, _webhook(None), ("webhook-added", "info")),
 ]
