@@ -191,7 +191,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     _S("ACCORD_CONTRACT_TARGETS", "list", (), "Targets of `pytest contract_tests`, comma-separated.",
        "contract", "`contract_tests/conftest.py`", default_text="`mock,impl`"),
     _S("ACCORD_CHECKS", "list", (), "accord's own checks to run besides Schemathesis's, comma-separated: "
-       "`problem_json_errors` (problem bodies list their `errors`).", "contract",
+       "`problem_json_errors` (problem bodies list their `errors`), `async_completion` (a 202 with `Location` "
+       "is followed to its end).", "contract",
        "`accord test`, `pytest contract_tests`", default_text="`[tool.accord] checks`, else none"),
     _S("ACCORD_TEST_CHECKS", "list", (), "The checks `accord test` runs, by name, comma-separated: "
        "Schemathesis's (`st run --checks` names, `all`) and accord's (`problem_json_errors`).", "contract",

@@ -12,12 +12,15 @@ from typing import Any
 
 import schemathesis
 
+from accord.contract_tests.asynchronous import CHECK_NAME as ASYNC_CHECK  # registers async_completion
+
 PROBLEM_JSON = "application/problem+json"
 REQUIRED_MEMBERS = ("type", "title", "status")
 CHECK_NAME = "problem_json_errors"
-#: accord's own checks, each a convention of some contracts: they run only when a project turns
-#: them on ([tool.accord] checks, ACCORD_CHECKS) or names them (--checks).
-ACCORD_CHECKS = (CHECK_NAME,)
+#: accord's own checks, each a convention of some contracts (or, for async_completion, a cost):
+#: they run only when a project turns them on ([tool.accord] checks, ACCORD_CHECKS) or names them
+#: (--checks).
+ACCORD_CHECKS = (CHECK_NAME, ASYNC_CHECK)
 
 
 def problem_violations(status: int, content_type: str, body: Any, header_request_id: str | None) -> list[str]:

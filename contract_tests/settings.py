@@ -78,6 +78,9 @@ class RunSettings:
             "headers": headers,
             "request-timeout": self.request_timeout,
             "warnings": False,
+            # 429 Too Many Requests: wait its Retry-After and send again (Schemathesis: at most 3
+            # times, 60 s each) instead of judging a rate limiter's answer as the operation's.
+            "rate-limit": "auto",
             "generation": {
                 "mode": "all",  # positive and negative data
                 "deterministic": self.deterministic,
