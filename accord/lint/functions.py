@@ -330,6 +330,29 @@ def _options(options: Any, name: str, *, required: Sequence[str], one_of: Sequen
     return options
 
 
+#: functionOptions each function needs: (all of these, at least one of these).
+REQUIRED_OPTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "pattern": ((), ("match", "notMatch")), "casing": (("type",), ()), "enumeration": (("values",), ()),
+    "length": ((), ("min", "max")), "xor": (("properties",), ()), "or": (("properties",), ()),
+    "schema": (("schema",), ()), "unreferencedReusableObject": (("reusableObjectsLocation",), ()),
+}
+
+
+def check_options(name: str, options: Any) -> None:
+    """Raise BadOptions when `options` cannot serve function `name` (checked when a ruleset loads),
+    UnsupportedPath when a pattern is JavaScript Python's `re` cannot read."""
+    if name not in REQUIRED_OPTIONS:
+        return
+    required, one_of = REQUIRED_OPTIONS[name]
+    opts = _options(options, name, required=required, one_of=one_of)
+    if name == "casing" and opts["type"] not in _CASES:
+        raise BadOptions(f"casing type {opts['type']!r} is not one of {', '.join(_CASES)}")
+    if name == "pattern":  # a JavaScript regex Python cannot compile raises UnsupportedPath: not run
+        for key in ("match", "notMatch"):
+            if key in opts:
+                js_regex(str(opts[key]))
+
+
 #: Spectral's core function name -> implementation.
 FUNCTIONS: dict[str, Callable[[Any, Any, Call], list[Result]]] = {
     "truthy": truthy, "falsy": falsy, "defined": defined, "undefined": undefined,

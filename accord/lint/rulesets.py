@@ -27,7 +27,7 @@ from typing import Any
 from accord import documents
 from accord.errors import DocumentError, UsageError
 from accord.lint.declared import Definition, Then, declared_check
-from accord.lint.functions import FUNCTIONS
+from accord.lint.functions import FUNCTIONS, BadOptions, check_options
 from accord.lint.jsonpath import UnsupportedPath, compile_path
 from accord.lint.registry import ALL, REGISTRY, SEVERITIES, Rule
 
@@ -306,6 +306,16 @@ def _define(ruleset: Ruleset, name: str, value: dict[str, Any], label: str, mode
         ruleset.skipped[name] = NotRun(name, label, str(exc))
         ruleset.skipped_on[name] = mode != "off" and level is not None and (recommended or mode == "all")
         return
+    for index, then in enumerate(thens_raw):
+        try:
+            check_options(then["function"], then.get("functionOptions"))
+        except BadOptions as exc:
+            where = f"{origin}.then[{index}]" if isinstance(raw_then, list) else f"{origin}.then"
+            raise UsageError(f"{where}.functionOptions: {exc}") from exc
+        except UnsupportedPath as exc:
+            ruleset.skipped[name] = NotRun(name, label, str(exc))
+            ruleset.skipped_on[name] = mode != "off" and level is not None and (recommended or mode == "all")
+            return
     thens = tuple(Then(t["function"], t.get("field") if isinstance(t.get("field"), str) else None,
                        t.get("functionOptions")) for t in thens_raw)
     description = value.get("description") if isinstance(value.get("description"), str) else None

@@ -181,14 +181,17 @@ def test_custom_functions_and_unsupported_paths_are_reported_not_run(tmp_path: P
           parent-rule:
             given: "$..[?(@parentProperty === 'x')]"
             then: {function: truthy}
+          lookbehind-free:
+            given: $.info.title
+            then: {function: pattern, functionOptions: {match: '(?<name>x)\\k<name>'}}
           js-rule-off:
             given: $
             then: {function: checkThing}
             severity: off
         """))
     report = lint_spec(spec, config)
-    assert [(item.rule, "checkThing" in item.reason or "@parentProperty" in item.reason)
-            for item in report.not_run] == [("js-rule", True), ("parent-rule", True)]
+    assert [(item.rule, "checkThing" in item.reason or "@parentProperty" in item.reason or "regular" in item.reason)
+            for item in report.not_run] == [("js-rule", True), ("parent-rule", True), ("lookbehind-free", True)]
 
 
 def test_aliases_expand_per_format(tmp_path: Path) -> None:
@@ -215,6 +218,12 @@ def test_aliases_expand_per_format(tmp_path: Path) -> None:
     ("extends: [./missing.yaml]\n", "missing.yaml"),
     ("extends: [some-npm-ruleset]\n", "some-npm-ruleset"),
     ("- not a mapping\n", "mapping"),
+    ("rules: [unclosed\n", "rules.yaml:"),
+    ("rules:\n  r:\n    given: $\n    then: {function: casing, functionOptions: {type: sentence}}\n",
+     r"rules.r.then.functionOptions: casing type 'sentence'"),
+    ("rules:\n  r:\n    given: $\n    then: {function: pattern}\n", "rules.r.then.functionOptions"),
+    ("rules:\n  r:\n    given: $\n    then: {function: truthy}\noverrides:\n  - files: [x.yaml]\n"
+     "    rules: {r: loud}\n", "overrides"),
 ])
 def test_bad_rulesets_are_usage_errors_naming_the_place(tmp_path: Path, ruleset: str, named: str) -> None:
     with pytest.raises(UsageError, match=named) as caught:
