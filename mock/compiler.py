@@ -18,6 +18,7 @@ from accord import openapi, pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
 from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
+from accord.mock.generation.static import StaticSampler
 from accord.mock.negotiation import default_key
 from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, shape_of
 from accord.mock.responses import Response, ResponseBuilder
@@ -129,6 +130,7 @@ class CompiledApi:
         self.version = version
         self.schemas = SchemaCompiler(document, version)
         self.generator = generator
+        self.sampler = StaticSampler(document, version)
         self.seed = seed
         self.locate = locate or (lambda f: f)
         self.router: Router[PathItem] = Router()

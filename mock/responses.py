@@ -238,7 +238,9 @@ class ResponseBuilder:
             if schema is None:
                 default = b"{}" if serialise is _json else b""
             else:
-                default = self._generated(schema, pointer, valid, serialise, report=True)
+                default = self._sampled(schema, valid, serialise)
+                if default is None:
+                    default = self._generated(schema, pointer, valid, serialise, report=True)
         if default is None:
             self.api.report(
                 Finding("mock-unrenderable", f"no body can be rendered as {served}", pointer, severity="warning")
@@ -300,6 +302,14 @@ class ResponseBuilder:
                 )
             )
         return rendered
+
+    def _sampled(self, schema: Any, valid: Callable[[Any], bool], serialise: Serialiser) -> bytes | None:
+        """The static sample (the document's values, then Prism's placeholders), when it validates."""
+        try:
+            value = self.api.sampler.sample(schema, "response")
+        except RecursionError:
+            return None
+        return serialise(value) if valid(value) else None
 
     def _generated(
         self, schema: Any, pointer: str, valid: Callable[[Any], bool], serialise: Serialiser, *, report: bool = True
