@@ -13,7 +13,10 @@ def summary(report: ContractReport, *, verbose: bool = False) -> str:
     mode = "deterministic" if report.deterministic else "randomised"
     header = (f"contract tests: {report.spec} against {report.target} "
               f"(seed {report.seed}, max examples {report.max_examples}, {mode}, {report.elapsed:.1f}s)")
-    lines = [header, ""]
+    lines = [header]
+    if report.config_file is not None:
+        lines.append(f"Schemathesis configuration: {report.config_file}")
+    lines.append("")
     width = max((len(op.label) for op in report.operations), default=10)
     for op in report.operations:
         lines.append(_operation_line(op, width, verbose))
