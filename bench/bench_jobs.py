@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -190,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         redis.stop()
         postgres.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     report = {"instances": args.instances, "runs": args.runs, "batch_size": args.batch_size or 100,
               "cpu_count": os.cpu_count(),
               "loadavg_before": load_before, "loadavg_after": loadavg(), "results": results}
