@@ -35,6 +35,7 @@ def accord(*args: str, cwd: Path, **popen: object) -> subprocess.CompletedProces
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
     env["ACCORD_API_KEYS"] = KEY
+    env["ACCORD_BEARER_TOKENS"] = KEY  # petstore_auth (OAuth2): accepted by the server, sent by accord test
     return env
 
 
@@ -121,6 +122,11 @@ def test_a_written_handler_passes_accord_test_against_the_served_app(petstore: P
     stubbed = accord("test", "--spec", "openapi.yaml", "--target", base, "--operation", "findPetsByStatus",
                      cwd=petstore)
     assert stubbed.returncode == 1  # a stub is not an implementation
+    assert "NOT IMPLEMENTED" in stubbed.stdout and "- GET /pet/findByStatus" in stubbed.stdout, stubbed.stdout
+    assert "FAILURES" not in stubbed.stdout  # its 501s are their own outcome, not check failures
+    allowed = accord("test", "--spec", "openapi.yaml", "--target", base, "--operation", "findPetsByStatus",
+                     "--allow-not-implemented", "--auth-scheme", f"petstore_auth={KEY}", cwd=petstore)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
 
 
 def test_serve_without_handlers_says_what_to_run(petstore: Path) -> None:
