@@ -187,12 +187,12 @@ class ResolvedConfig:
 
 def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection: Selection,
             configured_checks: Sequence[str], document: Mapping[str, Any],
-            target_credentials: Mapping[str, str], key_overrides_file: bool) -> ResolvedConfig:
+            target_credentials: Mapping[str, str]) -> ResolvedConfig:
     """defaults < schemathesis.toml < explicit run settings < checks, headers and credentials chosen.
 
-    `target_credentials` (kind -> value) go to schemes given nothing on the command line: over the
-    file's credentials when `key_overrides_file` (an in-process target accepts only what it was
-    built with; a caller passed a key), else only where the file has none."""
+    `target_credentials` (kind -> value) go to schemes given nothing on the command line, over the
+    file's credentials: an in-process target accepts only what it was built with, and for a URL
+    they come from ACCORD_* settings, which win over a project file (flags > ACCORD_* > files)."""
     source: Path | None = None
     data: dict[str, Any] = dict(defaults)
     if selection.use_config_file:
@@ -204,11 +204,7 @@ def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection:
     if selection.headers:
         data = merge(data, {"headers": dict(selection.headers)})
     file_auth = dict((data.get("auth") or {}).get("openapi") or {})
-    given = credentials(document, selection.auth, target_credentials)
-    if key_overrides_file:
-        chosen = {**file_auth, **given}
-    else:
-        chosen = {**given, **{k: v for k, v in file_auth.items() if k not in selection.auth}}
+    chosen = {**file_auth, **credentials(document, selection.auth, target_credentials)}
     data = merge(data, {"auth": {"openapi": chosen}}) if chosen else data
     return ResolvedConfig(data, source)
 

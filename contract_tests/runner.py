@@ -121,7 +121,7 @@ def run_contract_tests(
                      app=app) as resolved:
         config = configuration.resolve(
             settings.schemathesis_config({}), settings.explicit_config(), chosen, conventions, document,
-            resolved.credentials, key_overrides_file=resolved.in_process or api_key is not None)
+            resolved.credentials)
         known = _load_baseline(Path(baseline)) if baseline is not None else None
         report = _execute(resolved, str(spec), document, documented, settings, progress, config,
                           allow_not_implemented, known)

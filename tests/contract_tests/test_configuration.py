@@ -1,0 +1,50 @@
+"""The run's Schemathesis configuration: accord's defaults < schemathesis.toml < ACCORD_* < flags."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from accord.contract_tests.configuration import Selection, resolve
+from accord.errors import UsageError
+
+DOCUMENT = {"components": {"securitySchemes": {
+    "key": {"type": "apiKey", "in": "query", "name": "appid"},
+    "token": {"type": "http", "scheme": "bearer"},
+    "pair": {"type": "http", "scheme": "basic"},
+}}}
+
+
+def _auth(tmp_path: Path, selection: Selection, target: dict[str, str]) -> dict[str, dict[str, str]]:
+    config = tmp_path / "schemathesis.toml"
+    config.write_text('[auth.openapi.key]\napi_key = "from-file"\n')
+    resolved = resolve({}, {}, replace(selection, config_file=config), (), DOCUMENT, target)
+    assert resolved.source == config
+    return resolved.data["auth"]["openapi"]
+
+
+def test_the_file_gives_credentials_a_setting_overrides_and_a_flag_beats_both(tmp_path: Path) -> None:
+    assert _auth(tmp_path, Selection(), {}) == {"key": {"api_key": "from-file"}}
+    assert _auth(tmp_path, Selection(), {"api_key": "from-env"})["key"] == {"api_key": "from-env"}
+    flagged = _auth(tmp_path, Selection(auth={"key": "from-flag", "pair": "ann:pw", "token": "t"}),
+                    {"api_key": "from-env"})
+    assert flagged == {"key": {"api_key": "from-flag"}, "pair": {"username": "ann", "password": "pw"},
+                       "token": {"bearer": "t"}}
+
+
+def test_a_basic_credential_needs_a_colon(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="user:password"):
+        _auth(tmp_path, Selection(auth={"pair": "no-colon"}), {})
+
+
+def test_accord_checks_are_off_unless_configured_or_named(tmp_path: Path) -> None:
+    off = resolve({}, {}, Selection(use_config_file=False), (), DOCUMENT, {}).data["checks"]
+    assert off["problem_json_errors"] == {"enabled": False} and "not_a_server_error" not in off
+    on = resolve({}, {}, Selection(use_config_file=False), ("problem_json_errors",), DOCUMENT, {}).data["checks"]
+    assert on["problem_json_errors"] == {"enabled": True}
+    only = resolve({}, {}, Selection(checks=("not_a_server_error",), use_config_file=False), ("problem_json_errors",),
+                   DOCUMENT, {}).data["checks"]
+    assert only["not_a_server_error"] == {"enabled": True} and only["ignored_auth"] == {"enabled": False}
+    assert only["problem_json_errors"] == {"enabled": False}
