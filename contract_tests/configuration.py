@@ -87,10 +87,22 @@ def schemathesis_check_names() -> frozenset[str]:
     return frozenset(CHECKS.get_all_names()) - set(ACCORD_CHECKS)
 
 
-def check_switches(selection: Selection, configured: Sequence[str]) -> dict[str, dict[str, bool]]:
+#: Schemathesis's checks that presume the target remembers what earlier requests did.
+STATE_CHECKS = ("ensure_resource_availability", "use_after_free")
+
+
+def state_checks_skipped(selection: Selection) -> tuple[str, ...]:
+    """The STATE_CHECKS a run against a stateless target leaves out: those not named in --checks."""
+    named = set(selection.checks or ())
+    return tuple(name for name in STATE_CHECKS if name not in named)
+
+
+def check_switches(selection: Selection, configured: Sequence[str],
+                   stateless: bool = False) -> dict[str, dict[str, bool]]:
     """`checks` entries that turn checks on or off as chosen; a check not mentioned keeps its setting.
 
     `configured` are accord's checks the project turns on ([tool.accord] checks, ACCORD_CHECKS).
+    For a `stateless` target, STATE_CHECKS are off unless named in --checks.
     Unknown names are a usage error listing the known ones."""
     from accord.contract_tests.checks import ACCORD_CHECKS
 
@@ -113,6 +125,9 @@ def check_switches(selection: Selection, configured: Sequence[str]) -> dict[str,
     for name in sorted(ours):
         on = name in chosen if chosen is not None else name in configured
         switches[name] = {"enabled": on and name not in excluded}
+    if stateless:
+        for name in state_checks_skipped(selection):
+            switches[name] = {"enabled": False}
     return switches
 
 
@@ -183,11 +198,13 @@ class ResolvedConfig:
 
     data: dict[str, Any]
     source: Path | None
+    #: Checks left out because the target cannot honour them (STATE_CHECKS on a stateless target).
+    skipped_checks: tuple[str, ...] = ()
 
 
 def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection: Selection,
             configured_checks: Sequence[str], document: Mapping[str, Any],
-            target_credentials: Mapping[str, str]) -> ResolvedConfig:
+            target_credentials: Mapping[str, str], stateless: bool = False) -> ResolvedConfig:
     """defaults < schemathesis.toml < explicit run settings < checks, headers and credentials chosen.
 
     `target_credentials` (kind -> value) go to schemes given nothing on the command line, over the
@@ -200,13 +217,13 @@ def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection:
         if source is not None:
             data = merge(data, read_config(source))
     data = merge(data, explicit)
-    data = merge(data, {"checks": check_switches(selection, configured_checks)})
+    data = merge(data, {"checks": check_switches(selection, configured_checks, stateless)})
     if selection.headers:
         data = merge(data, {"headers": dict(selection.headers)})
     file_auth = dict((data.get("auth") or {}).get("openapi") or {})
     chosen = {**file_auth, **credentials(document, selection.auth, target_credentials)}
     data = merge(data, {"auth": {"openapi": chosen}}) if chosen else data
-    return ResolvedConfig(data, source)
+    return ResolvedConfig(data, source, state_checks_skipped(selection) if stateless else ())
 
 
 def build(resolved: ResolvedConfig) -> Any:

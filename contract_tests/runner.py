@@ -121,7 +121,7 @@ def run_contract_tests(
                      app=app) as resolved:
         config = configuration.resolve(
             settings.schemathesis_config({}), settings.explicit_config(), chosen, conventions, document,
-            resolved.credentials)
+            resolved.credentials, stateless=resolved.stateless)
         known = _load_baseline(Path(baseline)) if baseline is not None else None
         report = _execute(resolved, str(spec), document, documented, settings, progress, config,
                           allow_not_implemented, known)
@@ -294,6 +294,10 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
 
     notify = progress or (lambda _p: None)
     collector = _Collector(baseline=baseline)
+    if config.skipped_checks:
+        collector.notes.append(f"{', '.join(config.skipped_checks)} not run: the {target.name} keeps no state "
+                               "between requests (a mock started with `accord mock --stateful`, tested by its "
+                               "URL, runs them)")
     started = time.monotonic()
     schema = _build_schema(target, document, config)
     if len(operations) < len(documented_operations(document)):

@@ -39,6 +39,9 @@ class Target:
     #: For an in-process target a reader can start as a server: (its local URL, how to start it),
     #: so a failure's curl command is one that runs (http://localhost is the in-process app).
     served_as: tuple[str, str] | None = None
+    #: The target keeps no state between requests (the mock without --stateful): a GET after a
+    #: DELETE still answers the document's example, so checks that presume memory do not apply.
+    stateless: bool = False
 
     @property
     def in_process(self) -> bool:
@@ -88,7 +91,7 @@ def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
     start = f"`accord mock{' ' + flags if flags else ''}` on :{DEFAULT_MOCK_PORT}" + ("" if flags else " (`make run`)")
     yield Target(name, app=create_app(spec, api_keys=[api_key], **options), api_key=api_key,
                  served_as=(f"http://127.0.0.1:{DEFAULT_MOCK_PORT}", start),
-                 credentials=in_process_credentials(api_key))
+                 credentials=in_process_credentials(api_key), stateless=not options.get("stateful"))
 
 
 def _service(spec: Path, api_key: str, app: str | None = None) -> Generator[Target]:

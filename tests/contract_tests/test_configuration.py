@@ -48,3 +48,17 @@ def test_accord_checks_are_off_unless_configured_or_named(tmp_path: Path) -> Non
                    DOCUMENT, {}).data["checks"]
     assert only["not_a_server_error"] == {"enabled": True} and only["ignored_auth"] == {"enabled": False}
     assert only["problem_json_errors"] == {"enabled": False}
+
+
+def test_a_stateless_target_leaves_out_the_checks_that_presume_memory() -> None:
+    stateless = resolve({}, {}, Selection(use_config_file=False), (), DOCUMENT, {}, stateless=True)
+    assert stateless.data["checks"]["use_after_free"] == {"enabled": False}
+    assert stateless.data["checks"]["ensure_resource_availability"] == {"enabled": False}
+    assert stateless.skipped_checks == ("ensure_resource_availability", "use_after_free")
+    # Named on the command line, a check runs anyway: the user asked for it.
+    named = resolve({}, {}, Selection(checks=("use_after_free",), use_config_file=False), (), DOCUMENT, {},
+                    stateless=True)
+    assert named.data["checks"]["use_after_free"] == {"enabled": True}
+    assert named.skipped_checks == ("ensure_resource_availability",)
+    remembering = resolve({}, {}, Selection(use_config_file=False), (), DOCUMENT, {})
+    assert "use_after_free" not in remembering.data["checks"] and remembering.skipped_checks == ()

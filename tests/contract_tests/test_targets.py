@@ -50,6 +50,9 @@ def test_the_mock_target_is_named_by_its_options() -> None:
         assert target.name == "mock (stateful=True)" and target.app.state is not None
     with open_target("mock", SPEC) as target:
         assert target.name == "mock" and target.app.state is None
+        assert target.stateless  # so a run leaves out use_after_free and ensure_resource_availability
+    with open_target("mock", SPEC, mock_options={"stateful": True}) as target:
+        assert not target.stateless
 
 
 CURL = "curl -X GET -H 'X-API-Key: accord-dev-key' 'http://localhost/v1/models?limit=0'"
