@@ -208,14 +208,22 @@ def load_spec(
 ) -> Spec:
     """Load, check references and bundle the document at `path`.
 
-    With `convert`, a Swagger 2.0 document comes back as OpenAPI 3.0 (`converted`), still
-    located against what was written. Raises `UsageError` (missing file), `DocumentError` (unparseable, with line) or
-    `RefError` (refused or dangling references, all of them, each located).
+    With `convert`, a Swagger 2.0 document or a Postman collection comes back as OpenAPI 3.0
+    (`converted`, accord/postman.py), still located against what was written. Raises
+    `UsageError` (missing file), `DocumentError` (unparseable, with line) or `RefError`
+    (refused or dangling references, all of them, each located).
     """
     root = Path(path)
     if not root.exists():
         raise UsageError(f"{root}: no such file")
     document = documents.load(root)
+    if convert:
+        from accord import postman
+
+        if postman.is_collection(document):
+            conversion = postman.convert(document)
+            return Spec(path=root, document=conversion.document, version="3.0", files=[root],
+                        origins=conversion.origins, source_format="postman")
     version = detect_version(document, str(root))
     scanner = _RefScanner(root, allow_remote=allow_remote, allow_outside=allow_outside)
     try:

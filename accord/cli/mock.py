@@ -84,7 +84,7 @@ def command(
     rules: Path | None,
     scenario: str | None,
 ) -> None:
-    """Serve a mock of SPEC (OpenAPI 3.0/3.1, Swagger 2.0) that never breaks its contract.
+    """Serve a mock of SPEC (OpenAPI 3.0/3.1, Swagger 2.0, a Postman collection) that never breaks its contract.
 
     Prism-compatible: `Prefer: code=, example=, dynamic=, seed=` and the `__code`/`__example`/
     `__dynamic`/`__seed` query parameters; Swagger UI at /__accord/docs.
