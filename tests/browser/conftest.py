@@ -57,10 +57,19 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+#: How long an action or an `expect(...)` waits for the page to be ready: a bound, not a timing
+#: assertion, so it is generous (Playwright's own 5 s default for `expect` failed Swagger UI's title
+#: once on a loaded machine). A page that never gets there still fails, after this long.
+READY_TIMEOUT_MS = 30_000
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=READY_TIMEOUT_MS)
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(READY_TIMEOUT_MS)
     tab = context.new_page()
     yield tab
     context.close()

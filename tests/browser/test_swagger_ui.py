@@ -54,12 +54,12 @@ def test_try_it_out_is_refused_then_answered_after_authorize(page: Any, api: tup
     # Swagger UI fills every parameter with its example and sends it; nothing is cleared here, as a
     # newcomer clears nothing (the contract gives no example to a page cursor or a version pin).
     models = try_it_out(page, "operations-models-listModels")
-    expect(status(models)).to_have_text("401", timeout=20_000)
+    expect(status(models)).to_have_text("401")
     expect(body(models)).to_contain_text("/problems/unauthorized")
 
     authorize(page, DEV_API_KEY)
     models.locator("button.execute").click()
-    expect(status(models)).to_have_text("200", timeout=20_000)
+    expect(status(models)).to_have_text("200")
     expect(body(models)).to_contain_text("iris-classifier")
     # Answered by the server serving the page, with the key given to "Authorize".
     assert f"X-API-Key: {DEV_API_KEY}" in models.locator(".curl-command").inner_text()
@@ -67,6 +67,6 @@ def test_try_it_out_is_refused_then_answered_after_authorize(page: Any, api: tup
 
     # The request body is the contract's example, sent as pre-filled.
     predict = try_it_out(page, "operations-predictions-predictIris")
-    expect(status(predict)).to_have_text("200", timeout=20_000)
+    expect(status(predict)).to_have_text("200")
     expect(body(predict)).to_contain_text('"probabilities"')
     screenshot(f"swagger-ui-{name}")
