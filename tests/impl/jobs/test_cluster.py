@@ -15,11 +15,9 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,6 +49,14 @@ def _wait(condition: Callable[[], Any], what: str, timeout: float = 60.0, every:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(every)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """Signal the process group a spawned process leads (by its pid, never by a name pattern)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 class Cluster:
@@ -119,14 +125,17 @@ class Cluster:
         _wait(ready, f"worker {i}", timeout=120)
 
     def stop(self) -> None:
-        for proc in [*self.replicas, *self.workers.values()]:
+        """SIGTERM to each process group, SIGKILL after 20 s; a group already gone is no error (a
+        test may have killed it), so every process is waited for and none is left running."""
+        procs = [*self.replicas, *self.workers.values()]
+        for proc in procs:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in [*self.replicas, *self.workers.values()]:
+                _signal_group(proc, signal.SIGTERM)
+        for proc in procs:
             try:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                _signal_group(proc, signal.SIGKILL)
                 proc.wait()
 
     # -- HTTP --------------------------------------------------------------------------------
@@ -191,15 +200,17 @@ def _instances(n: int, seed: int) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def cluster(postgres: Any, redis_server: Any, models_dir: Path) -> Iterator[Cluster]:
-    logs = Path(tempfile.mkdtemp(prefix="accord-test-cluster-"))
+def cluster(postgres: Any, redis_server: Any, models_dir: Path,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    # Under pytest's basetemp (pruned by pytest, kept for the last runs so a failure's logs can be
+    # read), not a /tmp folder of our own that a run stopped mid-way would leave behind.
+    logs = tmp_path_factory.mktemp("cluster")
     running = Cluster(postgres, redis_server, models_dir, logs)
     try:
         running.start()
         yield running
     finally:
         running.stop()
-        shutil.rmtree(logs, ignore_errors=True)
 
 
 def test_a_job_is_followed_paged_and_cancelled_through_another_replica(cluster: Cluster) -> None:
