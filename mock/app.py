@@ -258,6 +258,8 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
 def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violation]:
     body = op.body
     if body is None:
+        if ex.body and "requestBody" not in op.raw:  # Prism: a body the operation does not take is a 415
+            return [Violation("body", "", (), "415", "The operation takes no request body", kind="content-type")]
         return []
     if not ex.body:
         return [Violation("body", "", (), "required", "is required")] if body.required else []

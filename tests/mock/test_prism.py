@@ -106,3 +106,19 @@ def test_a_document_with_its_own_problem_convention_keeps_accords_members():
         answer = pets.get("/nowhere", headers={"X-Request-ID": "t-1"})
     assert answer.status_code == 404
     assert answer.json()["type"] == "about:blank" and answer.json()["request_id"] == "t-1"
+
+
+def test_a_body_the_operation_does_not_take_is_415(tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /ping:\n    post:\n      responses:\n"
+        "        '200': {description: ok, content: {text/plain: {example: pong}}}\n"
+        "        '415': {description: no body, content: {text/plain: {example: no body allowed}}}\n"
+        "  /bare:\n    post:\n      responses:\n        '204': {description: done}\n")
+    with mock_client(doc) as client:
+        assert client.post("/ping").text == "pong"  # no body: fine
+        refused = client.post("/ping", content=b"hello", headers={"Content-Type": "text/plain"})
+        assert (refused.status_code, refused.text) == (415, "no body allowed")  # the document's own 415
+        generic = client.post("/bare", content=b"hello", headers={"Content-Type": "text/plain"})
+        assert generic.status_code == 415
+        assert generic.json()["type"] == PRISM + "INVALID_CONTENT_TYPE"
