@@ -25,9 +25,10 @@ from typing import Any
 
 import psycopg
 import pytest
+import redis
 import requests
 
-from impl.jobs.celery_app import RUN_BATCH
+from impl.jobs.celery_app import QUEUE, RUN_BATCH
 from tests.impl.conftest import IRIS_ROW, ROOT
 
 pytestmark = pytest.mark.integration
@@ -179,6 +180,15 @@ class Cluster:
             out += response.json()["predictions"]
         return out
 
+    def broker_idle(self) -> bool:
+        """No task waits in the jobs' queue and none is taken but unacknowledged (tasks are
+        acknowledged late, once run): every batch sent so far has been run to its end."""
+        client = redis.Redis.from_url(self.redis.url)
+        try:
+            return client.llen(QUEUE) == 0 and client.hlen("unacked") == 0
+        finally:
+            client.close()
+
     def rows_in_database(self, job_id: str) -> tuple[int, int]:
         """(result rows, distinct indices) of a job, read from PostgreSQL itself."""
         with psycopg.connect(self.database_url) as conn:
@@ -241,7 +251,9 @@ def test_a_job_is_followed_paged_and_cancelled_through_another_replica(cluster: 
     _wait(lambda: cluster.job(1, long_id)["progress"]["completed"] > 0, "the long job to start")
     cancelled = cluster.post(1, f"/v1/prediction-jobs/{long_id}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    time.sleep(1.0)  # batches in flight finish or are skipped; none is written after the cancel
+    # Every batch of the job, queued or in flight at the cancel, is run (skipped) and acknowledged
+    # before the counts are read: a batch written after the cancel would show below.
+    _wait(cluster.broker_idle, "the workers to drain the queue after the cancel", timeout=60)
     seen = cluster.job(0, long_id)
     assert seen["status"] == "cancelled" and 0 < seen["progress"]["completed"] < 3000
     written, _ = cluster.rows_in_database(long_id)
