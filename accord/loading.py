@@ -97,6 +97,11 @@ def detect_version(document: Any, file: str) -> str:
         raise DocumentError(f"unsupported OpenAPI version {raw!r} (2.0, 3.0 and 3.1 are)", file=file)
     if str(document.get("swagger", "")).startswith("2."):
         return "2.0"
+    from accord import postman
+
+    if postman.is_collection(document):
+        raise DocumentError("a Postman collection, not an OpenAPI document: `accord mock` serves it; "
+                            "validate, lint and diff read OpenAPI 2.0, 3.0 and 3.1", file=file, line=1)
     raise DocumentError(
         "not an OpenAPI document: no 'openapi' (3.x) or 'swagger' (2.0) field", file=file, line=1
     )

@@ -40,3 +40,14 @@ def test_operations_are_located_at_their_item():
     assert spec.source_format == "postman"
     assert spec.origin("/paths/~1plants~1{plantId}/get/responses/200/content") == "/item/0/item/0/response/0/content"
     assert spec.origin("/paths/~1health/get") == "/item/1"
+
+
+def test_validate_says_a_collection_is_for_the_mock():
+    import pytest
+
+    from accord.errors import DocumentError
+
+    with pytest.raises(DocumentError) as caught:
+        load_spec(FIXTURE)
+    assert "a Postman collection" in str(caught.value) and "accord mock" in str(caught.value)
+    assert caught.value.exit_code == 2
