@@ -87,14 +87,20 @@ def schemathesis_check_names() -> frozenset[str]:
     return frozenset(CHECKS.get_all_names()) - set(ACCORD_CHECKS)
 
 
-#: Schemathesis's checks that presume the target remembers what earlier requests did.
-STATE_CHECKS = ("ensure_resource_availability", "use_after_free")
+#: Checks that presume the target remembers what earlier requests did: Schemathesis's two, and
+#: accord's async_completion (a stateless mock's job never finishes).
+STATE_CHECKS = ("async_completion", "ensure_resource_availability", "use_after_free")
 
 
-def state_checks_skipped(selection: Selection) -> tuple[str, ...]:
-    """The STATE_CHECKS a run against a stateless target leaves out: those not named in --checks."""
+def state_checks_skipped(selection: Selection, configured: Sequence[str] = ()) -> tuple[str, ...]:
+    """The STATE_CHECKS a run against a stateless target leaves out: those that would run and are
+    not named in --checks (accord's own run only when configured or named)."""
+    from accord.contract_tests.checks import ACCORD_CHECKS
+
     named = set(selection.checks or ())
-    return tuple(name for name in STATE_CHECKS if name not in named)
+    excluded = set(selection.exclude_checks)
+    return tuple(name for name in STATE_CHECKS if name not in named and name not in excluded
+                 and (name not in ACCORD_CHECKS or name in configured))
 
 
 def check_switches(selection: Selection, configured: Sequence[str],
@@ -126,7 +132,7 @@ def check_switches(selection: Selection, configured: Sequence[str],
         on = name in chosen if chosen is not None else name in configured
         switches[name] = {"enabled": on and name not in excluded}
     if stateless:
-        for name in state_checks_skipped(selection):
+        for name in state_checks_skipped(selection, configured):
             switches[name] = {"enabled": False}
     return switches
 
@@ -223,7 +229,7 @@ def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection:
     file_auth = dict((data.get("auth") or {}).get("openapi") or {})
     chosen = {**file_auth, **credentials(document, selection.auth, target_credentials)}
     data = merge(data, {"auth": {"openapi": chosen}}) if chosen else data
-    return ResolvedConfig(data, source, state_checks_skipped(selection) if stateless else ())
+    return ResolvedConfig(data, source, state_checks_skipped(selection, configured_checks) if stateless else ())
 
 
 def build(resolved: ResolvedConfig) -> Any:

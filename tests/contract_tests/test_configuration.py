@@ -62,3 +62,10 @@ def test_a_stateless_target_leaves_out_the_checks_that_presume_memory() -> None:
     assert named.skipped_checks == ("ensure_resource_availability",)
     remembering = resolve({}, {}, Selection(use_config_file=False), (), DOCUMENT, {})
     assert "use_after_free" not in remembering.data["checks"] and remembering.skipped_checks == ()
+    # accord's async_completion, configured for the project, cannot end on a stateless mock either.
+    configured = resolve({}, {}, Selection(use_config_file=False), ("async_completion",), DOCUMENT, {},
+                         stateless=True)
+    assert configured.data["checks"]["async_completion"] == {"enabled": False}
+    assert "async_completion" in configured.skipped_checks
+    served = resolve({}, {}, Selection(use_config_file=False), ("async_completion",), DOCUMENT, {})
+    assert served.data["checks"]["async_completion"] == {"enabled": True}
