@@ -68,6 +68,7 @@ def test_the_wheel_installs_accord_alone_beside_the_registrys_mock(tmp_path: Pat
     accord = str(venv / "bin" / "accord")
     project = tmp_path / "newapi"
     _run(accord, "init", str(project), cwd=tmp_path)
+    assert (project / ".github" / "workflows" / "contract.yml").is_file()  # a dot-folder, packaged too
     _run(accord, "validate", cwd=project)
     suite = _run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     assert "3 passed" in suite.stdout
