@@ -40,7 +40,10 @@ def create(call: Call) -> Reply | None:
     key = call.success()
     if key is None:
         return None
-    base = call.base(key)
+    op = call.ex.op
+    assert op is not None
+    # A success without a body (Swagger's Petstore's createUser): the item is what the client sent.
+    base = call.base(key) if op.responses[key].contents else {}
     if not isinstance(base, dict):
         return None
     now = call.state.clock()

@@ -69,6 +69,15 @@ def success_schema(op: Operation) -> tuple[str, Any] | None:
     return (key, content.schema) if content is not None and content.schema is not None else None
 
 
+def _bodiless_success(op: Operation) -> bool:
+    """Whether the operation's default success response (2xx, else `default`) has no content."""
+    key = op.default_key
+    if key is None or not (key.startswith("2") or key == "default"):
+        return False
+    response = op.responses.get(key)
+    return response is not None and not response.contents
+
+
 def _last_param(template: str) -> str | None:
     last = template.rstrip("/").rsplit("/", 1)[-1]
     return last[1:-1] if last.startswith("{") and last.endswith("}") else None
@@ -110,15 +119,21 @@ def infer(api: CompiledApi) -> dict[str, Role]:
     families: dict[str, Family] = {}
     roles: dict[str, Role] = {}
     for op in api.operations:
-        if op.method != "POST" or (success := success_schema(op)) is None:
+        if op.method != "POST":
             continue
-        family = _from_links(api, op, by_id)
+        success = success_schema(op)
+        if success is None and not _bodiless_success(op):
+            continue
+        family = _from_links(api, op, by_id) if success is not None else None
         if family is None:
             below = [t for t in templates if _collection(t) == op.path.rstrip("/") and _last_param(t)
                      and "GET" in templates[t]]
-            if below:
+            # A create without a body (Swagger's Petstore: createUser's `default` has no schema)
+            # stores what the client sent, shaped as the item's GET reads it.
+            shape = success or (success_schema(templates[below[0]]["GET"]) if below else None)
+            if below and shape is not None:
                 name = _last_param(below[0]) or "id"
-                family = Family(below[0], name, _id_pointer(api, success[1], name), op.path)
+                family = Family(below[0], name, _id_pointer(api, shape[1], name), op.path)
         if family is not None:
             family = families.setdefault(family.item, family)
             roles[op.label] = Role("create", family)

@@ -315,3 +315,41 @@ components:
         assert http.get("/things/a1").json() == {"code": "a1", "size": 1}
         assert http.post("/serials", json={"id": 50, "label": "x"}).json()["id"] == 1  # readOnly: the server's
         assert http.get("/serials/1").json()["label"] == "x"
+
+
+def test_a_create_without_a_response_body_stores_what_the_client_sent(tmp_path: Path) -> None:
+    """Swagger's own Petstore (2.0) documents createUser with a bare `default`: no schema to read
+    an id from, so the user is shaped and keyed as getUserByName reads it."""
+    doc = tmp_path / "swagger.yaml"
+    doc.write_text("""
+swagger: '2.0'
+info: {title: Swagger Petstore, version: 1.0.7}
+basePath: /v2
+paths:
+  /user:
+    post:
+      operationId: createUser
+      parameters: [{in: body, name: body, required: true, schema: {$ref: '#/definitions/User'}}]
+      responses:
+        default: {description: successful operation}
+  /user/{username}:
+    parameters: [{name: username, in: path, required: true, type: string}]
+    get:
+      operationId: getUserByName
+      produces: [application/json]
+      responses:
+        '200': {description: successful operation, schema: {$ref: '#/definitions/User'}}
+        '404': {description: User not found}
+definitions:
+  User: {type: object, properties: {id: {type: integer}, username: {type: string}, email: {type: string}}}
+""")
+    app = create_app(doc, stateful=True)
+    with httpx.Client(transport=ASGISyncTransport(app), base_url="http://mock") as http:
+        assert http.get("/v2/user/bob").status_code == 404
+        created = http.post("/v2/user", json={"username": "bob", "email": "bob@example.com"})
+        assert created.status_code == 200 and created.content == b""
+        assert created.headers["location"] == "/user/bob"
+        read = http.get("/v2/user/bob")
+        assert read.status_code == 200
+        assert read.json()["username"] == "bob" and read.json()["email"] == "bob@example.com"
+        assert http.get("/v2/user/alice").status_code == 404
