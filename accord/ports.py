@@ -19,6 +19,8 @@ def ensure_free(host: str, port: int, *, command: str, hint: str) -> None:
     """Raise UsageError naming `host:port` when nothing can listen there; port 0 is always free."""
     if port == 0:
         return
+    if not 0 < port <= 65535:  # getaddrinfo would wrap 99999 to 34463 and pass it
+        raise UsageError(f"{command}: port {port} is not a TCP port (1-65535); choose another with {hint}")
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                                             flags=socket.AI_PASSIVE)[0]

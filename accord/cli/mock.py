@@ -26,7 +26,7 @@ def _seed(value: str | None) -> int | str | None:
     "--port",
     default=config.DEFAULT_MOCK_PORT,
     show_default=True,
-    type=int,
+    type=click.IntRange(0, 65535),
     envvar="ACCORD_MOCK_PORT",
     help="Port to bind.",
 )

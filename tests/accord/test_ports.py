@@ -65,3 +65,8 @@ def test_the_server_commands_stop_before_starting(taken: int, command: str, vari
     assert variable in result.stderr
     assert "serving" not in result.stderr and "Started server process" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_port_out_of_range_is_refused_not_wrapped() -> None:
+    with pytest.raises(UsageError, match=r"port 99999 is not a TCP port"):
+        ensure_free("127.0.0.1", 99999, command="accord mock", hint="--port")

@@ -99,3 +99,15 @@ def test_behaviour_options_are_refused_with_the_proxy():
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "error: --stateful, --rules and --scenario shape the mock's own answers: not with --proxy")
+
+
+def test_a_port_out_of_range_is_a_usage_error_not_a_hang():
+    # getaddrinfo wraps 99999 to 34463: the mock announced itself on :99999 and never answered.
+    for args, env in ((["--port", "99999"], {}), ([], {"ACCORD_MOCK_PORT": "70000"})):
+        result = subprocess.run(
+            [sys.executable, "-c", "from accord.cli import main; main()", "mock", *args],
+            capture_output=True, text=True, check=False, cwd=ROOT, timeout=60,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **env},
+        )
+        assert result.returncode == 2, result.stderr
+        assert "is not in the range 0<=x<=65535" in result.stderr and "serving" not in result.stderr
