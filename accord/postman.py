@@ -159,13 +159,16 @@ def _settings(value: Any) -> dict[str, Any]:
 
 
 def _path(url: Any) -> tuple[str, list[dict[str, Any]]]:
-    if isinstance(url, dict):
+    if isinstance(url, dict) and (url.get("path") is not None or not isinstance(url.get("raw"), str)):
         raw_path = url.get("path")
         segments = raw_path if isinstance(raw_path, list) else str(raw_path or "").split("/")
     else:
-        text = str(url or "")
-        text = re.sub(r"^[a-z]+://[^/]*", "", text).split("?", 1)[0]
-        segments = text.split("/")
+        text = str((url.get("raw") if isinstance(url, dict) else url) or "")
+        # As Postman parses a URL: the host runs to the first `/`, whether it is written out or a
+        # variable (`{{baseUrl}}/orders/{{orderId}}`: the path is /orders/{orderId}).
+        if not text.startswith("/"):
+            text = re.sub(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*", "", text)
+        segments = text.split("?", 1)[0].split("#", 1)[0].split("/")
     names: list[str] = []
     parts: list[str] = []
     for segment in segments:

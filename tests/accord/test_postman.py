@@ -51,3 +51,15 @@ def test_validate_says_a_collection_is_for_the_mock():
         load_spec(FIXTURE)
     assert "a Postman collection" in str(caught.value) and "accord mock" in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+def test_a_url_string_starting_with_a_variable_has_that_variable_as_its_host():
+    # Postman's own exports write `"url": "{{baseUrl}}/orders/{{orderId}}"`; the variable is the
+    # host (as in the url object form's `host`), not a path parameter `{baseUrl}`.
+    item = {"name": "Get order", "response": [], "request": {"method": "GET", "url": "{{baseUrl}}/orders/{{orderId}}"}}
+    raw_only = {"name": "List", "response": [], "request": {"method": "GET", "url": {"raw": "{{baseUrl}}/orders?x=1"}}}
+    collection = {"info": {"name": "Shop", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/"},
+                  "item": [item, raw_only]}
+    doc = postman.convert(collection).document
+    assert set(doc["paths"]) == {"/orders/{orderId}", "/orders"}
+    assert [p["name"] for p in doc["paths"]["/orders/{orderId}"]["get"]["parameters"]] == ["orderId"]
