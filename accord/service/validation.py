@@ -191,6 +191,25 @@ class CollectingJSONBodyValidator(JSONRequestBodyValidator):
         return None
 
 
+#: Members of a Swagger 2.0 Parameter Object that are not JSON Schema (`required: true` is not
+#: draft 4's list); the rest of the parameter is its schema.
+_PARAMETER_ONLY = frozenset({"name", "in", "required", "description", "allowEmptyValue", "collectionFormat"})
+_parameter_schemas: dict[int, tuple[object, dict[str, t.Any]]] = {}
+
+
+def parameter_schema(param: dict[str, t.Any]) -> t.Any:
+    """The schema a parameter's value is checked against: its `schema` (OpenAPI 3), else, for a
+    Swagger 2.0 parameter, the parameter without its non-schema members (kept per parameter, so
+    the compiled validator is reused)."""
+    if "schema" in param:
+        return param["schema"]
+    entry = _parameter_schemas.get(id(param))
+    if entry is None or entry[0] is not param:
+        schema = {k: v for k, v in param.items() if k not in _PARAMETER_ONLY}
+        _parameter_schemas[id(param)] = entry = (param, schema)
+    return entry[1]
+
+
 class CollectingParameterValidator(ParameterValidator):
     """All parameter violations at once, as `{parameter, in, detail}`, without schema dumps."""
 
@@ -212,8 +231,7 @@ class CollectingParameterValidator(ParameterValidator):
                     if param.get("required"):
                         errors.append({"parameter": param["name"], "in": location, "detail": "is required"})
                     continue
-                schema = param.get("schema", param)
-                for error in compiled(schema).iter_errors(value):
+                for error in compiled(parameter_schema(param)).iter_errors(value):
                     for _, detail in describe(error):
                         errors.append({"parameter": param["name"], "in": location, "detail": detail})
         if errors:
