@@ -29,6 +29,7 @@ class ReloadingApp:
     def __init__(self, spec: Spec, settings: MockSettings, *, upstream: Upstream | None = None,
                  recorder: Recorder | None = None) -> None:
         self.path = spec.path
+        self.source_format = spec.source_format
         self.files = list(spec.files)
         self.settings = settings
         # Built once: the proxy's connections and the recording outlive any reload.
@@ -140,6 +141,15 @@ def build(spec_path: str | Path, settings: MockSettings | None = None, **options
     return ReloadingApp(spec, settings, upstream=upstream, recorder=recorder)
 
 
+def source_label(source_format: str | None, version: str) -> str:
+    """What the document is, for the start-up line: a converted one says what it was."""
+    if source_format == "2.0":
+        return f"Swagger 2.0, served as OpenAPI {version}"
+    if source_format == "postman":
+        return f"Postman collection, served as OpenAPI {version}"
+    return f"OpenAPI {version}"
+
+
 def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_level: str = "info",
         **options: Any) -> None:
     """Serve the document until interrupted (one worker; uvloop and httptools when present)."""
@@ -150,9 +160,9 @@ def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_leve
     app = build(spec_path, settings)
     api = app.current.api
     log.info(
-        "serving %s (OpenAPI %s, %d operations) on http://%s:%d — Swagger UI at /__accord/docs",
+        "serving %s (%s, %d operations) on http://%s:%d — Swagger UI at /__accord/docs",
         spec_path,
-        api.version,
+        source_label(app.source_format, api.version),
         len(api.operations),
         settings.host,
         settings.port,

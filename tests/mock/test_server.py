@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES
 
 from accord.errors import DocumentError, RefError
-from accord.mock.server import ReloadingApp, build
+from accord.mock.server import ReloadingApp, build, source_label
 
 
 @pytest.fixture
@@ -113,3 +113,14 @@ def test_a_reload_keeps_the_chosen_scenario_and_the_stored_resources():
 def test_a_reload_loads_the_document_as_the_first_load_did():
     app = build(FIXTURES / "outside-ref" / "inner" / "openapi.yaml", watch=False, allow_outside=True)
     assert asyncio.run(app.reload()) is True  # the reference outside the folder is still allowed
+
+
+def test_the_start_up_line_says_what_a_converted_document_was():
+    labels = {}
+    for name, path in (("3", FIXTURES / "mock-petstore" / "openapi.yaml"),
+                       ("2.0", next((FIXTURES / "mock-swagger2").glob("*.yaml"))),
+                       ("postman", FIXTURES / "mock-postman" / "collection.json")):
+        app = build(path, watch=False)
+        labels[name] = source_label(app.source_format, app.current.api.version)
+    assert labels == {"3": "OpenAPI 3.0", "2.0": "Swagger 2.0, served as OpenAPI 3.0",
+                      "postman": "Postman collection, served as OpenAPI 3.0"}
