@@ -42,8 +42,11 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
+from starlette.formparsers import MultiPartException
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from accord.service.problems import ProblemError
 
 #: Distinct client-supplied keys (media types, charsets) remembered per operation; beyond this a
 #: request is served the uncached way, so odd headers cannot grow memory.
@@ -154,7 +157,16 @@ class OncePerOperationValidation(RequestValidationOperation):
         self.validate_mime_type(mime_type)
         validator = self._body_validator((mime_type, encoding))
         if validator is not None:
-            receive, scope = await validator.wrap_receive(receive, scope=scope)
+            if mime_type.startswith("multipart/") and utils.extract_content_type(scope["headers"]) is None:
+                # Connexion guesses the operation's multipart type; its parser then needs the
+                # header's boundary (a KeyError, answered 500).
+                raise ProblemError("validation-error", f"a {mime_type} body needs a Content-Type header "
+                                   "with its boundary", title="Malformed request body")
+            try:
+                receive, scope = await validator.wrap_receive(receive, scope=scope)
+            except MultiPartException as exc:  # no boundary, or a body that is not multipart
+                raise ProblemError("validation-error", f"the {mime_type} body cannot be read: {exc}",
+                                   title="Malformed request body") from exc
         await self.next_app(scope, receive, send)
 
 

@@ -1,10 +1,13 @@
 """The service kit on a Swagger 2.0 document: parameters (whose schema is the parameter itself,
-with `required: true`) are validated, not a 500."""
+with `required: true`) are validated, and a malformed multipart upload is a 400, not a 500."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from accord.service import close_app, create_app
@@ -21,12 +24,19 @@ DOCUMENT = {
                            {"name": "limit", "in": "query", "required": False, "type": "integer", "maximum": 10}],
             "responses": {"200": {"description": "ok", "schema": {"type": "object"}}},
         }},
+        "/upload": {"post": {
+            "operationId": "upload", "tags": ["books"], "consumes": ["multipart/form-data"],
+            "parameters": [{"name": "file", "in": "formData", "type": "file", "required": True}],
+            "responses": {"200": {"description": "ok", "schema": {"type": "object"}}},
+        }},
     },
 }
-HANDLERS = "def get_book(bookId, limit=None):\n    return {'id': bookId, 'limit': limit}, 200\n"
+HANDLERS = ("def get_book(bookId, limit=None):\n    return {'id': bookId, 'limit': limit}, 200\n"
+            "def upload(file=None):\n    return {}, 200\n")
 
 
-def test_swagger2_parameters_are_checked_as_their_schema(tmp_path: Path) -> None:
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Any]:
     spec = tmp_path / "swagger.yaml"
     spec.write_text(yaml.safe_dump(DOCUMENT))
     app_dir = tmp_path / "shop"
@@ -35,14 +45,25 @@ def test_swagger2_parameters_are_checked_as_their_schema(tmp_path: Path) -> None
     (app_dir / "handlers" / "__init__.py").write_text("")
     (app_dir / "handlers" / "books.py").write_text(HANDLERS)
     app = create_app(spec_path=spec, app=str(app_dir), state_dir=tmp_path / "state")
-    try:
-        with app.test_client() as client:
-            ok = client.get("/api/books/b1?limit=3")
-            assert ok.status_code == 200 and ok.json() == {"id": "b1", "limit": 3}
-            for url, parameter in (("/api/books/toolong", "bookId"), ("/api/books/b1?limit=11", "limit")):
-                refused = client.get(url)
-                assert refused.status_code == 400, refused.text
-                assert refused.headers["content-type"] == "application/problem+json"
-                assert [e["parameter"] for e in refused.json()["errors"]] == [parameter]
-    finally:
-        close_app(app)
+    with app.test_client() as test_client:
+        yield test_client
+    close_app(app)
+
+
+def test_swagger2_parameters_are_checked_as_their_schema(client: Any) -> None:
+    ok = client.get("/api/books/b1?limit=3")
+    assert ok.status_code == 200 and ok.json() == {"id": "b1", "limit": 3}
+    for url, parameter in (("/api/books/toolong", "bookId"), ("/api/books/b1?limit=11", "limit")):
+        refused = client.get(url)
+        assert refused.status_code == 400, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert [e["parameter"] for e in refused.json()["errors"]] == [parameter]
+
+
+def test_a_malformed_multipart_body_is_a_400(client: Any) -> None:
+    for headers, body in (({}, b""),  # no Content-Type: the operation's multipart type is guessed
+                          ({"Content-Type": "multipart/form-data"}, b"x"),  # no boundary
+                          ({"Content-Type": "multipart/form-data; boundary=zz"}, b"garbage")):
+        refused = client.post("/api/upload", headers=headers, content=body)
+        assert refused.status_code == 400, (headers, refused.text)
+        assert refused.json()["title"] == "Malformed request body"
