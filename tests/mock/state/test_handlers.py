@@ -180,7 +180,9 @@ def test_crud_on_a_document_without_links() -> None:
 
 def test_a_front_end_flow_against_a_real_server(tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
-    rules.write_text("stateful:\n  durations: {queued: 0.2, running: 0.3}\n", encoding="utf-8")
+    # A second each: the cancel below must reach its job before it succeeds (2 s after its
+    # creation, two round trips later), also on a loaded machine.
+    rules.write_text("stateful:\n  durations: {queued: 1, running: 1}\n", encoding="utf-8")
     with serve_mock(SPEC, stateful=True, rules=rules, api_keys=["accord-dev-key"]) as mock:
         http = requests.Session()
         http.headers.update(KEY)
@@ -196,7 +198,7 @@ def test_a_front_end_flow_against_a_real_server(tmp_path: Path) -> None:
             if statuses[-1] == "succeeded":
                 break
             time.sleep(0.05)
-        # The status moves with the clock (queued 0.2 s, running 0.3 s from creation), so which
+        # The status moves with the clock (queued 1 s, running 1 s from creation), so which
         # statuses a poll sees depends on the machine's load; their order does not.
         order = ["queued", "running", "succeeded"]
         assert statuses[-1] == "succeeded" and statuses == sorted(statuses, key=order.index), statuses
