@@ -341,7 +341,7 @@ def test_postgres_stopped_and_started(cluster: Cluster) -> None:
         cluster.postgres.start()
     for replica in (0, 1):  # each replica's pool finds the database again, without a restart
         _wait(lambda r=replica: cluster.get(r, f"/v1/prediction-jobs/{running}").status_code == 200,
-              f"replica {replica} to reach PostgreSQL again", timeout=30, every=0.5)
+              f"replica {replica} to reach PostgreSQL again", timeout=90, every=0.5)
     done = cluster.finished(1, running, timeout=120)  # the workers retried their batches with backoff
     assert done["status"] == "succeeded" and done["progress"]["completed"] == len(instances)
     assert cluster.rows_in_database(running) == (len(instances), len(instances))
