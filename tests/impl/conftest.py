@@ -114,10 +114,14 @@ def postgres() -> Iterator[Any]:
     _servers_installed()
     folder = Path(tempfile.mkdtemp(prefix="accord-test-pg-"))
     server = Postgres(folder, durable=False)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        server.start()
+        yield server
+    finally:  # also when starting fails half-way: no server left running, no data folder left in /tmp
+        try:
+            server.stop()  # a no-op when it never started or already exited
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _databases = itertools.count()
@@ -137,7 +141,11 @@ def redis_server() -> Iterator[Any]:
     _servers_installed()
     folder = Path(tempfile.mkdtemp(prefix="accord-test-redis-"))
     server = Redis(folder)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        server.start()
+        yield server
+    finally:  # also when starting fails half-way: no server left running, no data folder left in /tmp
+        try:
+            server.stop()  # a no-op when it never started or already exited
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
