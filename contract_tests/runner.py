@@ -290,7 +290,7 @@ def _build_schema(target: Target, document: dict[str, Any], config: configuratio
 def _execute(target: Target, spec: str, document: dict[str, Any], operations: list[DocumentedOperation],
              settings: RunSettings, progress: ProgressCallback | None, config: configuration.ResolvedConfig,
              allow_not_implemented: bool, baseline: Any = None) -> ContractReport:
-    from schemathesis.engine import events, from_schema
+    from schemathesis.engine import Status, events, from_schema
 
     notify = progress or (lambda _p: None)
     collector = _Collector(baseline=baseline)
@@ -305,6 +305,10 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
     total = len(operations)
     done = 0
     for event in from_schema(schema).execute():
+        if isinstance(event, events.Interrupted) or getattr(event, "status", None) == Status.INTERRUPTED:
+            # Schemathesis turns Ctrl-C into an event and carries on to its summary: a partial
+            # run must not pass (exit 0) nor fail (exit 1); cli.main exits 130.
+            raise KeyboardInterrupt
         if isinstance(event, events.PhaseStarted):
             name = event.phase.name.value
             if name not in collector.phases:  # the stateful phase may restart (link calibration)
