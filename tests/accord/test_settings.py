@@ -120,7 +120,7 @@ def run_accord(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(("env", "args", "message"), [
     ({"ACCORD_MOCK_PORT": "abc"}, ("mock",),
-     "Error: Invalid value for ACCORD_MOCK_PORT ('--port'): 'abc' is not a valid integer."),
+     "Error: Invalid value for ACCORD_MOCK_PORT ('--port'): 'abc' is not a valid integer range."),
     ({"ACCORD_WORKERS": "99"}, ("serve",),
      "Error: Invalid value for ACCORD_WORKERS ('--workers'): 99 is not in the range 1<=x<=64."),
     ({"ACCORD_MAX_BODY_BYTES": "lots"}, ("serve",), "error: ACCORD_MAX_BODY_BYTES='lots': expected a whole number"),
