@@ -319,9 +319,38 @@ def translate(path: str) -> str:
     return "".join(out)
 
 
+def _unbalanced(path: str) -> str | None:
+    """What is unbalanced in `path`: a bracket or parenthesis (outside quoted strings, escaped
+    ones skipped) left open or closed without an opener, or an unterminated string; else None."""
+    closers = {"]": "[", ")": "("}
+    stack: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for char in path:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            stack.append(char)
+        elif char in closers:
+            if not stack or stack.pop() != closers[char]:
+                return f"'{char}' without its opener"
+    if quote:
+        return f"an unterminated {quote} string"
+    return f"'{stack[-1]}' never closed" if stack else None
+
+
 @lru_cache(maxsize=1024)
 def compile_path(path: str) -> tuple[Any, bool]:
     """(compiled python-jsonpath query, selects keys) for a Spectral `given` (raises UnsupportedPath)."""
+    broken = _unbalanced(path)
+    if broken:
+        raise UnsupportedPath(f"JSONPath {path!r} is malformed: {broken}")
     keys = path.endswith("~")
     body = path[:-1] if keys else path
     if not body.startswith("$"):

@@ -82,3 +82,16 @@ def test_a_bare_member_in_a_filter_is_javascript_truthiness_not_existence() -> N
     assert paths("$..parameters[?(@ && @.in === 'query' && @.required)]", data) == [("parameters", 1)]
     assert paths("$..parameters[?(!@.required)]", data) == [("parameters", i) for i in (0, 2, 3, 4)]
     assert paths("$..parameters[?(@.required && @.in.length == 5)]", data) == [("parameters", 1)]
+
+
+@pytest.mark.parametrize("path", ["$.info[?(@.x", "$.info[[[", "$.info.x)", "$..[?(@.name == 'open)]"])
+def test_a_malformed_path_is_refused_not_read_leniently(path: str) -> None:
+    # Read leniently, these selected nothing and their rule passed silently.
+    with pytest.raises(UnsupportedPath, match="malformed"):
+        list(query(path, {"info": {"x": 1}}))
+
+
+def test_brackets_in_strings_and_escaped_ones_are_not_counted() -> None:
+    doc = {"info": {"title": "a]b"}, "c": {"pattern": "(x"}}
+    assert [v for _, v in query("$..[?(@.title == 'a]b')]", doc)] == [{"title": "a]b"}]
+    assert [v for _, v in query(r"$..[?(@.pattern && @.pattern.match(/^\(x/))]", doc)] == [{"pattern": "(x"}]
