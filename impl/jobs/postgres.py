@@ -25,12 +25,10 @@ from psycopg_pool import ConnectionPool
 
 from impl.jobs.ids import new_job_id
 from impl.jobs.records import (
-    IDEMPOTENCY_RESERVATION_SECONDS,
     JOB_COLUMNS,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
     Job,
     job_from_row,
+    settle_key,
 )
 
 #: Schema versions, applied once each in order (`schema_migrations` remembers which ran).
@@ -182,12 +180,8 @@ class PostgresJobStore:
                 db.execute("INSERT INTO idempotency (key, fingerprint, job_id, created_ts) VALUES (%s, %s, NULL, %s)",
                            (key, fp, now))
                 return None
-            stored_fp, job_id, created = row
-            if stored_fp != fp:
-                raise IdempotencyKeyReused(key)
-            if job_id is None:
-                if now - created < IDEMPOTENCY_RESERVATION_SECONDS:
-                    raise IdempotencyKeyInUse(key)
+            job_id = settle_key(key, fp, row, now)
+            if job_id is None:  # an abandoned reservation: take it
                 db.execute("UPDATE idempotency SET created_ts = %s WHERE key = %s", (now, key))
                 return None
         job = self.get(job_id)

@@ -23,6 +23,20 @@ class IdempotencyKeyReused(Exception):
     """422: this key was used before with a different request."""
 
 
+def settle_key(key: str, fp: str, row: tuple[Any, ...], now: float) -> str | None:
+    """An Idempotency-Key already stored as `row` (fingerprint, job_id, created_ts): the job id it
+    names (a replay), or None when its reservation was abandoned long enough ago for the caller to
+    take it again. IdempotencyKeyReused for another body, IdempotencyKeyInUse while reserved."""
+    stored_fp, job_id, created = row
+    if stored_fp != fp:
+        raise IdempotencyKeyReused(key)
+    if job_id is None:
+        if now - created < IDEMPOTENCY_RESERVATION_SECONDS:
+            raise IdempotencyKeyInUse(key)
+        return None
+    return str(job_id)
+
+
 def iso(ts: float | None) -> str | None:
     if ts is None:
         return None

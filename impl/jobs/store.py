@@ -33,6 +33,7 @@ from impl.jobs.records import (  # noqa: F401 - re-exported: the records every s
     fingerprint,
     iso,
     job_from_row,
+    settle_key,
 )
 
 #: How long a write waits for another connection's lock before failing (a request then gets 503
@@ -149,12 +150,8 @@ class JobStore:
                 db.execute("INSERT INTO idempotency (key, fingerprint, job_id, created_ts) VALUES (?, ?, NULL, ?)",
                            (key, fp, now))
                 return None
-            stored_fp, job_id, created = row
-            if stored_fp != fp:
-                raise IdempotencyKeyReused(key)
-            if job_id is None:
-                if now - created < IDEMPOTENCY_RESERVATION_SECONDS:
-                    raise IdempotencyKeyInUse(key)
+            job_id = settle_key(key, fp, row, now)
+            if job_id is None:  # an abandoned reservation: take it
                 db.execute("UPDATE idempotency SET created_ts = ? WHERE key = ?", (now, key))
                 return None
         job = self.get(job_id)

@@ -106,22 +106,28 @@ def _servers_installed() -> None:
         pytest.fail(f"{', '.join(absent)} not installed: run `make cluster-servers` (apt-get) or `make test`")
 
 
+def _local_server(kind: Any, prefix: str, **options: Any) -> Iterator[Any]:
+    """A tools.local_servers server in a /tmp folder of its own, started for the session; stopped and
+    its folder removed afterwards, also when starting fails half-way."""
+    _servers_installed()
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    server = kind(folder, **options)
+    try:
+        server.start()
+        yield server
+    finally:
+        try:
+            server.stop()  # a no-op when it never started or already exited
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
     """One PostgreSQL server for the session (~2 s to initdb and start); tests take databases in it."""
     from tools.local_servers import Postgres
 
-    _servers_installed()
-    folder = Path(tempfile.mkdtemp(prefix="accord-test-pg-"))
-    server = Postgres(folder, durable=False)
-    try:
-        server.start()
-        yield server
-    finally:  # also when starting fails half-way: no server left running, no data folder left in /tmp
-        try:
-            server.stop()  # a no-op when it never started or already exited
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+    yield from _local_server(Postgres, "accord-test-pg-", durable=False)
 
 
 _databases = itertools.count()
@@ -138,14 +144,4 @@ def postgres_url(postgres: Any) -> str:
 def redis_server() -> Iterator[Any]:
     from tools.local_servers import Redis
 
-    _servers_installed()
-    folder = Path(tempfile.mkdtemp(prefix="accord-test-redis-"))
-    server = Redis(folder)
-    try:
-        server.start()
-        yield server
-    finally:  # also when starting fails half-way: no server left running, no data folder left in /tmp
-        try:
-            server.stop()  # a no-op when it never started or already exited
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+    yield from _local_server(Redis, "accord-test-redis-")
