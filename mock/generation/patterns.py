@@ -66,6 +66,7 @@ class PatternGenerator:
     emit: Emit
     anchored_start: bool
     anchored_end: bool
+    items: tuple[tuple[object, Av], ...] = ()
 
     def generate(self, rng: Random) -> str:
         out: list[str] = []
@@ -75,8 +76,20 @@ class PatternGenerator:
     def matches(self, value: str) -> bool:
         return self.matcher.search(value) is not None
 
+    def stretched(self, extra: int) -> PatternGenerator:
+        """The same pattern with unbounded repeats (`+`, `*`, `{m,}`) drawn up to m + `extra`
+        times: how a value anchored at both ends reaches a `minLength` (`^arn:.+:pipeline/.+$`)."""
+        key = f"{extra}\x00{self.source}"
+        cached = _stretched.get(key)
+        if cached is None:
+            cached = PatternGenerator(self.source, self.matcher, _sequence(self.items, extra),
+                                      self.anchored_start, self.anchored_end, self.items)
+            _stretched[key] = cached
+        return cached
+
 
 _cache: dict[str, PatternGenerator] = {}
+_stretched: dict[str, PatternGenerator] = {}
 
 
 def compile_pattern(source: str) -> PatternGenerator:
@@ -90,26 +103,31 @@ def compile_pattern(source: str) -> PatternGenerator:
         matcher = re.compile(python_source)
     except (re.error, OverflowError, RecursionError) as exc:
         raise PatternError(f"pattern {source!r} cannot be parsed: {exc}") from exc
-    items = list(parsed.data)
-    flags = parsed.state.flags
+    items = tuple(parsed.data)
     generator = PatternGenerator(
         source=source,
         matcher=matcher,
-        emit=_sequence(items, flags),
+        emit=_sequence(items, UNBOUNDED_EXTRA),
         anchored_start=_starts_anchored(items),
         anchored_end=_ends_anchored(items),
+        items=items,
     )
     _cache[source] = generator
     return generator
 
 
 def _to_python(source: str) -> str:
-    """Rewrite the ECMA 262 spellings Python's `re` lacks (named groups, \\k<>, \\p{...})."""
+    """Rewrite the ECMA 262 spellings Python's `re` lacks (named groups, \\k<>, \\p{...}) and
+    escape what ECMA reads as plain characters inside a class but Python may one day read as
+    set syntax: `[` (a nested set), `&&`, `||`, `~~` and `--` (set operations). Python warns on
+    them today (FutureWarning "Possible nested set"), and AWS patterns carry them
+    (`[[A-Z0-9]{1,18}`, Java's `[\\p{Print}&&[^|:/]]`)."""
     source = _NAMED_BACKREF.sub(r"(?P=\1)", _NAMED_GROUP.sub("(?P<", source))
-    if "\\p{" not in source:
+    if "\\p{" not in source and "[" not in source:
         return source
     out: list[str] = []
     in_class = False
+    class_start = 0  # where the class's members begin in `out` (after `[` and a `^`)
     index = 0
     while index < len(source):
         char = source[index]
@@ -123,10 +141,20 @@ def _to_python(source: str) -> str:
             out.append(source[index:index + 2])
             index += 2
             continue
-        if char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
+        if not in_class:
+            if char == "[":
+                in_class = True
+                out.append(char)
+                index += 1
+                if source.startswith("^", index):
+                    out.append("^")
+                    index += 1
+                class_start = len(out)
+                continue
+        elif char == "]" and len(out) > class_start:  # `[]…]` in Python, `[]` in ECMA: kept as it was
             in_class = False
+        elif char == "[" or (char in "&|~-" and out[-1] == char and len(out) > class_start):
+            char = "\\" + char
         out.append(char)
         index += 1
     return "".join(out)
@@ -134,8 +162,8 @@ def _to_python(source: str) -> str:
 
 # -- syntax tree → closures ---------------------------------------------------------------------
 
-def _sequence(items: Sequence[tuple[object, Av]], flags: int) -> Emit:
-    parts = [part for op, av in items if (part := _node(op, av, flags)) is not None]
+def _sequence(items: Sequence[tuple[object, Av]], extra: int) -> Emit:
+    parts = [part for op, av in items if (part := _node(op, av, extra)) is not None]
     if len(parts) == 1:
         return parts[0]
 
@@ -146,14 +174,14 @@ def _sequence(items: Sequence[tuple[object, Av]], flags: int) -> Emit:
     return emit
 
 
-def _node(op: object, av: Av, flags: int) -> Emit | None:
+def _node(op: object, av: Av, extra: int) -> Emit | None:
     builder = _BUILDERS.get(op)
     if builder is None:
         raise PatternError(f"unsupported regular expression construct {op}")
-    return builder(av, flags)
+    return builder(av, extra)
 
 
-def _literal(av: Av, flags: int) -> Emit:
+def _literal(av: Av, extra: int) -> Emit:
     char = chr(av)
 
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
@@ -174,15 +202,15 @@ def _choice_of(chars: str | list[str]) -> Emit:
     return emit
 
 
-def _not_literal(av: Av, flags: int) -> Emit:
+def _not_literal(av: Av, extra: int) -> Emit:
     return _choice_of([c for c in _PRINTABLE if c != chr(av)])
 
 
-def _any(av: Av, flags: int) -> Emit:
+def _any(av: Av, extra: int) -> Emit:
     return _choice_of(string.ascii_letters + string.digits)
 
 
-def _in(av: Av, flags: int) -> Emit:
+def _in(av: Av, extra: int) -> Emit:
     items = list(av)
     negate = bool(items) and items[0][0] is _c.NEGATE
     if negate:
@@ -215,11 +243,11 @@ def _matched_by_category(char: str, items: Sequence[tuple[object, Av]]) -> bool:
     return False
 
 
-def _repeat(av: Av, flags: int) -> Emit:
+def _repeat(av: Av, extra: int) -> Emit:
     low, high, body = av
     if high is _c.MAXREPEAT:
-        high = low + UNBOUNDED_EXTRA
-    inner = _sequence(list(body), flags)
+        high = low + extra
+    inner = _sequence(list(body), extra)
     pool: list[str] | None = getattr(inner, "pool", None)
     if pool is not None:  # a repeated character class ([a-z0-9-]{0,62}): one loop, no call per character
         size = len(pool)
@@ -238,9 +266,9 @@ def _repeat(av: Av, flags: int) -> Emit:
     return emit
 
 
-def _subpattern(av: Av, flags: int) -> Emit:
+def _subpattern(av: Av, extra: int) -> Emit:
     group, _add_flags, _del_flags, body = av
-    inner = _sequence(list(body), flags)
+    inner = _sequence(list(body), extra)
     if group is None:
         return inner
 
@@ -252,13 +280,13 @@ def _subpattern(av: Av, flags: int) -> Emit:
     return emit
 
 
-def _atomic(av: Av, flags: int) -> Emit:
-    return _sequence(list(av), flags)
+def _atomic(av: Av, extra: int) -> Emit:
+    return _sequence(list(av), extra)
 
 
-def _branch(av: Av, flags: int) -> Emit:
+def _branch(av: Av, extra: int) -> Emit:
     _unused, alternatives = av
-    options = [_sequence(list(alt), flags) for alt in alternatives]
+    options = [_sequence(list(alt), extra) for alt in alternatives]
 
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
         options[int(rng.random() * len(options))](rng, out, groups)
@@ -266,19 +294,19 @@ def _branch(av: Av, flags: int) -> Emit:
     return emit
 
 
-def _groupref(av: Av, flags: int) -> Emit:
+def _groupref(av: Av, extra: int) -> Emit:
     def emit(rng: Random, out: list[str], groups: dict[int, str]) -> None:
         out.append(groups.get(av, ""))
 
     return emit
 
 
-def _skip(av: Av, flags: int) -> None:
+def _skip(av: Av, extra: int) -> None:
     """Anchors and look-arounds produce no characters (look-arounds are checked afterwards)."""
     return
 
 
-def _category(av: Av, flags: int) -> Emit:
+def _category(av: Av, extra: int) -> Emit:
     return _choice_of(_CATEGORIES.get(av, string.ascii_letters))
 
 

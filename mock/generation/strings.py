@@ -239,6 +239,10 @@ class StringNode:
         primary = self.patterns[0]
         for _ in range(PATTERN_TRIES):
             value = primary.generate(rng)
+            if len(value) < self.low and primary.anchored_start and primary.anchored_end:
+                # nothing can be added around it: let its unbounded repeats run longer instead
+                primary = primary.stretched(2 * (self.low - len(value)))
+                value = primary.generate(rng)
             if len(value) < self.low:
                 value = self._pad(rng, primary, value)
             elif not primary.anchored_end:  # `^new-` says how a value starts: vary the rest

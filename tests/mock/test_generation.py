@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from accord import pointers
 from accord.loading import load_spec
 from accord.mock.generation import GenerationError, Generator
+from accord.mock.generation.patterns import compile_pattern
 from accord.schemas import SchemaCompiler
 from tests import corpus
 
@@ -103,6 +105,13 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
      lambda vs: all(not v.startswith("admin") for v in vs)),
     ("pattern-and-format", "3.0", {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
      lambda vs: all(int(v[5:7]) <= 12 for v in vs)),
+    # anchored at both ends and longer than its repeats run by default (AWS's ARNs): the repeats stretch
+    ("pattern-anchored-min-length", "3.0",
+     {"type": "string", "pattern": r"^arn:(aws|aws\-cn):osis:.+:pipeline\/.+$", "minLength": 46, "maxLength": 60},
+     lambda vs: all(46 <= len(v) <= 60 and v.startswith("arn:") for v in vs)),
+    # ECMA reads `[` inside a class as a character; Python warns (FutureWarning: Possible nested set)
+    ("pattern-bracket-in-class", "3.0", {"type": "string", "pattern": "^[[A-Z0-9]{1,18}$"},
+     lambda vs: all(re.fullmatch(r"[\[A-Z0-9]{1,18}", v) for v in vs)),
     ("enum", "3.0", {"type": "string", "enum": ["a", "b", "c"]}, lambda vs: set(vs) == {"a", "b", "c"}),
     ("enum-filtered-by-type", "3.1", {"type": "string", "enum": ["a", 1, None]}, lambda vs: set(vs) == {"a"}),
     ("const", "3.1", {"const": {"k": [1, 2]}}, lambda vs: all(v == {"k": [1, 2]} for v in vs)),
@@ -600,3 +609,18 @@ def test_readme_examples_every_satisfiable_schema_generates() -> None:
     assert total > 700
     assert unexpected == {}
     assert failed == UNSATISFIABLE  # and those fail loudly (GenerationError), they are not papered over
+
+
+@pytest.mark.parametrize(("source", "inside", "outside"), [
+    ("^[[A-Z]$", "[", "a"),  # a nested set to Python one day, a `[` to ECMA
+    ("^[a&&b]$", "&", "c"),  # Java's intersection, written in AWS documents: characters to ECMA
+    ("^[a||b]$", "|", "c"),
+    ("^[a~~b]$", "~", "c"),
+    ("^[+--]$", ",", "a"),  # the range + to -, however Python comes to read `--`
+])
+def test_class_members_python_may_read_as_set_syntax_mean_what_ecma_means(
+    source: str, inside: str, outside: str
+) -> None:
+    generator = compile_pattern(source)  # pytest turns a FutureWarning into an error
+    assert generator.matches(inside) and not generator.matches(outside)
+    assert all(generator.matches(generator.generate(Random(seed))) for seed in range(20))
