@@ -50,6 +50,8 @@ MAX_MESSAGE = 1500
 #: The answer of an operation a served stub does not implement yet (accord scaffold's stubs; any
 #: server's 501 Not Implemented, RFC 9110 §15.6.2).
 NOT_IMPLEMENTED = 501
+#: Schemathesis's check for a status the operation does not document.
+UNDOCUMENTED_STATUS_CHECK = "status_code_conformance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,9 @@ class _Collector:
     run_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
+    #: Rejections of invalid requests with a status the operation does not document: label -> statuses.
+    undocumented_rejections: dict[str, Counter[int]] = field(default_factory=dict)
+    unimplemented_in_last: bool = False  # the last scenario tallied met a 501
 
     def scenario(self, phase: str, recorder: Any) -> int:
         """Tally one finished scenario; returns its failed check count (a stub's 501s are not failures)."""
@@ -169,6 +174,7 @@ class _Collector:
             if transition is not None and not transition.is_inferred and case_id in recorder.interactions:
                 self.links.add(transition.id)
         unimplemented: set[str] = set()
+        self.unimplemented_in_last = False
         for case_id, interaction in recorder.interactions.items():
             case = _case_of(recorder, case_id)
             if case is None or interaction.response is None:
@@ -185,13 +191,20 @@ class _Collector:
             if status == NOT_IMPLEMENTED:
                 self.not_implemented[label] += 1
                 unimplemented.add(case_id)
+                self.unimplemented_in_last = True
         for case_id, nodes in recorder.checks.items():
             case = _case_of(recorder, case_id)
             if case is None:
                 continue
             label = case.operation.label
             per_op = self.tallies.setdefault(label, {})
+            rejection = _rejection_status(case, recorder, case_id)
             for node in nodes:
+                if (node.name == UNDOCUMENTED_STATUS_CHECK and rejection is not None
+                        and node.status.value == "failure"):
+                    # The contract is incomplete, the target is not at fault: noted, not failed.
+                    self.undocumented_rejections.setdefault(label, Counter())[rejection] += 1
+                    continue
                 tally = per_op.setdefault(node.name, _Tally())
                 if node.status.value == "success":
                     tally.passed += 1
@@ -221,6 +234,24 @@ class _Collector:
             self.errors.setdefault(label, []).append(message)
         else:
             self.run_errors.append(message)
+
+
+def _rejection_status(case: Any, recorder: Any, case_id: str) -> int | None:
+    """The 4xx status a target answered a request generated to be invalid (negative data) with, else None.
+
+    Schemathesis's status_code_conformance fails such an answer when the operation documents no
+    4xx: true of the document, but the target did what it should (reject it), and a team's fresh
+    document with no error responses would fail its first run on the mock's (Prism's) 422 or the
+    service's 400. accord reports those statuses as the contract's gap in a note; a schema-valid
+    request answered with an undocumented status still fails."""
+    meta = getattr(case, "meta", None)
+    if meta is None or not meta.generation.mode.is_negative:
+        return None
+    interaction = recorder.interactions.get(case_id)
+    if interaction is None or interaction.response is None:
+        return None
+    status = int(interaction.response.status_code)
+    return status if 400 <= status < 500 else None
 
 
 def _sent_parameters(case: Any) -> set[str]:
@@ -322,7 +353,8 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
             done += 1
             status = event.status.value
             if status == "failure" and not failed:
-                status = "not-implemented"  # every objection was to a stub's 501
+                # Every objection was to a stub's 501, or to an undocumented rejection (a note).
+                status = "not-implemented" if collector.unimplemented_in_last else "success"
             notify(Progress(phase=event.phase.value, operation=event.label or f"{event.phase.value} scenario",
                             status=status, done=done, total=total))
         elif isinstance(event, events.NonFatalError) and type(event.value).__name__ in NOT_TARGET_ERRORS:
@@ -358,6 +390,12 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
             links=dimension(op.links, collector.links),
             not_implemented=collector.not_implemented.get(op.label, 0),
         ))
+    notes = list(collector.notes)
+    for label, statuses in sorted(collector.undocumented_rejections.items()):
+        rejected = ", ".join(f"{status}×{count}" for status, count in sorted(statuses.items()))
+        notes.append(f"contract incomplete: {label} rejected invalid requests with {rejected}, which it does "
+                     "not document (status_code_conformance, not counted as a failure: document the "
+                     "error responses, or a `default`, to have them checked)")
     stray = [f"{label}: {msg}" for label, msgs in collector.errors.items() if label not in known for msg in msgs]
     return ContractReport(
         target=target.name,
@@ -369,7 +407,7 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
         operations=tuple(results),
         errors=tuple(collector.run_errors + stray),
         phases=tuple(collector.phases),
-        notes=tuple(collector.notes),
+        notes=tuple(notes),
         allow_not_implemented=allow_not_implemented,
         config_file=str(config.source) if config.source is not None else None,
         observed=tuple(collector.observed.values()),

@@ -102,10 +102,13 @@ def test_a_teams_own_document_gets_stubs_listed_as_not_implemented(tmp_path: Pat
                                "get_user_by_name"}
     assert not (project / "service" / "handlers" / "notes.py").exists()  # no starter handlers
     run = pytest_in(project)
-    # Petstore documents no 401 for its secured operations and no 400 for placeOrder: the mock's
-    # run says so, naming each gap, instead of passing over it.
+    # Petstore's deletePet documents nothing but a 400, so the mock answers a valid request 400: a
+    # failure. placeOrder documents no 4xx: its rejections of invalid orders are named as the
+    # contract's gap, not failed.
     assert run.returncode == 1
-    assert "POST /store/order: status_code_conformance" in run.stdout and "Documented: 200, 405" in run.stdout
+    assert "DELETE /pet/{petId}: positive_data_acceptance" in run.stdout
+    assert "POST /store/order: status_code_conformance" not in run.stdout
+    assert "contract incomplete: POST /store/order rejected invalid requests with 422" in run.stdout
     assert "not implemented yet (accord scaffold's stubs): addPet, findPetsByStatus, getPetById" in run.stdout
 
     # With those statuses documented (a `default` response, as many documents have), it passes.
@@ -113,6 +116,77 @@ def test_a_teams_own_document_gets_stubs_listed_as_not_implemented(tmp_path: Pat
     spec.write_text(spec.read_text().replace("      responses:\n",
                                              "      responses:\n        default:\n          description: An error.\n"))
     assert pytest_in(project).returncode == 0
+
+
+#: A team's first document: no error response anywhere (no 400, no 422, no default).
+NO_ERRORS = """\
+openapi: 3.0.3
+info: {title: Pets, version: "1.0"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 10}}
+      responses:
+        "200":
+          description: The pets.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+    post:
+      operationId: createPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Pet"}
+      responses:
+        "201":
+          description: The pet.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 20}
+"""
+
+PET_HANDLERS = """\
+from typing import Any
+
+
+def list_pets(limit: int | None = None) -> Any:
+    return [{"name": "Rex"}][: limit or 10]
+
+
+def create_pet(body: Any) -> Any:
+    return body, 201
+"""
+
+
+def test_a_document_without_error_responses_passes_out_of_the_box(tmp_path: Path) -> None:
+    """The mock rejects invalid requests with Prism's 422 and the service with 400, neither
+    documented: the runs pass and name the gap; a valid request answered off-contract still fails
+    (tests/contract_tests/test_runner.py, undocumented_status)."""
+    document = tmp_path / "pets.yaml"
+    document.write_text(NO_ERRORS)
+    project = tmp_path / "pets"
+    made = init_project(project, spec=document)
+    (project / "service" / "handlers" / "default.py").write_text(PET_HANDLERS)
+    assert set(made.stubs) == {"list_pets", "create_pet"}
+    run = pytest_in(project)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "3 passed" in run.stdout
+    for target, status in (("mock", 422), ("service", 400)):
+        cli = accord("test", "--target", target, cwd=project)
+        assert cli.returncode == 0, cli.stdout[-3000:] + cli.stderr[-2000:]
+        for label in ("GET /pets", "POST /pets"):
+            assert f"note: contract incomplete: {label} rejected invalid requests with {status}×" in cli.stdout
 
 
 def test_nothing_is_overwritten(tmp_path: Path) -> None:
