@@ -20,7 +20,7 @@ from accord.findings import Finding
 from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
 from accord.mock.generation.static import StaticSampler
 from accord.mock.negotiation import default_key
-from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, shape_of
+from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, Shape, shape_of
 from accord.mock.responses import Response, ResponseBuilder
 from accord.mock.routing import Fragment, Router, split_fragment, template_names
 from accord.mock.security import Security, compile_security
@@ -281,11 +281,15 @@ class CompiledApi:
                 pointer=pointer,
                 allow_empty=location == "query" and param.get("allowEmptyValue") is True,
                 unserialisable=location == "query" and style == "form" and not content_json
-                and shape.types == frozenset({"array"}) and "object" in shape.items,
+                and _nests_objects(shape),
             )
             op.parameters.append(parameter)
             if schema is not None and self._compiles(schema, "request", pointer + "/schema"):
                 properties[parameter.key] = schema
+        query_names = frozenset(p.name for p in op.parameters if p.location == "query")
+        for parameter in op.parameters:
+            if parameter.location == "query":
+                parameter.siblings = query_names - {parameter.name}
         if properties:
             op.param_schema = {"type": "object", "properties": properties}
 
@@ -340,4 +344,16 @@ def _declares_problems(document: dict[str, Any]) -> bool:
             split_media_type(str(media))[0] == "application/problem+json" for media in content
         ):
             return True
+    return False
+
+
+def _nests_objects(shape: Shape) -> bool:
+    """Whether a `form` query value holds objects inside an array or an object, for which
+    OpenAPI defines no serialisation (clients send their own: AWS's `Tag.1.Key=a`,
+    `Storage.S3.Bucket=b`), so that only the parameter's presence can be checked."""
+    if shape.types == frozenset({"array"}):
+        return "object" in shape.items
+    if "object" in shape.types and not shape.types & {"string", "integer", "number", "boolean", "array"}:
+        return any("object" in types for types in shape.properties.values()) or any(
+            "object" in items for items in shape.property_items.values())
     return False

@@ -99,12 +99,25 @@ def shape_of(document: dict[str, Any], schema: Any) -> Shape:
                 items |= schema_types(document, member["items"])
             for name, sub in (member.get("properties") or {}).items():
                 properties[name] = schema_types(document, sub)
-                resolved_sub = deref(document, sub)
-                if isinstance(resolved_sub, dict) and "items" in resolved_sub:
-                    property_items[name] = schema_types(document, resolved_sub["items"])
+                if "array" in properties[name]:
+                    property_items[name] = _item_types(document, sub)
             if member.get("additionalProperties") is False:
                 open_object = False
     return Shape(types, items, properties, property_items, open_object)
+
+
+def _item_types(document: dict[str, Any], schema: Any, depth: int = 0) -> frozenset[str]:
+    """The types of an array schema's items, looking through $ref and combinators."""
+    schema = deref(document, schema)
+    if not isinstance(schema, dict) or depth > 16:
+        return frozenset()
+    if "items" in schema:
+        return schema_types(document, schema["items"])
+    found: frozenset[str] = frozenset()
+    for key in ("allOf", "oneOf", "anyOf"):
+        for member in schema.get(key) or ():
+            found |= _item_types(document, member, depth + 1)
+    return found
 
 
 def coerce(text: str, types: frozenset[str]) -> Any:
@@ -143,6 +156,8 @@ class Parameter:
     #: A query array of objects in `form` style: OpenAPI defines no serialisation for it, so clients
     #: send their own (AWS's `Tag.1.Key=a`); only its presence is checked.
     unserialisable: bool = False
+    #: The operation's other query parameters (a `form` exploded map takes every other query key).
+    siblings: frozenset[str] = frozenset()
     _kind: str = field(default="", repr=False, compare=False)  # kind(), worked out on first use
 
     @property
@@ -182,7 +197,16 @@ class Parameter:
 
     def object_from_pairs(self, pairs: list[tuple[str, str]]) -> dict[str, Any]:
         props = self.shape.properties
-        return {k: coerce(v, props.get(k, frozenset())) for k, v in pairs}
+        value: dict[str, Any] = {}
+        for key, text in pairs:
+            types = props.get(key, frozenset())
+            if types == {"array"}:  # `ids=1,2` or `ids=1&ids=2`: one level more than RFC 6570 goes
+                items = self.shape.property_items.get(key, frozenset())
+                found = value.setdefault(key, [])
+                found.extend(coerce(item, items) for item in (text.split(",") if text else []))
+            else:
+                value[key] = coerce(text, types)
+        return value
 
 
 class StyleError(ValueError):
@@ -265,7 +289,10 @@ def _query_object(param: Parameter, request: RequestParts) -> Any:
         return param.object_from_pairs(pairs) if pairs else MISSING
     if param.explode:
         props = param.shape.properties
-        pairs = [(k, v) for k, v in request.query if k in props]
+        if props or not param.shape.open_object:
+            pairs = [(k, v) for k, v in request.query if k in props]
+        else:  # a map (`additionalProperties` only): its keys are the names the client chose
+            pairs = [(k, v) for k, v in request.query if k not in param.siblings and not k.startswith("__")]
         return param.object_from_pairs(pairs) if pairs else MISSING
     values = request.query_values(param.name)
     if values is None:
@@ -367,7 +394,7 @@ def read_all(params: list[Parameter], request: RequestParts) -> tuple[dict[str, 
     no_query = not request.query
     for param in params:
         if param.unserialisable:
-            if param.required and not _deep(param.name, request) and not request.query_values(param.name):
+            if param.required and not _sent_somehow(param, request):
                 violations.append(Violation(param.location, param.name, (), "required", "is required"))
             continue
         try:
@@ -415,3 +442,14 @@ def _deep(name: str, request: RequestParts) -> bool:
     """Whether the query holds `name.…` or `name[…` keys (AWS's `Tag.1.Key`, PHP's `tag[0]`)."""
     prefixes = (f"{name}.", f"{name}[")
     return any(key.startswith(prefixes) for key, _value in request.query)
+
+
+def _sent_somehow(param: Parameter, request: RequestParts) -> bool:
+    """Whether an unserialisable query parameter is in the request: under its name, `name.…`,
+    `name[…`, or (an exploded object) as one of its properties (`S3=…`, `S3.Bucket=…`)."""
+    if request.query_values(param.name) is not None or _deep(param.name, request):
+        return True
+    if param.explode and param.kind() == "object":
+        props = param.shape.properties
+        return any(key.split(".", 1)[0].split("[", 1)[0] in props for key, _value in request.query)
+    return False

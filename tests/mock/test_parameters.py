@@ -165,3 +165,37 @@ def test_query_serialisations_openapi_does_not_define_are_present_not_checked(ma
     missing = client.get(base, headers=signed)
     assert missing.status_code == 422
     assert [v["code"] for v in missing.json()["validation"]] == ["required", "required"]
+
+
+QUERY_OBJECTS = Path(__file__).resolve().parents[1] / "fixtures" / "mock-query-objects" / "openapi.yaml"
+
+
+def test_exploded_query_map_takes_the_keys_no_other_parameter_declares(make_client):
+    """A `form` object with only `additionalProperties` is a map: `?a=1&b=2` is {"a": "1", "b": "2"}
+    (the names are the client's); declared siblings and Prism's `__` controls are not part of it."""
+    client = make_client(QUERY_OBJECTS)
+    assert client.get("/tags?Action=TagQueue&team=data&env=prod&__dynamic=false").status_code == 200
+    too_long = client.get("/tags?Action=TagQueue&team=datadatadata")
+    assert too_long.status_code == 422
+    assert too_long.json()["validation"][0]["location"] == ["query", "Tags", "team"]
+    assert [v["code"] for v in client.get("/tags?Action=TagQueue").json()["validation"]] == ["required"]
+
+
+def test_exploded_query_object_reads_its_list_properties(make_client):
+    """`OccurrenceDays=1,15` (or repeated) is the list property's value, its items coerced."""
+    client = make_client(QUERY_OBJECTS)
+    assert client.get("/recurrence?Frequency=Monthly&OccurrenceDays=1,15").status_code == 200
+    assert client.get("/recurrence?OccurrenceDays=1&OccurrenceDays=15").status_code == 200
+    wrong = client.get("/recurrence?OccurrenceDays=1,40")
+    assert wrong.status_code == 422
+    assert wrong.json()["validation"][0]["location"] == ["query", "Recurrence", "OccurrenceDays", 1]
+
+
+def test_exploded_query_object_holding_an_object_is_checked_for_presence(make_client):
+    """OpenAPI defines no `form` serialisation for an object inside an object: `S3=…` or
+    `S3.Bucket=…` both say the parameter is there, and only its absence is refused."""
+    client = make_client(QUERY_OBJECTS)
+    assert client.get("/bundle?S3=Bucket,b,Prefix,p").status_code == 200
+    assert client.get("/bundle?S3.Bucket=b").status_code == 200
+    assert client.get("/bundle?Storage.S3.Bucket=b").status_code == 200
+    assert [v["code"] for v in client.get("/bundle?other=1").json()["validation"]] == ["required"]
