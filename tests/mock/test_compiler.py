@@ -58,6 +58,28 @@ def test_documents_that_cannot_be_served(document, rule):
     assert caught.value.findings[0].rule == rule
 
 
+def test_a_document_of_webhooks_only_starts_and_answers_404(make_client, tmp_path):
+    """A 3.1 document may describe only the webhooks an API sends (Adyen's notification APIs):
+    complete, with nothing to answer. The mock starts, warns once, and every path is a 404."""
+    document = tmp_path / "webhooks.yaml"
+    document.write_text(
+        "openapi: 3.1.0\n"
+        "info: {title: Notifications, version: '1'}\n"
+        "webhooks:\n"
+        "  paymentDone:\n"
+        "    post:\n"
+        "      requestBody: {content: {application/json: {schema: {type: object}}}}\n"
+        "      responses: {'200': {description: received}}\n"
+    )
+    client = make_client(document)
+    assert [(f.rule, f.severity, f.pointer) for f in client.mock_app.api.findings] == [
+        ("mock-no-operations", "warning", "/webhooks")
+    ]
+    answer = client.post("/paymentDone", json={})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
 def test_uncompilable_schema_is_reported_not_fatal():
     document = {
         "openapi": "3.0.3",
