@@ -14,6 +14,8 @@ Per request, top to bottom:
   4. run Connexion's stack (routing → security → validation → handler → response validation);
   5. rewrite any problem Connexion produced itself (`about:blank`, 404/405/415/500…) into our
      RFC 9457 shape with `request_id` and `instance`, and never let a stack trace out;
+     its media type is the one the operation declares for the status (`application/json` on a
+     contract whose errors are JSON; accord.service.error_media), else application/problem+json;
   6. add `X-Request-ID` to every response, errors and health included.
 """
 
@@ -31,8 +33,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from accord import openapi
 from accord.service.context import ServiceContext, request_id_var, service_var
 from accord.service.cors import with_cors
+from accord.service.error_media import ErrorMediaTypes
 from accord.service.negotiation import PRODUCED_TEXT, acceptable
-from accord.service.problems import PROBLEM_JSON, ProblemCatalogue, ProblemError
+from accord.service.problems import ProblemCatalogue, ProblemError
 from accord.service.security import api_key_schemes
 
 log = logging.getLogger("accord.service.errors")
@@ -204,6 +207,9 @@ class RequestContextMiddleware:
         self._key_schemes = api_key_schemes(service.document)
         self._challenges = [(b"www-authenticate", k.challenge.encode("latin-1")) for k in self._key_schemes]
         self._allowed = AllowedMethods(service.document)
+        #: An error's media type is the one the operation declares for its status (problem+json unless
+        #: the document says application/json, say).
+        self._error_media = ErrorMediaTypes(service.document, base_path(service.document))
         #: Which of two API keys would count is not ours to guess: each header scheme's field is a singleton.
         self._singletons = {**SINGLETON_HEADERS, **{k.param.lower().encode("latin-1"): k.param
                                                     for k in self._key_schemes if k.where == "header"}}
@@ -269,8 +275,9 @@ class RequestContextMiddleware:
                                          request_id=rid_in_body, catalogue=self.service.problems,
                                          own=pending["own"], errors=errors)
                 headers = [(k, v) for k, v in pending["headers"] if k not in (b"content-type", b"content-length")]
-                headers += [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
                 status = pending["status"]
+                media = self._error_media.media_type(scope.get("method", ""), instance, status)
+                headers += [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
                 if status == 401 and not any(k == b"www-authenticate" for k, _ in headers):
                     headers += self._challenges
                 pending = None
@@ -322,7 +329,8 @@ class RequestContextMiddleware:
 
     async def _send_problem(self, scope: Scope, receive: Receive, send: Send, exc: ProblemError, instance: str,
                             request_id: str, rid_in_body: str | None) -> None:
-        stored = (exc, instance, request_id, rid_in_body, self.service.problems)
+        media = self._error_media.media_type(scope.get("method", ""), instance, exc.status)
+        stored = (exc, instance, request_id, rid_in_body, self.service.problems, media)
         await self._problem_app({**scope, _PROBLEM_KEY: stored}, receive, send)
 
 
@@ -331,11 +339,11 @@ _PROBLEM_KEY = "accord.problem"
 
 
 async def _send_stored_problem(scope: Scope, receive: Receive, send: Send) -> None:
-    exc, instance, request_id, rid_in_body, catalogue = scope[_PROBLEM_KEY]
+    exc, instance, request_id, rid_in_body, catalogue, media = scope[_PROBLEM_KEY]
     problem = exc.body(catalogue, instance=instance, request_id=rid_in_body)
     status = problem["status"]
     body = orjson.dumps(problem)
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+    headers = [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
                (b"x-request-id", request_id.encode())]
     headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
