@@ -6,8 +6,9 @@
 - `Prefer` (RFC 7240) wins over the `__code`/`__example`/`__dynamic`/`__seed` query
   parameters all-or-nothing: when the header is present the query parameters are ignored.
 - `Accept` (RFC 9110 §12.5.1, read by accord.http as the service reads it): the declared media
-  type with the highest q, more specific ranges first; ties keep declaration order, JSON first
-  when the client accepts anything or sends nothing usable.
+  type with the highest q, more specific ranges first; among equals the one the client listed
+  first (`Accept: application/xml, application/json` reads XML, as Prism answers), then JSON,
+  then declaration order; JSON first when the client accepts anything or sends nothing usable.
 """
 
 from __future__ import annotations
@@ -163,12 +164,21 @@ def choose_media(accept: str | None, served: list[str]) -> int | None:
         q, specificity = quality(ranges, media)
         if q <= 0:
             continue
-        score = (q, specificity, is_json(media), -index)
+        score = (q, specificity, -_listed_at(ranges, media, q, specificity), is_json(media), -index)
         if best_score is None or score > best_score:
             best_index, best_score = index, score
     if best_index is None:
         return _structured_suffix(ranges, served)
     return best_index
+
+
+def _listed_at(ranges: list[MediaRange], media: str, q: float, specificity: int) -> int:
+    """Where the client listed the range that gave `media` its weight (for ties between types)."""
+    kind, _, sub = media.partition(";")[0].strip().lower().partition("/")
+    for position, r in enumerate(ranges):
+        if r.q == q and r.specificity == specificity and r.type in ("*", kind) and r.subtype in ("*", sub):
+            return position
+    return len(ranges)
 
 
 def _structured_suffix(ranges: list[MediaRange], served: list[str]) -> int | None:

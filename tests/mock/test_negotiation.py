@@ -97,6 +97,10 @@ def test_error_key_follows_prism_order_then_ranges_then_default():
         ("application/json;q=banana", 1),  # nothing usable: no preference, JSON first
         ("nonsense", 1),
         ("application/json;q=0.5, application/json;q=0.9, text/csv;q=0.8", 1),  # the higher of equals
+        ("text/csv, application/json", 0),  # equal weights: the client's order
+        ("application/json, text/csv", 1),
+        ("text/*, application/*", 0),
+        ("*/*;q=0.5, text/csv;q=0.5", 0),  # the more specific range first, whatever the order
     ],
 )
 def test_choose_media(accept, expected):
