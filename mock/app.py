@@ -68,6 +68,8 @@ EAGER_OPERATIONS = 300
 #: Distinct request paths whose route matches are remembered (paths repeat: a cache pays).
 ROUTE_CACHE_SIZE = 4096
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+#: Schema-path ends of a failed anyOf/oneOf, whose branch errors Prism lists too.
+_COMBINERS = frozenset({"anyOf", "oneOf"})
 
 Step = Callable[["MockApp", Exchange], "Reply | Awaitable[Reply | None] | None"]
 
@@ -247,7 +249,9 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
                 if not path:  # about the whole set of parameters: nothing to name
                     continue
                 location, _, name = str(path[0]).partition(".")
-                violations.append(Violation(location, name, path[1:], keyword, detail, prism=words))
+                branches = prism.branch_entries(location, name, error) if keyword in _COMBINERS else ()
+                violations.append(Violation(location, name, path[1:], keyword, detail, prism=words,
+                                            branches=branches))
     violations.extend(_body_violations(app, ex, op))
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
@@ -297,8 +301,9 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
             schema_path = e.schema_path  # built anew on every read
             code = str(schema_path[-1]) if schema_path else ""
             words = prism.words(e)
+            branches = prism.branch_entries("body", "", e) if code in _COMBINERS else ()
             for path, detail in describe(e):
-                found.append(Violation("body", "", path, code, detail, prism=words))
+                found.append(Violation("body", "", path, code, detail, prism=words, branches=branches))
         return found
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]

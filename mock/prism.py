@@ -119,3 +119,18 @@ def validation_entry(part: str, name: str, path: tuple[str | int, ...], code: st
         subject = f"Request {part}" + (" parameter " + ".".join(map(str, where)) if where else "")
     entry["message"] = f"{subject} {message}"
     return entry
+
+
+def branch_entries(part: str, name: str, error: Any, severity: str = "Error") -> tuple[dict[str, Any], ...]:
+    """For a failed anyOf/oneOf, the `validation` entries ajv lists before it: each branch's
+    errors in branch order (a nested anyOf/oneOf's own branches first). `error.instance_path`
+    starts with the parameter name when `name` is set (the parameters' combined schema)."""
+    entries: list[dict[str, Any]] = []
+    for branch in getattr(error.kind, "context", None) or ():
+        for inner in branch:
+            schema_path = inner.schema_path
+            code = str(schema_path[-1]) if schema_path else ""
+            path = tuple(inner.instance_path)[1:] if name else tuple(inner.instance_path)
+            entries.extend(branch_entries(part, name, inner, severity))
+            entries.append(validation_entry(part, name, path, code, words(inner), severity))
+    return tuple(entries)

@@ -63,6 +63,9 @@ class Violation(NamedTuple):
     kind: str = "schema"  # a key of CANDIDATE_STATUSES
     severity: str = "Error"
     prism: str = ""  # the message as Prism (ajv) words it, when it differs (mock/prism.py)
+    #: For a failed anyOf/oneOf: the `validation` entries of its branches' errors, which ajv
+    #: (Prism's validator) lists before the anyOf/oneOf entry itself (mock/prism.py).
+    branches: tuple[dict[str, Any], ...] = ()
 
     @property
     def pointer(self) -> str:
@@ -107,6 +110,10 @@ class Violation(NamedTuple):
         return prism.validation_entry(self.part, self.name, self.path, self.code,
                                       _clip(self.prism or self.message), self.severity)
 
+    def validation_entries(self) -> list[dict[str, Any]]:
+        """This violation's entries in Prism's `validation`: its branches' errors, then itself."""
+        return [*self.branches, self.validation_entry()] if self.branches else [self.validation_entry()]
+
 
 def _clip(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
@@ -140,7 +147,7 @@ def render_violations(violations: list[Violation]) -> Rendered:
     where: set[str] = set()
     first: dict[str, str] = {}  # kind -> first message, for the kinds whose detail quotes it
     for violation in violations:
-        part, name, path, _code, raw, kind, severity, _prism = violation
+        part, name, path, _code, raw, kind, severity, _prism, _branches = violation
         message = raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)
         if len(sl) < MAX_VIOLATIONS:
             sl.append(violation.sl_entry())

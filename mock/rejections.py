@@ -95,7 +95,7 @@ class Rejector:
         else:
             listed = violations[:MAX_VIOLATIONS]
             body = prism.problem("UNPROCESSABLE_ENTITY", status, prism.INVALID_REQUEST,
-                                 validation=[v.validation_entry() for v in listed])
+                                 validation=[e for v in listed for e in v.validation_entries()])
         return problem_reply(status, body, extra)
 
     def _documented(

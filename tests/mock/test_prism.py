@@ -122,3 +122,20 @@ def test_a_body_the_operation_does_not_take_is_415(tmp_path):
         generic = client.post("/bare", content=b"hello", headers={"Content-Type": "text/plain"})
         assert generic.status_code == 415
         assert generic.json()["type"] == PRISM + "INVALID_CONTENT_TYPE"
+
+
+def test_a_failed_any_of_lists_its_branches_errors_first(tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /slots:\n    get:\n      parameters:\n"
+        "        - {name: size, in: query,\n"
+        "           schema: {anyOf: [{type: integer, minimum: 1}, {type: string, enum: [all]}]}}\n"
+        "      responses:\n        '200': {description: ok, content: {text/plain: {example: ok}}}\n")
+    with mock_client(doc) as client:
+        assert client.get("/slots", params={"size": "all"}).status_code == 200
+        answer = client.get("/slots", params={"size": "some"})
+        assert answer.status_code == 422
+        assert [(e["location"], e["code"], e["message"]) for e in answer.json()["validation"]] == [
+            (["query", "size"], "type", "Request query parameter size must be integer"),
+            (["query", "size"], "enum", "Request query parameter size must be equal to one of the allowed values: all"),
+            (["query", "size"], "anyOf", "Request query parameter size must match a schema in anyOf")]
