@@ -2,11 +2,18 @@
 
 Each request of the collection (folders walked in order) becomes an operation: its URL path the
 path template (`:id` and `{{id}}` segments become `{id}` parameters), its query parameters and
-headers optional parameters, its raw or url-encoded body a request body of the media type its
-Content-Type header names. Each saved response becomes a documented response: its code, its
-headers, its body as the example of its Content-Type (parsed when JSON). Collection- and
-request-level `auth` becomes security requirements (basic, bearer, digest, apikey; `noauth`
-lifts them). `Conversion.origins` maps each operation back to its item in the collection.
+headers optional parameters, its raw, url-encoded or form-data body a request body of the media
+type its Content-Type header names (for the two form modes, their own media type when the
+header names none). Each saved response becomes a documented response: its code, its headers,
+its body as the example of its Content-Type (parsed when JSON). A JSON body, in a request or a
+saved response, also gets the schema its example implies (`infer_schema`), as Prism's converter
+(`@stoplight/http-spec`) infers one: so the mock validates requests against the collection's
+example bodies. Requests with the same method and path, and saved responses with the same code,
+are merged as Prism merges them: one operation, one response per code, one entry per media type
+whose schema is the `anyOf` of the distinct schemas (a request matching any example's shape is
+valid) and whose examples are all the bodies. Collection- and request-level `auth` becomes
+security requirements (basic, bearer, digest, apikey; `noauth` lifts them). `Conversion.origins`
+maps each operation back to its (first) item in the collection.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import orjson
 from accord import pointers
 from accord.swagger2 import Conversion
 
+_NO_RESPONSE = {"description": "OK"}
 _VARIABLE = re.compile(r"^(?::(?P<colon>.+)|\{\{(?P<braces>.+)\}\}|\{(?P<single>.+)\})$")
 AUTH_SCHEMES = {
     "basic": {"type": "http", "scheme": "basic"},
@@ -45,6 +53,8 @@ class _Converter:
     def __init__(self, collection: dict[str, Any]) -> None:
         self.collection = collection
         self.paths: dict[str, dict[str, Any]] = {}
+        # (template, method) -> the saved bodies of each code and media type, for merging
+        self.bodies: dict[tuple[str, str], _Bodies] = {}
         self.schemes: dict[str, Any] = {}
         self.origins: dict[str, str] = {}
 
@@ -99,34 +109,61 @@ class _Converter:
         body = self.request_body(request.get("body"), content_type)
         if body is not None:
             op["requestBody"] = body
-        responses: dict[str, Any] = {}
-        for index, saved in enumerate(item.get("response") or []):
-            if isinstance(saved, dict):
-                code = str(saved.get("code") or 200)
-                if code not in responses:
-                    responses[code] = _response(saved)
-                    self.origins[pointers.join("/paths", template, method, "responses", code)] = pointers.join(
-                        where, "response", index)
-        op["responses"] = responses or {"200": {"description": "OK"}}
         security = self.security(request.get("auth", auth))
         if security is not None:
             op["security"] = security
-        self.paths.setdefault(template, {})[method] = op
-        self.origins.setdefault(pointers.join("/paths", template, method), where)
+        existing = self.paths.setdefault(template, {}).get(method)
+        if existing is None:
+            self.paths[template][method] = op
+            self.origins.setdefault(pointers.join("/paths", template, method), where)
+        else:
+            _merge_operations(existing, op)
+            op = existing
+        bodies = self.bodies.setdefault((template, method), _Bodies())
+        responses: dict[str, Any] = op.setdefault("responses", {})
+        for index, saved in enumerate(item.get("response") or []):
+            if not isinstance(saved, dict):
+                continue
+            code = str(saved.get("code") or 200)
+            response = _response(saved)
+            at = pointers.join("/paths", template, method, "responses", code)
+            origin = pointers.join(where, "response", index)
+            if code not in responses:
+                responses[code] = {k: v for k, v in response.items() if k != "content"}
+                self.origins[at] = origin
+            else:
+                responses[code]["headers"] = _merge_headers(responses[code].get("headers") or {},
+                                                            response.get("headers") or {})
+                if not responses[code]["headers"]:
+                    del responses[code]["headers"]
+            for media, entry in (response.get("content") or {}).items():
+                if bodies.add(code, media, entry, str(saved.get("name") or "")):
+                    self.origins.setdefault(pointers.join(at, "content", media), origin)
+            content = bodies.content(code)
+            if content:
+                responses[code]["content"] = content
+        if not responses:
+            responses["200"] = dict(_NO_RESPONSE)
+        elif len(responses) > 1 and responses.get("200") == _NO_RESPONSE:
+            del responses["200"]  # an earlier request of this operation saved no response
 
     def request_body(self, body: Any, content_type: str | None) -> dict[str, Any] | None:
         if not isinstance(body, dict) or body.get("disabled"):
             return None
         mode = body.get("mode")
+        declared = (content_type or "").split(";")[0].strip().lower() or None
         if mode == "raw":
-            media = (content_type or "text/plain").split(";")[0].strip()
+            media = declared or "text/plain"
             entry: dict[str, Any] = {}
             raw = body.get("raw")
             if isinstance(raw, str) and raw.strip():
-                entry["example"] = _parsed(raw, media)
+                entry = _entry(raw, media)
             return {"content": {media: entry}}
         if mode in ("urlencoded", "formdata"):
-            media = "application/x-www-form-urlencoded" if mode == "urlencoded" else "multipart/form-data"
+            # As Prism: the request's Content-Type header names the media type; the mode's own
+            # media type only when the header names none.
+            media = declared or ("application/x-www-form-urlencoded" if mode == "urlencoded"
+                                 else "multipart/form-data")
             fields = [f for f in body.get(mode) or [] if isinstance(f, dict) and f.get("key")]
             schema = {"type": "object", "properties": {str(f["key"]): {"type": "string"} for f in fields}}
             return {"content": {media: {"schema": schema}}}
@@ -199,17 +236,184 @@ def _response(saved: dict[str, Any]) -> dict[str, Any]:
     body = saved.get("body")
     if media is not None or (isinstance(body, str) and body):
         media = media or "text/plain"
-        entry: dict[str, Any] = {}
-        if isinstance(body, str) and body:
-            entry["example"] = _parsed(body, media)
-        out["content"] = {media: entry}
+        out["content"] = {media: _entry(body, media) if isinstance(body, str) and body else {}}
     return out
 
 
-def _parsed(text: str, media: str) -> Any:
-    if media == "application/json" or media.endswith("+json"):
+def _is_json(media: str) -> bool:
+    media = media.lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _entry(text: str, media: str) -> dict[str, Any]:
+    """A media type entry for a body written in the collection: the body as its example, and for
+    a JSON body the schema it implies."""
+    if _is_json(media):
         try:
-            return orjson.loads(text)
+            value = orjson.loads(text)
         except orjson.JSONDecodeError:
-            return text
-    return text
+            return {"example": text}
+        return {"schema": infer_schema(value), "example": value}
+    return {"example": text}
+
+
+def infer_schema(value: Any) -> dict[str, Any]:
+    """The schema a JSON example implies, as Prism's converter infers it (its
+    `@stoplight/json-schema-generator`): each value's JSON type (`integer` for a whole number),
+    an object's `properties` (none `required`: an example shows what may be sent, not what must
+    be), an array's `items` from its elements. Unlike that generator, elements of different types
+    give an `anyOf` of their types (it keeps the last element's type, so a mixed array would fail
+    its own example), `null` constrains nothing (OpenAPI 3.0 has no `null` type) and an empty
+    array leaves its items open. The example always validates against the schema."""
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {str(k): infer_schema(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        schema: dict[str, Any] = {"type": "array"}
+        items: dict[str, Any] | None = None
+        for element in value:
+            inferred = infer_schema(element)
+            items = inferred if items is None else _union(items, inferred)
+        if items:
+            schema["items"] = items
+        return schema
+    return {}
+
+
+def _union(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """A schema accepting what either accepts (the elements of one array): objects' properties
+    united (a property in both takes the union of its schemas), arrays' items united, integer
+    within number; anything else an `anyOf`."""
+    if first == second or not first:
+        return first
+    if not second:
+        return second
+    kinds = {first.get("type"), second.get("type")}
+    if kinds == {"integer", "number"} and len(first) == len(second) == 1:
+        return {"type": "number"}
+    if kinds == {"object"} and "anyOf" not in first:
+        properties = dict(first.get("properties") or {})
+        for name, schema in (second.get("properties") or {}).items():
+            properties[name] = _union(properties[name], schema) if name in properties else schema
+        return {"type": "object", "properties": properties}
+    if kinds == {"array"}:
+        items = first.get("items"), second.get("items")
+        if items[0] is None or items[1] is None:
+            return {"type": "array"}
+        return {"type": "array", "items": _union(items[0], items[1])}
+    return _any_of(first, second) or {}
+
+
+def _any_of(first: dict[str, Any] | None, second: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Prism's merge of two schemas (http-spec `mergeSchemas`): the distinct ones under `anyOf`;
+    None (no schema: anything) when either side has none."""
+    if first is None or second is None:
+        return None
+    branches = list(first["anyOf"]) if list(first) == ["anyOf"] else [first]
+    for schema in second["anyOf"] if list(second) == ["anyOf"] else [second]:
+        if schema not in branches:
+            branches.append(schema)
+    return branches[0] if len(branches) == 1 else {"anyOf": branches}
+
+
+class _Bodies:
+    """The saved bodies of one operation, per status code and media type, merged into one entry
+    each: the `anyOf` of their distinct schemas and all their examples (named after the saved
+    responses that gave them)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
+
+    def add(self, code: str, media: str, entry: dict[str, Any], name: str) -> bool:
+        """Adds one saved body; True when it is the first of its code and media type."""
+        media_types = self.entries.setdefault(code, {})
+        key = next((m for m in media_types if m.lower() == media.lower()), media)
+        first = key not in media_types
+        media_types.setdefault(key, []).append((name, entry))
+        return first
+
+    def content(self, code: str) -> dict[str, Any]:
+        return {media: _merged_entries(saved) for media, saved in self.entries.get(code, {}).items()}
+
+
+def _merged_entries(saved: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    if len(saved) == 1:
+        return dict(saved[0][1])
+    schema: dict[str, Any] | None = saved[0][1].get("schema")
+    for _name, entry in saved[1:]:
+        schema = _any_of(schema, entry.get("schema"))
+    examples: dict[str, Any] = {}
+    seen: list[Any] = []
+    given = [(name, entry["example"]) for name, entry in saved if "example" in entry]
+    given += [(key, example["value"]) for _name, entry in saved
+              for key, example in (entry.get("examples") or {}).items()]
+    for name, value in given:
+        if value in seen:
+            continue
+        seen.append(value)
+        key = name or "default"
+        number = 2
+        while key in examples:
+            key, number = f"{name or 'default'}-{number}", number + 1
+        examples[key] = {"value": value}
+    out: dict[str, Any] = {}
+    if schema is not None:
+        out["schema"] = schema
+    if len(examples) == 1:
+        out["example"] = next(iter(examples.values()))["value"]
+    elif examples:
+        out["examples"] = examples
+    return out
+
+
+def _merge_operations(existing: dict[str, Any], other: dict[str, Any]) -> None:
+    """Another request with the same method and path (http-spec `mergeOperations`): parameters
+    united (one only some requests send is optional), request bodies merged per media type."""
+    parameters = _merge_parameters(existing.get("parameters") or [], other.get("parameters") or [])
+    if parameters:
+        existing["parameters"] = parameters
+    first, second = existing.get("requestBody"), other.get("requestBody")
+    if first is None or second is None:
+        if second is not None:
+            existing["requestBody"] = second
+        return
+    content = first["content"]
+    for media, entry in second["content"].items():
+        key = next((m for m in content if m.lower() == media.lower()), None)
+        if key is None:
+            content[media] = entry
+        else:
+            # The examples are named after the requests that sent them (`Prefer: example=`).
+            content[key] = _merged_entries([(str(existing.get("summary") or ""), content[key]),
+                                            (str(other.get("summary") or ""), entry)])
+
+
+def _merge_parameters(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return a["in"] == b["in"] and str(a["name"]).lower() == str(b["name"]).lower()
+
+    out: list[dict[str, Any]] = []
+    for parameter in first:
+        match = next((p for p in second if same(p, parameter)), None)
+        if match is None and parameter["in"] != "path":
+            out.append({**parameter, "required": False})
+        else:
+            out.append(parameter)
+    out.extend({**p, "required": False} if p["in"] != "path" else p
+               for p in second if not any(same(p, q) for q in first))
+    return out
+
+
+def _merge_headers(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(first)
+    for name, header in second.items():
+        if not any(n.lower() == name.lower() for n in merged):
+            merged[name] = header
+    return merged

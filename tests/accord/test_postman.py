@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema_rs
+
 from accord import postman
 from accord.documents import load
 from accord.loading import load_spec
@@ -63,3 +65,64 @@ def test_a_url_string_starting_with_a_variable_has_that_variable_as_its_host():
     doc = postman.convert(collection).document
     assert set(doc["paths"]) == {"/orders/{orderId}", "/orders"}
     assert [p["name"] for p in doc["paths"]["/orders/{orderId}"]["get"]["parameters"]] == ["orderId"]
+
+
+MAILROOM = FIXTURE.parent / "mailroom.json"
+
+
+def test_a_json_body_implies_its_schema():
+    example = {"to": "Ada", "count": 2, "whole": 3.0, "weight": 0.5, "ok": True, "gone": None,
+               "tags": ["a", 1], "none": [], "nested": {"points": [{"x": 1}, {"y": 2.5}]}}
+    schema = postman.infer_schema(example)
+    assert schema == {"type": "object", "properties": {
+        "to": {"type": "string"}, "count": {"type": "integer"}, "whole": {"type": "integer"},
+        "weight": {"type": "number"}, "ok": {"type": "boolean"}, "gone": {},
+        "tags": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+        "none": {"type": "array"},
+        "nested": {"type": "object", "properties": {"points": {"type": "array", "items": {
+            "type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "number"}}}}}},
+    }}
+    assert "required" not in str(schema)  # an example shows what may be sent, not what must be
+    assert postman.infer_schema([1, 2.5]) == {"type": "array", "items": {"type": "number"}}
+    assert jsonschema_rs.validator_for(schema).is_valid(example)
+
+
+def test_requests_with_one_method_and_path_are_one_operation():
+    conversion = postman.convert(load(MAILROOM))
+    post = conversion.document["paths"]["/letters"]["post"]
+    media = post["requestBody"]["content"]["application/json"]
+    note, parcel = media["schema"]["anyOf"]
+    assert set(note["properties"]) == {"to", "kind", "note", "stamps"}
+    assert parcel["properties"]["parcel"] == {"type": "object", "properties": {"grams": {"type": "integer"}}}
+    assert list(media["examples"]) == ["send a note", "send a parcel"]  # named after the requests
+    assert post["parameters"] == [{"name": "X-Fragile", "in": "header", "schema": {"type": "string"},
+                                   "example": "yes", "required": False}]  # only one request sends it
+    created = post["responses"]["201"]["content"]["application/json"]
+    assert [b["properties"] for b in created["schema"]["anyOf"]] == [
+        {"id": {"type": "integer"}, "weight": {"type": "number"}},
+        {"id": {"type": "integer"}, "tracking": {"type": "string"}}]
+    assert created["examples"] == {"sent": {"value": {"id": 7, "weight": 0.5}},
+                                   "shipped": {"value": {"id": 8, "tracking": "TR-8"}}}
+    assert conversion.origins["/paths/~1letters/post"] == "/item/0"
+
+
+def test_saved_responses_with_one_code_are_one_response_with_each_media_type():
+    conversion = postman.convert(load(MAILROOM))
+    responses = conversion.document["paths"]["/letters/{letterId}"]["get"]["responses"]
+    assert set(responses) == {"200", "404"}
+    content = responses["200"]["content"]
+    assert list(content) == ["application/json", "application/xml", "application/vnd.mail+json"]
+    assert content["application/xml"] == {"example": "<letter><id>7</id><to>Ada</to></letter>"}
+    assert content["application/vnd.mail+json"]["schema"]["properties"] == {"letter": {"type": "integer"}}
+    assert conversion.origins["/paths/~1letters~1{letterId}/get/responses/200/content/application~1xml"] == (
+        "/item/2/response/1")
+
+
+def test_a_form_body_has_the_media_type_its_content_type_header_names():
+    doc = postman.convert(load(MAILROOM)).document
+    content = doc["paths"]["/scans"]["post"]["requestBody"]["content"]
+    assert list(content) == ["multipart/form-data"]  # urlencoded mode, multipart header
+    bare = {"info": {"name": "x"}, "item": [{"request": {"method": "POST", "url": {"path": ["f"]}, "body": {
+        "mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}}}]}
+    assert list(postman.convert(bare).document["paths"]["/f"]["post"]["requestBody"]["content"]) == [
+        "application/x-www-form-urlencoded"]
