@@ -38,7 +38,7 @@ from accord.mock.compiler import CompiledApi, Operation
 from accord.mock.cors import Cors, is_preflight
 from accord.mock.cors import preflight as preflight_reply
 from accord.mock.docs import OPENAPI, PREFIX, Docs
-from accord.mock.exchange import Exchange, Reply, read_within
+from accord.mock.exchange import Exchange, Reply, Twins, read_within
 from accord.mock.journal import Journal
 from accord.mock.negotiation import (
     NO_PREFERENCES,
@@ -118,9 +118,23 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
             op = match.target.operations.get("get")  # HEAD is GET without a body (RFC 9110 §9.3.2)
         if op is not None:
             ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
+            if len(matches) > 1:
+                ex.twins = _twins(matches, match, method)
             return None
         allow.append(match.target.allow)
     return _unrouted(ex, allow)
+
+
+def _twins(matches: list[Any], chosen: Any, method: str) -> Twins:
+    """The operations for `method` of the other same-shape templates than `chosen`'s."""
+    found = []
+    for match in matches:
+        if match.group != chosen.group:
+            break
+        op = match.target.operations.get(method)
+        if match is not chosen and op is not None:
+            found.append((match.target, op, match.values))
+    return tuple(found)
 
 
 def _under_server(app: MockApp, path: str) -> list[Any]:
@@ -238,6 +252,37 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
         return None
     op = ex.op
     assert op is not None and ex.parts is not None
+    violations = _request_violations(app, ex, op)
+    if ex.twins and any(v.severity == "Error" for v in violations) and _to_twin(app, ex):
+        return None
+    ex.violations = violations
+    if any(v.severity == "Error" for v in violations):
+        return app.reject(ex, violations)
+    return None
+
+
+def _to_twin(app: MockApp, ex: Exchange) -> bool:
+    """Whether a same-shape twin of the operation takes the request as it is (its credentials,
+    parameters and body); the exchange then goes on as that operation's."""
+    assert ex.parts is not None
+    for item, twin, values in ex.twins:
+        twin = app.api.prepare(twin)
+        parts = RequestParts(dict(zip(twin.names, values, strict=False)), ex.parts.query, ex.headers)
+        if twin.security.alternatives and twin.security.check(parts, app.keys):
+            continue
+        first = ex.parts
+        ex.parts = parts
+        violations = _request_violations(app, ex, twin)
+        if not any(v.severity == "Error" for v in violations):
+            ex.item, ex.op, ex.values, ex.violations = item, twin, values, violations
+            return True
+        ex.parts = first
+    return False
+
+
+def _request_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violation]:
+    """Every parameter and body violation of the request against `op`."""
+    assert ex.parts is not None
     values, violations = read_all(op.parameters, ex.parts)
     schemas = app.api.schemas
     if op.param_schema is not None and values and not schemas.is_valid(op.param_schema, values, "request"):
@@ -253,10 +298,7 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
                 violations.append(Violation(location, name, path[1:], keyword, detail, prism=words,
                                             branches=branches))
     violations.extend(_body_violations(app, ex, op))
-    ex.violations = violations
-    if any(v.severity == "Error" for v in violations):
-        return app.reject(ex, violations)
-    return None
+    return violations
 
 
 def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violation]:

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 Headers = list[tuple[bytes, bytes]]
 
 
+#: Operations under same-shape templates: (path item, operation, the path's values) each.
+Twins = tuple[tuple["PathItem", "Operation", tuple[str, ...]], ...]
+
+
 @dataclass(slots=True)
 class Reply:
     """A response ready to send: status, headers (without Content-Length) and body bytes."""
@@ -68,6 +72,9 @@ class Exchange:
     item: PathItem | None = None
     op: Operation | None = None
     values: tuple[str, ...] = ()
+    #: Other operations for the method under a template of the same shape (`/a/{id}` and `/a/{key}`,
+    #: which OpenAPI forbids and documents carry): tried in turn when the request breaks `op`.
+    twins: Twins = ()
     parts: RequestParts | None = None
     prefs: Preferences | None = None
     violations: list[Violation] = field(default_factory=list)  # warnings kept for sl-violations

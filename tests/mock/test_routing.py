@@ -192,3 +192,14 @@ def test_paths_under_the_server_url_are_served_too(make_client):
     assert client.get("/api/v3/pet/10").status_code == 200
     assert client.get("/api/v3/nothing").status_code == 404
     assert client.get("/api/v4/pet/10").status_code == 404
+
+
+def test_same_shape_templates_with_the_same_method_answer_as_the_one_the_request_fits(make_client):
+    """`PUT /accounts/{accountId}` and `PUT /accounts/{creditAccountId}`: the first is tried first;
+    a request it refuses and its twin takes is the twin's, and one neither takes is refused by the first."""
+    client = make_client(Path(__file__).resolve().parents[1] / "fixtures" / "mock-twin-templates" / "openapi.yaml")
+    assert client.put("/accounts/a1", json={"id": "a1"}).json() == "opened"
+    assert client.put("/accounts/a1", json={"email": "e@example.com"}).json() == "updated"
+    neither = client.put("/accounts/a1", json={"name": "x"})
+    assert neither.status_code == 422  # the first operation's answer: it documents no 4xx
+    assert neither.json()["validation"][0]["message"].endswith("must have required property 'id'")
