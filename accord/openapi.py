@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from accord import pointers
 
@@ -176,3 +177,14 @@ def credential_kind(scheme: dict[str, Any]) -> str | None:
     if (kind == "http" and http == "basic") or kind == "basic":
         return "basic"
     return None
+
+
+def base_path(document: dict[str, Any]) -> str:
+    """Where a service mounts the operations: the path of the first server URL (OpenAPI 3) or
+    `basePath` (2.0), without a trailing slash; "" at the root. (Connexion mounts them there; the
+    mock, as Prism, also serves them without it.)"""
+    if "swagger" in document:
+        return str(document.get("basePath") or "").rstrip("/")
+    servers = document.get("servers") or [{}]
+    url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
+    return urlsplit(str(url)).path.rstrip("/")

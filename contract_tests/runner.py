@@ -325,6 +325,7 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
 
     notify = progress or (lambda _p: None)
     collector = _Collector(baseline=baseline)
+    collector.notes.extend(target.notes)
     if config.skipped_checks:
         collector.notes.append(f"{', '.join(config.skipped_checks)} not run: the {target.name} keeps no state "
                                "between requests (a mock started with `accord mock --stateful`, tested by its "

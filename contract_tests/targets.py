@@ -42,6 +42,8 @@ class Target:
     #: The target keeps no state between requests (the mock without --stateful): a GET after a
     #: DELETE still answers the document's example, so checks that presume memory do not apply.
     stateless: bool = False
+    #: What accord chose for a URL target that the run should say (the base path, the key sent).
+    notes: tuple[str, ...] = ()
 
     @property
     def in_process(self) -> bool:
@@ -68,13 +70,19 @@ def in_process_credentials(key: str) -> dict[str, str]:
     return {"api_key": key, "bearer": key, "basic": f"{IN_PROCESS_USER}:{key}"}
 
 
-def configured_credentials(api_key: str | None) -> dict[str, str]:
+#: Hosts of a server on this machine (`make run`, `accord mock`, `accord serve`).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def configured_credentials(api_key: str | None, *, loopback: bool = False) -> dict[str, str]:
     """For a URL: the key given (else the first of ACCORD_API_KEYS), the first of
-    ACCORD_BEARER_TOKENS and of ACCORD_BASIC_CREDENTIALS; nothing else is assumed."""
+    ACCORD_BEARER_TOKENS and of ACCORD_BASIC_CREDENTIALS. A `loopback` URL given no key gets the
+    development key, which `accord mock` and `accord serve` accept when no key is configured;
+    nothing else is assumed."""
     from accord.settings import read
 
     keys = configured_api_keys()
-    found = {"api_key": api_key or (keys[0] if keys else None),
+    found = {"api_key": api_key or (keys[0] if keys else (DEV_API_KEY if loopback else None)),
              "bearer": next(iter(read("ACCORD_BEARER_TOKENS")), None),
              "basic": next((p for p in read("ACCORD_BASIC_CREDENTIALS") if ":" in p), None)}
     return {kind: value for kind, value in found.items() if value}
@@ -137,10 +145,12 @@ def default_api_key() -> str:
 @contextlib.contextmanager
 def open_target(target: str | Any, spec: Path, *, name: str | None = None,
                 api_key: str | None = None, mock_options: Mapping[str, Any] | None = None,
-                app: str | None = None) -> Iterator[Target]:
+                app: str | None = None, server_path: bool = True) -> Iterator[Target]:
     """Resolve a target name, URL or ASGI app; UsageError for anything else or an unreachable URL.
 
-    `mock_options` configure the in-process mock (the "mock" target only)."""
+    `mock_options` configure the in-process mock (the "mock" target only). A URL without a path gets
+    the path of the document's first server when `server_path` (operations are addressed by their
+    templates); a consumer contract's replay, whose paths are what the client sent, passes False."""
     key = api_key or default_api_key()
     if mock_options and target != "mock":
         raise UsageError("mock options (stateful, rules, scenario) apply to the 'mock' target only")
@@ -160,9 +170,27 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"unknown target {target!r}: use 'mock', 'service' or an http(s):// URL")
-    check_reachable(target)
-    found = configured_credentials(api_key)
-    yield Target(name or target, base_url=target.rstrip("/"), api_key=found.get("api_key"), credentials=found)
+    notes: list[str] = []
+    base_url = target.rstrip("/")
+    if server_path and parts.path in ("", "/"):
+        from accord.loading import load_spec
+        from accord.openapi import base_path
+
+        prefix = base_path(load_spec(spec).document)
+        if prefix:
+            # Where the service mounts the operations (the mock serves them there too).
+            base_url += prefix
+            notes.append(f"base URL {base_url}: {target} with the path of the document's first server "
+                         "(give the URL with a path to test elsewhere)")
+    check_reachable(base_url)
+    loopback = (parts.hostname or "") in LOOPBACK_HOSTS
+    found = configured_credentials(api_key, loopback=loopback)
+    if loopback and not api_key and not configured_api_keys():
+        notes.append(f"sent the development key {DEV_API_KEY} to apiKey schemes given no credential (a server "
+                     "on this machine with no ACCORD_API_KEYS accepts it; set ACCORD_API_KEYS or --auth-scheme "
+                     "otherwise)")
+    yield Target(name or target, base_url=base_url, api_key=found.get("api_key"), credentials=found,
+                 notes=tuple(notes))
 
 
 def _as_cm(gen: Generator[Target]) -> Iterator[Target]:

@@ -79,7 +79,8 @@ def verify_contract(file: str | Path, target: str | Any, *, spec: str | Path = c
                     name: str | None = None) -> VerifyReport:
     """Replay `file` against `target` ("mock", "impl", a URL or an ASGI app)."""
     contract = read_contract(file)  # an unreadable file fails before any target is started
-    with open_target(target, Path(spec), api_key=api_key, name=name) as resolved, _base_url(resolved) as base_url:
+    with (open_target(target, Path(spec), api_key=api_key, name=name, server_path=False) as resolved,
+          _base_url(resolved) as base_url):
         results = replay(contract, base_url, resolved.api_key or default_api_key(), patience=patience)
     return VerifyReport(str(file), resolved.name, tuple(results))
 

@@ -25,12 +25,13 @@ import logging
 import re
 import uuid
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord import openapi
+from accord.openapi import base_path
 from accord.service.context import ServiceContext, request_id_var, service_var
 from accord.service.cors import with_cors
 from accord.service.error_media import ErrorMediaTypes
@@ -151,16 +152,6 @@ def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str
         detail = _GENERIC_DETAIL.get(status, "request failed")
     return orjson.dumps(catalogue.body(catalogue.name_of(status), status, detail=detail, instance=instance,
                                        request_id=request_id, errors=errors))
-
-
-def base_path(document: dict[str, Any]) -> str:
-    """Where Connexion mounts the operations: the path of the first server URL (OpenAPI 3) or
-    `basePath` (2.0), without a trailing slash; "" at the root. (The mock, as Prism, ignores it.)"""
-    if "swagger" in document:
-        return str(document.get("basePath") or "").rstrip("/")
-    servers = document.get("servers") or [{}]
-    url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
-    return urlsplit(str(url)).path.rstrip("/")
 
 
 class AllowedMethods:

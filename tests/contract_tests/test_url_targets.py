@@ -1,0 +1,101 @@
+"""`accord test --target URL` as a newcomer calls it: the bare URL `make run` prints, no key
+configured in the shell. Real processes: both servers on free ports, started as `make run` starts
+them (ACCORD_API_KEYS=accord-dev-key, from the Makefile), then the CLI.
+
+The document (tests/fixtures/service-json-errors) mounts its operations under `/v1` (its server
+URL) and requires an API key: the service serves only `/v1/pets/…`, the mock both `/pets/…` and
+`/v1/pets/…`, and both accept the development key.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.accord.service.test_error_media import DOCUMENT, HANDLERS
+
+pytestmark = pytest.mark.integration
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+
+
+def _accord(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from accord.cli import main; main()", *args]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(DOCUMENT, tmp_path / "openapi.yaml")
+    handlers = tmp_path / "service" / "handlers"
+    handlers.mkdir(parents=True)
+    (tmp_path / "service" / "__init__.py").write_text("")
+    (handlers / "__init__.py").write_text("")
+    (handlers / "default.py").write_text(HANDLERS)
+    return tmp_path
+
+
+@pytest.fixture
+def servers(project: Path) -> Iterator[dict[str, str]]:
+    """`accord mock` and `accord serve` on free ports, as `make run` starts them; name -> bare URL."""
+    started: list[subprocess.Popen[str]] = []
+    urls = {}
+    try:
+        for name in ("mock", "serve"):
+            port = _free_port()
+            spec = ["openapi.yaml"] if name == "mock" else ["--spec", "openapi.yaml"]
+            env = {**_env(), "ACCORD_API_KEYS": "accord-dev-key"}
+            started.append(subprocess.Popen(_accord(name, *spec, "--port", str(port)), cwd=project, env=env,
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+            urls[name] = f"http://127.0.0.1:{port}"
+        for process, url in zip(started, urls.values(), strict=True):
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                try:
+                    requests.get(url + "/v1/pets/1", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    assert time.monotonic() < deadline, f"{url} did not start within 60 s"
+                    time.sleep(0.2)
+        yield urls
+    finally:
+        for process in started:
+            process.terminate()
+            process.communicate(timeout=10)
+
+
+def test_a_bare_url_gets_the_documents_base_path_and_the_development_key(project: Path,
+                                                                         servers: dict[str, str]) -> None:
+    for name, url in servers.items():
+        result = subprocess.run(_accord("test", "--spec", "openapi.yaml", "--target", url), cwd=project,
+                                env=_env(), capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, (name, result.stdout[-3000:], result.stderr[-2000:])
+        assert f"base URL {url}/v1" in result.stdout
+        assert "sent the development key accord-dev-key" in result.stdout
+        # The operations were reached with the key: real answers, not only 401s or 404s.
+        assert "201×" in result.stdout and "200×" in result.stdout, (name, result.stdout[-3000:])
+
+
+def test_a_url_with_a_path_is_taken_as_given(project: Path, servers: dict[str, str]) -> None:
+    result = subprocess.run(_accord("test", "--spec", "openapi.yaml", "--target", servers["mock"] + "/v1",
+                                    "-o", "getPet"), cwd=project, env=_env(), capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "base URL" not in result.stdout
