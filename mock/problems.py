@@ -18,6 +18,8 @@ from accord.locations import Location
 from accord.mock import prism
 
 PROBLEM_JSON = "application/problem+json"
+#: Every member a problem built by `problem` (with an identity's `type` and `title`) can have.
+PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "request_id", "errors"})
 #: Prism truncates the header at 8 KiB minus 100 characters, with this prefix.
 SL_VIOLATIONS_LIMIT = 8 * 1024 - 100
 SL_VIOLATIONS_PREFIX = "Too many violations! "
@@ -119,69 +121,131 @@ def _clip(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
+#: "/%s/%s…" by number of tokens: a path's pointer in one formatting call (`str.join` over `map(str)` costs more).
+_SLASHES = tuple("/%s" * n for n in range(16))
+
+
 def _pointer(path: tuple[str | int, ...]) -> str:
     if not path:
         return ""
-    joined = "/" + "/".join(map(str, path))
+    joined = (_SLASHES[len(path)] % path if len(path) < len(_SLASHES) and path.__class__ is tuple
+              else "/" + "/".join(map(str, path)))
     # One slash per token and no tilde: no token needed escaping (the common case, C calls only).
     if "~" not in joined and joined.count("/") == len(path):
         return joined
     return "/" + "/".join(pointers.escape(t) if t.__class__ is str else str(t) for t in path)
 
 
-class Rendered(NamedTuple):
-    """A rejection's violations, rendered in one pass (`render_violations`)."""
+class Rendered:
+    """A rejection's violations and what they render to, each rendering made when first asked for.
 
-    kind: str  # the kind that decides the status (`deciding_kind`)
-    detail: str  # the problem's `detail` (`summary`, `listed_detail`)
-    entries: list[dict[str, str]]  # the problem's `errors` (`error_entries`)
-    sl: bytes  # the `sl-violations` header (`sl_violations`, warnings included)
+    `kind` (the kind that decides the status, `deciding_kind`) is always needed; the rest depends
+    on the answer: a documented problem body takes `detail` and `entries` (the problem's `errors`),
+    a documented body that is not a problem (Petstore's `Error`) only the `sl-violations` header
+    (`sl`), Prism's generic 422 neither. An invalid request is rendered afresh each time, so
+    nothing is rendered that the answer does not send.
+    """
+
+    __slots__ = ("_detail", "_entries", "_sl", "kind", "violations")
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        self.kind = deciding_kind(violations)
+        self._detail: str | None = None
+        self._entries: list[dict[str, str]] | None = None
+        self._sl: bytes | None = None
+
+    @property
+    def detail(self) -> str:
+        """The problem's `detail` (`summary`, `listed_detail`)."""
+        if self._detail is None:
+            self._list()
+        assert self._detail is not None
+        return self._detail
+
+    @property
+    def entries(self) -> list[dict[str, str]]:
+        """The problem's `errors` (`error_entries`)."""
+        if self._entries is None:
+            self._list()
+        assert self._entries is not None
+        return self._entries
+
+    @property
+    def sl(self) -> bytes:
+        """The `sl-violations` header (`sl_violations`, warnings included)."""
+        if self._sl is None:
+            self._sl = _sl_header(_sl_entries(self.violations))
+        return self._sl
+
+    def _list(self) -> None:
+        """`detail` and `entries` in one pass over the errors."""
+        entries: list[dict[str, str]] = []
+        where: set[str] = set()
+        first: dict[str, str] = {}  # kind -> first message, for the kinds whose detail quotes it
+        errors = 0
+        for part, name, path, _code, raw, kind, severity, _prism, _branches in self.violations:
+            if severity != "Error":
+                continue
+            errors += 1
+            if kind not in first:
+                first[kind] = raw
+            if errors > MAX_VIOLATIONS:
+                continue
+            message = raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)
+            if part == "body":
+                where.add("request body")
+                entries.append({"pointer": "#" + _pointer(path), "in": "body", "detail": message})
+            else:
+                where.add(part + " parameters")
+                entries.append({"parameter": name, "in": part, "detail": message, "pointer": "#" + _pointer(path)}
+                               if path else {"parameter": name, "in": part, "detail": message})
+        kind = self.kind
+        if kind == "security":
+            detail = "The request does not meet the operation's security requirements."
+        elif kind == "content-type":
+            detail = first["content-type"]
+        elif kind == "malformed":
+            detail = "The request is malformed: " + _clip(first["malformed"])
+        else:
+            detail = f"{errors} error{'s' if errors != 1 else ''} in the {' and '.join(sorted(where))}"
+        self._detail = listed_detail(detail, errors)
+        self._entries = entries
 
 
 def render_violations(violations: list[Violation]) -> Rendered:
     """What `deciding_kind`, `summary`, `listed_detail`, `error_entries` and `sl_violations` make
-    of these violations, in one pass over them: an invalid request is rendered afresh each time."""
-    entries: list[dict[str, str]] = []
-    sl: list[dict[str, Any]] = []
-    kinds: set[str] = set()
-    where: set[str] = set()
-    first: dict[str, str] = {}  # kind -> first message, for the kinds whose detail quotes it
-    for violation in violations:
-        part, name, path, _code, raw, kind, severity, _prism, _branches = violation
-        message = raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)
-        if len(sl) < MAX_VIOLATIONS:
-            sl.append(violation.sl_entry())
-        if severity != "Error":
+    of these violations, each made when the answer asks for it (`Rendered`)."""
+    return Rendered(violations)
+
+
+def _sl_entries(violations: list[Violation]) -> list[dict[str, Any]]:
+    """`Violation.sl_entry` of the first MAX_VIOLATIONS violations, without a method call each."""
+    entries: list[dict[str, Any]] = []
+    for part, name, path, code, raw, kind, severity, words, _branches in (
+            violations if len(violations) <= MAX_VIOLATIONS else violations[:MAX_VIOLATIONS]):
+        if kind == "security":
+            entries.append({"location": ["request"], "severity": severity, "code": 401,
+                            "message": "Invalid security scheme used"})
             continue
-        if kind not in kinds:
-            kinds.add(kind)
-            first[kind] = raw
-        if part == "body":
-            where.add("request body")
-            if len(entries) < MAX_VIOLATIONS:
-                entries.append({"pointer": "#" + _pointer(path), "in": "body", "detail": message})
-        else:
-            where.add(part + " parameters")
-            if len(entries) < MAX_VIOLATIONS:
-                entries.append({"parameter": name, "in": part, "detail": message, "pointer": "#" + _pointer(path)}
-                               if path else {"parameter": name, "in": part, "detail": message})
-    errors = len(entries) if len(entries) < MAX_VIOLATIONS else sum(v.severity == "Error" for v in violations)
-    if "security" in kinds:
-        detail = "The request does not meet the operation's security requirements."
-    elif "content-type" in kinds:
-        detail = first["content-type"]
-    elif "malformed" in kinds:
-        detail = "The request is malformed: " + _clip(first["malformed"])
-    else:
-        detail = f"{errors} error{'s' if errors != 1 else ''} in the {' and '.join(sorted(where))}"
-    return Rendered(next((k for k in KIND_PRECEDENCE if k in kinds), "schema"), listed_detail(detail, errors),
-                    entries, _sl_header(sl))
+        where = (name, *path) if name else path
+        if code == "required" and words and where:
+            where = where[:-1]  # ajv reports a missing property at its parent
+        message = words or raw
+        entries.append({"location": ["request", part, *where], "severity": severity, "code": code,
+                        "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)})
+    return entries
 
 
 def deciding_kind(violations: list[Violation]) -> str:
     """The kind that decides the status: security first, then content type, malformed, schema."""
     kinds = {v.kind for v in violations if v.severity == "Error"}
+    if kinds == _SCHEMA_ONLY:  # the common case: no generator to run
+        return "schema"
     return next((kind for kind in KIND_PRECEDENCE if kind in kinds), "schema")
+
+
+_SCHEMA_ONLY = {"schema"}
 
 
 def candidate_statuses(violations: list[Violation]) -> tuple[int, ...]:
@@ -263,7 +327,7 @@ def render(body: dict[str, Any]) -> bytes:
 
 def sl_violations(violations: list[Violation]) -> bytes:
     """The `sl-violations` header value, ASCII-only JSON, truncated as Prism does."""
-    return _sl_header([v.sl_entry() for v in violations[:MAX_VIOLATIONS]])
+    return _sl_header([v.sl_entry() for v in violations[:MAX_VIOLATIONS]])  # any value with `sl_entry` (the proxy's)
 
 
 def _sl_header(entries: list[dict[str, Any]]) -> bytes:

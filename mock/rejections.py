@@ -25,6 +25,7 @@ from accord.mock.problems import (
     CANDIDATE_STATUSES,
     GENERIC_STATUS,
     MAX_VIOLATIONS,
+    PROBLEM_MEMBERS,
     Rendered,
     Violation,
     problem,
@@ -47,24 +48,28 @@ class Rejector:
         self.api = api
         self._logged: set[tuple[str, int]] = set()
         self._members: dict[int, set[str]] = {}  # by id of a schema of the compiled document
+        self._unfit: dict[int, bool] = {}  # by id of a schema: requires a member no problem has
         self._identities: dict[int, dict[str, str]] = {}  # by id of a Content of the compiled document
+        # The documented response for each operation and deciding kind: a property of the document.
+        self._keys: dict[tuple[int, str], tuple[str, int] | None] = {}  # by (id of an Operation, kind)
 
     def reply(self, ex: Exchange, op: Operation, violations: list[Violation], request_id: str | None) -> Reply:
         # Rendered afresh for every request: clients do not repeat their mistakes, so a cache of
         # renderings would only flatter a benchmark that repeats one body (issue 20).
         rendered = render_violations(violations)
-        candidates = CANDIDATE_STATUSES[rendered.kind]
-        found = error_key(op.responses, candidates)
-        extra: Headers = []
-        if candidates[0] == 401:
-            extra.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
+        kind = rendered.kind
+        memo = (id(op), kind)
+        try:
+            found = self._keys[memo]
+        except KeyError:
+            found = self._keys[memo] = error_key(op.responses, CANDIDATE_STATUSES[kind])
         if found is None:
             return self._generic(ex, op, violations, rendered)
         key, status = found
         response = op.responses[key]
         reply = self._documented(ex, response, status, rendered, request_id)
-        if extra:
-            reply.headers.extend(extra)
+        if kind == "security":  # 401 is the only candidate
+            reply.headers.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
         reply.headers.append((b"sl-violations", rendered.sl))
         return reply
 
@@ -153,14 +158,24 @@ class Rejector:
 
         Every filled problem is validated before it is sent: it carries the request's own
         pointers and messages, and a schema may constrain those (lengths, patterns, formats).
+        A schema that requires a member outside PROBLEM_MEMBERS (Petstore's `Error`: `code`,
+        `message`) is matched by none of these candidates, whose members are all problem
+        members: it is known unfit once, and not tried on every request.
         """
-        full = problem(status, rendered.detail, instance=instance, request_id=request_id, entries=rendered.entries)
-        if identity:
-            full.update(identity)
         try:
             validator = self.api.schemas.validator(schema, "response")
         except Exception:  # reported when the operation was prepared
             return None
+        key = id(schema)
+        unfit = self._unfit.get(key)
+        if unfit is None:
+            converted = self.api.schemas.convert(schema, "response")  # what the validator holds
+            unfit = self._unfit[key] = bool(required_members(converted, converted) - PROBLEM_MEMBERS)
+        if unfit:  # no problem can match (below): the documented body, without rendering one
+            return None
+        full = problem(status, rendered.detail, instance=instance, request_id=request_id, entries=rendered.entries)
+        if identity:
+            full.update(identity)
         if validator.is_valid(full):  # the common case: the contract's problem schema admits it
             return render(full)
         declared = self._members.get(id(schema))
@@ -189,6 +204,24 @@ class Rejector:
             op.label,
             status,
         )
+
+
+def required_members(document: dict[str, Any], schema: Any) -> set[str]:
+    """The member names an object must have to match `schema`: its `required` and those of its
+    `allOf` members (through `$ref`s). Alternatives (`anyOf`, `oneOf`) require nothing for sure."""
+    names: set[str] = set()
+    stack, seen = [schema], 0
+    while stack and seen < 64:  # a cyclic allOf requires what its first passes found
+        seen += 1
+        resolved = deref(document, stack.pop())
+        if isinstance(resolved, dict):
+            required = resolved.get("required")
+            if isinstance(required, list):
+                names.update(n for n in required if isinstance(n, str))
+            members = resolved.get("allOf")
+            if isinstance(members, list):
+                stack.extend(members)
+    return names
 
 
 def _declared_members(document: dict[str, Any], schema: Any) -> set[str]:
