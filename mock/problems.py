@@ -20,7 +20,7 @@ from accord.mock import prism
 PROBLEM_JSON = "application/problem+json"
 #: Every member a problem built by `problem` (with an identity's `type` and `title`) can have.
 PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "request_id", "errors"})
-#: Prism truncates the header at 8 KiB minus 100 characters, with this prefix.
+#: Prism truncates the header to its first 8 KiB minus 100 characters, behind this prefix.
 SL_VIOLATIONS_LIMIT = 8 * 1024 - 100
 SL_VIOLATIONS_PREFIX = "Too many violations! "
 #: Longest message kept per violation: messages quote the offending value, which can be huge.
@@ -335,6 +335,6 @@ def _sl_header(entries: list[dict[str, Any]]) -> bytes:
     if len(raw) <= SL_VIOLATIONS_LIMIT and raw.isascii():
         return raw
     text = raw.decode() if raw.isascii() else json.dumps(entries, ensure_ascii=True, separators=(",", ":"))
-    if len(text) > SL_VIOLATIONS_LIMIT:
-        text = SL_VIOLATIONS_PREFIX + text[: SL_VIOLATIONS_LIMIT - len(SL_VIOLATIONS_PREFIX)]
+    if len(text) > SL_VIOLATIONS_LIMIT:  # Prism's rule: the prefix, then the first LIMIT characters
+        text = SL_VIOLATIONS_PREFIX + text[:SL_VIOLATIONS_LIMIT]
     return text.encode("ascii")
