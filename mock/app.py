@@ -49,7 +49,7 @@ from accord.mock.negotiation import (
 )
 from accord.mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
 from accord.mock.problems import Violation, sl_violations
-from accord.mock.proxy import Upstream, forward
+from accord.mock.proxy import Upstream, forward, forward_unrouted
 from accord.mock.recording import Recorder
 from accord.mock.rejections import Rejector, request_id_value
 from accord.mock.responses import generated_body
@@ -135,6 +135,15 @@ def _twins(matches: list[Any], chosen: Any, method: str) -> Twins:
         if match is not chosen and op is not None:
             found.append((match.target, op, match.values))
     return tuple(found)
+
+
+def proxy_route(app: MockApp, ex: Exchange) -> Reply | Awaitable[Reply] | None:
+    """`route` in front of the proxy: what the document does not route is forwarded as is
+    unless the proxy answers for the contract (`--errors`: then 404/405 as the mock answers)."""
+    reply = route(app, ex)
+    if reply is None or ex.op is not None or app.proxy is None or app.proxy.errors:
+        return reply
+    return forward_unrouted(app, ex)
 
 
 def _under_server(app: MockApp, path: str) -> list[Any]:
@@ -255,6 +264,8 @@ def validate(app: MockApp, ex: Exchange) -> Reply | None:
     violations = _request_violations(app, ex, op)
     if ex.twins and any(v.severity == "Error" for v in violations) and _to_twin(app, ex):
         return None
+    if ex.violations:  # a proxy forwarding a request that failed authentication reports both
+        violations = [*ex.violations, *violations]
     ex.violations = violations
     if any(v.severity == "Error" for v in violations):
         return app.reject(ex, violations)
@@ -400,12 +411,12 @@ PIPELINE: tuple[Step, ...] = (
 )
 #: The validating proxy: forwards what passed validation upstream (no rules, faults or state:
 #: those shape the mock's own answers).
-PROXY_PIPELINE: tuple[Step, ...] = (preflight, internal, route, preferences, authenticate, read_body, validate,
+PROXY_PIPELINE: tuple[Step, ...] = (preflight, internal, proxy_route, preferences, authenticate, read_body, validate,
                                     forward, respond)
 #: Steps that may return an awaitable (the rest return a Reply or None): coroutine functions, and
 #: steps that return a coroutine only when they have something to await (a body to read, a
 #: control request), so that a request without one creates no coroutine.
-_MAY_AWAIT = frozenset({read_body, behaviour.behaviour_control})
+_MAY_AWAIT = frozenset({read_body, behaviour.behaviour_control, proxy_route})
 #: (step, may return an awaitable). The flag says which member of Step's union a step returns, so
 #: the pipeline types a step's result as Any.
 _STEPS: tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...] = tuple(
@@ -494,7 +505,7 @@ class MockApp:
     def reject(self, ex: Exchange, violations: list[Violation]) -> Reply | None:
         assert ex.op is not None
         ex.violations = violations
-        if self.proxy is not None and self.proxy.forward_invalid and ex.parts is not None:
+        if self.proxy is not None and not self.proxy.errors and ex.parts is not None:
             return None  # forwarded all the same; the violations go into sl-violations
         return self.rejector.reply(ex, ex.op, violations, ex.request_id)
 
@@ -580,7 +591,7 @@ def create_app(
     if eager:
         api.prepare_all()
     if upstream is None and settings.proxy is not None:
-        upstream = Upstream(settings.proxy, strict=settings.strict, forward_invalid=settings.forward_invalid)
+        upstream = Upstream(settings.proxy, errors=settings.errors)
     if upstream is not None and settings.shapes_answers:
         raise UsageError("--stateful, --rules and --scenario shape the mock's own answers: not with --proxy")
     if recorder is None and settings.record is not None:

@@ -21,10 +21,13 @@ TITLES = {
     "INVALID_CONTENT_TYPE": "Invalid content type",
     "NO_PATH_MATCHED_ERROR": "Route not resolved, no path matched",
     "NO_METHOD_MATCHED_ERROR": "Route resolved, but no method matched",
+    "VIOLATIONS": "Request/Response not valid",
 }
 
 INVALID_REQUEST = ("Your request is not valid and no HTTP validation response was found in the spec, "
                    "so Prism is generating this error for you.")
+VIOLATIONS = ("Your request/response is not valid and the --errors flag is set, so Prism is generating this "
+              "error for you.")
 UNAUTHORIZED = ("Your request does not fullfil the security requirements and no HTTP unauthorized response "
                 "was found in the spec, so Prism is generating this error for you.")
 
@@ -112,13 +115,18 @@ def validation_entry(part: str, name: str, path: tuple[str | int, ...], code: st
     where = [*([name] if name else []), *path]
     if code == "required" and where:
         where = where[:-1]  # ajv reports a missing property at its parent
-    entry: dict[str, Any] = {"location": [part, *where], "severity": severity, "code": code}
+    return {"location": [part, *where], "severity": severity, "code": code,
+            "message": sourced("Request", part, where, message)}
+
+
+def sourced(side: str, part: str, where: list[Any], message: str) -> str:
+    """ajv's message prefixed with where it is, as Prism's `convertAjvErrors` words it:
+    "Request body property id must be integer", "Response body must have required property 'id'"."""
     if part == "body":
-        subject = "Request body" + (" property " + ".".join(map(str, where)) if where else "")
+        subject = f"{side} body" + (" property " + ".".join(map(str, where)) if where else "")
     else:
-        subject = f"Request {part}" + (" parameter " + ".".join(map(str, where)) if where else "")
-    entry["message"] = f"{subject} {message}"
-    return entry
+        subject = f"{side} {part}" + (" parameter " + ".".join(map(str, where)) if where else "")
+    return f"{subject} {message}"
 
 
 def branch_entries(part: str, name: str, error: Any, severity: str = "Error") -> tuple[dict[str, Any], ...]:

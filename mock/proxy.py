@@ -1,13 +1,24 @@
 """The validating proxy (`accord mock --proxy URL`): the real service behind the contract's guard.
 
-A request has already been routed, authenticated and validated by the mock's pipeline when the
-`forward` step sees it, so a request that breaks the contract is answered as the mock answers
-it and never reaches the service (unless `forward_invalid`). A valid one is forwarded; the
-upstream response is checked against the contract (mock/upstream_validation.py) and its
-violations are reported in the `sl-violations` header (Prism's format, `location` starting
-with "response"), in the log with JSON pointers and, when `strict`, by a 502 problem listing
-them instead of the response. An upstream 501 means "not implemented yet": the mock answers
-instead, so a team can move to the real service one operation at a time (Prism does the same).
+Prism's rules (`prism proxy`, its forwarder and `--errors`), for a team that moves from one to
+the other:
+
+- Without `errors` the proxy reports and forwards. A request that breaks the contract is
+  forwarded all the same; a path or method the document does not describe is forwarded as is
+  (nothing to check it against). The upstream response is checked against the contract
+  (mock/upstream_validation.py) and relayed; every violation, the request's and the
+  response's, goes into the `sl-violations` header (Prism's format; a request the document does
+  not route carries Prism's warning "Selected route not found") and into the log.
+- With `errors` the proxy answers for the contract: a request that breaks it is answered by the
+  mock as the mock answers it (the documented 4xx, else Prism's 401/415/422) and never reaches
+  the service; an undescribed path or method is a 404/405; a response that breaks it becomes a
+  500 problem listing the response's errors (Prism's `VIOLATIONS` problem, or accord's
+  problem when the document has its own convention, `CompiledApi.prism_errors`).
+- An upstream 501 means "not implemented yet": the mock answers instead, so a team can move
+  to the real service one operation at a time (Prism does the same).
+
+A GET or HEAD with a body is forwarded with its body (Prism answers 501 there, a limit of its
+HTTP client: its issue 2259); the body is reported when the operation takes none.
 """
 
 from __future__ import annotations
@@ -18,9 +29,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from accord.errors import UsageError
-from accord.mock.exchange import Reply, problem_reply
+from accord.mock import prism
+from accord.mock.exchange import Headers, Reply, problem_reply, read_within
 from accord.mock.problems import problem, sl_violations
-from accord.mock.upstream_validation import check_upstream
+from accord.mock.upstream_validation import ResponseViolation, check_upstream
 
 if TYPE_CHECKING:
     import httpx
@@ -44,6 +56,16 @@ HOP_BY_HOP = frozenset({
 CORS_PREFIX = "access-control-"
 #: The upstream status that hands an operation back to the mock.
 NOT_IMPLEMENTED = 501
+#: The answer to a response that breaks the contract, with `errors` (Prism's status).
+VIOLATIONS_STATUS = 500
+
+
+class _NoRoute:
+    """The `sl-violations` entry of a request forwarded without a route (Prism's words and shape)."""
+
+    @staticmethod
+    def sl_entry() -> dict[str, Any]:
+        return {"location": ["request"], "severity": "Warning", "message": "Selected route not found"}
 
 
 @dataclass(slots=True)
@@ -51,8 +73,8 @@ class Upstream:
     """Where and how to forward; one per server, kept across document reloads."""
 
     url: str
-    strict: bool = False
-    forward_invalid: bool = False
+    #: Prism's `--errors`: contract breaks become the proxy's error answers (see the module).
+    errors: bool = False
     timeout: float = DEFAULT_TIMEOUT
     max_body: int = MAX_UPSTREAM_BODY
     _client: Any = field(default=None, repr=False)
@@ -92,6 +114,54 @@ async def forward(app: MockApp, ex: Exchange) -> Reply | None:
         return None
     op = ex.op
     assert op is not None
+    relayed = await _exchange(app, upstream, ex)
+    if isinstance(relayed, Reply):
+        return relayed
+    status, raw_headers, body = relayed
+    invalid_request = [v for v in ex.violations if v.severity == "Error"]
+    if status == NOT_IMPLEMENTED:
+        log.info("%s %s: upstream answered 501, the mock answers instead", ex.method, ex.path)
+        return app.rejector.reply(ex, op, ex.violations, ex.request_id) if invalid_request else None
+    lowered = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
+    found = check_upstream(app.api, op, status, lowered, body, head=ex.method == "HEAD")
+    if found:
+        log.warning("%s %s -> %d breaks the contract (%s):", ex.method, ex.path, status, op.label)
+        for violation in found:
+            log.warning("  response %s", violation.render())
+    reported: list[Any] = [*ex.violations, *found]
+    errors = [v for v in found if v.severity == "Error"]
+    if errors and upstream.errors:
+        reply = _violations_reply(app, ex, status, errors)
+        reply.headers.append((b"sl-violations", sl_violations(reported)))
+        return reply
+    if reported:
+        raw_headers.append((b"sl-violations", sl_violations(reported)))
+    return Reply(status, raw_headers, body)
+
+
+async def forward_unrouted(app: MockApp, ex: Exchange) -> Reply:
+    """A request the document does not route (an unknown path or method), forwarded as is:
+    nothing to check it or its answer against; Prism's warning says so in `sl-violations`."""
+    upstream = app.proxy
+    assert upstream is not None
+    if not ex.body and ("content-length" in ex.headers or "transfer-encoding" in ex.headers):
+        body = await read_within(ex.receive, app.max_body)
+        if body is None:
+            return ex.generic(413, f"The request body is larger than {app.max_body} bytes")
+        ex.body = body
+    relayed = await _exchange(app, upstream, ex)
+    if isinstance(relayed, Reply):
+        return relayed
+    status, raw_headers, body = relayed
+    log.info("%s %s: not in the document, forwarded as is -> %d", ex.method, ex.path, status)
+    warning: list[Any] = [_NoRoute()]
+    raw_headers.append((b"sl-violations", sl_violations(warning)))
+    return Reply(status, raw_headers, body)
+
+
+async def _exchange(app: MockApp, upstream: Upstream, ex: Exchange) -> tuple[int, Headers, bytes] | Reply:
+    """Send the request upstream: its status, headers (hop-by-hop fields dropped; CORS fields
+    too when the mock does CORS) and whole body, or the problem that says why there is none."""
     import httpx
 
     url = upstream.url + ex.path + (("?" + ex.query.decode("latin-1")) if ex.query else "")
@@ -116,28 +186,24 @@ async def forward(app: MockApp, ex: Exchange) -> Reply | None:
     except httpx.HTTPError as exc:
         log.error("%s %s: the upstream %s is unreachable (%s)", ex.method, ex.path, upstream.url, type(exc).__name__)
         return ex.generic(502, f"The upstream service is unreachable ({type(exc).__name__})")
-    invalid_request = [v for v in ex.violations if v.severity == "Error"]
-    if status == NOT_IMPLEMENTED:
-        log.info("%s %s: upstream answered 501, the mock answers instead", ex.method, ex.path)
-        return app.rejector.reply(ex, op, ex.violations, ex.request_id) if invalid_request else None
     if app.cors:
         raw_headers = [(k, v) for k, v in raw_headers if not k.decode("latin-1").startswith(CORS_PREFIX)]
-    lowered = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
-    found = check_upstream(app.api, op, status, lowered, bytes(body), head=ex.method == "HEAD")
-    if found:
-        log.warning("%s %s -> %d breaks the contract (%s):", ex.method, ex.path, status, op.label)
-        for violation in found:
-            log.warning("  response %s", violation.render())
-    if found and upstream.strict:
-        rid = ex.trace_id()
-        count = f"{len(found)} violation{'s' if len(found) != 1 else ''}"
-        payload = problem(502, f"The upstream response breaks the contract: {count}", instance=ex.path,
-                          request_id=rid, title="Upstream response violates the contract")
-        payload["upstream_status"] = status
-        payload["errors"] = [v.error_entry() for v in found]
-        return problem_reply(502, payload, [(b"x-request-id", rid.encode("ascii"))])
-    reported: list[Any] = [*ex.violations, *found]
-    if reported:
-        raw_headers.append((b"sl-violations", sl_violations(reported)))
-    return Reply(status, raw_headers, bytes(body))
+    return status, raw_headers, bytes(body)
 
+
+def _violations_reply(app: MockApp, ex: Exchange, status: int, errors: list[ResponseViolation]) -> Reply:
+    """With `errors`: the 500 that replaces a response breaking the contract. Prism's
+    `VIOLATIONS` problem, or accord's (its `errors` and the `upstream_status`) when the document
+    has its own problem convention."""
+    rid = ex.trace_id()
+    extra = [(b"x-request-id", rid.encode("ascii"))]
+    if app.api.prism_errors:
+        body = prism.problem("VIOLATIONS", VIOLATIONS_STATUS, prism.VIOLATIONS,
+                             validation=[v.validation_entry() for v in errors])
+        return problem_reply(VIOLATIONS_STATUS, body, extra)
+    count = f"{len(errors)} violation{'s' if len(errors) != 1 else ''}"
+    payload = problem(VIOLATIONS_STATUS, f"The upstream response breaks the contract: {count}", instance=ex.path,
+                      request_id=rid, title="Upstream response violates the contract")
+    payload["upstream_status"] = status
+    payload["errors"] = [v.error_entry() for v in errors]
+    return problem_reply(VIOLATIONS_STATUS, payload, extra)

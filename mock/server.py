@@ -135,8 +135,7 @@ def build(spec_path: str | Path, settings: MockSettings | None = None, **options
     settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
     spec = load_spec(spec_path, allow_remote=settings.allow_remote, allow_outside=settings.allow_outside,
                      convert=True)
-    upstream = (Upstream(settings.proxy, strict=settings.strict, forward_invalid=settings.forward_invalid)
-                if settings.proxy else None)
+    upstream = Upstream(settings.proxy, errors=settings.errors) if settings.proxy else None
     recorder = Recorder(settings.record, spec.document, contract=str(spec_path)) if settings.record else None
     return ReloadingApp(spec, settings, upstream=upstream, recorder=recorder)
 
@@ -168,8 +167,11 @@ def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_leve
         settings.port,
     )
     if settings.proxy:
-        strict = " (strict)" if settings.strict else ""
-        log.info("validating proxy: valid requests go to %s%s", settings.proxy, strict)
+        if settings.errors:
+            log.info("validating proxy to %s: contract breaks are answered as errors (--errors)", settings.proxy)
+        else:
+            log.info("validating proxy to %s: every request is forwarded, contract breaks reported in "
+                     "sl-violations (--errors to answer them)", settings.proxy)
     if settings.record:
         log.info("recording the interactions into %s", settings.record)
     http: Any = "h11"

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from accord import config
-from accord.errors import UsageError
 from accord.mock.bodies import MAX_BODY_BYTES
 from accord.mock.journal import DEFAULT_SIZE
 
@@ -41,20 +40,17 @@ class MockSettings:
     eager: bool | None = None
     journal_size: int = DEFAULT_SIZE
     max_body: int = MAX_BODY_BYTES
-    #: Validating proxy: forward valid requests to this URL (mock/proxy.py).
+    #: Validating proxy: forward requests to this URL (mock/proxy.py).
     proxy: str | None = None
-    strict: bool = False
-    forward_invalid: bool = False
+    #: Prism's `--errors`: with a proxy, contract breaks become error answers (mock/proxy.py);
+    #: the mock alone always answers so (it rejects invalid requests, never sends an invalid response).
+    errors: bool = False
     #: Write the interactions to this consumer contract (mock/recording.py).
     record: Path | None = None
     #: Behaviour: keep created resources; a rules file; its scenario active at start.
     stateful: bool = False
     rules: Path | None = None
     scenario: str | None = None
-
-    def __post_init__(self) -> None:
-        if (self.strict or self.forward_invalid) and not self.proxy:
-            raise UsageError("--strict and --forward-invalid need --proxy URL")
 
     @classmethod
     def of(cls, base: MockSettings | None = None, **options: Any) -> MockSettings:

@@ -2,7 +2,13 @@
 
 Used by the validating proxy (mock/proxy.py). Each violation carries where it is — status,
 content type, a header by name, or a JSON pointer into the body — and renders as a Prism
-`sl-violations` entry (`location: ["response", ...]`) and as an `errors` entry of a problem.
+`sl-violations` entry (`location: ["response", ...]`; a body's schema errors worded as ajv words
+them, mock/prism.py, as the request's are), as an entry of the `validation` member of Prism's 500
+(`--errors`) and as an `errors` entry of accord's problem.
+
+Severity follows Prism (its `validateOutput`): a status the operation does not document is an
+error for a 2xx and a warning otherwise (an upstream 404 or 503 is reported, not replaced);
+everything else is an error.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import orjson
 
 from accord import pointers
 from accord.locations import Location
+from accord.mock import prism
 from accord.mock.bodies import find_declared, is_json, split_media_type
 from accord.mock.negotiation import forced_key
 from accord.mock.problems import MAX_MESSAGE_CHARS
@@ -28,7 +35,8 @@ class ResponseViolation:
     """One way an upstream response breaks the contract.
 
     `where` is status, content-type, header or body; `name` the header; `pointer` an RFC 6901
-    pointer into the body ("" = all of it).
+    pointer into the body ("" = all of it); `prism` the message as ajv words it (a body's schema
+    errors), when it differs.
     """
 
     where: str
@@ -37,6 +45,7 @@ class ResponseViolation:
     name: str = ""
     pointer: str = ""
     severity: str = "Error"
+    prism: str = ""
 
     @property
     def location(self) -> Location:
@@ -49,7 +58,16 @@ class ResponseViolation:
         if self.name:
             location.append(self.name)
         location.extend(pointers.split(self.pointer))
-        return {"location": location, "severity": self.severity, "code": self.code, "message": _clip(self.message)}
+        return {"location": location, "severity": self.severity, "code": self.code,
+                "message": _clip(self.prism or self.message)}
+
+    def validation_entry(self) -> dict[str, Any]:
+        """An entry of the `validation` member of Prism's 500 (`--errors`): prefixed as Prism
+        prefixes it ("Response body property data must be array")."""
+        entry = self.sl_entry()
+        if self.prism:
+            entry["message"] = prism.sourced("Response", "body", entry["location"][2:], entry["message"])
+        return entry
 
     def error_entry(self) -> dict[str, str]:
         entry = {"in": f"response {self.where}", "detail": _clip(self.message)}
@@ -75,7 +93,7 @@ def check_upstream(api: CompiledApi, op: Operation, status: int, headers: dict[s
     if key is None:
         documented = ", ".join(op.responses) or "none"
         message = f"status {status} is not documented for {op.label} (documented: {documented})"
-        return [ResponseViolation("status", "status", message)]
+        return [ResponseViolation("status", "status", message, severity="Error" if 200 <= status < 300 else "Warning")]
     found = _headers(api.document, op, key, headers)
     response = op.responses[key]
     if head or status in (204, 304):
@@ -110,7 +128,7 @@ def check_upstream(api: CompiledApi, op: Operation, status: int, headers: dict[s
         validator = api.schemas.validator(content.schema, "response")
         found.extend(
             ResponseViolation("body", str(e.schema_path[-1]) if e.schema_path else "schema", e.message,
-                              pointer=pointers.from_path(tuple(e.instance_path)))
+                              pointer=pointers.from_path(tuple(e.instance_path)), prism=prism.words(e))
             for e in validator.iter_errors(value)
         )
     except (ValueError, OverflowError) as exc:

@@ -48,9 +48,11 @@ def _seed(value: str | None) -> int | str | None:
 @click.option("--no-watch", is_flag=True, help="Do not reload when the document's files change.")
 @click.option("--no-validate-requests", is_flag=True, help="Serve responses without validating requests.")
 @click.option("--proxy", default=None, envvar="ACCORD_MOCK_PROXY", metavar="URL",
-              help="Validating proxy: forward valid requests to URL and check its responses (501 → mocked).")
-@click.option("--strict", is_flag=True, help="With --proxy: answer 502 when the upstream response breaks the contract.")
-@click.option("--forward-invalid", is_flag=True, help="With --proxy: forward requests that break the contract too.")
+              help="Validating proxy: forward requests to URL, check its responses, report contract breaks in "
+              "sl-violations (501 → mocked).")
+@click.option("--errors", "--strict", "errors", is_flag=True,
+              help="With --proxy (Prism's --errors): answer contract breaks instead of forwarding them: an invalid "
+              "request as the mock does, an unknown path 404, a response that breaks the contract 500.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ACCORD_MOCK_RECORD",
               help="Write the interactions clients make to this consumer contract (Pact V4 JSON).")
 @click.option(
@@ -77,8 +79,7 @@ def command(
     no_watch: bool,
     no_validate_requests: bool,
     proxy: str | None,
-    strict: bool,
-    forward_invalid: bool,
+    errors: bool,
     record: Path | None,
     stateful: bool,
     rules: Path | None,
@@ -105,8 +106,7 @@ def command(
         api_keys=api_keys or None,
         validate_requests=not no_validate_requests,
         proxy=proxy,
-        strict=strict,
-        forward_invalid=forward_invalid,
+        errors=errors,
         record=record,
         stateful=stateful,
         rules=rules,

@@ -50,10 +50,8 @@ def test_help_lists_the_options():
         assert option in result.stdout
 
 
-def test_proxy_options_need_a_proxy_and_a_url():
-    strict = accord("mock", "--strict", "--port", "1")
-    assert strict.returncode == 2
-    assert "--strict and --forward-invalid need --proxy URL" in strict.stderr
+def test_help_names_prisms_errors_flag_and_the_proxy_needs_a_url():
+    assert "--errors, --strict" in accord("mock", "--help").stdout  # Prism's name; --strict kept as an alias
     bad = accord("mock", "--proxy", "localhost:8080", "--port", "1")
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: --proxy must be an http(s):// URL, got 'localhost:8080'"

@@ -36,7 +36,40 @@ WRONG: dict[str, tuple[int, str, bytes, list[tuple[bytes, bytes]]]] = {
     "/v1/models/iris-classifier/prediction-jobs": (202, "application/json", orjson.dumps(JOB),
                                                    [(b"retry-after", b"2")]),  # no Location
     "/v1/models/breast-cancer-classifier": (501, "application/problem+json", b'{"title": "Not Implemented"}', []),
+    # for THINGS (a document without a problem convention of its own): pretty-printed, to be relayed as sent
+    "/things": (200, "application/json", b'{\n  "items": "none"\n}', []),
+    "/things/1": (201, "application/json", b'{"id": 1}', []),
 }
+#: A document of the Prism kind: no error responses, no problem convention; /things breaks its schema.
+THINGS = """
+openapi: 3.0.3
+info: {title: things, version: '1'}
+paths:
+  /things:
+    get:
+      responses:
+        '200':
+          description: the things
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties:
+                  id: {type: integer}
+                  items: {type: array}
+  /things/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+        - {name: X-Tenant, in: header, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: one thing
+          content:
+            application/json:
+              schema: {type: object}
+"""
 
 
 class WrongUpstream:
@@ -44,11 +77,18 @@ class WrongUpstream:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []
+        self.bodies: dict[tuple[str, str], bytes] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         self.received.append((scope["method"], scope["path"]))
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        self.bodies[(scope["method"], scope["path"])] = body
         if scope["path"] == "/health/live":
             await asyncio.sleep(3)  # slower than the proxy's timeout in the timeout test
         status, media, body, extra = WRONG.get(scope["path"], (200, "application/json", b"{}", []))
@@ -75,6 +115,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
     finally:
         close_app(app)
+
+
+@pytest.fixture(scope="module")
+def things(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("things") / "things.yaml"
+    path.write_text(THINGS)
+    return path
 
 
 def _violations(response: httpx.Response) -> list[dict[str, Any]]:
@@ -121,24 +168,60 @@ def test_a_wrong_upstream_is_reported_in_header_and_log(wrong: tuple[str, WrongU
     with serve_mock(SPEC, proxy=url) as proxy:
         response = httpx.request(method, proxy.url + path, headers=KEY, json=body)
     assert response.status_code == status  # relayed as it came
-    assert [v["location"] for v in _violations(response)] == [location]
+    reported = _violations(response)
+    assert [v["location"] for v in reported] == [location]
+    # Prism's severity: an undocumented status is an error for a 2xx only
+    assert reported[0]["severity"] == ("Warning" if status == 418 else "Error")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert f"{method} {path} -> {status} breaks the contract" in logged
     if location[1] == "body":
+        assert reported[0]["message"] == "must be array"  # ajv's words, as for the request's violations
         assert 'response body #/data: "not a list" is not of type "array"' in logged
 
 
-def test_strict_mode_answers_502_with_the_violations(wrong: tuple[str, WrongUpstream]) -> None:
+def test_errors_answers_500_with_the_violations_in_the_documents_convention(wrong: tuple[str, WrongUpstream]) -> None:
     url, _ = wrong
-    with serve_mock(SPEC, upstream=Upstream(url, strict=True)) as proxy:
+    with serve_mock(SPEC, upstream=Upstream(url, errors=True)) as proxy:
         bad = httpx.get(proxy.url + "/v1/models", headers=KEY)
+        undeclared = httpx.get(proxy.url + "/v1/models/wine-classifier", headers=KEY)
         undocumented = httpx.get(proxy.url + "/v1/models/iris-classifier", headers=KEY)
-    assert bad.status_code == 502 and bad.headers["content-type"] == "application/problem+json"
-    problem = bad.json()
-    assert problem["status"] == 502 and problem["upstream_status"] == 200 and problem["request_id"]
+    assert bad.status_code == 500 and bad.headers["content-type"] == "application/problem+json"
+    problem = bad.json()  # the contract has its own problem convention: accord's members
+    assert problem["status"] == 500 and problem["upstream_status"] == 200 and problem["request_id"]
     assert problem["errors"] == [{"in": "response body", "pointer": "#/data",
                                   "detail": '"not a list" is not of type "array"'}]
-    assert undocumented.status_code == 502 and undocumented.json()["errors"][0]["in"] == "response status"
+    assert [v["location"] for v in _violations(bad)] == [["response", "body", "data"]]
+    assert undeclared.status_code == 500 and undeclared.json()["errors"][0]["in"] == "response content-type"
+    # an undocumented 4xx is reported, not replaced (Prism: a warning unless the status is a 2xx)
+    assert undocumented.status_code == 418 and _violations(undocumented)[0]["severity"] == "Warning"
+
+
+def test_errors_answers_prisms_violations_problem_for_a_document_without_a_convention(
+        wrong: tuple[str, WrongUpstream], things: Path) -> None:
+    url, _ = wrong
+    with serve_mock(things, upstream=Upstream(url, errors=True)) as strict, serve_mock(things, proxy=url) as plain:
+        answered = httpx.get(strict.url + "/things")
+        relayed = httpx.get(plain.url + "/things")
+    assert answered.status_code == 500 and answered.headers["content-type"] == "application/problem+json"
+    assert answered.json() == {
+        "type": "https://stoplight.io/prism/errors#VIOLATIONS",
+        "title": "Request/Response not valid",
+        "status": 500,
+        "detail": "Your request/response is not valid and the --errors flag is set, so Prism is generating this "
+                  "error for you.",
+        "validation": [
+            {"location": ["response", "body"], "severity": "Error", "code": "required",
+             "message": "Response body must have required property 'id'"},
+            {"location": ["response", "body", "items"], "severity": "Error", "code": "type",
+             "message": "Response body property items must be array"},
+        ],
+    }
+    # without --errors: relayed byte for byte, the violations in the header in ajv's words
+    assert relayed.status_code == 200 and relayed.content == WRONG["/things"][2]
+    assert [(v["location"], v["message"]) for v in _violations(relayed)] == [
+        (["response", "body"], "must have required property 'id'"),
+        (["response", "body", "items"], "must be array"),
+    ]
 
 
 def test_upstream_501_falls_back_to_the_mock(wrong: tuple[str, WrongUpstream]) -> None:
@@ -152,26 +235,67 @@ def test_upstream_501_falls_back_to_the_mock(wrong: tuple[str, WrongUpstream]) -
     assert "sl-violations" not in proxied.headers
 
 
-def test_an_invalid_request_is_answered_by_the_mock_and_not_forwarded(wrong: tuple[str, WrongUpstream]) -> None:
+def test_with_errors_an_invalid_request_is_answered_by_the_mock_and_not_forwarded(
+        wrong: tuple[str, WrongUpstream], things: Path) -> None:
     url, upstream = wrong
     path = "/v1/models/wine-classifier/predict"
-    with serve_mock(SPEC, proxy=url) as proxy:
+    with serve_mock(SPEC, upstream=Upstream(url, errors=True)) as proxy:
         unauthenticated = httpx.post(proxy.url + path, json={"instances": []})
         invalid = httpx.post(proxy.url + path, headers=KEY, json={"instances": []})
     assert unauthenticated.status_code == 401
     assert invalid.status_code == 400 and invalid.json()["errors"][0]["pointer"] == "#/instances"
     assert ("POST", path) not in upstream.received
+    with serve_mock(things, upstream=Upstream(url, errors=True)) as proxy:
+        generic = httpx.get(proxy.url + "/things/2")  # no X-Tenant; the document documents no 4xx
+    assert generic.status_code == 422 and generic.json()["validation"] == [
+        {"location": ["header"], "severity": "Error", "code": "required",
+         "message": "Request header must have required property 'x-tenant'"}]
+    assert ("GET", "/things/2") not in upstream.received
 
 
-def test_forward_invalid_sends_it_and_reports_both_directions(wrong: tuple[str, WrongUpstream]) -> None:
+def test_without_errors_an_invalid_request_is_forwarded_and_both_directions_reported(
+        wrong: tuple[str, WrongUpstream]) -> None:
     url, upstream = wrong
     path = "/v1/models/digits-classifier/predict"
-    with serve_mock(SPEC, upstream=Upstream(url, forward_invalid=True)) as proxy:
-        response = httpx.post(proxy.url + path, headers=KEY, json={"instances": []})
+    with serve_mock(SPEC, proxy=url) as proxy:
+        response = httpx.post(proxy.url + path, json={"instances": []})  # no key, and too few instances
     assert ("POST", path) in upstream.received
     assert response.status_code == 200
     locations = [v["location"][:2] for v in _violations(response)]
+    assert locations[0] == ["request"] and _violations(response)[0]["code"] == 401
     assert ["request", "body"] in locations and ["response", "body"] in locations
+
+
+def test_without_errors_what_the_document_does_not_route_is_forwarded_as_is(wrong: tuple[str, WrongUpstream],
+                                                                            things: Path) -> None:
+    url, upstream = wrong
+    with serve_mock(things, proxy=url) as proxy:
+        unknown_path = httpx.post(proxy.url + "/v1/models/breast-cancer-classifier?x=1", content=b"raw")
+        unknown_method = httpx.delete(proxy.url + "/things")
+    # relayed as the service answered (its 501 too: there is no operation for the mock to answer)
+    assert unknown_path.status_code == 501 and unknown_path.content == WRONG["/v1/models/breast-cancer-classifier"][2]
+    assert upstream.bodies[("POST", "/v1/models/breast-cancer-classifier")] == b"raw"
+    assert unknown_method.status_code == 200 and unknown_method.content == WRONG["/things"][2]
+    for response in (unknown_path, unknown_method):
+        assert _violations(response) == [{"location": ["request"], "severity": "Warning",
+                                          "message": "Selected route not found"}]
+    upstream.received.clear()
+    with serve_mock(things, upstream=Upstream(url, errors=True)) as proxy:
+        assert httpx.get(proxy.url + "/nowhere").status_code == 404
+        assert httpx.delete(proxy.url + "/things").status_code == 405
+    assert upstream.received == []
+
+
+def test_a_get_with_a_body_is_forwarded_with_it_and_reported(wrong: tuple[str, WrongUpstream], things: Path) -> None:
+    url, upstream = wrong
+    with serve_mock(things, proxy=url) as proxy:
+        forwarded = httpx.request("GET", proxy.url + "/things/1", headers={"X-Tenant": "t"}, json={})
+    assert forwarded.status_code == 201 and upstream.bodies[("GET", "/things/1")] == b"{}"
+    reported = _violations(forwarded)
+    assert reported[0]["location"] == ["request", "body"] and reported[0]["code"] == "415"
+    with serve_mock(things, upstream=Upstream(url, errors=True)) as proxy:
+        refused = httpx.request("GET", proxy.url + "/things/1", headers={"X-Tenant": "t"}, json={})
+    assert refused.status_code == 415  # the operation takes no body: the mock's answer
 
 
 def test_cors_is_the_proxys_own(wrong: tuple[str, WrongUpstream]) -> None:

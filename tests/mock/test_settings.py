@@ -34,11 +34,6 @@ def test_a_built_upstream_is_not_a_setting() -> None:
         MockSettings.of(proxy=object())
 
 
-def test_strict_needs_a_proxy() -> None:
-    with pytest.raises(UsageError, match="need --proxy URL"):
-        MockSettings(strict=True)
-
-
 def test_the_app_answers_as_its_settings_say() -> None:
     settings = MockSettings(dynamic=True, cors=False, api_keys=("k",), validate_requests=False, max_body=10)
     app = create_app(PETS_31, settings)

@@ -56,3 +56,23 @@ def test_status_content_type_headers_and_unparseable_bodies(api) -> None:
 
 def test_head_is_not_expected_to_carry_a_body(api) -> None:
     assert check_upstream(api, _op(api, "getModel"), 200, MODEL_HEADERS, b"", head=True) == []
+
+
+def test_an_undocumented_status_is_an_error_for_a_2xx_only(api) -> None:
+    op = _op(api, "getModel")
+    assert [v.severity for v in check_upstream(api, op, 299, MODEL_HEADERS, b"{}")] == ["Error"]
+    assert [v.severity for v in check_upstream(api, op, 418, MODEL_HEADERS, b"{}")] == ["Warning"]
+
+
+def test_body_errors_are_worded_as_ajv_and_prefixed_in_prisms_500(api) -> None:
+    body = orjson.loads(_example(api, "getModel"))
+    body.pop("task")
+    body["default_version"] = 3
+    found = check_upstream(api, _op(api, "getModel"), 200, MODEL_HEADERS, orjson.dumps(body))
+    missing = next(v for v in found if v.code == "required")
+    typed = next(v for v in found if v.pointer == "/default_version")
+    assert missing.sl_entry()["message"] == "must have required property 'task'"
+    assert missing.validation_entry() == {"location": ["response", "body"], "severity": "Error", "code": "required",
+                                          "message": "Response body must have required property 'task'"}
+    assert typed.validation_entry()["message"] == "Response body property default_version must be string"
+    assert missing.render() == "body #: \"task\" is a required property"  # the log keeps accord's words
