@@ -48,6 +48,7 @@ from accord.mock.negotiation import (
     served_status,
 )
 from accord.mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
+from accord.mock.prepared import PLAN_CACHE_SIZE, Plan, learn
 from accord.mock.problems import Violation, sl_violations
 from accord.mock.proxy import Upstream, forward, forward_unrouted
 from accord.mock.recording import Recorder
@@ -62,6 +63,7 @@ log = logging.getLogger("accord.mock")
 
 #: Every answer names the served document (RFC 8631 `service-desc`), so a client finds it without probing.
 SERVICE_DESC = (b"link", f'<{OPENAPI}>; rel="service-desc"'.encode("latin-1"))
+_ENDING = [SERVICE_DESC]
 
 #: Documents with at most this many operations are fully prepared before serving.
 EAGER_OPERATIONS = 300
@@ -386,6 +388,7 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
         if response.unrenderable is not None:  # never an empty body where the document declares one
             detail = f"The mock cannot produce a body that matches the schema at {response.unrenderable} (see its log)"
             return ex.generic(500, detail)
+        ex.static = True
         return Reply(status, headers)
     accept = ex.headers.get("accept")
     index = response.negotiate(accept)
@@ -402,6 +405,7 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
     dynamic = app.dynamic if prefs.dynamic is None else prefs.dynamic
     if dynamic and content.schema is not None:
         return Reply(status, headers, app.generate(content, prefs.seed))
+    ex.static = True
     return Reply(status, headers, content.body if rid is None else content.with_request_id(content.body, rid))
 
 
@@ -458,6 +462,8 @@ class MockApp:
         self._random = random.Random(api.seed)  # None: seeded from the OS
         self.behaviour = behaviour or Engine()  # rules, latency, faults, scenarios
         self.state = state  # mock.state.State when stateful, else None
+        #: Prepared replies to plain GETs, by raw path (mock/prepared.py).
+        self.plans: dict[bytes, Plan] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -466,6 +472,19 @@ class MockApp:
             await self.lifespan(receive, send)
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["method"] == "GET" and not scope["query_string"] and self.plans:
+            plan = self.plans.get(scope.get("raw_path"))  # type: ignore[arg-type]
+            if plan is not None:
+                raw_headers = scope["headers"]
+                messages = plan.answer(raw_headers)
+                if messages is not None:
+                    await send(messages[0])
+                    await send(messages[1])
+                    if self.journal.enabled:
+                        op = plan.op
+                        self.journal.record(("GET", plan.path, b"", raw_headers, b"", plan.response.status,
+                                             op.label, op.path, (), None))
+                    return
         ex = Exchange.from_scope(scope, receive)
         ex.prism_errors = self.api.prism_errors
         reply: Reply | None = None
@@ -501,6 +520,12 @@ class MockApp:
             self._record(ex, reply)
         if self.recorder is not None and sent:
             self.recorder.record(self.api, ex, reply)
+        if ex.static and len(self.plans) < PLAN_CACHE_SIZE:
+            raw_path = scope.get("raw_path")
+            if raw_path is not None and raw_path not in self.plans:
+                plan = learn(self, ex, raw_path, _ENDING if self.proxy is None else [])
+                if plan is not None:
+                    self.plans[raw_path] = plan
 
     def reject(self, ex: Exchange, violations: list[Violation]) -> Reply | None:
         assert ex.op is not None

@@ -51,6 +51,20 @@ def next_request_id() -> bytes:
     return _HEAD + b"%012x" % (next(_COUNTER) & 0xFFFFFFFFFFFF)
 
 
+def decode_headers(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """ASGI's header pairs as text; repeated fields joined (RFC 9110 §5.3)."""
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
+    if len(headers) != len(raw_headers):
+        headers = {}
+        for raw_key, raw_value in raw_headers:
+            key, value = raw_key.decode("latin-1").lower(), raw_value.decode("latin-1")
+            if key in headers:
+                headers[key] += ("; " if key == "cookie" else ", ") + value
+            else:
+                headers[key] = value
+    return headers
+
+
 def problem_reply(status: int, body: dict[str, Any], extra: Headers | None = None) -> Reply:
     headers: Headers = [(b"content-type", PROBLEM_JSON.encode())]
     if extra:
@@ -80,19 +94,11 @@ class Exchange:
     violations: list[Violation] = field(default_factory=list)  # warnings kept for sl-violations
     note: Note | None = None  # what the behaviour (rules, faults, state) did: for the journal
     prism_errors: bool = True  # generic problems in Prism's words (CompiledApi.prism_errors)
+    static: bool = False  # answered with the operation's static response by `respond` (mock/prepared.py)
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:
-        raw_headers = scope["headers"]
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
-        if len(headers) != len(raw_headers):  # repeated fields: join them (RFC 9110 §5.3)
-            headers = {}
-            for raw_key, raw_value in raw_headers:
-                key, value = raw_key.decode("latin-1").lower(), raw_value.decode("latin-1")
-                if key in headers:
-                    headers[key] += ("; " if key == "cookie" else ", ") + value
-                else:
-                    headers[key] = value
+        headers = decode_headers(scope["headers"])
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope["path"]
         if "?" in path:  # some servers leave the query in raw_path

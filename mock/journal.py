@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.mock.exchange import decode_headers
+
 #: Default number of requests kept; the oldest are dropped first.
 DEFAULT_SIZE = 1000
 #: Request bodies are kept up to this many bytes.
@@ -96,7 +98,8 @@ def _entry(raw: tuple[Any, ...] | Entry) -> Entry:
         method=method,
         path=path,
         query=query.decode("latin-1"),
-        headers=dict(headers),
+        # A prepared reply (mock/prepared.py) records the request's raw header pairs.
+        headers=dict(headers) if isinstance(headers, dict) else decode_headers(headers),
         body=body[:MAX_BODY_KEPT],
         status=status,
         operation=operation,

@@ -1,0 +1,230 @@
+"""Replies prepared per route: a plain GET answered without running the pipeline (mock/app.py).
+
+The first GET to a path goes through every step. When it ends in the operation's static default
+response (no query string, no body, no `Prefer`, no violation, nothing from the behaviour) and the
+request carried none of the headers the answer depends on, a `Plan` is kept for that exact path:
+the status, the headers and the body as bytes, with a ready `http.response.start` message. The next
+GET to that path with no query string is answered from the plan; what a request may still change
+is handled per request, the same way the pipeline handles it:
+
+- the headers the answer depends on (`Prefer`, a body's framing, cookies, `X-Accord-Scenario`, the
+  operation's declared header parameters): any of them sends the request through the pipeline;
+- the security requirements: checked on every request with the operation's own check; a request
+  that fails it goes through the pipeline, which words the 401;
+- `Accept`: a value that negotiates another media type goes through the pipeline;
+- `X-Request-ID` (when the response declares it): echoed or generated, and written into a body
+  that repeats it, as `respond` does;
+- `Origin`: the CORS headers for that origin (mock/cors.py); without one, the headers prepared
+  from the same function.
+
+A plan belongs to one MockApp (one compiled document): a reload builds a new app, with no plans.
+Plans are never kept when an answer can change between two identical requests: dynamic mode,
+stateful mode, rules, scenarios and faults, a proxy, recording, paths told apart by fragments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from accord.mock.behaviour.engine import SCENARIO_HEADER
+from accord.mock.negotiation import NO_PREFERENCES
+from accord.mock.parameters import RequestParts
+from accord.mock.rejections import request_id_value
+
+if TYPE_CHECKING:
+    from accord.mock.app import MockApp
+    from accord.mock.compiler import Operation
+    from accord.mock.exchange import Exchange, Headers
+    from accord.mock.responses import Response
+
+#: Distinct paths with a plan (paths repeat; a client walking ids gets a plan per id).
+PLAN_CACHE_SIZE = 4096
+
+#: What a request header means to a plan (`Plan.watch`); a name not listed changes nothing.
+_SLOW, _CREDENTIAL, _ORIGIN, _REQUEST_ID, _ACCEPT = range(5)
+#: Headers that change the answer of any operation: preferences, a body, cookies (parameters and
+#: API keys), the behaviour's scenario, and the CORS request headers Prism echoes (only `Origin`
+#: is read by a plan).
+DEPENDS_ON = frozenset({"prefer", "content-length", "transfer-encoding", "cookie", SCENARIO_HEADER,
+                        "access-control-request-method", "access-control-request-headers",
+                        "access-control-expose-headers"})
+_NO_QUERY: list[tuple[str, str]] = []
+
+
+@dataclass(slots=True)
+class Plan:
+    """The prepared answer to a plain GET of one path."""
+
+    op: Operation
+    response: Response
+    index: int  # the content served without an Accept header (-1: a response without a body)
+    path: str  # as the journal records it
+    watch: dict[bytes, int]
+    #: The security alternatives as (header, is a bearer token) pairs to find non-empty, when the
+    #: operation has security, no keys are configured and one alternative is made of header API
+    #: keys and bearer tokens only: the same test as `SchemeCheck.credential`, without building
+    #: the request's parts. None: `Security.check` decides.
+    present: tuple[tuple[tuple[bytes, bool], ...], ...] | None
+    secured: bool
+    keys: tuple[bytes, ...]
+    head: Headers  # the response's own headers, before X-Request-ID
+    rest: Headers  # after it: Deprecation, Content-Type
+    cors: Any  # the app's CORS function (request headers → headers), None when CORS is off
+    plain: Headers  # `rest`, the CORS headers without Origin, the headers every answer ends with
+    link: Headers  # the headers every answer ends with (mock/app.py's SERVICE_DESC)
+    body: bytes
+    start: dict[str, Any] | None  # the whole start message, when nothing in it varies per request
+    end: dict[str, Any]  # the body message
+
+    def answer(self, raw_headers: list[tuple[bytes, bytes]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The start and body messages for this request, or None: the pipeline must answer it."""
+        origin = sent_id = accept = None
+        credentials: dict[bytes, bytes] | None = None
+        watch = self.watch
+        for name, value in raw_headers:
+            meaning = watch.get(name)
+            if meaning is None:
+                continue
+            if meaning == _CREDENTIAL:
+                if credentials is None:
+                    credentials = {name: value}
+                elif name in credentials:  # repeated: the pipeline joins repeated fields
+                    return None
+                else:
+                    credentials[name] = value
+            elif meaning == _ORIGIN:
+                if origin is not None:
+                    return None
+                origin = value
+            elif meaning == _REQUEST_ID:
+                if sent_id is not None:
+                    return None
+                sent_id = value
+            elif meaning == _ACCEPT:
+                if accept is not None:
+                    return None
+                accept = value
+            else:
+                return None
+        if self.secured and not self._authenticated(credentials):
+            return None
+        if accept is not None and self.response.negotiate(accept.decode("latin-1")) != self.index:
+            return None
+        if origin is None:
+            if self.start is not None:
+                return self.start, self.end
+            rest = self.plain
+        else:
+            rest = [*self.rest, *self.cors({"origin": origin.decode("latin-1")}), *self.link]
+        rid = request_id_value(self.response, None if sent_id is None else sent_id.decode("latin-1"))
+        if rid is None:
+            body = self.body
+            headers = [*self.head, *rest, (b"content-length", b"%d" % len(body))]
+        else:
+            body = self.body if self.index < 0 else self.response.contents[self.index].with_request_id(self.body, rid)
+            headers = [*self.head, (b"x-request-id", rid), *rest, (b"content-length", b"%d" % len(body))]
+        end = self.end if body is self.body else {"type": "http.response.body", "body": body}
+        return {"type": "http.response.start", "status": self.response.status, "headers": headers}, end
+
+    def _authenticated(self, credentials: dict[bytes, bytes] | None) -> bool:
+        """True when an alternative of the operation's security requirements holds."""
+        present = self.present
+        if present is None:
+            text = {} if credentials is None else {k.decode("latin-1"): v.decode("latin-1")
+                                                   for k, v in credentials.items()}
+            return not self.op.security.check(RequestParts({}, _NO_QUERY, text), self.keys)
+        if credentials is None:
+            return False
+        for alternative in present:
+            for name, bearer in alternative:
+                value = credentials.get(name)
+                if not value:
+                    break
+                if bearer:
+                    scheme, _, token = value.decode("latin-1").partition(" ")
+                    if scheme.lower() != "bearer" or not token.strip():
+                        break
+            else:
+                return True
+        return False
+
+
+def _present(op: Operation, keys: tuple[bytes, ...]) -> tuple[tuple[tuple[bytes, bool], ...], ...] | None:
+    """`Plan.present` for `op`: None when `Security.check` must decide (keys to compare, or no
+    alternative made of header API keys and bearer tokens only)."""
+    if keys:
+        return None
+    found = []
+    for requirement in op.security.alternatives:
+        pairs = []
+        for check in requirement:
+            if check.kind == "apiKey" and check.where == "header":
+                pairs.append((check.param.lower().encode("latin-1"), False))
+            elif check.kind == "bearer":
+                pairs.append((b"authorization", True))
+            elif check.kind != "unsupported":  # basic, digest, a key in the query or a cookie
+                break
+        else:
+            found.append(tuple(pairs))
+    return tuple(found) if found else None
+
+
+def watched(app: MockApp, op: Operation) -> dict[bytes, int]:
+    """The request headers a plan of `op` reads, and what each means."""
+    watch = {name.encode("latin-1"): _SLOW for name in DEPENDS_ON}
+    for requirement in op.security.alternatives:
+        for check in requirement:
+            if check.kind == "apiKey" and check.where == "header":
+                watch[check.param.lower().encode("latin-1")] = _CREDENTIAL
+            elif check.kind != "unsupported" and check.kind != "apiKey":
+                watch[b"authorization"] = _CREDENTIAL
+    for parameter in op.parameters:  # a declared header is validated: the pipeline reads it
+        if parameter.location == "header":
+            watch[parameter.name.lower().encode("latin-1")] = _SLOW
+    watch.setdefault(b"accept", _ACCEPT)
+    watch.setdefault(b"x-request-id", _REQUEST_ID)
+    if app.cors_headers is not None:
+        watch.setdefault(b"origin", _ORIGIN)
+    return watch
+
+
+def plannable(app: MockApp) -> bool:
+    """Whether the app's answers to a plain GET are the same every time (see the module's notes)."""
+    return (app.proxy is None and app.recorder is None and app.state is None and not app.behaviour.active
+            and not app.dynamic and not app.api.fragments)
+
+
+def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | None:
+    """A plan for `raw_path` from a GET the pipeline answered with its static default response, or
+    None when that answer may not repeat for the next plain GET."""
+    op = ex.op
+    if (op is None or ex.method != "GET" or ex.query or ex.body or ex.violations or ex.note is not None
+            or ex.prefs is not NO_PREFERENCES or op.default_key is None or b"?" in raw_path
+            or not plannable(app)):
+        return None
+    watch = watched(app, op)
+    if any(watch.get(name.encode("latin-1")) == _SLOW for name in ex.headers):
+        return None
+    response = op.responses[op.default_key]
+    if not response.status or response.unrenderable is not None:
+        return None
+    head = list(response.headers)
+    rest: Headers = [(b"deprecation", b"true")] if op.deprecated else []
+    if response.contents:
+        index = response.negotiate(None)
+        if index is None:
+            return None
+        content = response.contents[index]
+        rest.append((b"content-type", content.content_type))
+        body = content.body
+    else:
+        index, body = -1, b""
+    plain = [*rest, *(app.cors_headers({}) if app.cors_headers is not None else ()), *link]
+    end = {"type": "http.response.body", "body": body}
+    start = None
+    if response.request_id is None:
+        headers = [*head, *plain, (b"content-length", b"%d" % len(body))]
+        start = {"type": "http.response.start", "status": response.status, "headers": headers}
+    return Plan(op, response, index, ex.path, watch, _present(op, app.keys), bool(op.security.alternatives),
+                app.keys, head, rest, app.cors_headers, plain, link, body, start, end)
