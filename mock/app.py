@@ -11,6 +11,9 @@ mock/recording.py) writes every exchange to a consumer contract after it is sent
 
 Each step returns a Reply to end the request, or None to pass it on. Everything a step needs
 from the document was compiled before the first request (or on the operation's first use).
+
+A plain GET (no query, no body, no `Prefer`…) to a path the pipeline has already answered with the
+operation's static response is answered from a reply prepared for that path (mock/prepared.py).
 """
 
 from __future__ import annotations
