@@ -27,10 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from accord.mock.behaviour.engine import SCENARIO_HEADER
+from accord.mock.exchange import next_request_id
 from accord.mock.negotiation import NO_PREFERENCES
 from accord.mock.parameters import RequestParts
-from accord.mock.rejections import request_id_value
 
 if TYPE_CHECKING:
     from accord.mock.app import MockApp
@@ -74,6 +76,9 @@ class Plan:
     plain: Headers  # `rest`, the CORS headers without Origin, the headers every answer ends with
     link: Headers  # the headers every answer ends with (mock/app.py's SERVICE_DESC)
     body: bytes
+    #: Where the body repeats the request id (`Content.id_slots`): the bytes before and after it.
+    slot: tuple[bytes, bytes] | None
+    length: tuple[bytes, bytes]  # Content-Length of `body`
     start: dict[str, Any] | None  # the whole start message, when nothing in it varies per request
     end: dict[str, Any]  # the body message
 
@@ -117,15 +122,22 @@ class Plan:
             rest = self.plain
         else:
             rest = [*self.rest, *self.cors({"origin": origin.decode("latin-1")}), *self.link]
-        rid = request_id_value(self.response, None if sent_id is None else sent_id.decode("latin-1"))
-        if rid is None:
-            body = self.body
-            headers = [*self.head, *rest, (b"content-length", b"%d" % len(body))]
+        if self.response.request_id is None:
+            return {"type": "http.response.start", "status": self.response.status,
+                    "headers": [*self.head, *rest, self.length]}, self.end
+        # X-Request-ID as `respond` sets it (rejections.request_id_value), and in the body when it repeats it.
+        static, valid, uuid_ok = self.response.request_id
+        if sent_id is not None and valid(text := sent_id.decode("latin-1")):
+            rid = text.encode("latin-1")
         else:
-            body = self.body if self.index < 0 else self.response.contents[self.index].with_request_id(self.body, rid)
-            headers = [*self.head, (b"x-request-id", rid), *rest, (b"content-length", b"%d" % len(body))]
-        end = self.end if body is self.body else {"type": "http.response.body", "body": body}
-        return {"type": "http.response.start", "status": self.response.status, "headers": headers}, end
+            rid = next_request_id() if uuid_ok else static
+        if self.slot is None:
+            body, end, length = self.body, self.end, self.length
+        else:
+            body = self.slot[0] + orjson.dumps(rid.decode("latin-1")) + self.slot[1]
+            end, length = {"type": "http.response.body", "body": body}, (b"content-length", b"%d" % len(body))
+        return {"type": "http.response.start", "status": self.response.status,
+                "headers": [*self.head, (b"x-request-id", rid), *rest, length]}, end
 
     def _authenticated(self, credentials: dict[bytes, bytes] | None) -> bool:
         """True when an alternative of the operation's security requirements holds."""
@@ -211,6 +223,7 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
         return None
     head = list(response.headers)
     rest: Headers = [(b"deprecation", b"true")] if op.deprecated else []
+    slot = None
     if response.contents:
         index = response.negotiate(None)
         if index is None:
@@ -218,13 +231,15 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
         content = response.contents[index]
         rest.append((b"content-type", content.content_type))
         body = content.body
+        if response.request_id is not None:
+            slot = content.id_slots.get(body)
     else:
         index, body = -1, b""
     plain = [*rest, *(app.cors_headers({}) if app.cors_headers is not None else ()), *link]
-    end = {"type": "http.response.body", "body": body}
+    length = (b"content-length", b"%d" % len(body))
     start = None
     if response.request_id is None:
-        headers = [*head, *plain, (b"content-length", b"%d" % len(body))]
-        start = {"type": "http.response.start", "status": response.status, "headers": headers}
+        start = {"type": "http.response.start", "status": response.status, "headers": [*head, *plain, length]}
     return Plan(op, response, index, ex.path, watch, _present(op, app.keys), bool(op.security.alternatives),
-                app.keys, head, rest, app.cors_headers, plain, link, body, start, end)
+                app.keys, head, rest, app.cors_headers, plain, link, body, slot, length, start,
+                {"type": "http.response.body", "body": body})
