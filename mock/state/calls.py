@@ -57,9 +57,14 @@ class Call:
         return json_body(self.ex.body) if self.ex.body else None
 
     def success(self) -> str | None:
+        """The response key the operation answers a request it accepts with, None when its default
+        answer is an error (Swagger's Petstore's `PUT /user/{username}` documents only 400 and 404):
+        a request answered with a rejection changes nothing, so the handlers leave the state as it is
+        and the static answer is sent."""
         op = self.ex.op
         assert op is not None
-        return op.default_key
+        key = op.default_key
+        return key if key is not None and is_success_key(key) else None
 
     def base(self, key: str) -> Any:
         """The documented body of response `key` as a value (the first JSON content's)."""
@@ -73,6 +78,11 @@ class Call:
         assert op is not None
         content = next((c for c in op.responses[key].contents if "json" in c.served), None)
         return properties(self.app.api.document, content.schema) if content is not None else {}
+
+
+def is_success_key(key: str) -> bool:
+    """A 2xx or 3xx response key (`201`, `2XX`) or `default` (the only response of some creates)."""
+    return key == "default" or key[:1] in ("2", "3")
 
 
 def problem_answer(call: Call, status: int, detail: str) -> Reply | None:

@@ -211,11 +211,14 @@ def upsert(call: Call) -> Reply | None:
 
 
 def delete(call: Call) -> Reply | None:
-    if not call.state.store.delete(call.item, call.key):
+    if call.state.store.get(call.item, call.key) is None:
         return not_found(call)
     key = call.success()
+    if key is None:  # answered with an error: nothing is deleted
+        return None
+    call.state.store.delete(call.item, call.key)
     call.note(f"deleted {call.key}")
-    return None if key is None else documented(call.app, call.ex, key)
+    return documented(call.app, call.ex, key)
 
 
 def action(call: Call) -> Reply | None:
@@ -249,6 +252,9 @@ def answer(app: MockApp, ex: Exchange, state: State) -> Reply | None:
     info = state.families.get(role.family.item) if role is not None else None
     if role is None or info is None:
         return None
+    prefs = ex.prefs
+    if prefs is not None and prefs.code is not None and not 200 <= prefs.code < 400:
+        return None  # a rejection the client asked for (`Prefer: code=400`): the static answer, state unchanged
     return HANDLERS[role.kind](Call(app, ex, state, info, role))
 
 

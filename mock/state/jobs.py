@@ -19,19 +19,20 @@ def cancel(call: Call, record: Record) -> Reply | None:
     lifecycle = call.info.lifecycle
     if lifecycle is None or lifecycle.cancelled is None:
         return None
+    key = call.success()
     status = str(call.current(record).get("status"))
     if lifecycle.is_final(status):
         call.note(f"cancel refused: {call.key} is {status}")
         refused = problem_answer(call, 409, f"The job {call.key!r} has already ended ({status}).")
         if refused is not None:
             return refused
-    elif record.moving:
-        record.cancelled_at = call.state.clock()
-    else:
-        record.value = {**record.value, "status": lifecycle.cancelled}
-    key = call.success()
-    if key is None:
+    if key is None:  # answered with an error: the job is not cancelled
         return None
+    if not lifecycle.is_final(status):  # an ended job without a documented 409: a success, unchanged
+        if record.moving:
+            record.cancelled_at = call.state.clock()
+        else:
+            record.value = {**record.value, "status": lifecycle.cancelled}
     call.note(f"cancelled {call.key}")
     return documented(call.app, call.ex, key, value=call.current(record))
 

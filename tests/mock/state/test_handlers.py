@@ -355,3 +355,79 @@ definitions:
         assert read.status_code == 200
         assert read.json()["username"] == "bob" and read.json()["email"] == "bob@example.com"
         assert http.get("/v2/user/alice").status_code == 404
+
+
+#: Swagger's own Petstore's users: updateUser and deleteUser document only 400 and 404, so the
+#: mock's answer to any of their requests is the 400.
+REJECTING_USERS = """\
+openapi: 3.0.3
+info: {title: Users, version: "1.0"}
+paths:
+  /user:
+    post:
+      operationId: createUser
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/User"}
+      responses:
+        default: {description: successful operation}
+  /user/{username}:
+    parameters:
+      - {name: username, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: getUserByName
+      responses:
+        "200":
+          description: The user.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/User"}
+        "400": {description: Invalid username supplied}
+        "404": {description: User not found}
+    put:
+      operationId: updateUser
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/User"}
+      responses:
+        "400": {description: Invalid user supplied}
+        "404": {description: User not found}
+    delete:
+      operationId: deleteUser
+      responses:
+        "400": {description: Invalid username supplied}
+        "404": {description: User not found}
+components:
+  schemas:
+    User:
+      type: object
+      properties:
+        username: {type: string}
+        firstName: {type: string}
+"""
+
+
+def test_a_request_answered_with_a_rejection_leaves_the_state_unchanged(tmp_path: Path) -> None:
+    spec = tmp_path / "users.yaml"
+    spec.write_text(REJECTING_USERS)
+    with serve_mock(spec, stateful=True) as mock:
+        assert requests.post(f"{mock.url}/user", json={"username": "bob", "firstName": "Bob"}, timeout=10).ok
+        for method, kw in (("PUT", {"json": {"username": "bob", "firstName": "Robert"}}),  # valid, yet answered 400
+                           ("PUT", {"json": {"firstName": 7}}),  # invalid
+                           ("DELETE", {}), ("DELETE", {"params": {"extra": "x"}})):
+            answer = requests.request(method, f"{mock.url}/user/bob", timeout=10, **kw)
+            assert answer.status_code == 400, (method, kw, answer.text)
+            kept = requests.get(f"{mock.url}/user/bob", timeout=10)
+            assert kept.status_code == 200 and kept.json() == {"username": "bob", "firstName": "Bob"}, (method, kw)
+        assert requests.delete(f"{mock.url}/user/nobody", timeout=10).status_code == 404
+
+
+def test_a_rejection_asked_for_with_prefer_changes_nothing(shop: Any) -> None:
+    shop("createUser", "POST", "/user", json={"username": "ann", "email": "ann@example.com"})
+    refused, _ = shop("deleteUser", "DELETE", "/user/ann", headers={"Prefer": "code=400"})
+    assert refused.status_code == 400
+    assert shop("getUserByName", "GET", "/user/ann")[0].status_code == 200
+    assert shop("deleteUser", "DELETE", "/user/ann")[0].status_code == 200
+    assert shop("getUserByName", "GET", "/user/ann")[0].status_code == 404
