@@ -609,8 +609,13 @@ def create_app(
     spec = converted(spec_or_path) if isinstance(spec_or_path, Spec) else load_spec(spec_or_path, convert=True)
     if generator is None:
         from accord.mock.generation import Generator
+        from accord.mock.generation.options import EXTENSION, Options
 
-        generator = Generator(spec.document, spec.version)
+        faker_options = Options.read(spec.document, settings.fill_properties)
+        if faker_options.ignored:
+            log.warning("%s: accord's generator does not use %s (docs/mock-behaviour.md)", EXTENSION,
+                        ", ".join(faker_options.ignored))
+        generator = Generator(spec.document, spec.version, options=faker_options)
     seed = settings.seed
     api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding)
     eager = settings.eager

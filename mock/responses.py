@@ -50,6 +50,13 @@ def _json(value: Any) -> bytes | None:
         return None
 
 
+def _json_sorted(value: Any) -> bytes | None:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+
+
 def _text(value: Any) -> bytes | None:
     if isinstance(value, bool):
         return b"true" if value else b"false"
@@ -425,7 +432,14 @@ def generated_body(api: CompiledApi, content: Content, seed: str | Random) -> by
         if isinstance(seed, Random):
             seed = seed.getrandbits(48)  # type: ignore[assignment]
     value = generate_valid(api, content.schema, seed, valid)
-    rendered = None if value is _FAILED else content.serialise(value)
+    if value is _FAILED:
+        return content.body
+    if content.serialise is _json and getattr(getattr(generator, "options", None), "sort_properties", False):
+        # Prism's dynamic JSON bodies have their keys in alphabetical order (its
+        # sortSchemaAlphabetically; XML keeps the schema's order): mock/generation/options.py.
+        rendered = _json_sorted(value)
+    else:
+        rendered = content.serialise(value)
     return content.body if rendered is None else rendered
 
 

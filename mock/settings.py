@@ -32,6 +32,9 @@ class MockSettings:
     dynamic: bool = False
     #: Seed of generated data: the same sequence of bodies from start-up.
     seed: int | str | None = None
+    #: json-schema-faker's fillProperties for generated objects (Prism's
+    #: `--json-schema-faker-fillProperties`); None: the document's `x-json-schema-faker`, else false.
+    fill_properties: bool | None = None
     cors: bool = True
     #: Accepted API keys; None: ACCORD_API_KEYS / ACCORD_API_KEYS_FILE, else any non-empty key.
     api_keys: tuple[str, ...] | None = None

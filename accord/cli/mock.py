@@ -37,6 +37,11 @@ def _seed(value: str | None) -> int | str | None:
     help="Generate response data per request instead of serving examples.",
 )
 @click.option("--seed", default=None, envvar="ACCORD_MOCK_SEED", help="Seed for generated data (deterministic output).")
+@click.option(
+    "--json-schema-faker-fillProperties", "fill_properties", type=click.BOOL, default=None, metavar="BOOLEAN",
+    help="With --dynamic: invent extra keys in objects that allow them (true) or not (false, the default); "
+    "wins over the document's x-json-schema-faker, as in Prism.",
+)
 @click.option("--no-cors", is_flag=True, help="Do not answer CORS preflights or add CORS headers.")
 @click.option(
     "--api-key",
@@ -74,6 +79,7 @@ def command(
     port: int,
     dynamic: bool,
     seed: str | None,
+    fill_properties: bool | None,
     no_cors: bool,
     api_keys: tuple[str, ...],
     no_watch: bool,
@@ -102,6 +108,7 @@ def command(
         allow_outside=allow_outside_refs,
         dynamic=dynamic,
         seed=_seed(seed),
+        fill_properties=fill_properties,
         cors=not no_cors,
         api_keys=api_keys or None,
         validate_requests=not no_validate_requests,

@@ -4,7 +4,8 @@
 
 Modules by role: `generator` (checking, retries, trust), `planner` (schema → node tree: $ref,
 allOf, oneOf/anyOf, not, enum, types), `shapes` (object and array plans), `nodes` and
-`containers` (the tree), `strings` (text and formats), `numbers`, `patterns` (regex → strings).
+`containers` (the tree), `strings` (text and formats), `numbers`, `patterns` (regex → strings),
+`options` (json-schema-faker's options a document sets: preferences inside the schema).
 """
 
 from __future__ import annotations

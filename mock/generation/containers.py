@@ -115,10 +115,11 @@ class ArrayNode:
     `contains` fills the `min_contains` places right after the prefix (`minContains`, 1 by default).
     """
 
-    __slots__ = ("contains", "items", "max_items", "min_contains", "min_items", "prefix", "unique", "where")
+    __slots__ = ("contains", "items", "max_items", "min_contains", "min_items", "prefer", "prefix", "unique", "where")
 
     def __init__(self, prefix: list[Node], items: Node | None, contains: Node | None, min_items: int,
-                 max_items: int | None, unique: bool, where: str, min_contains: int = 1) -> None:
+                 max_items: int | None, unique: bool, where: str, min_contains: int = 1,
+                 prefer: tuple[int, int | None] | None = None) -> None:
         self.prefix = prefix
         self.items = items  # None: no items beyond the prefix (3.1 `items: false`)
         self.contains = contains
@@ -127,6 +128,9 @@ class ArrayNode:
         self.unique = unique
         self.where = where
         self.min_contains = min_contains
+        #: The item count preferred (json-schema-faker's minItems/maxItems options), already
+        #: inside [min_items, max_items]; a shortfall down to min_items is still accepted.
+        self.prefer = prefer
 
     def gen(self, rng: Random, depth: int) -> list[Any]:
         if depth > HARD_DEPTH:
@@ -140,6 +144,9 @@ class ArrayNode:
             count = low
         else:
             count = max(low, 1 + int(rng.random() * 2))
+            if self.prefer is not None:
+                least, most = self.prefer
+                count = max(count, least) if most is None else min(max(count, least), most)
             if self.max_items is not None:
                 count = min(count, self.max_items)
         if self.items is None:

@@ -25,9 +25,12 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+import jsonpath
+
 from accord import pointers
 from accord.mock.generation.errors import GenerationError
-from accord.mock.generation.nodes import Node
+from accord.mock.generation.nodes import JsonPathValue, Node
+from accord.mock.generation.options import Options
 from accord.mock.generation.planner import Planner
 from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
@@ -59,11 +62,14 @@ class Generator:
     #: validate with the same compiler need not check it again.
     validates = True
 
-    def __init__(self, document: dict[str, Any], version: str, *, compiler: SchemaCompiler | None = None) -> None:
+    def __init__(self, document: dict[str, Any], version: str, *, compiler: SchemaCompiler | None = None,
+                 options: Options | None = None) -> None:
         self.document = document
         self.version = version
         self.compiler = compiler or SchemaCompiler(document, version)
-        self._planner = Planner(document, version, self.compiler)
+        #: json-schema-faker's options, as the document sets them (mock/generation/options.py).
+        self.options = options or Options()
+        self._planner = Planner(document, version, self.compiler, self.options)
         self._plans: dict[tuple[int, str], _Plan] = {}
 
     def generate(self, schema: Any, *, seed: int | str | Random, direction: Direction = "response") -> Any:
@@ -76,7 +82,7 @@ class Generator:
             plan = self._plan(schema, direction)
         if plan.trusted:
             try:
-                return plan.node.gen(seed if isinstance(seed, Random) else Random(seed), 0)
+                return self._gen(plan, seed if isinstance(seed, Random) else Random(seed))
             except GenerationError:
                 pass  # a rare unlucky draw: the checked path below retries with derived seeds
         return self._checked(plan, schema, seed, direction)
@@ -90,7 +96,11 @@ class Generator:
         """The plan's value for this seed, unchecked: what `generate` serves for an exact plan
         (for the tests that hold the planner to its claim); may raise `GenerationError`."""
         plan = self._plans.get((id(schema), direction)) or self._plan(schema, direction)
-        return plan.node.gen(seed if isinstance(seed, Random) else Random(seed), 0)
+        return self._gen(plan, seed if isinstance(seed, Random) else Random(seed))
+
+    def _gen(self, plan: _Plan, rng: Random) -> Any:
+        value = plan.node.gen(rng, 0)
+        return _resolve_json_paths(value) if self._planner.json_paths else value
 
     def _plan(self, schema: Any, direction: Direction) -> _Plan:
         try:
@@ -108,7 +118,7 @@ class Generator:
         for attempt in range(ATTEMPTS):
             rng = seed if isinstance(seed, Random) else Random(seed if attempt == 0 else f"{seed}/{attempt}")
             try:
-                value = plan.node.gen(rng, 0)
+                value = self._gen(plan, rng)
             except GenerationError as exc:
                 last = exc
                 continue
@@ -130,6 +140,47 @@ class Generator:
         """The document pointer of `schema` ("#/components/schemas/Pet"), or "" when not in it."""
         found = _find(self.document, schema, [])
         return "#" + pointers.from_path(found) if found is not None else ""
+
+
+def _resolve_json_paths(value: Any) -> Any:
+    """The body with each `jsonPath` value resolved: the first match of its path in the body
+    (every other such value at its own generated value) when valid at its place, else its own."""
+    pending: list[JsonPathValue] = []
+    plain = _plain(value, pending)
+    if not pending:
+        return value
+    found: dict[int, Any] = {}
+    for marker in pending:
+        try:
+            matches = jsonpath.findall(marker.path, plain)
+        except jsonpath.JSONPathError:
+            continue
+        for match in matches:
+            if marker.check(match):
+                found[id(marker)] = match
+                break
+    return _replace(value, found)
+
+
+def _plain(value: Any, pending: list[JsonPathValue]) -> Any:
+    if isinstance(value, JsonPathValue):
+        pending.append(value)
+        return _plain(value.fallback, pending)
+    if isinstance(value, dict):
+        return {k: _plain(v, pending) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, pending) for v in value]
+    return value
+
+
+def _replace(value: Any, found: dict[int, Any]) -> Any:
+    if isinstance(value, JsonPathValue):
+        return found[id(value)] if id(value) in found else _replace(value.fallback, found)
+    if isinstance(value, dict):
+        return {k: _replace(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, found) for v in value]
+    return value
 
 
 def _find(node: Any, target: Any, path: list[str | int]) -> list[str | int] | None:

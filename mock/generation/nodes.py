@@ -261,3 +261,32 @@ class BranchesNode:
 
 
 _NONE: Any = object()
+
+
+class JsonPathValue:
+    """A value still to be resolved: what `path` finds in the finished body, else `fallback`
+    (json-schema-faker's `jsonPath` keyword with `resolveJsonPath`; `Generator` resolves it)."""
+
+    __slots__ = ("check", "fallback", "path")
+
+    def __init__(self, path: str, fallback: Any, check: Check) -> None:
+        self.path = path
+        self.fallback = fallback
+        self.check = check
+
+
+class JsonPathNode:
+    """A schema with a `jsonPath`: its own generated value, to be replaced once the body is whole."""
+
+    __slots__ = ("check", "inner", "path")
+
+    def __init__(self, path: str, inner: Node, check: Check) -> None:
+        self.path = path
+        self.inner = inner
+        self.check = check
+
+    def gen(self, rng: Random, depth: int) -> Any:
+        return JsonPathValue(self.path, self.inner.gen(rng, depth), self.check)
+
+    def cost(self, stack: set[int]) -> int:
+        return self.inner.cost(stack)

@@ -26,6 +26,7 @@ from accord.mock.generation.nodes import (
     ChoiceNode,
     ConstNode,
     ImpossibleNode,
+    JsonPathNode,
     Node,
     NotNode,
     NullableNode,
@@ -33,6 +34,7 @@ from accord.mock.generation.nodes import (
     TypeChoiceNode,
 )
 from accord.mock.generation.numbers import Bounds, NumberNode
+from accord.mock.generation.options import Options
 from accord.mock.generation.patterns import PatternError, compile_pattern
 from accord.mock.generation.shapes import discriminator_value
 from accord.mock.generation.strings import FORMATS, StringNode
@@ -60,10 +62,14 @@ _ANY_TYPES = ("string", "integer", "number", "boolean", "object", "array")
 class Planner:
     """Builds and caches generation nodes for the schemas of one document."""
 
-    def __init__(self, document: dict[str, Any], version: str, compiler: SchemaCompiler) -> None:
+    def __init__(self, document: dict[str, Any], version: str, compiler: SchemaCompiler,
+                 options: Options | None = None) -> None:
         self.document = document
         self.version = version
         self.compiler = compiler
+        self.options = options or Options()
+        #: Whether some compiled schema has a `jsonPath` to resolve (Generator resolves values then).
+        self.json_paths = False
         self._cache: dict[tuple[int, str], Node] = {}
         self._risky: dict[tuple[int, str], bool] = {}
         self._risk: list[bool] = []
@@ -146,15 +152,30 @@ class Planner:
         candidates = [v for v in self._candidates(schema) if self.check(schema, direction)(v)]
         if candidates:
             node = CandidatesNode(candidates, node)
+        options = self.options
+        if options.use_examples or options.use_default:
+            # json-schema-faker's useExamplesValue / useDefaultValue: the document's value every
+            # time (examples first, as json-schema-faker looks), when it is valid here.
+            preferred = [v for v in self._candidates(schema, default=False) if self.check(schema, direction)(v)] \
+                if options.use_examples else []
+            if not preferred and options.use_default and "default" in schema \
+                    and self.check(schema, direction)(schema["default"]):
+                preferred = [schema["default"]]
+            if preferred:
+                node = ChoiceNode(preferred)
+        if options.resolve_json_path and isinstance(schema.get("jsonPath"), str):
+            self.json_paths = True
+            self.mark_risky()  # the value found elsewhere may upset a keyword above this one: checked
+            node = JsonPathNode(schema["jsonPath"], node, self.check(schema, direction))
         return node
 
-    def _candidates(self, schema: dict[str, Any]) -> list[Any]:
+    def _candidates(self, schema: dict[str, Any], default: bool = True) -> list[Any]:
         out: list[Any] = []
         if "example" in schema:
             out.append(schema["example"])
         if self.version == "3.1" and isinstance(schema.get("examples"), list):
             out.extend(schema["examples"])
-        if "default" in schema:
+        if default and "default" in schema:
             out.append(schema["default"])
         return out
 

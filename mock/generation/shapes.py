@@ -72,6 +72,9 @@ def object_node(planner: Planner, parts: Parts, direction: Direction, where: str
     max_props = min((p["maxProperties"] for p in parts if isinstance(p.get("maxProperties"), int)), default=None)
     if max_props is not None and len(required_nodes) > max_props:
         return ImpossibleNode(f"{len(required_nodes)} required properties exceed maxProperties {max_props}", where)
+    options = planner.options
+    if options.fill_properties and extra is not None:
+        is_map = True  # json-schema-faker's fillProperties: a few invented keys where they are allowed
     return ObjectNode(required_nodes, optional_nodes, fixed_values, extra, extra_key, min_props, max_props,
                       is_map, where, list(declared))
 
@@ -207,7 +210,11 @@ def array_node(planner: Planner, parts: Parts, direction: Direction, where: str)
     if contains and min_contains > 0:
         contains_node = planner.compile(planner.synthetic([*contains, *items]), direction, f"{where}/contains")
     unique = any(part.get("uniqueItems") is True for part in parts)
-    return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where, min_contains)
+    options = planner.options
+    prefer = None
+    if options.min_items is not None or options.max_items is not None:
+        prefer = options.items_between(low, high)
+    return ArrayNode(prefix_nodes, items_node, contains_node, low, high, unique, where, min_contains, prefer)
 
 
 _COUNTER_VALUES: tuple[object, ...] = (0, "x", True, None, [], {})
