@@ -18,7 +18,9 @@ the other:
   to the real service one operation at a time (Prism does the same).
 
 A GET or HEAD with a body is forwarded with its body (Prism answers 501 there, a limit of its
-HTTP client: its issue 2259); the body is reported when the operation takes none.
+HTTP client: its issue 2259); the body is reported when the operation takes none. A request's
+Content-Encoding travels with its body; an answer's body is relayed decoded, without it. An
+answer to a deprecated operation gets `Deprecation: true` unless the service sent its own.
 """
 
 from __future__ import annotations
@@ -49,8 +51,10 @@ MAX_UPSTREAM_BODY = 32 * 1024 * 1024
 #: Never forwarded either way (RFC 9110 §7.6.1 hop-by-hop fields), plus what the proxy reframes.
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
-    "transfer-encoding", "upgrade", "host", "content-length", "content-encoding",
+    "transfer-encoding", "upgrade", "host", "content-length",
 })
+#: Dropped from upstream answers too: the client reads the upstream body decoded (httpx decodes it).
+RESPONSE_DROPPED = HOP_BY_HOP | {"content-encoding"}
 #: Dropped from upstream answers when the mock does CORS itself (a second
 #: Access-Control-Allow-Origin makes browsers refuse the response).
 CORS_PREFIX = "access-control-"
@@ -128,6 +132,8 @@ async def forward(app: MockApp, ex: Exchange) -> Reply | None:
         log.warning("%s %s -> %d breaks the contract (%s):", ex.method, ex.path, status, op.label)
         for violation in found:
             log.warning("  response %s", violation.render())
+    if op.deprecated and "deprecation" not in lowered:  # Prism: unless the service says so itself
+        raw_headers.append((b"deprecation", b"true"))
     reported: list[Any] = [*ex.violations, *found]
     errors = [v for v in found if v.severity == "Error"]
     if errors and upstream.errors:
@@ -178,7 +184,7 @@ async def _exchange(app: MockApp, upstream: Upstream, ex: Exchange) -> tuple[int
                     return ex.generic(502, detail)
             status = response.status_code
             raw_headers = [(k.lower(), v) for k, v in response.headers.raw
-                           if k.decode("latin-1").lower() not in HOP_BY_HOP]
+                           if k.decode("latin-1").lower() not in RESPONSE_DROPPED]
     except httpx.TimeoutException:
         log.error("%s %s: the upstream %s did not answer within %ss", ex.method, ex.path, upstream.url,
                   upstream.timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import socket
 from collections.abc import Iterator
@@ -60,6 +61,7 @@ paths:
                   items: {type: array}
   /things/{id}:
     get:
+      deprecated: true
       parameters:
         - {name: id, in: path, required: true, schema: {type: integer}}
         - {name: X-Tenant, in: header, required: true, schema: {type: string}}
@@ -78,6 +80,7 @@ class WrongUpstream:
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []
         self.bodies: dict[tuple[str, str], bytes] = {}
+        self.headers: dict[tuple[str, str], dict[bytes, bytes]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -89,6 +92,7 @@ class WrongUpstream:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         self.bodies[(scope["method"], scope["path"])] = body
+        self.headers[(scope["method"], scope["path"])] = dict(scope["headers"])
         if scope["path"] == "/health/live":
             await asyncio.sleep(3)  # slower than the proxy's timeout in the timeout test
         status, media, body, extra = WRONG.get(scope["path"], (200, "application/json", b"{}", []))
@@ -280,7 +284,7 @@ def test_without_errors_what_the_document_does_not_route_is_forwarded_as_is(wron
         assert _violations(response) == [{"location": ["request"], "severity": "Warning",
                                           "message": "Selected route not found"}]
     upstream.received.clear()
-    with serve_mock(things, upstream=Upstream(url, errors=True)) as proxy:
+    with serve_mock(things, proxy=url, errors=True) as proxy:  # the settings' way (accord mock --errors)
         assert httpx.get(proxy.url + "/nowhere").status_code == 404
         assert httpx.delete(proxy.url + "/things").status_code == 405
     assert upstream.received == []
@@ -291,6 +295,7 @@ def test_a_get_with_a_body_is_forwarded_with_it_and_reported(wrong: tuple[str, W
     with serve_mock(things, proxy=url) as proxy:
         forwarded = httpx.request("GET", proxy.url + "/things/1", headers={"X-Tenant": "t"}, json={})
     assert forwarded.status_code == 201 and upstream.bodies[("GET", "/things/1")] == b"{}"
+    assert forwarded.headers.get_list("deprecation") == ["true"]  # the operation is deprecated (Prism)
     reported = _violations(forwarded)
     assert reported[0]["location"] == ["request", "body"] and reported[0]["code"] == "415"
     with serve_mock(things, upstream=Upstream(url, errors=True)) as proxy:
@@ -327,3 +332,15 @@ def test_proxy_url_must_be_http() -> None:
 
     with pytest.raises(UsageError, match="--proxy must be an http"):
         Upstream("ftp://example")
+
+
+def test_an_encoded_request_body_travels_with_its_content_encoding(wrong: tuple[str, WrongUpstream],
+                                                                   things: Path) -> None:
+    url, upstream = wrong
+    packed = gzip.compress(b'{"a": 1}')
+    with serve_mock(things, proxy=url) as proxy:
+        response = httpx.post(proxy.url + "/elsewhere", content=packed,
+                              headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert response.status_code == 200 and "deprecation" not in response.headers
+    assert upstream.bodies[("POST", "/elsewhere")] == packed
+    assert upstream.headers[("POST", "/elsewhere")][b"content-encoding"] == b"gzip"
