@@ -7,8 +7,9 @@ them, mock/prism.py, as the request's are), as an entry of the `validation` memb
 (`--errors`) and as an `errors` entry of accord's problem.
 
 Severity follows Prism (its `validateOutput`): a status the operation does not document is an
-error for a 2xx and a warning otherwise (an upstream 404 or 503 is reported, not replaced);
-everything else is an error.
+error for a 2xx and a warning otherwise (an upstream 404 or 503 is reported, not replaced); a
+body where the response declares no content is a warning (Prism does not look at it: Swagger 2.0
+documents often describe a response without its schema); everything else is an error.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def check_upstream(api: CompiledApi, op: Operation, status: int, headers: dict[s
     if not response.contents:
         if body:
             message = f"response {key} declares no content, but a body was sent"
-            found.append(ResponseViolation("body", "content", message))
+            found.append(ResponseViolation("body", "content", message, severity="Warning"))
         return found
     if not body and not content_type:
         message = f"response {key} declares content, but none was sent"

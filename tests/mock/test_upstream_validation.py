@@ -64,6 +64,15 @@ def test_an_undocumented_status_is_an_error_for_a_2xx_only(api) -> None:
     assert [v.severity for v in check_upstream(api, op, 418, MODEL_HEADERS, b"{}")] == ["Warning"]
 
 
+def test_a_body_where_the_response_declares_none_is_a_warning(tmp_path: Path) -> None:
+    document = tmp_path / "bare.yaml"
+    document.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+                        "paths:\n  /x:\n    get:\n      responses:\n        '200': {description: undescribed}\n")
+    bare = create_app(document).api
+    found = check_upstream(bare, bare.operations[0], 200, {"content-type": "application/json"}, b"{}")
+    assert [(v.where, v.code, v.severity) for v in found] == [("body", "content", "Warning")]
+
+
 def test_body_errors_are_worded_as_ajv_and_prefixed_in_prisms_500(api) -> None:
     body = orjson.loads(_example(api, "getModel"))
     body.pop("task")
