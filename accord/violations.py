@@ -28,7 +28,9 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
     if name in ("additionalProperties", "unevaluatedProperties"):
         return [((*path, extra), "is not allowed (additional property)") for extra in kind.unexpected]
     if name == "type":
-        return [(path, "must be of type " + " or ".join(t for t in kind.types if t != "null"))]
+        types = kind.types
+        named = types if "null" not in types else [t for t in types if t != "null"]
+        return [(path, "must be of type " + " or ".join(named))]
     if name in _COMPARISONS:
         return [(path, f"must be {_COMPARISONS[name]} {kind.limit}")]
     if name == "multipleOf":

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from accord import openapi, pointers
 from accord.errors import FindingsError
 from accord.findings import Finding
-from accord.mock.bodies import BodyContext, Parser, is_json, parser_for, split_media_type
+from accord.mock.bodies import BodyContext, Parser, find_declared, is_json, parser_for, split_media_type
 from accord.mock.generation.static import StaticSampler
 from accord.mock.negotiation import default_key
 from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, Shape, shape_of
@@ -61,6 +61,18 @@ class RequestBody:
     declared: dict[str, str]  # normalised base media type -> document key
     media: dict[str, MediaBody]  # document key -> MediaBody
     pointer: str
+    keys: dict[str, str | None] = field(default_factory=dict)  # by Content-Type header: `key_for`'s answers
+
+    def key_for(self, header: str) -> str | None:
+        """The declared media type key a Content-Type header selects (None: not accepted),
+        worked out once per header seen (clients send the same few)."""
+        try:
+            return self.keys[header]
+        except KeyError:
+            key = find_declared(split_media_type(header)[0], self.declared)
+            if len(self.keys) < CONTEXT_CACHE_SIZE:  # multipart boundaries differ per request
+                self.keys[header] = key
+            return key
 
 
 @dataclass(slots=True)

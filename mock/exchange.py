@@ -148,7 +148,10 @@ async def read_within(receive: Any, limit: int) -> bytes | None:
         size += len(chunk)
         if size > limit:
             return None
-        chunks.append(chunk)
         if not message.get("more_body", False):
+            if not chunks:  # the whole body in one message: the common case, nothing to join
+                return chunk
+            chunks.append(chunk)
             break
+        chunks.append(chunk)
     return b"".join(chunks)
