@@ -27,6 +27,8 @@ from accord import pointers
 from accord.swagger2 import Conversion
 
 _NO_RESPONSE = {"description": "OK"}
+#: Values nested deeper than this in a body get no inferred schema (anything goes there).
+INFER_DEPTH = 32
 _VARIABLE = re.compile(r"^(?::(?P<colon>.+)|\{\{(?P<braces>.+)\}\}|\{(?P<single>.+)\})$")
 AUTH_SCHEMES = {
     "basic": {"type": "http", "scheme": "basic"},
@@ -257,14 +259,17 @@ def _entry(text: str, media: str) -> dict[str, Any]:
     return {"example": text}
 
 
-def infer_schema(value: Any) -> dict[str, Any]:
+def infer_schema(value: Any, depth: int = 0) -> dict[str, Any]:
     """The schema a JSON example implies, as Prism's converter infers it (its
     `@stoplight/json-schema-generator`): each value's JSON type (`integer` for a whole number),
     an object's `properties` (none `required`: an example shows what may be sent, not what must
     be), an array's `items` from its elements. Unlike that generator, elements of different types
     give an `anyOf` of their types (it keeps the last element's type, so a mixed array would fail
-    its own example), `null` constrains nothing (OpenAPI 3.0 has no `null` type) and an empty
-    array leaves its items open. The example always validates against the schema."""
+    its own example), `null` constrains nothing (OpenAPI 3.0 has no `null` type), an empty
+    array leaves its items open, and so does a value nested deeper than `INFER_DEPTH`. The
+    example always validates against the schema."""
+    if depth > INFER_DEPTH:
+        return {}
     if isinstance(value, bool):
         return {"type": "boolean"}
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
@@ -274,12 +279,12 @@ def infer_schema(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"type": "string"}
     if isinstance(value, dict):
-        return {"type": "object", "properties": {str(k): infer_schema(v) for k, v in value.items()}}
+        return {"type": "object", "properties": {str(k): infer_schema(v, depth + 1) for k, v in value.items()}}
     if isinstance(value, list):
         schema: dict[str, Any] = {"type": "array"}
         items: dict[str, Any] | None = None
         for element in value:
-            inferred = infer_schema(element)
+            inferred = infer_schema(element, depth + 1)
             items = inferred if items is None else _union(items, inferred)
         if items:
             schema["items"] = items

@@ -126,3 +126,15 @@ def test_a_form_body_has_the_media_type_its_content_type_header_names():
         "mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}}}]}
     assert list(postman.convert(bare).document["paths"]["/f"]["post"]["requestBody"]["content"]) == [
         "application/x-www-form-urlencoded"]
+
+
+def test_a_deeply_nested_body_is_inferred_to_a_bounded_depth():
+    raw = "[" * 1000 + "]" * 1000  # as deep as a JSON parser takes
+    item = {"request": {"method": "POST", "url": {"path": ["deep"]}, "body": {"mode": "raw", "raw": raw},
+                        "header": [{"key": "Content-Type", "value": "application/json"}]}}
+    doc = postman.convert({"info": {"name": "x"}, "item": [item]}).document
+    schema = doc["paths"]["/deep"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    depth = 0
+    while schema:
+        schema, depth = schema.get("items", {}), depth + 1
+    assert depth == postman.INFER_DEPTH + 1
