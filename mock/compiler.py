@@ -200,21 +200,21 @@ class CompiledApi:
             self.router.add(path, PathItem(template, operations, allow, fragment))
             self.operations.extend(operations.values())
         if not self.operations:
-            webhooks = self.document.get("webhooks")
-            if not isinstance(webhooks, dict) or not webhooks:
-                raise FindingsError(
-                    [self.locate(Finding("mock-no-operations", "the document has no operations to serve", "/paths"))]
-                )
-            # OpenAPI 3.1 §4.8.1: a document may describe webhooks only (a payment provider's
-            # notifications). They are requests the API sends, not ones it answers: the document
-            # is complete, so the mock starts, says so, and answers every request 404.
-            self.report(Finding(
-                "mock-no-operations",
-                f"the document describes webhooks only ({len(webhooks)}), requests the API sends: "
-                "the mock has no operation to serve and answers every request 404",
-                "/webhooks",
-                severity="warning",
-            ))
+            self._no_operations()
+
+    def _no_operations(self) -> None:
+        """A valid document may have no operation: 3.0's `paths` "MAY be empty, due to ACL
+        constraints" (§4.7.8), and a 3.1 document may describe only the webhooks an API sends
+        (§4.8.1). Nothing is wrong with it, so the mock starts, says so once, and answers 404."""
+        webhooks = self.document.get("webhooks")
+        if isinstance(webhooks, dict) and webhooks:
+            message = (f"the document describes webhooks only ({len(webhooks)}), requests the API sends: "
+                       "the mock has no operation to serve and answers every request 404")
+            pointer = "/webhooks"
+        else:
+            message = "the document has no operations (its paths are empty): the mock answers every request 404"
+            pointer = "/paths"
+        self.report(Finding("mock-no-operations", message, pointer, severity="warning"))
 
     def _located(self, fragment: Fragment, item: dict[str, Any]) -> Fragment:
         """Where the path item's operations declare each name the fragment names."""

@@ -1,11 +1,16 @@
-"""accord/cli/mock.py: a document that cannot be served fails before any port is bound."""
+"""accord/cli/mock.py: a document that cannot be served fails before any port is bound; one
+without operations is served."""
 
 from __future__ import annotations
 
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 from conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,11 +41,36 @@ def test_unreadable_exit_2(tmp_path: Path):
     assert "no such file" in result.stderr
 
 
-def test_document_without_operations_exit_1(tmp_path: Path):
+def test_document_without_operations_starts_and_says_so(tmp_path: Path):
+    """OpenAPI 3.0's `paths` may be empty: the document is valid, so the mock serves it (every
+    request a 404) and says why once, where Prism refuses to start."""
     (tmp_path / "openapi.yaml").write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
-    result = accord("mock", str(tmp_path / "openapi.yaml"), "--port", "1")
-    assert result.returncode == 1
-    assert "no operations" in result.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from accord.cli import main; main()", "mock", str(tmp_path / "openapi.yaml"),
+         "--port", str(port), "--no-watch"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/anything", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "the mock did not start"
+                time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert answer.status_code == 404
+    assert "warning: the document has no operations (its paths are empty)" in stderr
 
 
 def test_help_lists_the_options():
