@@ -4,11 +4,14 @@ On by default: every response carries the headers, and a preflight (`OPTIONS` + 
 `Access-Control-Request-Method`) gets 204 on any path. A page may call with credentials
 (`fetch(..., {credentials: "include"})`): the Fetch standard (§3.2.5, "CORS protocol and
 credentials") reads `*` literally in that case, for the allowed origin, the exposed headers and the
-allowed request headers alike. So the mock never answers `*` together with
-`Access-Control-Allow-Credentials: true`: it echoes the page's `Origin` (with `Vary: Origin`, since
-the answer depends on it), echoes the headers a preflight asks for, and exposes by name every
-response header the document declares, plus the ones the mock adds itself (`ALWAYS_EXPOSED`).
-A request without `Origin` is not a CORS request; it gets `*` without credentials.
+allowed request headers alike. So to a request with an `Origin` the mock never answers `*`: it
+echoes the page's `Origin` (with `Vary: Origin`, since the answer depends on it), echoes the
+headers a preflight asks for, and exposes by name every response header the document declares,
+plus the ones the mock adds itself (`ALWAYS_EXPOSED`).
+A request without `Origin` is not a CORS request (browsers send `Origin` on every cross-origin
+call and read CORS headers on no other answer), so what it gets is for the tools that compare the
+mock with Prism: Prism's own `*` origin, `*` request headers and allowed credentials. `Vary: Origin`
+is on every answer, so a cache never hands that copy to a request that carries an `Origin`.
 """
 
 from __future__ import annotations
@@ -49,13 +52,15 @@ class Cors:
         ]
         self._no_origin: Headers = [
             (b"access-control-allow-origin", b"*"),
+            (b"access-control-allow-headers", b"*"),
+            (b"access-control-allow-credentials", b"true"),
             (b"access-control-expose-headers", expose),
             (b"vary", b"Origin"),
         ]
 
     def headers_for(self, request_headers: dict[str, str]) -> Headers:
         """The CORS headers of any response: the request's Origin echoed with credentials allowed,
-        else `*` without."""
+        else Prism's headers for a request that is not a CORS request."""
         origin = request_headers.get("origin")
         if origin is None:
             return list(self._no_origin)

@@ -50,11 +50,20 @@ def test_problems_carry_the_same_headers(make_client: Callable[..., httpx.Client
     assert "WWW-Authenticate" in exposed(response)
 
 
-def test_a_request_without_origin_gets_a_wildcard_without_credentials(make_client: Callable[..., httpx.Client]) -> None:
-    response = make_client(SPEC).get("/health/live")
+def test_a_request_without_origin_gets_prisms_headers_and_varies_on_origin(
+    make_client: Callable[..., httpx.Client],
+) -> None:
+    """Not a CORS request (no browser reads these): Prism's `*` headers; `Vary: Origin` keeps a cache
+    from reusing this answer for a page's request, which gets its own Origin back."""
+    client = make_client(SPEC)
+    response = client.get("/health/live")
     assert response.headers["access-control-allow-origin"] == "*"
-    assert "access-control-allow-credentials" not in response.headers
+    assert response.headers["access-control-allow-headers"] == "*"
+    assert response.headers["access-control-allow-credentials"] == "true"
     assert "Origin" in response.headers.get_list("vary")
+    from_page = client.get("/health/live", headers={"Origin": PAGE})
+    assert from_page.headers["access-control-allow-origin"] == PAGE
+    assert "access-control-allow-headers" not in from_page.headers
 
 
 def test_headers_for_echoes_any_origin() -> None:
