@@ -73,12 +73,20 @@ def parse_accept(header: str) -> list[MediaRange]:
 def quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
     """(weight, specificity) the ranges give `media_type` (`type/subtype`, parameters ignored):
     those of the most specific matching range, the higher weight among equals; (0.0, -1) if none."""
+    q, rank, _position = match(ranges, media_type)
+    return q, rank
+
+
+def match(ranges: list[MediaRange], media_type: str) -> tuple[float, int, int]:
+    """`quality`, and the position in `ranges` of the range that gave it (the first of equals);
+    (0.0, -1, len(ranges)) if none matches. The position breaks ties between media types the
+    client weighs alike: `text/plain, application/json` lists text/plain first."""
     kind, _, sub = media_type.partition(";")[0].strip().lower().partition("/")
-    best_q, best_rank = 0.0, -1
-    for r in ranges:
+    best_q, best_rank, best_position = 0.0, -1, len(ranges)
+    for position, r in enumerate(ranges):
         if r.type not in ("*", kind) or r.subtype not in ("*", sub):
             continue
         rank = r.specificity
         if rank > best_rank or (rank == best_rank and r.q > best_q):
-            best_q, best_rank = r.q, rank
-    return best_q, best_rank
+            best_q, best_rank, best_position = r.q, rank, position
+    return best_q, best_rank, best_position

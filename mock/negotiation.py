@@ -5,10 +5,12 @@
 - `Prefer: code=N`: exact, else the `NXX` range, else `default`, all served as N; else 404.
 - `Prefer` (RFC 7240) wins over the `__code`/`__example`/`__dynamic`/`__seed` query
   parameters all-or-nothing: when the header is present the query parameters are ignored.
-- `Accept` (RFC 9110 §12.5.1, read by accord.http as the service reads it): the declared media
-  type with the highest q, more specific ranges first; among equals the one the client listed
-  first (`Accept: application/xml, application/json` reads XML, as Prism answers), then JSON,
-  then declaration order; JSON first when the client accepts anything or sends nothing usable.
+- `Accept` (RFC 9110 §12.5.1, read by accord.http as the service reads it), as Prism's
+  negotiator (the `accepts` package) chooses: the declared media type with the highest q, then
+  the one a more specific range names, then the one named earlier in the header, then the one
+  declared first. So `Accept: */*` (curl's and fetch()'s default) gets the first declared media
+  type, the document's own preference. Without an `Accept` (or with nothing usable in it) the
+  client states no preference: JSON first, else the first declared.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from accord.http import MediaRange, parse_accept, quality
+from accord.http import MediaRange, match, parse_accept
 from accord.mock.bodies import is_json
 
 R = TypeVar("R")
 
 _CODE = re.compile(r"\d{3}")
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_MEDIA_TYPE = re.compile(f"{_TOKEN}/{_TOKEN}")  # RFC 9110 §8.3.1
 _PREFER_ITEM = re.compile(r'\s*([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^,;\s]*))?')
 #: Preference name -> query parameter name.
 QUERY_NAMES = {"code": "__code", "example": "__example", "dynamic": "__dynamic", "seed": "__seed"}
@@ -153,7 +157,7 @@ def choose_media(accept: str | None, served: list[str]) -> int | None:
     `Accept` is read by accord.http, as the service reads it; callers cache the answer per value."""
     if not served:
         return None
-    ranges = parse_accept(accept) if accept is not None and accept.strip() not in ("", "*/*") else []
+    ranges = parse_accept(accept) if accept is not None else []
     if not ranges:  # no header, or nothing usable in it: no preference
         for index, media in enumerate(served):
             if is_json(media):
@@ -161,24 +165,17 @@ def choose_media(accept: str | None, served: list[str]) -> int | None:
         return 0
     best_index, best_score = None, None
     for index, media in enumerate(served):
-        q, specificity = quality(ranges, media)
+        q, specificity, position = match(ranges, media)
         if q <= 0:
             continue
-        score = (q, specificity, -_listed_at(ranges, media, q, specificity), is_json(media), -index)
+        # A content key that is no `type/subtype` (`description:` written one level too deep)
+        # is chosen only when no real media type is acceptable.
+        score = (_MEDIA_TYPE.fullmatch(media.split(";", 1)[0].strip()) is not None, q, specificity, -position, -index)
         if best_score is None or score > best_score:
             best_index, best_score = index, score
     if best_index is None:
         return _structured_suffix(ranges, served)
     return best_index
-
-
-def _listed_at(ranges: list[MediaRange], media: str, q: float, specificity: int) -> int:
-    """Where the client listed the range that gave `media` its weight (for ties between types)."""
-    kind, _, sub = media.partition(";")[0].strip().lower().partition("/")
-    for position, r in enumerate(ranges):
-        if r.q == q and r.specificity == specificity and r.type in ("*", kind) and r.subtype in ("*", sub):
-            return position
-    return len(ranges)
 
 
 def _structured_suffix(ranges: list[MediaRange], served: list[str]) -> int | None:

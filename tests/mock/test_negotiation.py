@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
 import pytest
 
 from accord.mock.negotiation import (
@@ -14,6 +18,7 @@ from accord.mock.negotiation import (
     read_preferences,
     served_status,
 )
+from accord.mock.testing import serve_mock
 
 
 def test_parse_prefer():
@@ -87,8 +92,11 @@ def test_error_key_follows_prism_order_then_ranges_then_default():
     ("accept", "expected"),
     [
         (None, 1),
-        ("*/*", 1),
+        ("", 1),
+        ("*/*", 0),  # anything: the document's first (Prism, curl's and fetch()'s default Accept)
         ("text/csv", 0),
+        ("application/*, text/*", 1),
+        ("*/*, application/json", 1),  # the more specific range first
         ("text/*;q=0.5, application/json", 1),
         ("application/json;q=0, */*", 0),
         ("image/png", None),
@@ -108,6 +116,16 @@ def test_choose_media(accept, expected):
 
 
 @pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("*/*", 1), ("application/json;q=0.5, */*", 1), ("text/plain", None), (None, 1)],
+)
+def test_a_content_key_that_is_no_media_type_comes_last(accept, expected):
+    """`description: ok` written under `content` by mistake is no answer to `*/*` while a real type is."""
+    assert choose_media(accept, ["description", "application/json"]) == expected
+    assert choose_media("*/*", ["description"]) == 0  # all there is
+
+
+@pytest.mark.parametrize(
     ("accept", "served", "expected"),
     [
         ("application/json", ["text/csv", "application/hal+json"], 1),
@@ -120,3 +138,50 @@ def test_choose_media(accept, expected):
 def test_a_structured_suffix_answers_its_base_type(accept, served, expected):
     """RFC 6839: application/hal+json is JSON, so `Accept: application/json` reads it (no 406)."""
     assert choose_media(accept, served) == expected
+
+
+# -- over HTTP: which media type a client gets when the document offers several ------------------
+REPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "mock-negotiation" / "openapi.yaml"
+
+
+@pytest.fixture(scope="module")
+def reports() -> Iterator[httpx.Client]:
+    with serve_mock(REPORTS) as mock, httpx.Client(base_url=mock.url) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("accept", "served", "body"),
+    [
+        ("*/*", "text/csv", b"id,total\n7,12\n"),  # curl's and fetch()'s default: the document's first
+        ("application/xml, application/json", "application/xml", b"<report><id>7</id><total>12</total></report>"),
+        ("application/json, application/xml", "application/json", b'{"id":7,"total":12}'),
+        ("application/json;q=0.5, application/xml", "application/xml", None),  # the weight first
+        ("text/*;q=0.9, application/json", "application/json", None),
+        ("application/*", "application/json", None),  # what the range admits, in the document's order
+        ("*/*;q=0.1, application/xml", "application/xml", None),
+    ],
+)
+def test_the_client_gets_the_type_it_prefers_else_the_documents_first(
+    reports: httpx.Client, accept: str, served: str, body: bytes | None
+) -> None:
+    answer = reports.get("/reports/7", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == served
+    if body is not None:
+        assert answer.content == body
+
+
+def test_without_accept_the_client_gets_json(reports: httpx.Client) -> None:
+    request = reports.build_request("GET", "/reports/7")
+    del request.headers["accept"]
+    answer = reports.send(request)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {"id": 7, "total": 12}
+
+
+def test_a_type_the_document_does_not_offer_is_406(reports: httpx.Client) -> None:
+    answer = reports.get("/reports/7", headers={"Accept": "image/png"})
+    assert answer.status_code == 406
+    assert answer.headers["content-type"] == "application/problem+json"
