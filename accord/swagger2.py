@@ -4,7 +4,8 @@ The mock compiles OpenAPI 3.x only, so a 2.0 document is converted once (the rul
 OpenAPI 3.0 migration's, as swagger2openapi applies them): `definitions`, `parameters`,
 `responses` and `securityDefinitions` move into `components`; `body` and `formData` parameters
 become a `requestBody` for each media type the operation consumes; a response `schema` and its
-`examples` become `content` for each media type it produces; non-body parameters keep their
+`examples` become `content` for each media type it produces (an example keyed by a range such
+as `*/*` is the example of the produced types it matches); non-body parameters keep their
 type keywords under `schema`, `collectionFormat` becomes `style`/`explode`.
 
 `Conversion.origins` maps each converted pointer (prefix) to the 2.0 pointer it came from, so a
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord import openapi, pointers
+from accord.http import parse_accept, quality
 
 #: Keywords of a 2.0 non-body parameter, header or `items` that belong in a 3.0 schema.
 SCHEMA_KEYWORDS = (
@@ -351,18 +353,26 @@ class _Converter:
         examples: dict[str, Any] = raw_examples if isinstance(raw_examples, dict) else {}
         schema = resp.get("schema")
         media = list(produces) or [DEFAULT_MEDIA]
-        for m in examples:
-            if m not in media:
-                media.append(m)
+        example_of = {m: m for m in media if m in examples}  # content media type -> examples key
+        for key in examples:
+            if key in media:
+                continue
+            covered = _covered(key, media)
+            if not covered:
+                media.append(key)
+                example_of[key] = key
+            for m in covered:  # `*/*: hello` with `produces: [text/plain]`: text/plain's example
+                example_of.setdefault(m, key)
         if schema is not None or examples:
             out["content"] = {}
             for m in media:
                 entry: dict[str, Any] = {}
                 if schema is not None:
                     entry["schema"] = self.schema(schema, old + "/schema", pointers.join(new, "content", m, "schema"))
-                if m in examples:
-                    entry["example"] = copy.deepcopy(examples[m])
-                    self.note(pointers.join(new, "content", m, "example"), pointers.join(old, "examples", m))
+                if m in example_of:
+                    entry["example"] = copy.deepcopy(examples[example_of[m]])
+                    self.note(pointers.join(new, "content", m, "example"),
+                              pointers.join(old, "examples", example_of[m]))
                 elif schema is None:
                     continue
                 out["content"][m] = entry
@@ -426,6 +436,16 @@ def _schema_keywords(schema: Any) -> None:
                 _schema_keywords(sub)
         elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
             _schema_keywords(value)
+
+
+def _covered(key: str, produced: list[str]) -> list[str]:
+    """The produced media types an `examples` key names as a range (`*/*`, `text/*`); 2.0 wants
+    produced types as keys, and a range is read as the types it matches rather than as one more
+    media type the operation would answer."""
+    if "*" not in key:
+        return []
+    ranges = parse_accept(key)
+    return [m for m in produced if quality(ranges, m)[0] > 0]
 
 
 def _list(value: Any) -> list[Any]:

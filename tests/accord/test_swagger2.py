@@ -78,3 +78,13 @@ def test_pointers_lead_back_to_the_2_0_source():
 def test_without_convert_a_2_0_document_stays_2_0():
     spec = load_spec(FIXTURE)
     assert spec.version == "2.0" and spec.source_format is None
+
+
+def test_an_example_keyed_by_a_range_is_the_example_of_the_produced_types_it_covers():
+    source = load(FIXTURE.parents[1] / "mock-negotiation" / "swagger.yaml")
+    spec = load_spec(FIXTURE.parents[1] / "mock-negotiation" / "swagger.yaml", convert=True)
+    content = swagger2.convert(source).document["paths"]["/greeting"]["get"]["responses"]["200"]["content"]
+    assert content == {"text/plain": {"example": "good morning"},
+                       "application/json": {"example": {"text": "good morning"}}}  # no `*/*` of its own
+    assert spec.origin("/paths/~1greeting/get/responses/200/content/text~1plain/example") == \
+        "/paths/~1greeting/get/responses/200/examples/*~1*"

@@ -66,3 +66,14 @@ def test_served_document_is_the_converted_one(books: httpx.Client):
     served = books.get("/__accord/openapi.json").json()
     assert served["openapi"] == "3.0.3"
     assert "Book" in served["components"]["schemas"]
+
+
+@pytest.mark.parametrize(("accept", "served", "body"), [
+    ("*/*", "text/plain", b"good morning"),  # the first type the operation produces
+    ("text/plain", "text/plain", b"good morning"),  # the `*/*` example is text/plain's
+    ("application/json", "application/json", b'{"text":"good morning"}'),
+])
+def test_a_range_keyed_example_is_served_for_the_produced_types_it_covers(accept, served, body):
+    with mock_client(FIXTURES / "mock-negotiation" / "swagger.yaml") as client:
+        answer = client.get("/greeting", headers={"Accept": accept})
+    assert (answer.status_code, answer.headers["content-type"], answer.content) == (200, served, body)
