@@ -20,6 +20,7 @@ import orjson
 from accord import pointers
 from accord.findings import Finding
 from accord.mock.bodies import is_json, split_media_type
+from accord.mock.generation.static import own_values
 from accord.mock.negotiation import choose_media, served_status
 from accord.mock.parameters import coerce, schema_types
 from accord.mock.xml_bodies import to_xml
@@ -355,6 +356,7 @@ class ResponseBuilder:
             example = deref(self.api.document, example)
             if isinstance(example, dict) and "value" in example:
                 candidates.append(example["value"])
+        candidates.extend(own_values(resolved))  # the schema's own example, default, const
         if not candidates and not raw.get("required") and name.lower() != REQUEST_ID:
             # An optional header the document gives no value for is left out of static answers: it
             # is sent only in some cases (`Deprecation` on a deprecated version), and a made-up

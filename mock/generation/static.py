@@ -162,6 +162,18 @@ class StaticSampler:
         return out
 
 
+def own_values(schema: Any) -> list[Any]:
+    """The values a schema states itself, in the sampler's order: `example`, `default`, `const`,
+    3.1's `examples` (empty when it states none; `$ref` not followed). Not `enum`: it lists what
+    is allowed, not what is sent."""
+    if not isinstance(schema, dict):
+        return []
+    found = [schema[key] for key in ("example", "default", "const") if key in schema]
+    if isinstance(schema.get("examples"), list):
+        found.extend(schema["examples"])
+    return found
+
+
 def _int(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from accord.mock.responses import header_text, serialiser_for, served_type
+from accord.mock.testing import serve_mock
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,21 @@ def test_the_contracts_static_prediction_is_a_current_healthy_call(make_client):
     assert response.status_code == 200
     assert "deprecation" not in response.headers and "sunset" not in response.headers
     assert response.json()["request_id"] == response.headers["x-request-id"]
+
+
+NEGOTIATION = Path(__file__).resolve().parents[1] / "fixtures" / "mock-negotiation"
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "expected"),
+    [
+        ("openapi.yaml", "/ping", {"x-build": "2024.11.3", "x-region": "eu-west-1"}),
+        ("swagger.yaml", "/status", {"x-checked-by": "night-shift"}),  # a 2.0 header's `default`
+    ],
+)
+def test_a_header_schemas_own_example_or_default_is_its_value_on_a_head(document, path, expected):
+    with serve_mock(NEGOTIATION / document) as mock:
+        answer = httpx.head(mock.url + path)
+    assert answer.status_code == 200 and answer.content == b""
+    assert {name: answer.headers.get(name) for name in expected} == expected
+    assert "x-mode" not in answer.headers  # optional, only an enum: no value given, left out
