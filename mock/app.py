@@ -95,7 +95,11 @@ def internal(app: MockApp, ex: Exchange) -> Reply | None:
 
 
 def route(app: MockApp, ex: Exchange) -> Reply | None:
-    """404 for an unknown path, 405 with Allow for a known path and another method."""
+    """404 for an unknown path, 405 with Allow for a known path and another method.
+
+    HEAD is a method like the others: served where the path item declares `head`, else 405 (as
+    Prism answers), not GET's answer without its body — the document says which methods a path
+    answers, and a client should not come to rely on one it does not list."""
     matches = app.routes.get(ex.path)
     if matches is None:
         try:
@@ -118,9 +122,7 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
     for match in matches:
         if match.group != matches[0].group:
             break
-        op = match.target.operations.get(method)
-        if op is None and method == "head":
-            op = match.target.operations.get("get")  # HEAD is GET without a body (RFC 9110 §9.3.2)
+        op = match.target.operations.get(method)  # HEAD too: only where the document declares it
         if op is not None:
             ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
             if len(matches) > 1:
@@ -170,8 +172,6 @@ def _route_fragments(app: MockApp, ex: Exchange, matches: list[Any], method: str
         if match.group != matches[0].group:
             break
         op = match.target.operations.get(method)
-        if op is None and method == "head":
-            op = match.target.operations.get("get")
         if op is None:
             allow.append(match.target.allow)
         else:

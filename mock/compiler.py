@@ -193,7 +193,7 @@ class CompiledApi:
                 )
             if not operations:
                 continue
-            allow = ", ".join(sorted({m.upper() for m in operations} | ({"HEAD"} if "get" in operations else set())))
+            allow = ", ".join(sorted(m.upper() for m in operations))
             if fragment is not None:
                 fragment = self._located(fragment, item)
                 self.fragments = True

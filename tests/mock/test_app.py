@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 from conftest import KEY, PETS_31
 
 from accord.loading import load_spec
+from accord.mock.testing import serve_mock
 from accord.schemas import SchemaCompiler
 
 
@@ -46,7 +48,7 @@ def test_unknown_path_is_a_404_problem(pets):
 def test_wrong_method_is_405_with_allow(pets):
     response = pets.put("/pets")
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert response.headers["allow"] == "GET, POST"  # the methods the document declares, no more
     assert problem_of(response)["status"] == 405
 
 
@@ -56,11 +58,11 @@ def test_literal_path_beats_template(pets):
     assert response.json() == []
 
 
-def test_head_is_get_without_body(pets):
+def test_head_where_the_document_declares_none_is_405(pets):
     response = pets.head("/pets")
-    assert response.status_code == 200
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
     assert response.content == b""
-    assert int(response.headers["content-length"]) > 0
 
 
 def test_invalid_query_lists_every_violation_in_a_documented_400(pets):
@@ -472,3 +474,12 @@ def test_an_unrenderable_success_falls_back_to_a_documented_answer(make_client, 
     assert set(response.json()) == {"Message"}
     assert "mock-fallback" in [f.rule for f in client.mock_app.api.findings]
     assert client.get("/a", headers={"Prefer": "code=200"}).status_code == 500  # asked for: the problem
+
+
+def test_head_is_served_only_where_the_document_declares_it():
+    """Over HTTP: HEAD on a path whose item declares only GET is 405 naming GET, without a body."""
+    with serve_mock(Path(__file__).resolve().parents[1] / "fixtures" / "mock-negotiation" / "openapi.yaml") as mock:
+        refused = httpx.head(mock.url + "/reports/7")
+        served = httpx.head(mock.url + "/ping")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET" and refused.content == b""
+    assert served.status_code == 200 and served.content == b""
