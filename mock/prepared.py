@@ -43,8 +43,11 @@ if TYPE_CHECKING:
 #: Distinct paths with a plan (paths repeat; a client walking ids gets a plan per id).
 PLAN_CACHE_SIZE = 4096
 
-#: What a request header means to a plan (`Plan.watch`); a name not listed changes nothing.
+#: What a request header means to a plan (`Plan.watch`); a name not listed changes nothing. A value
+#: of `_BEARER` or above is a credential's bit (`Plan.needs`).
 _SLOW, _CREDENTIAL, _ORIGIN, _REQUEST_ID, _ACCEPT = range(5)
+_BEARER = 8  # the Authorization header, when it holds a bearer token
+_KEYS = 16  # the first header API key's bit; the next ones double it
 #: Headers that change the answer of any operation: preferences, a body, cookies (parameters and
 #: API keys), the behaviour's scenario, and the CORS request headers Prism echoes (only `Origin`
 #: is read by a plan).
@@ -63,12 +66,12 @@ class Plan:
     index: int  # the content served without an Accept header (-1: a response without a body)
     path: str  # as the journal records it
     watch: dict[bytes, int]
-    #: The security alternatives as (header, is a bearer token) pairs to find non-empty, when the
-    #: operation has security, no keys are configured and one alternative is made of header API
-    #: keys and bearer tokens only: the same test as `SchemeCheck.credential`, without building
-    #: the request's parts. None: `Security.check` decides.
-    present: tuple[tuple[tuple[bytes, bool], ...], ...] | None
-    secured: bool
+    #: Per security alternative, the bits of the credentials it needs (header API keys present and
+    #: not empty, an `Authorization: Bearer <token>`): the same test as `SchemeCheck.credential`,
+    #: without building the request's parts. None: no security, or `Security.check` decides
+    #: (`checked`: keys to compare, or no alternative of header keys and bearer tokens only).
+    needs: tuple[int, ...] | None
+    checked: bool
     keys: tuple[bytes, ...]
     head: Headers  # the response's own headers, before X-Request-ID
     rest: Headers  # after it: Deprecation, Content-Type
@@ -81,20 +84,28 @@ class Plan:
     length: tuple[bytes, bytes]  # Content-Length of `body`
     start: dict[str, Any] | None  # the whole start message, when nothing in it varies per request
     end: dict[str, Any]  # the body message
+    #: The headers of a request without Origin, X-Request-ID's value left to fill in (after `head`).
+    template: Headers
 
     def answer(self, raw_headers: list[tuple[bytes, bytes]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The start and body messages for this request, or None: the pipeline must answer it."""
-        origin = sent_id = accept = None
-        credentials: dict[bytes, bytes] | None = None
+        origin = sent_id = accept = credentials = None
+        got = seen = 0  # the credentials' bits: satisfied, and seen
         watch = self.watch
         for name, value in raw_headers:
             meaning = watch.get(name)
             if meaning is None:
                 continue
-            if meaning == _CREDENTIAL:
+            if meaning >= _BEARER:
+                if seen & meaning:  # repeated: the pipeline joins repeated fields
+                    return None
+                seen |= meaning
+                if value and (meaning != _BEARER or _bearer(value)):
+                    got |= meaning
+            elif meaning == _CREDENTIAL:
                 if credentials is None:
                     credentials = {name: value}
-                elif name in credentials:  # repeated: the pipeline joins repeated fields
+                elif name in credentials:
                     return None
                 else:
                     credentials[name] = value
@@ -112,7 +123,13 @@ class Plan:
                 accept = value
             else:
                 return None
-        if self.secured and not self._authenticated(credentials):
+        if self.needs is not None:
+            for need in self.needs:
+                if got & need == need:
+                    break
+            else:
+                return None  # the pipeline words the 401
+        elif self.checked and not self._checked(credentials):
             return None
         if accept is not None and self.response.negotiate(accept.decode("latin-1")) != self.index:
             return None
@@ -131,6 +148,10 @@ class Plan:
             rid = text.encode("latin-1")
         else:
             rid = next_request_id() if uuid_ok else static
+        if self.slot is None and origin is None:  # the usual case: one header to fill in
+            headers = self.template.copy()
+            headers[len(self.head)] = (b"x-request-id", rid)
+            return {"type": "http.response.start", "status": self.response.status, "headers": headers}, self.end
         if self.slot is None:
             body, end, length = self.body, self.end, self.length
         else:
@@ -139,58 +160,55 @@ class Plan:
         return {"type": "http.response.start", "status": self.response.status,
                 "headers": [*self.head, (b"x-request-id", rid), *rest, length]}, end
 
-    def _authenticated(self, credentials: dict[bytes, bytes] | None) -> bool:
-        """True when an alternative of the operation's security requirements holds."""
-        present = self.present
-        if present is None:
-            text = {} if credentials is None else {k.decode("latin-1"): v.decode("latin-1")
-                                                   for k, v in credentials.items()}
-            return not self.op.security.check(RequestParts({}, _NO_QUERY, text), self.keys)
-        if credentials is None:
-            return False
-        for alternative in present:
-            for name, bearer in alternative:
-                value = credentials.get(name)
-                if not value:
-                    break
-                if bearer:
-                    scheme, _, token = value.decode("latin-1").partition(" ")
-                    if scheme.lower() != "bearer" or not token.strip():
-                        break
-            else:
-                return True
-        return False
+    def _checked(self, credentials: dict[bytes, bytes] | None) -> bool:
+        """True when an alternative of the operation's security requirements holds (its own check)."""
+        text = {} if credentials is None else {k.decode("latin-1"): v.decode("latin-1")
+                                               for k, v in credentials.items()}
+        return not self.op.security.check(RequestParts({}, _NO_QUERY, text), self.keys)
 
 
-def _present(op: Operation, keys: tuple[bytes, ...]) -> tuple[tuple[tuple[bytes, bool], ...], ...] | None:
-    """`Plan.present` for `op`: None when `Security.check` must decide (keys to compare, or no
-    alternative made of header API keys and bearer tokens only)."""
-    if keys:
-        return None
-    found = []
-    for requirement in op.security.alternatives:
-        pairs = []
+def _bearer(value: bytes) -> bool:
+    """`SchemeCheck.credential`'s test of a bearer token, on the header's bytes."""
+    scheme, _, token = value.decode("latin-1").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
+
+
+def _security(op: Operation, keys: tuple[bytes, ...]) -> tuple[dict[bytes, int], tuple[int, ...] | None]:
+    """The credential headers a plan of `op` watches, and `Plan.needs` (None: no security, or
+    `Security.check` decides)."""
+    alternatives = op.security.alternatives
+    if not alternatives:
+        return {}, None
+    bits: dict[bytes, int] = {}
+    needs: list[int] = []
+    for requirement in alternatives:
+        need = 0
         for check in requirement:
-            if check.kind == "apiKey" and check.where == "header":
-                pairs.append((check.param.lower().encode("latin-1"), False))
+            if check.kind == "apiKey" and check.where == "header" and check.param.lower() != "authorization":
+                name = check.param.lower().encode("latin-1")
+                if name not in bits:
+                    bits[name] = _KEYS << sum(1 for known in bits if known != b"authorization")
+                need |= bits[name]
             elif check.kind == "bearer":
-                pairs.append((b"authorization", True))
-            elif check.kind != "unsupported":  # basic, digest, a key in the query or a cookie
+                bits[b"authorization"] = _BEARER
+                need |= _BEARER
+            elif check.kind != "unsupported":  # basic, digest, a key in the query, a cookie or Authorization
                 break
         else:
-            found.append(tuple(pairs))
-    return tuple(found) if found else None
+            needs.append(need)
+    if needs and not keys:
+        return bits, tuple(needs)
+    names = {"authorization" if check.kind != "apiKey" else check.param.lower()
+             for requirement in alternatives for check in requirement
+             if check.kind != "unsupported" and (check.kind != "apiKey" or check.where == "header")}
+    return {name.encode("latin-1"): _CREDENTIAL for name in names}, None
 
 
-def watched(app: MockApp, op: Operation) -> dict[bytes, int]:
-    """The request headers a plan of `op` reads, and what each means."""
+def watched(app: MockApp, op: Operation) -> tuple[dict[bytes, int], tuple[int, ...] | None]:
+    """The request headers a plan of `op` reads and what each means, and `Plan.needs`."""
+    credentials, needs = _security(op, app.keys)
     watch = {name.encode("latin-1"): _SLOW for name in DEPENDS_ON}
-    for requirement in op.security.alternatives:
-        for check in requirement:
-            if check.kind == "apiKey" and check.where == "header":
-                watch[check.param.lower().encode("latin-1")] = _CREDENTIAL
-            elif check.kind != "unsupported" and check.kind != "apiKey":
-                watch[b"authorization"] = _CREDENTIAL
+    watch.update(credentials)
     for parameter in op.parameters:  # a declared header is validated: the pipeline reads it
         if parameter.location == "header":
             watch[parameter.name.lower().encode("latin-1")] = _SLOW
@@ -198,7 +216,7 @@ def watched(app: MockApp, op: Operation) -> dict[bytes, int]:
     watch.setdefault(b"x-request-id", _REQUEST_ID)
     if app.cors_headers is not None:
         watch.setdefault(b"origin", _ORIGIN)
-    return watch
+    return watch, needs
 
 
 def plannable(app: MockApp) -> bool:
@@ -215,7 +233,7 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
             or ex.prefs is not NO_PREFERENCES or op.default_key is None or b"?" in raw_path
             or not plannable(app)):
         return None
-    watch = watched(app, op)
+    watch, needs = watched(app, op)
     if any(watch.get(name.encode("latin-1")) == _SLOW for name in ex.headers):
         return None
     response = op.responses[op.default_key]
@@ -240,6 +258,6 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
     start = None
     if response.request_id is None:
         start = {"type": "http.response.start", "status": response.status, "headers": [*head, *plain, length]}
-    return Plan(op, response, index, ex.path, watch, _present(op, app.keys), bool(op.security.alternatives),
+    return Plan(op, response, index, ex.path, watch, needs, needs is None and bool(op.security.alternatives),
                 app.keys, head, rest, app.cors_headers, plain, link, body, slot, length, start,
-                {"type": "http.response.body", "body": body})
+                {"type": "http.response.body", "body": body}, [*head, (b"x-request-id", b""), *plain, length])

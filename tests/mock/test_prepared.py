@@ -115,6 +115,63 @@ def test_what_a_plan_does_not_cover_goes_through_the_pipeline(path: str, headers
     assert comparable(got) == comparable(expected)
 
 
+KEYS_SPEC = """
+openapi: 3.0.3
+info: {title: keys, version: '1'}
+security: [{A: [], B: []}, {C: []}, {Basic: []}]
+paths:
+  /things:
+    get:
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: object}, example: {ok: true}}}
+components:
+  securitySchemes:
+    A: {type: apiKey, in: header, name: X-Key-A}
+    B: {type: apiKey, in: header, name: X-Key-B}
+    C: {type: apiKey, in: header, name: X-Key-C}
+    Basic: {type: http, scheme: basic}
+"""
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ([("X-Key-A", "a"), ("X-Key-B", "b")], 200),
+    ([("X-Key-C", "c")], 200),
+    ([("X-Key-A", "a"), ("X-Key-C", "c")], 200),
+    ([("X-Key-A", "a")], 401),  # half of the first alternative
+    ([("X-Key-A", "a"), ("X-Key-B", "")], 401),  # an empty key is no key
+    ([("Authorization", "Basic Zm9vOmJhcg==")], 200),  # the alternative a plan leaves to the pipeline
+    ([("X-Key-C", ""), ("X-Key-C", "c")], 200),  # repeated: joined by the pipeline
+    ([], 401),
+])
+def test_security_alternatives_on_a_planned_path(tmp_path: Path, headers: list[tuple[str, str]],
+                                                 status: int) -> None:
+    spec = tmp_path / "keys.yaml"
+    spec.write_text(KEYS_SPEC)
+    with client_of(build_app(spec)) as fresh:
+        expected = fresh.get("/things", headers=headers)
+    app = primed(spec, "/things", {"X-Key-C": "c"})
+    with client_of(app) as client:
+        got = client.get("/things", headers=headers)
+    assert got.status_code == expected.status_code == status
+    assert comparable(got) == comparable(expected)
+
+
+@pytest.mark.parametrize("headers", [
+    [("Authorization", "Basic Zm9vOmJhcg=="), ("Authorization", "Bearer t0k")],  # joined: no bearer token
+    [("Authorization", "Bearer t0k"), ("Origin", PAGE), ("Origin", "http://other")],
+    [("Authorization", "Bearer t0k"), ("Accept", "text/csv"), ("Accept", "application/json")],
+])
+def test_repeated_headers_are_read_as_the_pipeline_joins_them(headers: list[tuple[str, str]]) -> None:
+    with client_of(build_app(PETS)) as fresh:
+        expected = fresh.get("/pets/mine", headers=headers)
+    app = primed(PETS, "/pets/mine", {"Authorization": "Bearer t0k"})
+    with client_of(app) as client:
+        got = client.get("/pets/mine", headers=headers)
+    assert comparable(got) == comparable(expected)
+
+
 def test_a_query_string_or_a_head_goes_through_the_pipeline() -> None:
     app = primed(PETS, "/pets")
     with client_of(app) as client:
