@@ -190,7 +190,9 @@ def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_leve
         lifespan="on",
         log_level="warning" if log_level == "info" else log_level,
     )
-    uvicorn.Server(config).run()
+    from accord.interrupts import run as run_server
+
+    run_server(config)  # Ctrl-C: KeyboardInterrupt, exit 130
 
 
 def _has(module: str) -> bool:

@@ -265,7 +265,9 @@ def serve(settings: ServiceSettings | None = None, *, host: str = "127.0.0.1", p
         return
     settle_heap()
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=settings.access_log,
-                    http=ServiceHttpProtocol, log_config=log_config())
+        from accord.interrupts import run as run_server
+
+        run_server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=settings.access_log,
+                                  http=ServiceHttpProtocol, log_config=log_config()))  # Ctrl-C: exit 130
     finally:
         close_app(app)
