@@ -372,12 +372,12 @@ def _declares_problems(document: dict[str, Any]) -> bool:
 
 
 def _nests_objects(shape: Shape) -> bool:
-    """Whether a `form` query value holds objects inside an array or an object, for which
+    """Whether a `form` query value holds objects inside an array, an object or a map, for which
     OpenAPI defines no serialisation (clients send their own: AWS's `Tag.1.Key=a`,
     `Storage.S3.Bucket=b`), so that only the parameter's presence can be checked."""
     if shape.types == frozenset({"array"}):
         return "object" in shape.items
     if "object" in shape.types and not shape.types & {"string", "integer", "number", "boolean", "array"}:
-        return any("object" in types for types in shape.properties.values()) or any(
+        return "object" in shape.additional or any("object" in types for types in shape.properties.values()) or any(
             "object" in items for items in shape.property_items.values())
     return False

@@ -43,6 +43,7 @@ class Shape:
     properties: dict[str, frozenset[str]] = field(default_factory=dict)
     property_items: dict[str, frozenset[str]] = field(default_factory=dict)  # item types of array properties
     open_object: bool = True  # additionalProperties is not false
+    additional: frozenset[str] = frozenset()  # the types of additionalProperties' values (a map's)
 
 
 def schema_types(document: dict[str, Any], schema: Any, depth: int = 0) -> frozenset[str]:
@@ -90,6 +91,7 @@ def shape_of(document: dict[str, Any], schema: Any) -> Shape:
     properties: dict[str, frozenset[str]] = {}
     property_items: dict[str, frozenset[str]] = {}
     open_object = True
+    additional: frozenset[str] = frozenset()
     if isinstance(resolved, dict):
         members = [resolved, *[deref(document, m) for m in resolved.get("allOf") or ()]]
         for member in members:
@@ -101,9 +103,12 @@ def shape_of(document: dict[str, Any], schema: Any) -> Shape:
                 properties[name] = schema_types(document, sub)
                 if "array" in properties[name]:
                     property_items[name] = _item_types(document, sub)
-            if member.get("additionalProperties") is False:
+            extra = member.get("additionalProperties")
+            if extra is False:
                 open_object = False
-    return Shape(types, items, properties, property_items, open_object)
+            elif isinstance(extra, dict):
+                additional |= schema_types(document, extra)
+    return Shape(types, items, properties, property_items, open_object, additional)
 
 
 def _item_types(document: dict[str, Any], schema: Any, depth: int = 0) -> frozenset[str]:
@@ -451,5 +456,7 @@ def _sent_somehow(param: Parameter, request: RequestParts) -> bool:
         return True
     if param.explode and param.kind() == "object":
         props = param.shape.properties
+        if not props:  # a map: any key no sibling declares
+            return any(key not in param.siblings and not key.startswith("__") for key, _value in request.query)
         return any(key.split(".", 1)[0].split("[", 1)[0] in props for key, _value in request.query)
     return False

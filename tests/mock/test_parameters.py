@@ -192,10 +192,14 @@ def test_exploded_query_object_reads_its_list_properties(make_client):
 
 
 def test_exploded_query_object_holding_an_object_is_checked_for_presence(make_client):
-    """OpenAPI defines no `form` serialisation for an object inside an object: `S3=…` or
+    """OpenAPI defines no `form` serialisation for an object inside an object (or a map): `S3=…` or
     `S3.Bucket=…` both say the parameter is there, and only its absence is refused."""
     client = make_client(QUERY_OBJECTS)
     assert client.get("/bundle?S3=Bucket,b,Prefix,p").status_code == 200
     assert client.get("/bundle?S3.Bucket=b").status_code == 200
     assert client.get("/bundle?Storage.S3.Bucket=b").status_code == 200
     assert [v["code"] for v in client.get("/bundle?other=1").json()["validation"]] == ["required"]
+    # a map of objects (SQS's MessageAttribute): `color=DataType,String` or `MessageAttribute.1.Name=…`
+    assert client.get("/send?MessageBody=hi&color=DataType,String,StringValue,red").status_code == 200
+    assert client.get("/send?MessageBody=hi&MessageAttribute.1.Name=color").status_code == 200
+    assert [v["code"] for v in client.get("/send?MessageBody=hi").json()["validation"]] == ["required"]
