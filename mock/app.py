@@ -472,27 +472,37 @@ class MockApp:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            await self.handle(scope, receive, send)
+            ready = self.prepared(scope)
+            if ready is None:
+                await self.handle(scope, receive, send)
+            else:
+                await send(ready[0])
+                await send(ready[1])
         elif scope["type"] == "lifespan":
             await self.lifespan(receive, send)
 
+    def prepared(self, scope: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The two messages answering a plain GET from its path's prepared reply (mock/prepared.py),
+        recorded in the journal; None when the pipeline (`handle`) must answer. Not a coroutine: the
+        caller sends them, with no coroutine of its own per request."""
+        if scope["method"] != "GET" or scope.get("query_string") or not self.plans:
+            return None
+        plan = self.plans.get(scope.get("raw_path"))  # type: ignore[arg-type]
+        if plan is None:
+            return None
+        raw_headers = scope["headers"]
+        try:
+            messages = plan.answer(raw_headers)
+        except Exception:  # the pipeline answers (and logs) whatever failed here
+            return None
+        if messages is not None and self.journal.enabled:
+            op = plan.op
+            self.journal.record(("GET", plan.path, b"", raw_headers, b"", plan.response.status, op.label, op.path,
+                                 (), None))
+        return messages
+
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["method"] == "GET" and not scope.get("query_string") and self.plans:
-            plan = self.plans.get(scope.get("raw_path"))  # type: ignore[arg-type]
-            if plan is not None:
-                raw_headers = scope["headers"]
-                try:
-                    messages = plan.answer(raw_headers)
-                except Exception:  # the pipeline answers (and logs) whatever failed here
-                    messages = None
-                if messages is not None:
-                    await send(messages[0])
-                    await send(messages[1])
-                    if self.journal.enabled:
-                        op = plan.op
-                        self.journal.record(("GET", plan.path, b"", raw_headers, b"", plan.response.status,
-                                             op.label, op.path, (), None))
-                    return
+        """The pipeline's answer to one request."""
         ex = Exchange.from_scope(scope, receive)
         ex.prism_errors = self.api.prism_errors
         reply: Reply | None = None

@@ -60,6 +60,7 @@ def test_a_request_without_origin_gets_prisms_headers_and_varies_on_origin(
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["access-control-allow-headers"] == "*"
     assert response.headers["access-control-allow-credentials"] == "true"
+    assert response.headers["access-control-expose-headers"] == "*"
     assert "Origin" in response.headers.get_list("vary")
     from_page = client.get("/health/live", headers={"Origin": PAGE})
     assert from_page.headers["access-control-allow-origin"] == PAGE
