@@ -39,7 +39,7 @@ from accord.service.errors import UnsupportedDocumentError
 from accord.service.heap import settle_heap
 from accord.service.loader import handlers_package, load_app
 from accord.service.middleware import OWN_PROBLEM_HEADER, RequestContextMiddleware
-from accord.service.pipeline import middlewares
+from accord.service.pipeline import ClosingMultiPartFormDataValidator, middlewares
 from accord.service.problems import PROBLEM_JSON, ProblemCatalogue, ProblemError, render
 from accord.service.resolver import operation_resolver, resolve_handlers
 from accord.service.responses import OrjsonJsonifier
@@ -163,6 +163,7 @@ def _validator_map(document: dict[str, Any]) -> dict[str, Any]:
     defaults: dict[str, Any] = VALIDATOR_MAP  # inferred by mypy as dict[str, object]
     body = dict(defaults["body"])
     body["*/*json"] = CollectingJSONBodyValidator
+    body["multipart/form-data"] = ClosingMultiPartFormDataValidator
     response = dict(defaults["response"])
     response["*/*json"] = response_validator_class(document, _openapi_version(document))
     return {"parameter": CollectingParameterValidator, "body": MediaTypeDict(body), "response": MediaTypeDict(response)}

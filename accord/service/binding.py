@@ -153,7 +153,12 @@ class OncePerOperationDecorator(StarletteDecorator):
             # The objects themselves, not Connexion's context proxies: the request reads them often.
             request = self.framework.get_request(uri_parser=uri_parser, scope=scope._get_current_object(),
                                                  receive=receive._get_current_object())
-            return await decorated(request)
+            try:
+                return await decorated(request)
+            finally:
+                # The multipart form the handler's files came from: its spooled temporary files
+                # are closed here, once the handler is done (Connexion leaves them open).
+                await request._starlette_request.close()
 
         return wrapper
 

@@ -44,8 +44,10 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
+from connexion.validators import MultiPartFormDataValidator
 from starlette.concurrency import run_in_threadpool
-from starlette.formparsers import MultiPartException
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import Response as StarletteResponse
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -227,6 +229,24 @@ class _YamlDumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.Saf
         if any(c in value for c in _LINE_BREAKS):
             style = "|"
         return super().represent_scalar(tag, value, style=style)
+
+
+class _ClosingMultiPartParser(MultiPartParser):
+    """Starlette's multipart parser for the request validator, which only looks at whether a part is
+    a file: the parts' spooled temporary files are closed once parsed (Connexion leaves them open)."""
+
+    async def parse(self) -> FormData:
+        form = await super().parse()
+        await form.close()
+        return form
+
+
+class ClosingMultiPartFormDataValidator(MultiPartFormDataValidator):
+    """Connexion's multipart/form-data body validator, leaving no temporary file open."""
+
+    @property
+    def _form_parser_cls(self) -> type[MultiPartParser]:
+        return _ClosingMultiPartParser
 
 
 class ServedDocsAPI(SwaggerUIAPI):
