@@ -194,7 +194,7 @@ def _route_fragments(app: MockApp, ex: Exchange, matches: list[Any], method: str
     if chosen is None:
         wanted = "; ".join(sorted({m.target.fragment.describe() for m, _op in candidates}))
         detail = f"{ex.method} {ex.path} is told apart by a header or query parameter; send one of: {wanted}"
-        return ex.generic(404, detail)
+        return ex.generic(404, detail, prism_code="NO_PATH_MATCHED_ERROR")
     match, op = chosen
     ex.item, ex.op, ex.values = match.target, app.api.prepare(op), match.values
     return None

@@ -128,6 +128,10 @@ def test_no_operation_named_is_a_404_saying_what_to_send(make_client):
         detail = response.json()["detail"]
         assert "X-Amz-Target: ExampleRunner.CreateConnection" in detail
         assert "X-Amz-Target: ExampleRunner.ListConnections" in detail
+        # typed as every other route-less 404 of a document without its own problem types (Prism's)
+        unknown = client.get("/no/such/path", headers=SIGNED).json()
+        assert response.json()["type"] == unknown["type"] == "https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR"
+        assert response.json()["title"] == unknown["title"]
     assert client.delete("/", headers=SIGNED).status_code == 405
 
 
