@@ -4,10 +4,11 @@ On by default: every response carries the headers, and a preflight (`OPTIONS` + 
 `Access-Control-Request-Method`) gets 204 on any path. A page may call with credentials
 (`fetch(..., {credentials: "include"})`): the Fetch standard (§3.2.5, "CORS protocol and
 credentials") reads `*` literally in that case, for the allowed origin, the exposed headers and the
-allowed request headers alike. So to a request with an `Origin` the mock never answers `*`: it
-echoes the page's `Origin` (with `Vary: Origin`, since the answer depends on it), echoes the
-headers a preflight asks for, and exposes by name every response header the document declares,
-plus the ones the mock adds itself (`ALWAYS_EXPOSED`).
+allowed request headers alike. So to a request with an `Origin` the mock never answers a `*` a
+browser would have to read: it echoes the page's `Origin` (with `Vary: Origin`, since the answer
+depends on it), echoes the headers a preflight asks for (Prism's `*` when it asks for none: there
+is nothing to allow), and exposes by name every response header the document declares, plus the
+ones the mock adds itself (`ALWAYS_EXPOSED`).
 A request without `Origin` is not a CORS request (browsers send `Origin` on every cross-origin
 call and read CORS headers on no other answer), so what it gets is for the tools that compare the
 mock with Prism: Prism's own `*` origin, `*` request headers and allowed credentials. `Vary: Origin`
@@ -75,10 +76,10 @@ def is_preflight(method: str, request_headers: dict[str, str]) -> bool:
 
 def preflight(request_headers: dict[str, str]) -> Reply:
     """204 for a preflight, whatever the path (Prism answers even for undefined paths): the method and
-    the request headers asked for are allowed by name (`*` would not cover a credentialed call)."""
+    the request headers asked for are allowed by name (`*` would not cover a credentialed call).
+    A preflight that asks for no header gets Prism's `*`: no header is to be allowed, so it allows
+    nothing a page could misread."""
     method = request_headers.get("access-control-request-method", "").encode("latin-1") or ALL_METHODS
-    headers: Headers = [(b"access-control-allow-methods", method), (b"access-control-max-age", MAX_AGE)]
     asked = request_headers.get("access-control-request-headers", "").strip()
-    if asked:
-        headers.append((b"access-control-allow-headers", asked.encode("latin-1")))
-    return Reply(204, headers)
+    return Reply(204, [(b"access-control-allow-methods", method), (b"access-control-max-age", MAX_AGE),
+                       (b"access-control-allow-headers", asked.encode("latin-1") if asked else b"*")])
