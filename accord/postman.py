@@ -12,7 +12,8 @@ example bodies. Requests with the same method and path, and saved responses with
 are merged as Prism merges them: one operation, one response per code, one entry per media type
 whose schema is the `anyOf` of the distinct schemas (a request matching any example's shape is
 valid) and whose examples are all the bodies. Collection- and request-level `auth` becomes
-security requirements (basic, bearer, digest, apikey; `noauth` lifts them). `Conversion.origins`
+security requirements (basic, bearer, digest, apikey, oauth2 as the bearer token or
+`access_token` query parameter Postman sends; `noauth` lifts them). `Conversion.origins`
 maps each operation back to its (first) item in the collection.
 """
 
@@ -34,8 +35,11 @@ AUTH_SCHEMES = {
     "basic": {"type": "http", "scheme": "basic"},
     "bearer": {"type": "http", "scheme": "bearer"},
     "digest": {"type": "http", "scheme": "digest"},
-    "oauth2": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "/", "scopes": {}}}},
 }
+# Postman's OAuth 2.0 auth sends the token it obtained as `Authorization: Bearer <token>`, or as an
+# `access_token` query parameter when `addTokenTo` is `queryParams`: that is what a request carries.
+OAUTH2_HEADER = {"type": "http", "scheme": "bearer"}
+OAUTH2_QUERY = {"type": "apiKey", "in": "query", "name": "access_token"}
 
 
 def is_collection(document: Any) -> bool:
@@ -183,6 +187,11 @@ class _Converter:
             name = str(settings.get("key") or "Authorization")
             scheme_name = f"apikey-{where}-{name}"
             self.schemes[scheme_name] = {"type": "apiKey", "in": where, "name": name}
+            return [{scheme_name: []}]
+        if kind == "oauth2":
+            in_query = _settings(auth.get("oauth2")).get("addTokenTo") == "queryParams"
+            scheme_name = "oauth2-query" if in_query else "oauth2"
+            self.schemes[scheme_name] = OAUTH2_QUERY if in_query else OAUTH2_HEADER
             return [{scheme_name: []}]
         if kind in AUTH_SCHEMES:
             self.schemes[kind] = AUTH_SCHEMES[kind]

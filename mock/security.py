@@ -113,10 +113,12 @@ class Security:
         return seen
 
     def tags(self, request: RequestParts) -> list[str]:
-        """Prism's challenges for a refused request: the tag of every scheme the request does not
-        satisfy, in every alternative, in order (joined by "," into one WWW-Authenticate)."""
+        """Prism's challenges for a refused request (joined by "," into one WWW-Authenticate): in
+        every alternative, in order, the tag of each scheme the request does not satisfy, except
+        API keys (never challenged) and Basic/Digest credentials sent under their own scheme but
+        malformed (`Authorization: Basic abc123`): the client already knows which scheme to use."""
         return [check.tag for requirement in self.alternatives for check in requirement
-                if check.tag and _check_one(check, request, ()) is not None]
+                if check.tag and _check_one(check, request, ()) is not None and not _malformed(check, request)]
 
     def check(self, request: RequestParts, keys: tuple[bytes, ...]) -> list[Violation]:
         """No violations when one alternative is fully satisfied; else why the first failed."""
@@ -141,6 +143,15 @@ def _check_one(check: SchemeCheck, request: RequestParts, keys: tuple[bytes, ...
     if keys and not _known(value, keys):
         return Violation(location, name, (), "401", f"{check.name}: {UNKNOWN_KEY}", kind="security")
     return None
+
+
+def _malformed(check: SchemeCheck, request: RequestParts) -> bool:
+    """Basic or Digest credentials under their own scheme name that do not hold (Prism challenges
+    only a missing header or another scheme)."""
+    if check.kind not in ("basic", "digest"):
+        return False
+    scheme = request.headers.get("authorization", "").partition(" ")[0]
+    return scheme.lower() == check.kind
 
 
 def _known(value: str, keys: tuple[bytes, ...]) -> bool:

@@ -138,3 +138,20 @@ def test_a_deeply_nested_body_is_inferred_to_a_bounded_depth():
     while schema:
         schema, depth = schema.get("items", {}), depth + 1
     assert depth == postman.INFER_DEPTH + 1
+
+
+def test_oauth2_is_the_bearer_token_or_access_token_parameter_postman_sends():
+    def collection(settings):
+        request = {"method": "GET", "url": {"path": ["greenhouses"]}}
+        return {"info": {"name": "G"}, "auth": {"type": "oauth2", "oauth2": settings},
+                "item": [{"name": "list", "request": request, "response": []}]}
+
+    header = postman.convert(collection([{"key": "addTokenTo", "value": "header"}])).document
+    assert header["paths"]["/greenhouses"]["get"]["security"] == [{"oauth2": []}]
+    assert header["components"]["securitySchemes"]["oauth2"] == {"type": "http", "scheme": "bearer"}
+    default = postman.convert(collection([])).document  # Postman's default is the header
+    assert default["components"]["securitySchemes"]["oauth2"] == {"type": "http", "scheme": "bearer"}
+    query = postman.convert(collection({"addTokenTo": "queryParams"})).document  # v2.0: a mapping
+    assert query["paths"]["/greenhouses"]["get"]["security"] == [{"oauth2-query": []}]
+    assert query["components"]["securitySchemes"]["oauth2-query"] == {
+        "type": "apiKey", "in": "query", "name": "access_token"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import FIXTURES
@@ -76,3 +77,20 @@ def test_a_form_body_is_read_as_the_media_type_the_collection_names():
         assert (stored.status_code, stored.text) == (200, "stored")
         refused = client.post("/scans", data={"letter": "7"})  # url-encoded: not what the collection sends
         assert refused.status_code == 415
+
+
+def test_oauth2_auth_wants_the_bearer_token_postman_sends(tmp_path: Path):
+    collection = tmp_path / "collection.json"
+    collection.write_text(json.dumps({
+        "info": {"name": "Sensors"},
+        "auth": {"type": "oauth2", "oauth2": [{"key": "addTokenTo", "value": "header"}]},
+        "item": [{"name": "readings", "request": {"method": "GET", "url": {"path": ["readings"]}},
+                  "response": [{"code": 200, "header": [{"key": "Content-Type", "value": "application/json"}],
+                                "body": "[1, 2]"}]}],
+    }))
+    with mock_client(collection) as client:
+        assert client.get("/readings", headers={"Authorization": "Bearer t0k"}).json() == [1, 2]
+        refused = client.get("/readings", headers={"Authorization": "Basic dTpw"})
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"] == "Bearer"
+        assert refused.json()["headers"] == {"WWW-Authenticate": "Bearer"}

@@ -76,6 +76,30 @@ def test_security_is_prisms_401_with_the_failing_schemes_challenges(tickets: htt
     }
 
 
+def test_malformed_credentials_under_their_own_scheme_are_not_challenged(tickets: httpx.Client):
+    # `Basic abc123` is not base64 of user:password: the client chose Basic, so only the other
+    # failing scheme (OAuth2) is challenged, in the header and in Prism's `headers` member.
+    answer = tickets.post("/tickets", json={"title": "abc"}, headers={"Authorization": "Basic abc123"})
+    assert answer.status_code == 401
+    assert answer.headers.get_list("www-authenticate") == ["OAuth2"]
+    assert answer.json()["headers"] == {"WWW-Authenticate": "OAuth2"}
+
+
+def test_no_challenge_left_means_no_headers_member(tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: [{basic: []}, {key: []}]\n"
+        "paths:\n  /vault:\n    get:\n      responses:\n        '200': {description: ok}\n"
+        "components:\n  securitySchemes:\n    basic: {type: http, scheme: basic}\n"
+        "    key: {type: apiKey, in: header, name: X-Key}\n")
+    with mock_client(doc) as client:
+        answer = client.get("/vault", headers={"Authorization": "Basic abc123"})
+        assert answer.status_code == 401
+        assert "www-authenticate" not in answer.headers
+        assert "headers" not in answer.json()
+        assert client.get("/vault").json()["headers"] == {"WWW-Authenticate": 'Basic realm="*"'}
+
+
 def test_routing_and_negotiation_answers(tickets: httpx.Client):
     assert tickets.get("/nowhere").json() == {
         "type": PRISM + "NO_PATH_MATCHED_ERROR", "title": "Route not resolved, no path matched", "status": 404,

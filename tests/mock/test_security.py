@@ -89,3 +89,18 @@ def test_keys_from_a_file_as_the_service_reads_them(monkeypatch, tmp_path):
     assert configured_keys(None) == (b"first", b"second")
     monkeypatch.setenv("ACCORD_API_KEYS", "env-wins")
     assert configured_keys(None) == (b"env-wins",)
+
+
+def test_challenges_name_the_schemes_the_client_did_not_try():
+    # Prism's rule: a missing Authorization header (or one under another scheme) is challenged by
+    # every HTTP scheme that fails; Basic credentials sent as Basic but malformed are not, since
+    # the client already chose the scheme; API keys are never challenged.
+    security = compile_security([{"basic": []}, {"key": []}, {"bearer": [], "oauth": []}], SCHEMES)
+    assert security.tags(request()) == ['Basic realm="*"', "Bearer", "OAuth2"]
+    assert security.tags(request({"authorization": "Basic abc123"})) == ["Bearer", "OAuth2"]
+    assert security.tags(request({"authorization": "basic"})) == ["Bearer", "OAuth2"]
+    assert security.tags(request({"authorization": "Digest abc123"})) == ['Basic realm="*"', "Bearer", "OAuth2"]
+    assert security.tags(request({"authorization": "Bearer t"})) == ['Basic realm="*"']
+    digest = compile_security([{"digest": []}], {"digest": {"type": "http", "scheme": "digest"}})
+    assert digest.tags(request({"authorization": "Digest abc123"})) == []
+    assert digest.tags(request({"authorization": "Bearer t"})) == ['Digest realm="*", nonce="abc123"']
