@@ -135,18 +135,33 @@ def forced_key(responses: Mapping[str, R], code: int) -> str | None:
     return "default" if "default" in responses else None
 
 
+#: Statuses that name what is wrong (a credential, the media type): documented by a range (`4XX`)
+#: they are still chosen before the fallbacks 400/422 (Prism tries each candidate exactly, then by
+#: range, before the next); the fallbacks are tried exactly first, then by range.
+PRECISE_STATUSES = frozenset({401, 415})
+
+
 def error_key(responses: Mapping[str, R], candidates: tuple[int, ...]) -> tuple[str, int] | None:
-    """The documented response for an invalid request: each candidate exactly, then by range,
-    then `default` served with the first candidate (Prism §2.8, plus ranges)."""
+    """The documented response for an invalid request: each candidate exactly (a precise status
+    such as 415 also by range), then by range, then `default` served with the first candidate
+    (Prism §2.8, plus ranges)."""
     for code in candidates:
         if str(code) in responses:
             return str(code), code
+        if code in PRECISE_STATUSES and (key := _range_key(responses, code)) is not None:
+            return key, code
     for code in candidates:
-        for key in responses:
-            if len(key) == 3 and key[0] == str(code)[0] and key[1:].upper() == "XX":
-                return key, code
+        if (key := _range_key(responses, code)) is not None:
+            return key, code
     if "default" in responses:
         return "default", candidates[0]
+    return None
+
+
+def _range_key(responses: Mapping[str, R], code: int) -> str | None:
+    for key in responses:
+        if len(key) == 3 and key[0] == str(code)[0] and key[1:].upper() == "XX":
+            return key
     return None
 
 

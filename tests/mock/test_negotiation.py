@@ -88,6 +88,14 @@ def test_error_key_follows_prism_order_then_ranges_then_default():
     assert error_key({"200": 1}, (422, 400)) is None
 
 
+def test_a_precise_status_documented_by_a_range_wins_over_the_fallbacks():
+    # text/plain to a JSON-only operation documenting 400 and 4XX: 415 is documented (by the
+    # range) and says what is wrong, so it is chosen over the exact 400.
+    assert error_key({"400": 1, "4XX": 2}, (415, 400, 422)) == ("4XX", 415)
+    assert error_key({"400": 1, "default": 2}, (415, 400, 422)) == ("400", 400)  # default comes last
+    assert error_key({"422": 1, "4XX": 2}, (400, 422)) == ("422", 422)  # fallbacks: exact first
+
+
 @pytest.mark.parametrize(
     ("accept", "expected"),
     [
