@@ -34,6 +34,7 @@ from accord.mock.behaviour import Engine, configure
 from accord.mock.behaviour import steps as behaviour
 from accord.mock.bodies import (
     BodyError,
+    reserved_in_form,
     split_media_type,
 )
 from accord.mock.compiler import CompiledApi, Operation
@@ -340,6 +341,12 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
             )
         ]
     media = body.media[key]
+    if media.reserved:
+        raw_reserved = reserved_in_form(ex.body, media.reserved)
+        if raw_reserved:  # as Prism: reported alone, before the values are decoded and validated
+            return [Violation("body", "", (name,), prism.RESERVED, f"'{name}' holds reserved characters that its "
+                              "encoding (allowReserved: false) wants percent-encoded", prism=prism.RESERVED_CHARACTERS)
+                    for name in raw_reserved]
     if media.parser is None:
         return []
     try:

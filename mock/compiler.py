@@ -44,6 +44,9 @@ class MediaBody:
     json_properties: frozenset[str]
     contexts: dict[str, BodyContext] = field(default_factory=dict)  # by Content-Type header
     json_text: bool = False  # parsed from a JSON text: at most as many values as bytes (accord.bounded)
+    # url-encoded fields whose encoding does not allow reserved characters -> the delimiter their
+    # style writes raw (`,` for a non-exploded form array or object)
+    reserved: dict[str, bytes] = field(default_factory=dict)
 
     def context(self, header: str) -> BodyContext:
         """What the parser needs besides the bytes, built once per Content-Type header seen."""
@@ -140,7 +143,7 @@ class CompiledApi:
             )
         self.document = document
         self.version = version
-        self.schemas = SchemaCompiler(document, version)
+        self.schemas = SchemaCompiler(document, version, openapi_formats=True)
         self.generator = generator
         self.sampler = StaticSampler(document, version)
         self.seed = seed
@@ -338,8 +341,10 @@ class CompiledApi:
                 for name, enc in (entry.get("encoding") or {}).items()
                 if isinstance(enc, dict) and is_json(split_media_type(str(enc.get("contentType", "")))[0])
             )
-            media[key] = MediaBody(key, schema, parser_for(base), shape_of(self.document, schema), json_properties,
-                                   json_text=is_json(base))
+            shape = shape_of(self.document, schema)
+            reserved = _reserved_fields(entry, shape) if base == "application/x-www-form-urlencoded" else {}
+            media[key] = MediaBody(key, schema, parser_for(base), shape, json_properties,
+                                   json_text=is_json(base), reserved=reserved)
         op.body = RequestBody(raw.get("required") is True, declared, media, pointer)
 
     def _compiles(self, schema: Any, direction: Direction, pointer: str) -> bool:
@@ -350,6 +355,21 @@ class CompiledApi:
         except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
             self.report(Finding("mock-schema-invalid", f"schema cannot be compiled, not validated: {exc}", pointer))
             return False
+
+
+def _reserved_fields(entry: dict[str, Any], shape: Any) -> dict[str, bytes]:
+    """The url-encoded fields whose value must percent-encode reserved characters (allowReserved
+    applies to url-encoded bodies only, OpenAPI 3.0.3 §4.7.15; as Prism, only the fields given an
+    Encoding Object are checked), each with the delimiter its style writes raw."""
+    fields: dict[str, bytes] = {}
+    for name, enc in (entry.get("encoding") or {}).items():
+        if not isinstance(enc, dict) or enc.get("allowReserved") is True:
+            continue
+        style = enc.get("style", "form")
+        explode = enc.get("explode", style == "form")
+        structured = bool(shape.properties.get(name, frozenset()) & {"array", "object"})
+        fields[str(name)] = b"," if structured and style == "form" and explode is False else b""
+    return fields
 
 
 def _declares_problems(document: dict[str, Any]) -> bool:

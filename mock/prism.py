@@ -28,6 +28,10 @@ INVALID_REQUEST = ("Your request is not valid and no HTTP validation response wa
                    "so Prism is generating this error for you.")
 VIOLATIONS = ("Your request/response is not valid and the --errors flag is set, so Prism is generating this "
               "error for you.")
+#: A url-encoded field with raw reserved characters its Encoding Object does not allow: Prism's
+#: entry carries this message as is, without a `code`.
+RESERVED_CHARACTERS = "Reserved characters used in request body"
+RESERVED = "allowReserved"
 UNAUTHORIZED = ("Your request does not fullfil the security requirements and no HTTP unauthorized response "
                 "was found in the spec, so Prism is generating this error for you.")
 
@@ -113,6 +117,8 @@ def validation_entry(part: str, name: str, path: tuple[str | int, ...], code: st
     """One entry of a 422's `validation`: ajv's location (a missing property's parent) and the
     message prefixed as Prism prefixes it ("Request body property id must be integer")."""
     where = [*([name] if name else []), *path]
+    if code == RESERVED:
+        return {"location": [part, *where], "severity": severity, "message": message}
     if code == "required" and where:
         where = where[:-1]  # ajv reports a missing property at its parent
     return {"location": [part, *where], "severity": severity, "code": code,
