@@ -211,6 +211,12 @@ class Parameter:
                 found.extend(coerce(item, items) for item in (text.split(",") if text else []))
             else:
                 value[key] = coerce(text, types)
+        if len(value) > 1 and props:
+            # The schema's order, whatever the request's: violations are then listed property by
+            # property as the document declares them, as Prism (ajv) lists them.
+            ordered = {key: value[key] for key in props if key in value}
+            ordered.update(value)
+            return ordered
         return value
 
 
@@ -336,7 +342,10 @@ def _simple(param: Parameter, text: str) -> Any:
 
 def _read_path(param: Parameter, request: RequestParts) -> Any:
     text = request.path.get(param.name, MISSING)
-    if text is MISSING:
+    if text is MISSING or text == "":
+        # An empty segment (`/groups//members`) reaches the operation, but its parameter counts
+        # as missing, as Prism reads it (and servers' routers, which match no empty segment):
+        # the client left the value out, and is told which one.
         return MISSING
     if param.style == "label":
         if not text.startswith("."):

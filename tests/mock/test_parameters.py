@@ -86,6 +86,19 @@ def test_query_objects(style, explode, query):
 
 
 @pytest.mark.parametrize(
+    ("style", "explode", "query", "keys"),
+    [
+        ("form", True, b"y=a&x=1", ["x", "y"]),
+        ("form", False, b"p=y,a,z,0,x,1", ["x", "y", "z"]),  # undeclared keys after, as sent
+        ("deepObject", True, b"p[y]=a&p[z]=0&p[x]=1", ["x", "y", "z"]),
+    ],
+)
+def test_query_objects_take_the_schemas_order(style, explode, query, keys):
+    # Violations of an object's properties are then listed as the document declares them (Prism).
+    assert list(param("query", OBJECT, style, explode).read(parts(query=query))) == keys
+
+
+@pytest.mark.parametrize(
     ("style", "explode", "raw", "expected"),
     [
         ("simple", False, "1,2", [1, 2]),
