@@ -4,8 +4,10 @@ real violations when that still matches the documented schema.
 Order: security → [401]; content type → [415, 400, 422]; otherwise [400, 422]; then `default`
 (Prism, anchors §2.8, tries 422 before 400; see `mock.problems.CANDIDATE_STATUSES` for why
 accord does not when both are documented; when neither is, the answer is Prism's 422).
-Prism sends the documented example and hides the violations in `sl-violations`; accord fills
-the documented problem schema when the violations fit it, and keeps Prism's header either way.
+Prism sends the documented example and hides the violations in `sl-violations`; accord does
+too, except that a document with a problem convention (an application/problem+json response
+somewhere) gets the violations filled into its documented problem schema when they fit it, with
+Prism's header either way.
 When the operation documents no such response, the answer is Prism's own generic problem,
 worded as Prism words it (mock/prism.py), and the log says, once per operation and status,
 that the contract is incomplete.
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from accord.mock import prism
+from accord.mock.bodies import split_media_type
 from accord.mock.exchange import Headers, Reply, next_request_id, problem_reply
 from accord.mock.negotiation import error_key
 from accord.mock.problems import (
@@ -122,11 +125,19 @@ class Rejector:
         headers.append((b"content-type", content.content_type))
         body = content.body
         prefs = ex.prefs
-        if prefs is not None and prefs.code == status and prefs.example in content.examples:
+        if prefs is not None and prefs.code == status and prefs.example is not None:
             # Prism: a named example is honoured for an invalid request only when `code` names
-            # the status chosen for it (fixture violations/ignoring-example-key-for-invalid-body).
-            return Reply(status, headers, content.examples[prefs.example])
-        if content is response.problem and content.schema is not None:
+            # the status chosen for it; one the response does not have is the 404 a valid
+            # request gets for it. Without `code`, or with another, the example is ignored.
+            chosen = content.examples.get(prefs.example)
+            if chosen is None:
+                detail = prism.no_example(split_media_type(content.served)[0], prefs.example)
+                return ex.generic(404, detail, prism_code="NOT_FOUND")
+            return Reply(status, headers, chosen)
+        if content is response.problem and content.schema is not None and not self.api.prism_errors:
+            # Only a document with a problem convention (a problem+json response somewhere) gets
+            # the violations written into its error bodies; elsewhere the documented error is
+            # sent as Prism sends it, its example, the violations in `sl-violations`.
             identity = self._identity(content, status)
             filled = self._fill(content.schema, status, ex.path, request_id, rendered, identity)
             if filled is not None:

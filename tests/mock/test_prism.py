@@ -163,3 +163,33 @@ def test_a_failed_any_of_lists_its_branches_errors_first(tmp_path):
             (["query", "size"], "type", "Request query parameter size must be integer"),
             (["query", "size"], "enum", "Request query parameter size must be equal to one of the allowed values: all"),
             (["query", "size"], "anyOf", "Request query parameter size must match a schema in anyOf")]
+
+
+def test_a_documented_error_is_served_as_documented_with_prefer_honoured_only_for_its_status(tmp_path):
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /plants:\n    post:\n"
+        "      requestBody: {content: {application/json: {schema: {type: object, required: [name],\n"
+        "                    properties: {name: {type: string}}}}}}\n"
+        "      responses:\n        '201': {description: planted}\n"
+        "        '422':\n          description: refused\n          content:\n            application/json:\n"
+        "              schema: {type: object, properties: {reason: {type: string}}}\n"
+        "              examples:\n                no-name: {value: {reason: a plant needs a name}}\n"
+        "                too-long: {value: {reason: the name is too long}}\n")
+    with mock_client(doc) as client:
+        # No problem convention in this document: its own 422 body, as written, and the
+        # violations in Prism's header.
+        refused = client.post("/plants", json={})
+        assert (refused.status_code, refused.json()) == (422, {"reason": "a plant needs a name"})
+        assert json.loads(refused.headers["sl-violations"]) == [
+            {"location": ["request", "body"], "severity": "Error", "code": "required",
+             "message": "must have required property 'name'"}]
+        named = client.post("/plants", json={}, headers={"Prefer": "code=422, example=too-long"})
+        assert named.json() == {"reason": "the name is too long"}
+        ignored = client.post("/plants", json={}, headers={"Prefer": "code=201, example=too-long"})
+        assert (ignored.status_code, ignored.json()) == (422, {"reason": "a plant needs a name"})
+        missing = client.post("/plants?__code=422&__example=wilted", json={})
+        assert missing.status_code == 404
+        assert missing.json() == {
+            "type": PRISM + "NOT_FOUND", "title": "The server cannot find the requested content", "status": 404,
+            "detail": "Response for contentType: application/json and exampleKey: wilted does not exist."}
