@@ -4,10 +4,11 @@ real violations when that still matches the documented schema.
 Order: security → [401]; content type → [415, 400, 422]; otherwise [400, 422]; then `default`
 (Prism, anchors §2.8, tries 422 before 400; see `mock.problems.CANDIDATE_STATUSES` for why
 accord does not when both are documented; when neither is, the answer is Prism's 422).
-Prism sends the documented example and hides the violations in `sl-violations`; accord does
-too, except that a document with a problem convention (an application/problem+json response
-somewhere) gets the violations filled into its documented problem schema when they fit it, with
-Prism's header either way.
+Prism sends the documented example and hides the violations in `sl-violations`; accord fills
+the documented problem schema when the violations fit it, and keeps Prism's header either way.
+A schema that requires a member no problem has, or declares members none of which is a
+problem's (`{name}`, Petstore's `{code, message}`), is the document's own error shape: its
+example is sent, as Prism sends it.
 When the operation documents no such response, the answer is Prism's own generic problem,
 worded as Prism words it (mock/prism.py), and the log says, once per operation and status,
 that the contract is incomplete.
@@ -134,10 +135,7 @@ class Rejector:
                 detail = prism.no_example(split_media_type(content.served)[0], prefs.example)
                 return ex.generic(404, detail, prism_code="NOT_FOUND")
             return Reply(status, headers, chosen)
-        if content is response.problem and content.schema is not None and not self.api.prism_errors:
-            # Only a document with a problem convention (a problem+json response somewhere) gets
-            # the violations written into its error bodies; elsewhere the documented error is
-            # sent as Prism sends it, its example, the violations in `sl-violations`.
+        if content is response.problem and content.schema is not None:
             identity = self._identity(content, status)
             filled = self._fill(content.schema, status, ex.path, request_id, rendered, identity)
             if filled is not None:
@@ -171,7 +169,8 @@ class Rejector:
         pointers and messages, and a schema may constrain those (lengths, patterns, formats).
         A schema that requires a member outside PROBLEM_MEMBERS (Petstore's `Error`: `code`,
         `message`) is matched by none of these candidates, whose members are all problem
-        members: it is known unfit once, and not tried on every request.
+        members, and one that declares only other members is not a problem's shape: either is
+        known unfit once, and not tried on every request.
         """
         try:
             validator = self.api.schemas.validator(schema, "response")
@@ -181,7 +180,12 @@ class Rejector:
         unfit = self._unfit.get(key)
         if unfit is None:
             converted = self.api.schemas.convert(schema, "response")  # what the validator holds
-            unfit = self._unfit[key] = bool(required_members(converted, converted) - PROBLEM_MEMBERS)
+            own = _declared_members(converted, converted)
+            # Unfit too: a shape of its own that names no problem member (`{name}`, `{reason}`):
+            # a problem would validate against it only by being open, and would not be the
+            # error the document describes; its example is sent, as Prism sends it.
+            unfit = self._unfit[key] = bool(required_members(converted, converted) - PROBLEM_MEMBERS) or bool(
+                own and not own & PROBLEM_MEMBERS)
         if unfit:  # no problem can match (below): the documented body, without rendering one
             return None
         full = problem(status, rendered.detail, instance=instance, request_id=request_id, entries=rendered.entries)

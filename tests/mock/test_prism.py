@@ -177,8 +177,8 @@ def test_a_documented_error_is_served_as_documented_with_prefer_honoured_only_fo
         "              examples:\n                no-name: {value: {reason: a plant needs a name}}\n"
         "                too-long: {value: {reason: the name is too long}}\n")
     with mock_client(doc) as client:
-        # No problem convention in this document: its own 422 body, as written, and the
-        # violations in Prism's header.
+        # The 422's schema is an error shape of the document's own (no problem member): its
+        # body as written, the violations in Prism's header.
         refused = client.post("/plants", json={})
         assert (refused.status_code, refused.json()) == (422, {"reason": "a plant needs a name"})
         assert json.loads(refused.headers["sl-violations"]) == [
