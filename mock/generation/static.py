@@ -20,6 +20,9 @@ from typing import Any
 from accord import openapi
 
 MAX_DEPTH = 15  # Prism's maxSampleDepth
+#: Values one sample may hold. Depth and cycle limits alone let a wide web of references (an OOXML
+#: document model: every type refers to a dozen others) grow exponentially below depth 15.
+MAX_NODES = 20_000
 CYCLE_VISITS = 2  # a reference already being expanded this many times closes the cycle
 _NONE = object()
 
@@ -48,19 +51,30 @@ _STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
 _NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 
 
+class SampleTooLarge(RecursionError):
+    """The sample would hold more than MAX_NODES values: there is no static sample, as for a
+    runaway recursion (a RecursionError, which callers already answer with generated data)."""
+
+
 class StaticSampler:
     """Samples schemas of one document (version "3.0" | "3.1") for one direction."""
 
     def __init__(self, document: dict[str, Any], version: str) -> None:
         self.document = document
         self.version = version
+        self._left = MAX_NODES
 
     def sample(self, schema: Any, direction: str = "response") -> Any:
+        """The static sample; raises SampleTooLarge past MAX_NODES values."""
+        self._left = MAX_NODES
         return self._sample(schema, direction, {}, 0)
 
     def _sample(self, schema: Any, direction: str, visits: dict[str, int], depth: int) -> Any:
         if not isinstance(schema, dict):
             return None
+        self._left -= 1
+        if self._left < 0:
+            raise SampleTooLarge(f"a static sample of more than {MAX_NODES} values")
         if depth > MAX_DEPTH:
             return _closed(schema)
         ref = schema.get("$ref")

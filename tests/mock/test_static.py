@@ -3,12 +3,14 @@ then Prism's placeholders; a placeholder that does not validate is replaced by g
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
 from conftest import FIXTURES
 
 from accord.documents import load
-from accord.mock.generation.static import StaticSampler
+from accord.mock.generation.static import SampleTooLarge, StaticSampler
 from accord.mock.testing import mock_client
 from accord.schemas import SchemaCompiler
 
@@ -68,3 +70,30 @@ def test_a_sample_that_validates_is_served_as_is(tmp_path):
         order = client.get("/orders/1").json()
     assert order["id"] == "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     assert order["status"] == "placed" and order["tags"] == ["string", "string"]
+
+
+def _web(size: int) -> dict:
+    """`size` object types, each with `size` optional properties referring to the others: the
+    shape of an OOXML document model (presalytics.io's ooxml API in APIs.guru's directory)."""
+    return {f"T{i}": {"type": "object", "properties": {
+        f"p{j}": {"$ref": f"#/components/schemas/T{(i + j) % size}"} for j in range(size)}} for i in range(size)}
+
+
+def test_a_web_of_references_too_large_to_sample_is_generated_instead(tmp_path):
+    """Depth 15 and two visits per reference still let 12 types of 12 properties grow to 12^15
+    values: past MAX_NODES the sampler stops, and the mock starts and answers generated data."""
+    schemas = _web(12)
+    document = {"components": {"schemas": schemas}}
+    with pytest.raises(SampleTooLarge):
+        StaticSampler(document, "3.0").sample({"$ref": "#/components/schemas/T0"})
+    doc = tmp_path / "openapi.json"
+    doc.write_text(json.dumps({
+        "openapi": "3.0.3", "info": {"title": "web", "version": "1"},
+        "paths": {"/doc": {"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/T0"}}}}}}}},
+        "components": {"schemas": schemas},
+    }))
+    with mock_client(doc) as client:
+        answer = client.get("/doc")
+    assert answer.status_code == 200
+    assert SchemaCompiler(load(doc), "3.0").is_valid({"$ref": "#/components/schemas/T0"}, answer.json(), "response")
