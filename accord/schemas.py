@@ -123,6 +123,8 @@ class SchemaCompiler:
                 self._follow(value, direction, refs)
             elif key in _OPENAPI_ONLY and self.version != "3.1":
                 continue
+            elif key == "pattern" and isinstance(value, str):
+                out[key] = ecma_class_ranges(value)
             else:
                 out[key] = value
         if direction != "any" and isinstance(out.get("required"), list) and isinstance(out.get("properties"), dict):
@@ -160,6 +162,42 @@ class SchemaCompiler:
             del refs[pointer]
             return
         refs[pointer] = self._convert(target, direction, refs)
+
+
+_CLASS_ESCAPES = frozenset("dDsSwW")
+
+
+def ecma_class_ranges(pattern: str) -> str:
+    """`pattern` with a `-` next to a class escape inside a class (`[\\s-_]`) escaped: ECMA 262
+    (Annex B.1.2, what browsers and Prism's ajv run) reads it as the character `-`, while
+    jsonschema-rs (and Python's `re`) refuse the pattern as a bad range. AWS documents carry it
+    (`^[a-zA-Z0-9\\s-_()\\[\\]]+$`)."""
+    if "-" not in pattern or "[" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class = False
+    after_escape = False  # the previous class member is \d, \s, \w or their negations
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            token = pattern[index:index + 2]
+            out.append(token)
+            after_escape = in_class and token[1:] in _CLASS_ESCAPES
+            index += 2
+            continue
+        if in_class and char == "-":
+            ahead = pattern[index + 1:index + 3]
+            if after_escape or (len(ahead) == 2 and ahead[0] == "\\" and ahead[1] in _CLASS_ESCAPES):
+                char = "\\-"
+        elif char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        after_escape = False
+        index += 1
+    return "".join(out)
 
 
 #: The pattern Prism's schema translation gives `format: byte`; the format check is the strict one.

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from accord.schemas import ecma_class_ranges
+
 if TYPE_CHECKING:  # typeshed describes the parser under its pre-3.11 names (same module, renamed)
     import sre_constants as _c
     import sre_parse as _parser
@@ -122,7 +124,7 @@ def _to_python(source: str) -> str:
     set syntax: `[` (a nested set), `&&`, `||`, `~~` and `--` (set operations). Python warns on
     them today (FutureWarning "Possible nested set"), and AWS patterns carry them
     (`[[A-Z0-9]{1,18}`, Java's `[\\p{Print}&&[^|:/]]`)."""
-    source = _NAMED_BACKREF.sub(r"(?P=\1)", _NAMED_GROUP.sub("(?P<", source))
+    source = ecma_class_ranges(_NAMED_BACKREF.sub(r"(?P=\1)", _NAMED_GROUP.sub("(?P<", source)))
     if "\\p{" not in source and "[" not in source:
         return source
     out: list[str] = []

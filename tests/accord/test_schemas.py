@@ -93,3 +93,12 @@ def test_validators_are_cached_per_schema_and_direction() -> None:
     compiler = SchemaCompiler(DOC, "3.0")
     assert compiler.validator(PET, "request") is compiler.validator(PET, "request")
     assert compiler.validator(PET, "request") is not compiler.validator(PET, "response")
+
+
+def test_a_dash_beside_a_class_escape_is_the_character_as_in_ecma():
+    """`[\\s-_]` (AWS Audit Manager's CreatedBy): ECMA 262 Annex B reads the `-` as itself; compiled
+    as written, jsonschema-rs refuses the whole schema ("is not a regex")."""
+    schema = {"type": "string", "pattern": r"^[a-zA-Z0-9\s-_()\[\]]+$"}
+    compiler = SchemaCompiler({}, "3.0")
+    assert compiler.is_valid(schema, "Jane Doe-_(x)", "response")
+    assert not compiler.is_valid(schema, "Jane*", "response")

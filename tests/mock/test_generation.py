@@ -112,6 +112,9 @@ CASES: list[tuple[str, str, Any, Callable[[list[Any]], bool]]] = [
     # ECMA reads `[` inside a class as a character; Python warns (FutureWarning: Possible nested set)
     ("pattern-bracket-in-class", "3.0", {"type": "string", "pattern": "^[[A-Z0-9]{1,18}$"},
      lambda vs: all(re.fullmatch(r"[\[A-Z0-9]{1,18}", v) for v in vs)),
+    # ECMA (Annex B) reads a `-` beside \s in a class as itself; jsonschema-rs and Python refuse the range
+    ("pattern-dash-beside-class-escape", "3.0", {"type": "string", "pattern": r"^[a-z\s-_()]+$"},
+     lambda vs: all(re.fullmatch(r"[a-z\s\-_()]+", v) for v in vs)),
     ("enum", "3.0", {"type": "string", "enum": ["a", "b", "c"]}, lambda vs: set(vs) == {"a", "b", "c"}),
     ("enum-filtered-by-type", "3.1", {"type": "string", "enum": ["a", 1, None]}, lambda vs: set(vs) == {"a"}),
     ("const", "3.1", {"const": {"k": [1, 2]}}, lambda vs: all(v == {"k": [1, 2]} for v in vs)),
