@@ -22,7 +22,8 @@ raised and turned into an HTTP answer, a finding or one of the errors above, nev
 user: `accord.consumer.contract._Invalid` (→ DocumentError); `accord.service.problems.ProblemError`
 (→ a problem response); in the mock `PathEncodingError`, `ParameterDecodeError`, `StyleError`,
 `PreferenceError`, `BodyError`, `BadToken`, `PatternError`, `UnknownScenario` (→ 4xx answers,
-an impossible-schema node, or UsageError); `accord.contract_tests.verify._Unavailable`
+an impossible-schema node, or UsageError) and `SampleTooLarge` (→ generated data instead of a
+static sample); `accord.contract_tests.verify._Unavailable`
 (→ a mismatch); in accord.lint `UnsupportedPath` (→ a rule reported as not run, or a
 lint-rule-failed finding) and `BadOptions` (→ a lint-rule-failed finding); in impl/
 `IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`, `CapabilityError`,
