@@ -1,10 +1,14 @@
 """JSON-shaped values written as XML, following the schema's XML Objects (OpenAPI 3 §4.8.26).
 
-Without XML Objects the shape is Prism's: a root `<xml>`, one element per property, array
-items as `<item>` inside the property's element. With them: `xml.name` renames the root or a
-property (or an array's items), `xml.attribute` writes a scalar property as an attribute,
-`xml.wrapped: false` on an array repeats the item element without a wrapper, and `prefix` /
-`namespace` qualify a name and declare the namespace where it is used.
+Without XML Objects the root is `<xml>` (Prism's) and there is one element per property. Arrays
+follow the XML Object rules: an array property is unwrapped unless `xml.wrapped: true`, so its
+items repeat as elements named by `items.xml.name` or else the property's name (an array's own
+`xml.name` is ignored); a wrapped array is an outer element (the array's `xml.name` or the
+property's name) holding items named by `items.xml.name` or else that outer name (the OpenAPI
+examples' `<aliens><aliens>…`). A top-level array keeps its root and names items by
+`items.xml.name`, the root's `xml.name`, or `<item>`. `xml.name` renames the root or a property,
+`xml.attribute` writes a scalar property as an attribute, and `prefix` / `namespace` qualify a
+name and declare the namespace where it is used.
 
 A *string* example of an XML media type is its serialised form and is sent as written
 (`responses.py`); this module renders values (structured examples and generated data).
@@ -27,7 +31,7 @@ def to_xml(value: Any, schema: Any, document: dict[str, Any]) -> bytes:
     writer = _Writer(document)
     root = writer.xml_of(schema)
     name = _qualified(root, str(root.get("name") or ROOT))
-    body = writer.element(name, value, schema, root, 0)
+    body = writer.element(name, value, schema, root, 0, _qualified(root, str(root.get("name") or ITEM)))
     return ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode("utf-8")
 
 
@@ -68,7 +72,8 @@ class _Writer:
         items = self.resolve(schema).get("items")
         return items if isinstance(items, dict) else None
 
-    def element(self, name: str, value: Any, schema: Any, xml: dict[str, Any], depth: int) -> str:
+    def element(self, name: str, value: Any, schema: Any, xml: dict[str, Any], depth: int, item: str) -> str:
+        """`<name>` holding `value`; a list's items are named `items.xml.name` or else `item`."""
         attributes = _namespace(xml)
         if depth > _MAX_HOPS:
             schema = None
@@ -80,22 +85,24 @@ class _Writer:
                 sub_name = _qualified(sub_xml, str(sub_xml.get("name") or key))
                 if sub_xml.get("attribute") is True and not isinstance(member, (dict, list)):
                     attributes += f" {sub_name}={quoteattr(_scalar(member))}"
-                elif isinstance(member, list) and sub_xml.get("wrapped") is False:
-                    items = self.items_schema(sub)
-                    items_xml = self.xml_of(items) if items is not None else {}
-                    item_name = _qualified(items_xml, str(items_xml.get("name") or sub_name))
-                    inner.extend(self.element(item_name, v, items, items_xml, depth + 1) for v in member)
+                elif isinstance(member, list) and sub_xml.get("wrapped") is not True:
+                    # unwrapped (the default): the items repeat, named after the property
+                    inner.extend(self.items(member, sub, str(key), depth))
                 else:
-                    inner.append(self.element(sub_name, member, sub, sub_xml, depth + 1))
+                    inner.append(self.element(sub_name, member, sub, sub_xml, depth + 1, sub_name))
             content = "".join(inner)
         elif isinstance(value, list):
-            items = self.items_schema(schema) if schema is not None else None
-            items_xml = self.xml_of(items) if items is not None else {}
-            item_name = _qualified(items_xml, str(items_xml.get("name") or ITEM))
-            content = "".join(self.element(item_name, v, items, items_xml, depth + 1) for v in value)
+            content = "".join(self.items(value, schema, item, depth))
         else:
             content = escape(_scalar(value))
         return f"<{name}{attributes}>{content}</{name}>"
+
+    def items(self, values: list[Any], schema: Any, default: str, depth: int) -> list[str]:
+        """One element per item, named by `items.xml.name` or else `default`."""
+        items = self.items_schema(schema) if schema is not None else None
+        items_xml = self.xml_of(items) if items is not None else {}
+        name = _qualified(items_xml, str(items_xml["name"])) if items_xml.get("name") else default
+        return [self.element(name, v, items, items_xml, depth + 1, name) for v in values]
 
 
 def _scalar(value: Any) -> str:
