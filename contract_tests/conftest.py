@@ -51,7 +51,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "operation" in metafunc.fixturenames:
         from accord.loading import load_spec
 
-        labels = [op.label for op in documented_operations(load_spec(spec_path(metafunc.config)).document)]
+        document = load_spec(spec_path(metafunc.config), convert=True).document
+        labels = [op.label for op in documented_operations(document)]
         metafunc.parametrize("operation", labels)
 
 

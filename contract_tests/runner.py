@@ -52,6 +52,10 @@ MAX_MESSAGE = 1500
 NOT_IMPLEMENTED = 501
 #: Schemathesis's check for a status the operation does not document.
 UNDOCUMENTED_STATUS_CHECK = "status_code_conformance"
+#: Checks that read the documented response of the status answered: on a status the operation does
+#: not document they can only object that the answer is not what some other status documents.
+RESPONSE_CONFORMANCE_CHECKS = frozenset({UNDOCUMENTED_STATUS_CHECK, "content_type_conformance",
+                                         "response_headers_conformance", "response_schema_conformance"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +115,10 @@ def run_contract_tests(
     settings = RunSettings.resolve(max_examples=max_examples, seed=seed)
     conventions = tuple(checks) if checks is not None else configured_checks()
     chosen = selection or Selection()
-    document = load_spec(spec).document
+    # Swagger 2.0 (or a Postman collection) is tested as the OpenAPI 3.0 the mock and the service
+    # serve (accord/swagger2.py): Schemathesis applies a 2.0 document's `produces` to every response,
+    # a response declared without a schema (no body, in 2.0) included.
+    document = load_spec(spec, convert=True).document
     documented = documented_operations(document)
     if operations is not None:
         wanted = set(operations)
@@ -200,10 +207,12 @@ class _Collector:
             per_op = self.tallies.setdefault(label, {})
             rejection = _rejection_status(case, recorder, case_id)
             for node in nodes:
-                if (node.name == UNDOCUMENTED_STATUS_CHECK and rejection is not None
+                if (node.name in RESPONSE_CONFORMANCE_CHECKS and rejection is not None
                         and node.status.value == "failure"):
-                    # The contract is incomplete, the target is not at fault: noted, not failed.
-                    self.undocumented_rejections.setdefault(label, Counter())[rejection] += 1
+                    # The contract is incomplete, the target is not at fault: noted (once per
+                    # answer, by status_code_conformance), not failed.
+                    if node.name == UNDOCUMENTED_STATUS_CHECK:
+                        self.undocumented_rejections.setdefault(label, Counter())[rejection] += 1
                     continue
                 tally = per_op.setdefault(node.name, _Tally())
                 if node.status.value == "success":
@@ -251,7 +260,16 @@ def _rejection_status(case: Any, recorder: Any, case_id: str) -> int | None:
     if interaction is None or interaction.response is None:
         return None
     status = int(interaction.response.status_code)
-    return status if 400 <= status < 500 else None
+    if not 400 <= status < 500 or _documents_status(case.operation, status):
+        return None
+    return status
+
+
+def _documents_status(operation: Any, status: int) -> bool:
+    """The operation documents `status` (exactly, by its range such as 4XX, or by `default`)."""
+    responses = (getattr(getattr(operation, "definition", None), "raw", None) or {}).get("responses") or {}
+    keys = {str(key).upper() for key in responses}
+    return bool(keys & {str(status), f"{str(status)[0]}XX", "DEFAULT"})
 
 
 def _sent_parameters(case: Any) -> set[str]:
@@ -395,8 +413,8 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
     for label, statuses in sorted(collector.undocumented_rejections.items()):
         rejected = ", ".join(f"{status}×{count}" for status, count in sorted(statuses.items()))
         notes.append(f"contract incomplete: {label} rejected invalid requests with {rejected}, which it does "
-                     "not document (status_code_conformance, not counted as a failure: document the "
-                     "error responses, or a `default`, to have them checked)")
+                     "not document (not counted as a failure by status_code_conformance nor the response "
+                     "checks: document the error responses, or a `default`, to have them checked)")
     stray = [f"{label}: {msg}" for label, msgs in collector.errors.items() if label not in known for msg in msgs]
     return ContractReport(
         target=target.name,

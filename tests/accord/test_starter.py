@@ -156,6 +156,41 @@ components:
         name: {type: string, maxLength: 20}
 """
 
+#: The same document as Swagger 2.0, as a team's older API is written: one `produces` for every
+#: response, and an error response declared without a schema (in 2.0: without a body).
+NO_ERRORS_SWAGGER2 = """\
+swagger: "2.0"
+info: {title: Pets, version: "1.0"}
+produces: [application/json]
+consumes: [application/json]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, type: integer, minimum: 1, maximum: 10}
+      responses:
+        "200":
+          description: The pets.
+          schema: {type: array, items: {$ref: "#/definitions/Pet"}}
+    post:
+      operationId: createPet
+      parameters:
+        - {name: body, in: body, required: true, schema: {$ref: "#/definitions/Pet"}}
+      responses:
+        "201":
+          description: The pet.
+          schema: {$ref: "#/definitions/Pet"}
+        "405":
+          description: Not allowed.
+definitions:
+  Pet:
+    type: object
+    required: [name]
+    properties:
+      name: {type: string, maxLength: 20}
+"""
+
 PET_HANDLERS = """\
 from typing import Any
 
@@ -169,12 +204,15 @@ def create_pet(body: Any) -> Any:
 """
 
 
-def test_a_document_without_error_responses_passes_out_of_the_box(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", [NO_ERRORS, NO_ERRORS_SWAGGER2], ids=["openapi-3.0", "swagger-2.0"])
+def test_a_document_without_error_responses_passes_out_of_the_box(tmp_path: Path, text: str) -> None:
     """The mock rejects invalid requests with Prism's 422 and the service with 400, neither
     documented: the runs pass and name the gap; a valid request answered off-contract still fails
-    (tests/contract_tests/test_runner.py, undocumented_status)."""
+    (tests/contract_tests/test_runner.py, undocumented_status). A Swagger 2.0 document is tested as
+    the 3.0 the mock and the service serve: its `produces` does not give the undocumented 422 (nor
+    the body-less 405) a media type to check."""
     document = tmp_path / "pets.yaml"
-    document.write_text(NO_ERRORS)
+    document.write_text(text)
     project = tmp_path / "pets"
     made = init_project(project, spec=document)
     (project / "service" / "handlers" / "default.py").write_text(PET_HANDLERS)
