@@ -37,6 +37,7 @@ class ReloadingApp:
         self.recorder = recorder
         self.current: MockApp = self._create(spec)
         self.watch = settings.watch
+        self._stamps = _stamps(self.files)  # the files' versions the serving app was built from
         self._stop: asyncio.Event | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -73,21 +74,39 @@ class ReloadingApp:
                 return
 
     async def _watch(self) -> None:
+        """Reload on every edit of the document's files, losing none made while a reload runs.
+
+        One watcher covers the folders of the document's files and stays open across reloads:
+        it keeps collecting changes while a reload runs, so an edit made meanwhile (the second
+        of two quick edits) triggers the next reload. It is only restarted when a reload brings
+        in a file from a new folder; then any file that changed since it was read is reloaded
+        at once rather than waiting for an event the new watcher never saw.
+        """
         from watchfiles import awatch
 
         assert self._stop is not None
         while not self._stop.is_set():
-            watched = [str(f) for f in self.files]
-            async for _changes in awatch(*watched, stop_event=self._stop, debounce=300, step=50):
-                if await self.reload():
-                    break  # the set of files may have changed: watch the new set
+            folders = self._folders()
+            async for _changes in awatch(*folders, watch_filter=self._is_document_file, recursive=False,
+                                         stop_event=self._stop, debounce=300, step=50):
+                if await self.reload() and self._folders() != folders:
+                    break  # a file in a new folder: watch the new set of folders
             else:
                 return
+            while self._stamps != _stamps(self.files) and not self._stop.is_set():
+                if not await self.reload():
+                    break  # broken: the next event brings the next attempt
+
+    def _folders(self) -> list[str]:
+        return sorted({str(Path(file).resolve().parent) for file in self.files})
+
+    def _is_document_file(self, _change: Any, path: str) -> bool:
+        return str(Path(path).resolve()) in {str(Path(file).resolve()) for file in self.files}
 
     async def reload(self) -> bool:
         """Load and compile the document again; True when the new version is serving."""
         try:
-            spec, app = await asyncio.to_thread(self._build)
+            spec, app, stamps = await asyncio.to_thread(self._build)
         except FindingsError as exc:
             log.error("%s: the edited document cannot be served; still serving the last good version", self.path)
             for finding in exc.findings:
@@ -101,17 +120,34 @@ class ReloadingApp:
         carry_behaviour(self.current, app)
         self.current = app
         self.files = list(spec.files)
+        self._stamps = stamps
         log.info("%s reloaded: %d operations", self.path, len(app.api.operations))
         asyncio.get_running_loop().create_task(app.warm_up())
         return True
 
-    def _build(self) -> tuple[Spec, MockApp]:
+    def _build(self) -> tuple[Spec, MockApp, dict[str, tuple[int, int] | None]]:
+        before = _stamps(self.files)  # taken before reading: an edit made during the build differs
         spec = load_spec(self.path, allow_remote=self.settings.allow_remote, allow_outside=self.settings.allow_outside,
                          convert=True)
-        return spec, self._create(spec)
+        after = _stamps(spec.files)
+        stamps = {file: before.get(file, stamp) for file, stamp in after.items()}
+        return spec, self._create(spec), stamps
 
     def _create(self, spec: Spec) -> MockApp:
         return create_app(spec, self.settings, upstream=self.upstream, recorder=self.recorder)
+
+
+def _stamps(files: list[Path]) -> dict[str, tuple[int, int] | None]:
+    """Each file's (modification time, size), None for a missing file."""
+    stamps: dict[str, tuple[int, int] | None] = {}
+    for file in files:
+        try:
+            stat = Path(file).stat()
+        except OSError:
+            stamps[str(file)] = None
+        else:
+            stamps[str(file)] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
 
 
 def carry_behaviour(old: MockApp, new: MockApp) -> None:

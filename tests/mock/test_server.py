@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from conftest import FIXTURES
 
 from accord.errors import DocumentError, RefError
@@ -85,6 +91,53 @@ def test_watching_reloads_a_running_server(multifile: Path):
         return await get_version(app)
 
     assert asyncio.run(scenario()) == 3
+
+
+@contextmanager
+def running(app: ReloadingApp) -> Iterator[str]:
+    """The reloading app served by uvicorn on a free loopback port, with its lifespan (the watcher)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive(), "the mock did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def test_an_edit_made_while_a_reload_runs_is_not_lost(multifile: Path, monkeypatch):
+    """Two quick edits (docs/data-team.md step 1: a path file, then the root): the second lands
+    while the reload the first one triggered is running, after that reload read the files. The
+    mock must still end up serving it."""
+    app = build(multifile / "openapi.yaml", watch=True)
+    root, paths = multifile / "openapi.yaml", multifile / "paths.yaml"
+    first_build = app._build
+    second_edit = threading.Event()
+
+    def build_then_edit():  # the real build, then the second edit before the reload completes
+        built = first_build()
+        if not second_edit.is_set():
+            root.write_text(root.read_text() + "  /more:\n    $ref: paths.yaml#/things\n")
+            second_edit.set()
+        return built
+
+    monkeypatch.setattr(app, "_build", build_then_edit)
+    with running(app) as base, httpx.Client(base_url=base) as client:
+        time.sleep(0.3)  # the watcher is running
+        paths.write_text(paths.read_text().replace("version: 1", "version: 2"))
+        deadline = time.monotonic() + 20
+        while client.get("/more").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert second_edit.is_set()
+        assert client.get("/more").json() == {"version": 2}
+        assert client.get("/things").json() == {"version": 2}
 
 
 def test_unparseable_root_is_a_document_error(tmp_path: Path):
