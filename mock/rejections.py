@@ -73,7 +73,7 @@ class Rejector:
         response = op.responses[key]
         reply = self._documented(ex, response, status, rendered, request_id)
         if kind == "security":  # 401 is the only candidate
-            reply.headers.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
+            reply.headers.extend((b"www-authenticate", c.encode("latin-1")) for c in self._challenges(ex, op))
         reply.headers.append((b"sl-violations", rendered.sl))
         return reply
 
@@ -87,14 +87,14 @@ class Rejector:
         extra: Headers = [(b"x-request-id", rid.encode("ascii"))]
         if not self.api.prism_errors:  # the document's problem convention: accord's members
             if kind == "security":
-                extra.extend((b"www-authenticate", c.encode("latin-1")) for c in op.security.challenges)
+                extra.extend((b"www-authenticate", c.encode("latin-1")) for c in self._challenges(ex, op))
             body = problem(status, rendered.detail, instance=ex.path, request_id=rid, entries=rendered.entries)
             return problem_reply(status, body, extra)
         if kind == "security":
             members: dict[str, Any] = {}
-            tags = op.security.tags(ex.parts) if ex.parts is not None else []
-            if tags:
-                challenge = ",".join(tags)
+            challenges = self._challenges(ex, op)
+            if challenges:
+                challenge = challenges[0]
                 extra.append((b"www-authenticate", challenge.encode("latin-1")))
                 members["headers"] = {"WWW-Authenticate": challenge}
             body = prism.problem("UNAUTHORIZED", status, prism.UNAUTHORIZED, **members)
@@ -106,6 +106,16 @@ class Rejector:
             body = prism.problem("UNPROCESSABLE_ENTITY", status, prism.INVALID_REQUEST,
                                  validation=[e for v in listed for e in v.validation_entries()])
         return problem_reply(status, body, extra)
+
+    def _challenges(self, ex: Exchange, op: Operation) -> list[str]:
+        """The `WWW-Authenticate` values of a 401, documented or not. A document with accord's
+        problem convention gets one per scheme, API keys included (`ApiKey in=…`, as the service
+        kit sends); any other gets Prism's one header naming the schemes the request fails,
+        API keys never challenged (docs/mock-behaviour.md, "Security challenges")."""
+        if not self.api.prism_errors:
+            return op.security.challenges
+        tags = op.security.tags(ex.parts) if ex.parts is not None else []
+        return [",".join(tags)] if tags else []
 
     def _documented(
         self,

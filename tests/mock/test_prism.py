@@ -193,3 +193,31 @@ def test_a_documented_error_is_served_as_documented_with_prefer_honoured_only_fo
         assert missing.json() == {
             "type": PRISM + "NOT_FOUND", "title": "The server cannot find the requested content", "status": 404,
             "detail": "Response for contentType: application/json and exampleKey: wilted does not exist."}
+
+
+def test_a_401_answered_through_a_documented_default_challenges_as_prisms_does(tmp_path):
+    """Swagger's classic 3.0 Petstore: `GET /pet/{petId}` takes an API key and documents only
+    200, 400, 404 and a `default` without content. The 401 is that `default`, and, as Prism's own
+    401, challenges only the failing schemes that have a challenge: never an API key."""
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /pet/{petId}:\n"
+        "    parameters: [{name: petId, in: path, required: true, schema: {type: integer}}]\n"
+        "    get:\n      security: [{api_key: []}]\n"
+        "      responses: {'200': {description: ok}, '404': {description: no}, default: {description: any}}\n"
+        "    put:\n      security: [{petstore_auth: [write]}, {api_key: []}]\n"
+        "      responses: {'200': {description: ok}, default: {description: any}}\n"
+        "components:\n  securitySchemes:\n"
+        "    api_key: {type: apiKey, in: header, name: api_key}\n"
+        "    petstore_auth:\n      type: oauth2\n"
+        "      flows: {implicit: {authorizationUrl: 'https://x.test/a', scopes: {write: w}}}\n")
+    with mock_client(doc) as client:
+        refused = client.get("/pet/1")
+        assert refused.status_code == 401
+        assert "www-authenticate" not in refused.headers
+        assert client.get("/pet/1", headers={"api_key": "k"}).status_code == 200
+        both = client.put("/pet/1")
+        assert both.status_code == 401
+        assert both.headers.get_list("www-authenticate") == ["OAuth2"]
