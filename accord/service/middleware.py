@@ -5,7 +5,9 @@ Per request, top to bottom:
   2. answer 406 when an `Accept` header allows neither application/json nor
      application/problem+json (accord.service.negotiation; before routing, cached per header value;
      the Swagger UI pages under `docs_prefix` are exempt, they are HTML);
-  3. refuse bodies above the limit with 413 (from Content-Length, or while streaming), and a
+  3. answer a HEAD with 405 and the path's `Allow` where the document declares no `head` for
+     the path (Starlette would answer it with the GET handler; the mock answers 405, as Prism does);
+     refuse bodies above the limit with 413 (from Content-Length, or while streaming), and a
      field that must appear once (Content-Type, Authorization, Idempotency-Key, X-Request-ID and the
      contract's API-key headers) sent
      twice with 400: which of two keys or two media types would count is not ours to guess;
@@ -156,27 +158,45 @@ def normalise_problem(status: int, raw: bytes, *, instance: str, request_id: str
 
 class AllowedMethods:
     """The `Allow` of a 405 (RFC 9110 section 15.5.6): every method the contract documents for
-    the path. Connexion routes each operation separately, so its 405 lists only the methods of
-    the first operation whose path matched (`GET, HEAD` where the path also takes POST)."""
+    the path, sorted, as the mock lists them. Connexion routes each operation separately, so its
+    405 lists only the methods of the first operation whose path matched, and Starlette adds HEAD
+    to every GET route: `head_refused` is how the kit answers HEAD only where the path declares it."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         base = base_path(document)
-        self._paths: list[tuple[re.Pattern[str], bytes]] = []
+        entries: list[tuple[int, re.Pattern[str], bytes]] = []
         for entry in openapi.path_items(document):
             if entry.item is None:
                 continue
-            template = entry.path
-            methods = [method.upper() for method, _ in openapi.item_operations(entry.item)]
-            if "GET" in methods and "HEAD" not in methods:
-                methods.insert(methods.index("GET") + 1, "HEAD")  # Starlette answers HEAD for GET
-            pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base + str(template)))
-            self._paths.append((re.compile(f"^{pattern}/?$"), ", ".join(methods).encode()))
+            template = str(entry.path)
+            methods = sorted({method.upper() for method, _ in openapi.item_operations(entry.item)})
+            if not methods:
+                continue
+            pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base + template))
+            entries.append((template.count("{"), re.compile(f"^{pattern}/?$"), ", ".join(methods).encode()))
+        # Literal segments win over templated ones (/pets/mine before /pets/{id}), as routing does.
+        self._paths = [(pattern, allow) for _, pattern, allow in sorted(entries, key=lambda entry: entry[0])]
 
-    def fix(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    def allow(self, path: str) -> bytes | None:
+        """The `Allow` value of the document's path that `path` names, None off the document's paths."""
         for pattern, allow in self._paths:
             if pattern.match(path):
-                return [*((k, v) for k, v in headers if k != b"allow"), (b"allow", allow)]
-        return headers
+                return allow
+        return None
+
+    def head_refused(self, path: str) -> bytes | None:
+        """The `Allow` of a 405 for a HEAD to `path`: None where the path declares `head` (or is
+        not the document's), as the mock answers (docs/mock-behaviour.md, "HEAD")."""
+        allow = self.allow(path)
+        if allow is None or b"HEAD" in allow.split(b", "):
+            return None
+        return allow
+
+    def fix(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        allow = self.allow(path)
+        if allow is None:
+            return headers
+        return [*((k, v) for k, v in headers if k != b"allow"), (b"allow", allow)]
 
 
 class RequestContextMiddleware:
@@ -285,6 +305,11 @@ class RequestContextMiddleware:
                                    "send an Accept header that allows one of them (or none)")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 raise ProblemError("payload-too-large", f"request body exceeds {limit} bytes")
+            refused = self._allowed.head_refused(instance) if scope.get("method") == "HEAD" else None
+            if refused is not None:
+                raise ProblemError(self.service.problems.name_of(405), "the document declares no HEAD for this path "
+                                   f"(it answers {refused.decode('latin-1')})", status=405,
+                                   headers={"Allow": refused.decode("latin-1")})
             repeated = _repeated_singletons(scope, self._singletons)
             if repeated:
                 raise ProblemError("validation-error", f"{', '.join(repeated)} sent more than once",

@@ -98,6 +98,10 @@ def test_errors_carry_the_declared_media_type(served: str) -> None:
     nowhere = requests.get(served + "/nowhere", headers=key, timeout=10)
     assert nowhere.status_code == 404
     assert nowhere.headers["content-type"] == "application/problem+json"
+    # HEAD is not declared for /pets/{petId} and no operation documents a 405: problem+json, as the mock.
+    head = requests.head(served + "/pets/1", headers=key, timeout=10)
+    assert (head.status_code, head.headers["allow"], head.content) == (405, "GET", b"")
+    assert head.headers["content-type"] == "application/problem+json"
 
 
 def test_accord_test_finds_the_declared_media_types(project: Path) -> None:
