@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from starlette.testclient import TestClient
 
+from accord.contract_tests.serving import serve_app
 from accord.mock.app import create_app as create_mock
+from accord.mock.testing import serve_mock
 from impl.app import close_app
 from impl.app import create_app as create_service
 
@@ -96,3 +99,34 @@ def test_a_key_in_the_query_string_is_not_read_by_either(clients: dict[str, Test
                   "is not read: a key goes in the header only)"}]
     for client in clients.values():  # the same key, where the contract says, is accepted
         assert client.get("/v1/models", headers={"X-API-Key": KEY}).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Both servers over real HTTP (uvicorn on free ports), as `make run` starts them."""
+    service = create_service(SPEC, jobs_db=tmp_path_factory.mktemp("jobs") / "jobs.sqlite3", api_keys=[KEY])
+    try:
+        with serve_app(service) as service_url, serve_mock(SPEC, api_keys=[KEY]) as mock:
+            yield {"mock": mock.url, "service": service_url}
+    finally:
+        close_app(service)
+
+
+@pytest.mark.parametrize(("path", "allow"), [("/v1/models", "GET"), ("/health/live", "GET"), (PREDICT, "POST"),
+                                             ("/v1/prediction-jobs/some-job", "GET")])
+def test_a_head_the_contract_does_not_declare_is_the_same_405_on_both(served: dict[str, str], path: str,
+                                                                       allow: str) -> None:
+    """The contract declares no `head`: HEAD is a 405 listing the declared methods on both servers
+    (not GET's answer without its body), with the same error media type and no body on the wire."""
+    answers = {name: requests.head(base + path, headers={"X-API-Key": KEY}, timeout=10)
+               for name, base in served.items()}
+    for name, answer in answers.items():
+        assert answer.status_code == 405, (name, answer.status_code, answer.headers)
+        assert answer.content == b"", name
+    assert answers["mock"].headers["allow"] == answers["service"].headers["allow"] == allow
+    assert answers["mock"].headers["content-type"] == answers["service"].headers["content-type"]
+    assert answers["service"].headers["content-type"] == "application/problem+json"
+    # GET on the same path is still answered (the key is read; a 405 comes before it on both).
+    if "GET" in allow.split(", "):
+        for name, base in served.items():
+            assert requests.get(base + path, headers={"X-API-Key": KEY}, timeout=10).status_code != 405, name
