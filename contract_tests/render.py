@@ -102,7 +102,8 @@ def verdict(report: ContractReport) -> str:
         pending = f", {todo} not implemented yet" if todo else ""
         return f"PASSED: {report.target} conforms to {report.spec} ({len(report.operations)} operations{pending})"
     pairs = len(report.failed_pairs())
-    parts = [f"{pairs} failing check(s) on {len(failed_ops)} operation(s)"] if pairs or not todo else []
+    parts = ([f"{pairs} failing check(s) on {len(failed_ops)} operation(s)"]
+             if pairs or not (todo or report.errors) else [])
     if report.errors:
         parts.append(f"{len(report.errors)} run error(s)")
     if todo and not report.allow_not_implemented:

@@ -50,6 +50,8 @@ MAX_MESSAGE = 1500
 #: The answer of an operation a served stub does not implement yet (accord scaffold's stubs; any
 #: server's 501 Not Implemented, RFC 9110 §15.6.2).
 NOT_IMPLEMENTED = 501
+#: The answer of a server with nothing at the requested path.
+NOT_FOUND = 404
 #: Schemathesis's check for a status the operation does not document.
 UNDOCUMENTED_STATUS_CHECK = "status_code_conformance"
 #: Checks that read the documented response of the status answered: on a status the operation does
@@ -416,6 +418,9 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
                      "not document (not counted as a failure by status_code_conformance nor the response "
                      "checks: document the error responses, or a `default`, to have them checked)")
     stray = [f"{label}: {msg}" for label, msgs in collector.errors.items() if label not in known for msg in msgs]
+    nowhere = _nothing_served(target, collector)
+    if nowhere:
+        collector.run_errors.append(nowhere)
     return ContractReport(
         target=target.name,
         spec=spec,
@@ -431,6 +436,19 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
         config_file=str(config.source) if config.source is not None else None,
         observed=tuple(collector.observed.values()),
     )
+
+
+def _nothing_served(target: Target, collector: _Collector) -> str | None:
+    """The run's error when every answer was 404: the base URL is not where the operations are (a
+    404 an operation documents would otherwise pass every check, and the run with it)."""
+    answered = sum((statuses for statuses in collector.statuses.values()), Counter[int]())
+    if not answered or set(answered) != {NOT_FOUND}:
+        return None
+    where = target.base_url if not target.in_process else f"the in-process {target.name}"
+    return (f"every one of the {answered.total()} requests was answered 404: nothing of the contract is "
+            f"served at {where}. Check the target URL: a URL without a path gets the document's first "
+            "server path, one ending in / means the server's root, any other path is taken as given "
+            "(docs/ci.md, the base URL)")
 
 
 def _load_baseline(path: Path) -> Any:

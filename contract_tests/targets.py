@@ -150,7 +150,8 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
 
     `mock_options` configure the in-process mock (the "mock" target only). A URL without a path gets
     the path of the document's first server when `server_path` (operations are addressed by their
-    templates); a consumer contract's replay, whose paths are what the client sent, passes False."""
+    templates); a trailing `/` (`http://host:8080/`) means the root, as given; a consumer contract's
+    replay, whose paths are what the client sent, passes False."""
     key = api_key or default_api_key()
     if mock_options and target != "mock":
         raise UsageError("mock options (stateful, rules, scenario) apply to the 'mock' target only")
@@ -172,7 +173,7 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
         raise UsageError(f"unknown target {target!r}: use 'mock', 'service' or an http(s):// URL")
     notes: list[str] = []
     base_url = target.rstrip("/")
-    if server_path and parts.path in ("", "/"):
+    if server_path and not parts.path:  # `http://host:port/` asks for the root
         from accord.loading import load_spec
         from accord.openapi import base_path
 
@@ -181,7 +182,7 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
             # Where the service mounts the operations (the mock serves them there too).
             base_url += prefix
             notes.append(f"base URL {base_url}: {target} with the path of the document's first server "
-                         "(give the URL with a path to test elsewhere)")
+                         f"(give the URL with a path to test elsewhere, or {target}/ for the root)")
     check_reachable(base_url)
     loopback = (parts.hostname or "") in LOOPBACK_HOSTS
     found = configured_credentials(api_key, loopback=loopback)

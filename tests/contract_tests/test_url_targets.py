@@ -9,14 +9,18 @@ URL) and requires an API key: the service serves only `/v1/pets/…`, the mock b
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -99,3 +103,64 @@ def test_a_url_with_a_path_is_taken_as_given(project: Path, servers: dict[str, s
                             timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "base URL" not in result.stdout
+
+
+def test_a_trailing_slash_means_the_root(project: Path, servers: dict[str, str]) -> None:
+    """The mock serves the operations at the root too: `URL/` reaches them there, no server path added."""
+    result = subprocess.run(_accord("test", "--spec", "openapi.yaml", "--target", servers["mock"] + "/",
+                                    "-o", "getPet"), cwd=project, env=_env(), capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "base URL" not in result.stdout
+    assert "200×" in result.stdout
+
+
+class _NotFound(http.server.BaseHTTPRequestHandler):
+    """A server where nothing is: every method on every path answered 404, with the error the
+    document describes (application/json, title and status), so every check passes on it."""
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = json.dumps({"title": "Not Found", "status": 404}).encode()
+        self.send_response(404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "do_HEAD":
+            return lambda: (self.send_response(404), self.end_headers())
+        if name.startswith("do_"):  # any method, as a web server's default site answers
+            return self._answer
+        raise AttributeError(name)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def nothing_here() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_server_answering_404_to_everything_fails_the_run(project: Path, nothing_here: str) -> None:
+    """getPet documents a 404, so every check passes on a server where nothing is found (a wrong
+    base URL): the run fails all the same, naming the URL it used and the rule to fix it."""
+    document = project / "openapi.yaml"  # without its security, which a 404 never asks for
+    document.write_text(document.read_text().replace("security:\n  - key: []\n", ""))
+    result = subprocess.run(_accord("test", "--spec", "openapi.yaml", "--target", nothing_here, "-o", "getPet"),
+                            cwd=project, env=_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    assert (f"requests was answered 404: nothing of the contract is served at {nothing_here}/v1. Check the "
+            "target URL") in result.stdout, result.stdout[-3000:]
+    assert "ok    GET /pets/{petId}" in result.stdout, result.stdout[-3000:]  # every check passed
+    assert result.stdout.rstrip().endswith(": 1 run error(s)"), result.stdout[-3000:]  # only the guard objects
+    assert "PASSED" not in result.stdout
