@@ -421,6 +421,8 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
     nowhere = _nothing_served(target, collector)
     if nowhere:
         collector.run_errors.append(nowhere)
+    else:
+        notes.extend(_no_success(target, collector))
     return ContractReport(
         target=target.name,
         spec=spec,
@@ -449,6 +451,19 @@ def _nothing_served(target: Target, collector: _Collector) -> str | None:
             f"served at {where}. Check the target URL: a URL without a path gets the document's first "
             "server path, one ending in / means the server's root, any other path is taken as given "
             "(docs/ci.md, the base URL)")
+
+
+def _no_success(target: Target, collector: _Collector) -> list[str]:
+    """A loud note when no request of the run was answered with a success (2xx, 3xx): the target
+    may be the wrong server, or refuse the credentials sent, and checks pass on documented errors."""
+    answered = sum((statuses for statuses in collector.statuses.values()), Counter[int]())
+    if not answered or any(status < 400 or status == NOT_IMPLEMENTED for status in answered):
+        return []  # a stub's 501s are reported as not implemented
+    seen = ", ".join(f"{status}×{count}" for status, count in sorted(answered.items()))
+    where = target.base_url if not target.in_process else f"the in-process {target.name}"
+    return [f"WARNING: no request of the run was answered with a success (2xx or 3xx) at {where}, only {seen}: "
+            "is it the right server (docs/ci.md, the base URL), and does it accept the credentials sent "
+            "(--auth-scheme, ACCORD_API_KEYS)?"]
 
 
 def _load_baseline(path: Path) -> Any:

@@ -119,10 +119,12 @@ class _NotFound(http.server.BaseHTTPRequestHandler):
     """A server where nothing is: every method on every path answered 404, with the error the
     document describes (application/json, title and status), so every check passes on it."""
 
+    status = 404
+
     def _answer(self) -> None:
         self.rfile.read(int(self.headers.get("content-length") or 0))
-        body = json.dumps({"title": "Not Found", "status": 404}).encode()
-        self.send_response(404)
+        body = json.dumps({"title": "Refused", "status": self.status}).encode()
+        self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -130,7 +132,7 @@ class _NotFound(http.server.BaseHTTPRequestHandler):
 
     def __getattr__(self, name: str) -> Any:
         if name == "do_HEAD":
-            return lambda: (self.send_response(404), self.end_headers())
+            return lambda: (self.send_response(self.status), self.end_headers())
         if name.startswith("do_"):  # any method, as a web server's default site answers
             return self._answer
         raise AttributeError(name)
@@ -139,9 +141,24 @@ class _NotFound(http.server.BaseHTTPRequestHandler):
         return
 
 
+class _Unauthorized(_NotFound):
+    """A server that accepts no credential: every request answered 401."""
+
+    status = 401
+
+
 @pytest.fixture
 def nothing_here() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    yield from _serve(_NotFound)
+
+
+@pytest.fixture
+def refusing() -> Iterator[str]:
+    yield from _serve(_Unauthorized)
+
+
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -164,3 +181,12 @@ def test_a_server_answering_404_to_everything_fails_the_run(project: Path, nothi
     assert "ok    GET /pets/{petId}" in result.stdout, result.stdout[-3000:]  # every check passed
     assert result.stdout.rstrip().endswith(": 1 run error(s)"), result.stdout[-3000:]  # only the guard objects
     assert "PASSED" not in result.stdout
+
+
+def test_a_run_without_any_success_warns(project: Path, refusing: str) -> None:
+    """Every answer a 401 (wrong credentials, or the wrong server): the run says so loudly, with the URL."""
+    result = subprocess.run(_accord("test", "--spec", "openapi.yaml", "--target", refusing, "-o", "getPet"),
+                            cwd=project, env=_env(), capture_output=True, text=True, timeout=300)
+    assert (f"WARNING: no request of the run was answered with a success (2xx or 3xx) at {refusing}/v1, "
+            "only 401×") in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "answered 404" not in result.stdout
