@@ -439,6 +439,10 @@ def catalogue_markdown() -> str:
         "Ids are oasdiff's wherever oasdiff names the same change; `callback-*` rules are the twins of body rules "
         "for callbacks and webhooks, whose roles are swapped (our service sends the request).",
         "Levels can be changed per rule in `[tool.accord.diff.rules]` or with `--rule-level ID=LEVEL`.",
+        "A Swagger 2.0 document diffed against an OpenAPI 3.x one is compared in its 3.0 form (as the mock "
+        "converts it: `body` and `formData` parameters become the `requestBody`), so request-body rules apply "
+        "to its form fields; pointers and lines stay those of the 2.0 file. Two 2.0 documents are compared as "
+        "written.",
         "",
         "| rule | level | description |",
         "|---|---|---|",
