@@ -418,6 +418,7 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
         return Reply(status, headers, body if rid is None else content.with_request_id(body, rid))
     dynamic = app.dynamic if prefs.dynamic is None else prefs.dynamic
     if dynamic and content.schema is not None:
+        ex.static = True  # a plan generates the body per request too (mock/prepared.py)
         return Reply(status, headers, app.generate(content, prefs.seed))
     ex.static = True
     return Reply(status, headers, content.body if rid is None else content.with_request_id(content.body, rid))

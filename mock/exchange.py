@@ -97,7 +97,7 @@ class Exchange:
     violations: list[Violation] = field(default_factory=list)  # warnings kept for sl-violations
     note: Note | None = None  # what the behaviour (rules, faults, state) did: for the journal
     prism_errors: bool = True  # generic problems in Prism's words (CompiledApi.prism_errors)
-    static: bool = False  # answered with the operation's static response by `respond` (mock/prepared.py)
+    static: bool = False  # the default response by `respond`, static or generated (mock/prepared.py)
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:

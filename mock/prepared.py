@@ -17,14 +17,20 @@ is handled per request, the same way the pipeline handles it:
 - `Origin`: the CORS headers for that origin (mock/cors.py); without one, the headers prepared
   from the same function.
 
+In dynamic mode a plan holds everything but the body, which it generates per request as `respond`
+does (`MockApp.generate`, from the same server-wide sequence): the body and its Content-Length differ
+between requests, the rest of the answer is prepared.
+
 A plan belongs to one MockApp (one compiled document): a reload builds a new app, with no plans.
-Plans are never kept when an answer can change between two identical requests: dynamic mode,
-stateful mode, rules, scenarios and faults, a proxy, recording, paths told apart by fragments.
+Plans are never kept when an answer can change between two identical requests in another way than
+a generated body: stateful mode, rules, scenarios and faults, a proxy, recording, paths told apart
+by fragments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -86,6 +92,8 @@ class Plan:
     end: dict[str, Any]  # the body message
     #: The headers of a request without Origin, X-Request-ID's value left to fill in (after `head`).
     template: Headers
+    #: Dynamic mode: the generated body of this request (`MockApp.generate` for the content); None: `body`.
+    generate: Any = None
 
     def answer(self, raw_headers: list[tuple[bytes, bytes]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The start and body messages for this request, or None: the pipeline must answer it."""
@@ -133,6 +141,8 @@ class Plan:
             return None
         if accept is not None and self.response.negotiate(accept.decode("latin-1")) != self.index:
             return None
+        if self.generate is not None:
+            return self._generated(origin, sent_id)
         if origin is None:
             if self.start is not None:
                 return self.start, self.end
@@ -143,11 +153,7 @@ class Plan:
             return {"type": "http.response.start", "status": self.response.status,
                     "headers": [*self.head, *rest, self.length]}, self.end
         # X-Request-ID as `respond` sets it (rejections.request_id_value), and in the body when it repeats it.
-        static, valid, uuid_ok = self.response.request_id
-        if sent_id is not None and valid(text := sent_id.decode("latin-1")):
-            rid = text.encode("latin-1")
-        else:
-            rid = next_request_id() if uuid_ok else static
+        rid = self._request_id(sent_id)
         if self.slot is None and origin is None:  # the usual case: one header to fill in
             headers = self.template.copy()
             headers[len(self.head)] = (b"x-request-id", rid)
@@ -159,6 +165,27 @@ class Plan:
             end, length = {"type": "http.response.body", "body": body}, (b"content-length", b"%d" % len(body))
         return {"type": "http.response.start", "status": self.response.status,
                 "headers": [*self.head, (b"x-request-id", rid), *rest, length]}, end
+
+    def _request_id(self, sent_id: bytes | None) -> bytes:
+        """X-Request-ID as `respond` sets it (rejections.request_id_value): the request's, else generated."""
+        assert self.response.request_id is not None
+        static, valid, uuid_ok = self.response.request_id
+        if sent_id is not None and valid(text := sent_id.decode("latin-1")):
+            return text.encode("latin-1")
+        return next_request_id() if uuid_ok else static
+
+    def _generated(self, origin: bytes | None, sent_id: bytes | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The messages of a dynamic answer: a body generated for this request, the rest prepared."""
+        body = self.generate()
+        rest = self.plain if origin is None else [*self.rest, *self.cors({"origin": origin.decode("latin-1")}),
+                                                  *self.link]
+        length = (b"content-length", b"%d" % len(body))
+        if self.response.request_id is None:
+            headers = [*self.head, *rest, length]
+        else:
+            headers = [*self.head, (b"x-request-id", self._request_id(sent_id)), *rest, length]
+        return ({"type": "http.response.start", "status": self.response.status, "headers": headers},
+                {"type": "http.response.body", "body": body})
 
     def _checked(self, credentials: dict[bytes, bytes] | None) -> bool:
         """True when an alternative of the operation's security requirements holds (its own check)."""
@@ -220,9 +247,10 @@ def watched(app: MockApp, op: Operation) -> tuple[dict[bytes, int], tuple[int, .
 
 
 def plannable(app: MockApp) -> bool:
-    """Whether the app's answers to a plain GET are the same every time (see the module's notes)."""
+    """Whether the app's answers to a plain GET are the same every time but for a generated body
+    (see the module's notes)."""
     return (app.proxy is None and app.recorder is None and app.state is None and not app.behaviour.active
-            and not app.dynamic and not app.api.fragments)
+            and not app.api.fragments)
 
 
 def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | None:
@@ -241,7 +269,7 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
         return None
     head = list(response.headers)
     rest: Headers = [(b"deprecation", b"true")] if op.deprecated else []
-    slot = None
+    slot = generate = None
     if response.contents:
         index = response.negotiate(None)
         if index is None:
@@ -249,15 +277,18 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
         content = response.contents[index]
         rest.append((b"content-type", content.content_type))
         body = content.body
-        if response.request_id is not None:
+        if app.dynamic and content.schema is not None:  # as `respond` answers: generated, no id in the body
+            generate = partial(app.generate, content, None)
+        elif response.request_id is not None:
             slot = content.id_slots.get(body)
     else:
         index, body = -1, b""
     plain = [*rest, *(app.cors_headers({}) if app.cors_headers is not None else ()), *link]
     length = (b"content-length", b"%d" % len(body))
     start = None
-    if response.request_id is None:
+    if response.request_id is None and generate is None:
         start = {"type": "http.response.start", "status": response.status, "headers": [*head, *plain, length]}
     return Plan(op, response, index, ex.path, watch, needs, needs is None and bool(op.security.alternatives),
                 app.keys, head, rest, app.cors_headers, plain, link, body, slot, length, start,
-                {"type": "http.response.body", "body": body}, [*head, (b"x-request-id", b""), *plain, length])
+                {"type": "http.response.body", "body": body}, [*head, (b"x-request-id", b""), *plain, length],
+                generate)

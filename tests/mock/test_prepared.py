@@ -225,13 +225,41 @@ def test_the_journal_records_planned_answers_with_credentials_redacted() -> None
     assert entry.as_dict()["headers"]["x-api-key"] == "[redacted]"
 
 
-@pytest.mark.parametrize("options", [{"dynamic": True}, {"stateful": True}])
-def test_no_plan_where_answers_change(options: dict[str, Any]) -> None:
-    app = build_app(PETS, **options)
+def test_no_plan_where_answers_change() -> None:
+    app = build_app(PETS, stateful=True)
     with client_of(app) as client:
         for _ in range(3):
             client.get("/pets/7")
     assert not app.plans
+
+
+@pytest.mark.parametrize(("path", "headers"), [("/pets", {}), ("/pets/7", {"Origin": PAGE}),
+                                               ("/pets", {"X-Request-ID": "1b4e28ba-2fa1-4d2e-a883-0e9b7f1d7a11"})])
+def test_a_dynamic_plan_generates_each_body_as_the_pipeline_does(path: str, headers: dict[str, str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dynamic mode: the plan prepares all but the body, which it generates per request from the
+    server's sequence, so a seeded server gives the same answers with plans as without them."""
+    def answers(app: MockApp, count: int) -> list[httpx.Response]:
+        with client_of(app) as client:
+            return [client.get(path, headers=headers) for _ in range(count)]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(app_module, "PLAN_CACHE_SIZE", 0)  # no plan: every answer from the pipeline
+        unplanned = build_app(PETS, dynamic=True, seed=7)
+        expected = answers(unplanned, 6)
+    assert not unplanned.plans
+    planned = build_app(PETS, dynamic=True, seed=7)
+    got = answers(planned, 2)
+    assert path.encode() in planned.plans
+    monkeypatch.setattr(app_module.Exchange, "from_scope", _refuse)
+    got += answers(planned, 4)
+    assert [comparable(r) for r in got] == [comparable(r) for r in expected]
+    assert [r.headers["content-length"] for r in got] == [str(len(r.content)) for r in got]
+    bodies = [r.content for r in got[2:]]
+    assert len(set(bodies)) > 1  # generated per request, not prepared
+    schema = planned.api.document["paths"][path.replace("7", "{petId}")]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]
+    assert all(planned.api.schemas.is_valid(schema, r.json(), "response") for r in got)
 
 
 def test_stateful_answers_follow_the_stored_resources() -> None:
