@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.hardening.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PETS = ROOT / "tests" / "fixtures" / "mock-pets" / "openapi.yaml"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _ignore_sigint() -> None:
@@ -61,7 +56,7 @@ def _stopped(args: list[str], probe: str, port: int, sig: int, preexec: Callable
 
 @pytest.mark.parametrize("preexec", [_default_sigint, _ignore_sigint], ids=["terminal", "background-job"])
 def test_ctrl_c_ends_accord_mock_with_130(preexec: Callable[[], None], tmp_path: Path) -> None:
-    assert _stopped(["mock", str(PETS)], "/pets", _free_port(), signal.SIGINT, preexec, tmp_path) == 130
+    assert _stopped(["mock", str(PETS)], "/pets", free_port(), signal.SIGINT, preexec, tmp_path) == 130
 
 
 def test_ctrl_c_ends_accord_serve_with_130(tmp_path: Path) -> None:
@@ -69,4 +64,4 @@ def test_ctrl_c_ends_accord_serve_with_130(tmp_path: Path) -> None:
 
     project = tmp_path / "notes"
     init_project(project)
-    assert _stopped(["serve"], "/health", _free_port(), signal.SIGINT, _default_sigint, project) == 130
+    assert _stopped(["serve"], "/health", free_port(), signal.SIGINT, _default_sigint, project) == 130

@@ -12,8 +12,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +23,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.accord.service.test_error_media import DOCUMENT, HANDLERS
+from tests.accord.service.test_error_media import write_project
+from tests.hardening.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -38,21 +37,9 @@ def _accord(*args: str) -> list[str]:
     return [sys.executable, "-c", "from accord.cli import main; main()", *args]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(DOCUMENT, tmp_path / "openapi.yaml")
-    handlers = tmp_path / "service" / "handlers"
-    handlers.mkdir(parents=True)
-    (tmp_path / "service" / "__init__.py").write_text("")
-    (handlers / "__init__.py").write_text("")
-    (handlers / "default.py").write_text(HANDLERS)
-    return tmp_path
+    return write_project(tmp_path)
 
 
 @pytest.fixture
@@ -62,7 +49,7 @@ def servers(project: Path) -> Iterator[dict[str, str]]:
     urls = {}
     try:
         for name in ("mock", "serve"):
-            port = _free_port()
+            port = free_port()
             spec = ["openapi.yaml"] if name == "mock" else ["--spec", "openapi.yaml"]
             env = {**_env(), "ACCORD_API_KEYS": "accord-dev-key"}
             started.append(subprocess.Popen(_accord(name, *spec, "--port", str(port)), cwd=project, env=env,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.hardening.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCUMENT = ROOT / "tests" / "fixtures" / "service-json-errors" / "openapi.yaml"
@@ -41,26 +42,25 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def write_project(root: Path) -> Path:
+    """A team's project in `root`: the document and its handlers, as `accord serve` reads them."""
+    shutil.copy(DOCUMENT, root / "openapi.yaml")
+    handlers = root / "service" / "handlers"
+    handlers.mkdir(parents=True)
+    (root / "service" / "__init__.py").write_text("")
+    (handlers / "__init__.py").write_text("")
+    (handlers / "default.py").write_text(HANDLERS)
+    return root
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(DOCUMENT, tmp_path / "openapi.yaml")
-    handlers = tmp_path / "service" / "handlers"
-    handlers.mkdir(parents=True)
-    (tmp_path / "service" / "__init__.py").write_text("")
-    (handlers / "__init__.py").write_text("")
-    (handlers / "default.py").write_text(HANDLERS)
-    return tmp_path
+    return write_project(tmp_path)
 
 
 @pytest.fixture
 def served(project: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-c", "from accord.cli import main; main()", "serve", "--spec",
                                 "openapi.yaml", "--port", str(port)], cwd=project, env=_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
