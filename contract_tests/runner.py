@@ -26,6 +26,7 @@ from accord.contract_tests.coverage import (
     DocumentedOperation,
     dimension,
     documented_operations,
+    documenting_key,
     media_seen,
     status_coverage,
 )
@@ -262,16 +263,10 @@ def _rejection_status(case: Any, recorder: Any, case_id: str) -> int | None:
     if interaction is None or interaction.response is None:
         return None
     status = int(interaction.response.status_code)
-    if not 400 <= status < 500 or _documents_status(case.operation, status):
+    responses = (getattr(getattr(case.operation, "definition", None), "raw", None) or {}).get("responses") or {}
+    if not 400 <= status < 500 or documenting_key(status, tuple(str(key) for key in responses)) is not None:
         return None
     return status
-
-
-def _documents_status(operation: Any, status: int) -> bool:
-    """The operation documents `status` (exactly, by its range such as 4XX, or by `default`)."""
-    responses = (getattr(getattr(operation, "definition", None), "raw", None) or {}).get("responses") or {}
-    keys = {str(key).upper() for key in responses}
-    return bool(keys & {str(status), f"{str(status)[0]}XX", "DEFAULT"})
 
 
 def _sent_parameters(case: Any) -> set[str]:
