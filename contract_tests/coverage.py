@@ -64,6 +64,12 @@ def documenting_key(status: int, responses: tuple[str, ...]) -> str | None:
     return None
 
 
+def documents_success(responses: tuple[str, ...]) -> bool:
+    """Whether the response keys document a success: a 2xx or 3xx code or range (a `default` alone
+    does not say which answer is the success; Spectral's operation-success-response reads it so)."""
+    return any(key[:1] in ("2", "3") for key in responses)
+
+
 def status_coverage(operation: DocumentedOperation, seen: Mapping[int, int]) -> StatusCoverage:
     exercised: set[str] = set()
     undocumented: set[int] = set()

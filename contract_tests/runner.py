@@ -27,6 +27,7 @@ from accord.contract_tests.coverage import (
     dimension,
     documented_operations,
     documenting_key,
+    documents_success,
     media_seen,
     status_coverage,
 )
@@ -59,6 +60,9 @@ UNDOCUMENTED_STATUS_CHECK = "status_code_conformance"
 #: not document they can only object that the answer is not what some other status documents.
 RESPONSE_CONFORMANCE_CHECKS = frozenset({UNDOCUMENTED_STATUS_CHECK, "content_type_conformance",
                                          "response_headers_conformance", "response_schema_conformance"})
+#: Schemathesis's check that a schema-valid request is accepted (2xx, 3xx, or an auth or not-found
+#: answer): it cannot hold where the operation documents no success for the target to answer.
+POSITIVE_ACCEPTANCE_CHECK = "positive_data_acceptance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,8 @@ class _Collector:
     phases: list[str] = field(default_factory=list)
     #: Rejections of invalid requests with a status the operation does not document: label -> statuses.
     undocumented_rejections: dict[str, Counter[int]] = field(default_factory=dict)
+    #: Answers to valid requests on operations that document no success: label -> statuses.
+    no_success_answers: dict[str, Counter[int]] = field(default_factory=dict)
     unimplemented_in_last: bool = False  # the last scenario tallied met a 501
 
     def scenario(self, phase: str, recorder: Any) -> int:
@@ -217,6 +223,14 @@ class _Collector:
                     if node.name == UNDOCUMENTED_STATUS_CHECK:
                         self.undocumented_rejections.setdefault(label, Counter())[rejection] += 1
                     continue
+                if (node.name == POSITIVE_ACCEPTANCE_CHECK and node.status.value == "failure"
+                        and not documents_success(_response_keys(case))):
+                    # The document gives the target no success to answer valid data with: a gap in
+                    # the contract, noted with the statuses answered, not the target's failure.
+                    answered = _answered_status(recorder, case_id)
+                    if answered is not None:
+                        self.no_success_answers.setdefault(label, Counter())[answered] += 1
+                        continue
                 tally = per_op.setdefault(node.name, _Tally())
                 if node.status.value == "success":
                     tally.passed += 1
@@ -263,10 +277,22 @@ def _rejection_status(case: Any, recorder: Any, case_id: str) -> int | None:
     if interaction is None or interaction.response is None:
         return None
     status = int(interaction.response.status_code)
-    responses = (getattr(getattr(case.operation, "definition", None), "raw", None) or {}).get("responses") or {}
-    if not 400 <= status < 500 or documenting_key(status, tuple(str(key) for key in responses)) is not None:
+    if not 400 <= status < 500 or documenting_key(status, _response_keys(case)) is not None:
         return None
     return status
+
+
+def _response_keys(case: Any) -> tuple[str, ...]:
+    """The response keys ('200', '4XX', 'default') the case's operation documents."""
+    responses = (getattr(getattr(case.operation, "definition", None), "raw", None) or {}).get("responses") or {}
+    return tuple(str(key) for key in responses)
+
+
+def _answered_status(recorder: Any, case_id: str) -> int | None:
+    interaction = recorder.interactions.get(case_id)
+    if interaction is None or interaction.response is None:
+        return None
+    return int(interaction.response.status_code)
 
 
 def _sent_parameters(case: Any) -> set[str]:
@@ -412,6 +438,13 @@ def _freeze(target: Target, spec: str, operations: list[DocumentedOperation], se
         notes.append(f"contract incomplete: {label} rejected invalid requests with {rejected}, which it does "
                      "not document (not counted as a failure by status_code_conformance nor the response "
                      "checks: document the error responses, or a `default`, to have them checked)")
+    for label, statuses in sorted(collector.no_success_answers.items()):
+        answered = ", ".join(f"{status}×{count}" for status, count in sorted(statuses.items()))
+        documented = next((op.responses for op in operations if op.label == label), ())
+        notes.append(f"contract incomplete: {label} documents no success response (2xx or 3xx; it documents "
+                     f"{', '.join(documented) or 'none'}), so valid requests answered {answered} are not counted "
+                     "as failures by positive_data_acceptance (document its success response to have them "
+                     "checked; `accord lint` reports it as operation-success-response)")
     stray = [f"{label}: {msg}" for label, msgs in collector.errors.items() if label not in known for msg in msgs]
     nowhere = _nothing_served(target, collector)
     if nowhere:

@@ -6,6 +6,7 @@ from accord.contract_tests.coverage import (
     DocumentedOperation,
     documented_operations,
     documenting_key,
+    documents_success,
     status_coverage,
 )
 
@@ -16,6 +17,13 @@ def test_exact_code_then_range_then_default() -> None:
     assert documenting_key(404, keys) == "4XX"
     assert documenting_key(503, keys) == "default"
     assert documenting_key(503, ("200", "4xx")) is None
+
+
+def test_a_success_is_a_2xx_or_3xx_code_or_range() -> None:
+    assert documents_success(("201", "400")) and documents_success(("2XX",)) and documents_success(("302",))
+    assert not documents_success(("400", "404", "405"))
+    assert not documents_success(("default",))  # which answer is the success is not said
+    assert not documents_success(())
 
 
 def test_coverage_lists_missing_and_undocumented() -> None:

@@ -19,6 +19,8 @@ from accord.contract_tests.runner import run_contract_tests
 from accord.errors import UsageError
 from tests.contract_tests.widgets import KEY, create_app, stubbed
 
+NO_SUCCESS = Path(__file__).resolve().parents[1] / "fixtures" / "contract-no-success"
+
 pytestmark = pytest.mark.integration  # whole Schemathesis runs
 
 MISSING_FIELD = ("GET /widgets/{widget_id}", "response_schema_conformance")
@@ -131,3 +133,46 @@ def test_coverage_reports(widgets_spec: Path) -> None:
     assert markdown.startswith("### Contract coverage: widgets") and "| `POST /widgets` |" in markdown
     page = FORMATS["html"](report)
     assert page.count('<tr><td class="op">') == len(report.operations)
+
+
+@pytest.mark.parametrize("document", ["openapi.yaml", "swagger.yaml"])
+def test_an_operation_documenting_no_success_is_a_note_against_the_mock(document: str) -> None:
+    """Classic Petstore's shape: addPet documents only 405, deletePet 400 and 404. The mock can only
+    answer those to valid data; the run passes and names each such operation and what it answered."""
+    report = run_contract_tests("mock", spec=NO_SUCCESS / document, max_examples=3, checks=())
+    text = summary(report)
+    assert report.ok, text
+    notes = [n for n in report.notes if "documents no success response" in n]
+    assert [n.split(" documents")[0] for n in notes] == ["contract incomplete: DELETE /pet/{petId}",
+                                                         "contract incomplete: POST /pet"], notes
+    assert "it documents 400, 404), so valid requests answered 400×" in notes[0]
+    assert "it documents 405), so valid requests answered 405×" in notes[1]
+    assert all("positive_data_acceptance" in n and "operation-success-response" in n for n in notes)
+
+
+def _rejecting_app() -> Any:
+    """Answers 400 to everything, and 500 to DELETE."""
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def answer(request: Any) -> Response:
+        return Response(status_code=500 if request.method == "DELETE" else 400)
+
+    return Starlette(routes=[Route("/pet", answer, methods=["POST"]),
+                             Route("/pet/{petId}", answer, methods=["GET", "DELETE"]),
+                             Route("/user", answer, methods=["POST"])])
+
+
+def test_an_operation_documenting_no_success_still_fails_real_failures() -> None:
+    """The note covers positive_data_acceptance on operations without a success, nothing else: a
+    documented 200 answered 400 still fails it, and a 500 still fails not_a_server_error."""
+    report = run_contract_tests(_rejecting_app(), spec=NO_SUCCESS / "openapi.yaml", max_examples=3, checks=(),
+                                name="rejecting")
+    failed = report.failed_pairs()
+    assert ("GET /pet/{petId}", "positive_data_acceptance") in failed, summary(report)
+    assert ("DELETE /pet/{petId}", "not_a_server_error") in failed, summary(report)
+    assert not {pair for pair in failed if pair[1] == "positive_data_acceptance"} - {
+        ("GET /pet/{petId}", "positive_data_acceptance")}, summary(report)
+    assert any(n.startswith("contract incomplete: POST /user documents no success response (2xx or 3xx; it "
+                            "documents default), so valid requests answered 400×") for n in report.notes), report.notes
