@@ -444,6 +444,61 @@ _PROXY_STEPS: tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...] = tupl
     (step, step in _MAY_AWAIT or inspect.iscoroutinefunction(step)) for step in PROXY_PIPELINE)
 
 
+class _Done:
+    """An awaitable that is already done: `await` returns None without suspending."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Any:
+        return iter(())
+
+
+_DONE = _Done()
+
+
+class _Sent:
+    """ASGI `send` for `MockApp.answer_now`: keeps the two messages; never waits."""
+
+    __slots__ = ("body", "start")
+
+    def __init__(self) -> None:
+        self.start: dict[str, Any] | None = None
+        self.body: dict[str, Any] | None = None
+
+    def __call__(self, message: dict[str, Any]) -> _Done:
+        if message["type"] == "http.response.start":
+            self.start = message
+        else:
+            self.body = message
+        return _DONE
+
+
+class _Received:
+    """ASGI `receive` for `MockApp.answer_now`: the whole body at once, then a disconnect; never waits."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, body: bytes) -> None:
+        self.message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": False}
+
+    def __call__(self) -> _Message:
+        message, self.message = self.message, {"type": "http.disconnect"}
+        return _Message(message)
+
+
+class _Message:
+    """An awaitable that returns its message without suspending."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: dict[str, Any]) -> None:
+        self.message = message
+
+    def __await__(self) -> Any:
+        return self.message
+        yield  # a generator: `await` gets the message as its value
+
+
 class MockApp:
     """ASGI callable serving one compiled document."""
 
@@ -479,6 +534,9 @@ class MockApp:
         self.state = state  # mock.state.State when stateful, else None
         #: Prepared replies to plain GETs, by raw path (mock/prepared.py).
         self.plans: dict[bytes, Plan] = {}
+        #: Whether every answer is ready without waiting (no upstream, no latency, no network
+        #: fault): the server may then call `answer_now` instead of the ASGI app (mock/protocol.py).
+        self.immediate = proxy is None and not self.behaviour.active
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -510,6 +568,24 @@ class MockApp:
             self.journal.record(("GET", plan.path, b"", raw_headers, b"", plan.response.status, op.label, op.path,
                                  (), None))
         return messages
+
+    def answer_now(self, scope: dict[str, Any], body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The start and body messages answering a whole request (its `body` read), computed at
+        once: a prepared reply, else the pipeline (`handle`) run to completion without the event
+        loop. Only for an app that is `immediate`, where no step waits on anything."""
+        ready = self.prepared(scope)
+        if ready is not None:
+            return ready
+        sent = _Sent()
+        coroutine = self.handle(scope, _Received(body), sent)
+        try:
+            coroutine.send(None)
+        except StopIteration:
+            if sent.start is None or sent.body is None:
+                raise RuntimeError("the pipeline ended without an answer") from None
+            return sent.start, sent.body
+        coroutine.close()
+        raise RuntimeError("the pipeline waited on an immediate request")
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """The pipeline's answer to one request."""

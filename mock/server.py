@@ -52,6 +52,15 @@ class ReloadingApp:
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
 
+    @property
+    def immediate(self) -> bool:
+        """Whether the serving app answers without waiting (MockApp.immediate)."""
+        return self.current.immediate
+
+    def answer_now(self, scope: dict[str, Any], body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The serving app's answer, at once (MockApp.answer_now)."""
+        return self.current.answer_now(scope, body)
+
     async def _lifespan(self, receive: Any, send: Any) -> None:
         tasks: list[asyncio.Task[Any]] = []
         while True:
@@ -216,25 +225,30 @@ def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_leve
                      "sl-violations (--errors to answer them)", settings.proxy)
     if settings.record:
         log.info("recording the interactions into %s", settings.record)
-    http: Any = "h11"
-    if _has("httptools"):
-        # httptools, with a problem+json 400 (not text/plain) for requests its parser refuses.
-        from accord.protocol import ProblemHttpToolsProtocol
-
-        http = ProblemHttpToolsProtocol
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         loop="uvloop" if _has("uvloop") else "asyncio",
-        http=http,
+        http=protocol(),
         access_log=False,
         lifespan="on",
         log_level="warning" if log_level == "info" else log_level,
+        proxy_headers=False,  # nothing in the mock reads the client's address or scheme
     )
     from accord.interrupts import run as run_server
 
     run_server(config)  # Ctrl-C: KeyboardInterrupt, exit 130
+
+
+def protocol() -> Any:
+    """The HTTP protocol the mock runs under uvicorn: httptools with direct answers (mock/protocol.py)
+    when httptools is installed, else uvicorn's h11."""
+    if not _has("httptools"):
+        return "h11"
+    from accord.mock.protocol import MockHttpProtocol
+
+    return MockHttpProtocol
 
 
 def _has(module: str) -> bool:

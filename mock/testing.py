@@ -32,6 +32,7 @@ from accord import config as accord_config
 from accord.loading import Spec
 from accord.mock.app import MockApp, create_app
 from accord.mock.journal import Journal
+from accord.mock.server import protocol
 
 #: Seconds to wait for the server thread to start listening.
 START_TIMEOUT = 30.0
@@ -61,7 +62,8 @@ def serve_mock(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on",
+                                           http=protocol(), proxy_headers=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="accord-mock")
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT

@@ -1,0 +1,200 @@
+"""The mock's HTTP/1.1 protocol: httptools under uvicorn, answering most requests without ASGI.
+
+uvicorn hands every request to the application through ASGI: a scope, a request-response cycle
+with its event, a task, `receive` and `send` coroutines, and a check of every response header.
+For a mock whose answer is ready in microseconds that machinery costs more than the answer itself
+(a bare ASGI app returning fixed bytes under uvicorn: ~20 µs per request here; the same bytes
+written by a bare httptools protocol: about a third of that). So the mock answers a request
+*directly* from the parser's callbacks when nothing in it needs the event loop:
+
+- the app says it can (`immediate`: no validating proxy, no scenarios, rules or faults — the steps
+  that wait on a timer, an upstream or the client);
+- the request is whole and small: no `Transfer-Encoding`, a Content-Length up to `DIRECT_BODY`,
+  no `Expect: 100-continue`, no upgrade;
+- nothing is in flight on the connection (no earlier response still being written, no pipelined
+  request queued) and the client is reading what it is sent (the transport is not paused).
+
+The answer is the app's own (`answer_now`: a prepared reply, else the same pipeline as the ASGI
+path, run to completion without waiting), written as uvicorn writes one: its status line, its
+default headers (`date`, `server`), the answer's headers, `connection: close` when the connection
+ends, no body for HEAD. Every other request goes through uvicorn's ASGI path, unchanged.
+
+Parser refusals get a problem+json 400 (accord/protocol.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.parse
+from typing import Any
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE
+
+from accord.mock.problems import PROBLEM_JSON, problem
+from accord.mock.problems import render as render_problem
+from accord.protocol import ProblemHttpToolsProtocol
+
+log = logging.getLogger("accord.mock")
+
+#: The largest body a request answered directly may carry; a larger one goes through ASGI (and
+#: the pipeline's own limit, `--max-body`, answers 413 there).
+DIRECT_BODY = 256 * 1024
+#: Request headers that decide whether a request can be answered directly.
+_FRAMING = frozenset({b"content-length", b"transfer-encoding", b"expect"})
+#: What uvicorn refuses in a header name and value (httptools_impl.HEADER_RE, HEADER_VALUE_RE).
+_BAD_NAME = re.compile(b'[\x00-\x1f\x7f()<>@,;:\\[\\]={} \t\\\\"A-Z]')
+_BAD_VALUE = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
+#: Header names already checked (a document declares a bounded set of them).
+_GOOD_NAMES: set[bytes] = set()
+_CRLF = b"\r\n"
+_SEP = b": "
+_CLOSE = b"connection: close\r\n"
+_FAILED = "The mock failed on this request; see its log"
+
+
+class MockHttpProtocol(ProblemHttpToolsProtocol):
+    """uvicorn's httptools protocol; requests the mock can answer at once are answered without ASGI."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app = self.config.app
+        #: The app answering directly (MockApp, ReloadingApp), None: everything through ASGI.
+        self.mock: Any = app if hasattr(app, "answer_now") else None
+        self.direct = False  # the message being parsed is answered directly
+        self.direct_body = b""
+        self.direct_keep_alive = True
+        self.length = 0  # the request's Content-Length (-1: chunked, or a value the limit refuses)
+        self.closing = False  # shutdown asked while a direct request was being read
+
+    # Parser callbacks
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.length = 0
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        name = name.lower()
+        value = value.rstrip(b" \t")  # as uvicorn: RFC 9110 section 5.5 excludes trailing OWS
+        if name in _FRAMING:
+            if name == b"expect":
+                if value.lower() == b"100-continue":
+                    self.expect_100_continue = True
+            elif name == b"transfer-encoding" or not value.isdigit():
+                self.length = -1
+            else:
+                self.length = int(value)
+        self.headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        mock = self.mock
+        cycle = self.cycle
+        if (mock is None or not mock.immediate or self.expect_100_continue or not 0 <= self.length <= DIRECT_BODY
+                or self.pipeline or (cycle is not None and not cycle.response_complete) or self.flow.write_paused
+                or self.limit_concurrency is not None or self.parser.should_upgrade()):
+            super().on_headers_complete()
+            return
+        parser = self.parser
+        scope = self.scope
+        http_version = parser.get_http_version()
+        scope["method"] = parser.get_method().decode("ascii")
+        if http_version != "1.1":
+            scope["http_version"] = http_version
+        url = httptools.parse_url(self.url)
+        raw_path = url.path
+        path = raw_path.decode("ascii")
+        if "%" in path:
+            path = urllib.parse.unquote(path)
+        if self.root_path:
+            scope["path"] = self.root_path + path
+            scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+        else:
+            scope["path"] = path
+            scope["raw_path"] = raw_path
+        scope["query_string"] = url.query or b""
+        self.direct_keep_alive = http_version != "1.0" and parser.should_keep_alive()
+        self.direct_body = b""
+        self.direct = True
+
+    def on_body(self, body: bytes) -> None:
+        if self.direct:
+            self.direct_body += body
+        else:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self.direct:
+            super().on_message_complete()
+            return
+        self.direct = False
+        # Nothing may escape a parser callback: httptools would turn it into a 400 for bad HTTP.
+        try:
+            start, end = self.mock.answer_now(self.scope, self.direct_body)
+            data = self.render(start, end)
+        except Exception:
+            log.exception("internal error on %s %s", self.scope["method"], self.scope["path"])
+            data = self.render(*_failure())
+        self.direct_body = b""
+        transport = self.transport
+        transport.write(data)
+        self.server_state.total_requests += 1
+        if not self.direct_keep_alive or self.closing:
+            transport.close()
+            return
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+
+    def render(self, start: dict[str, Any], end: dict[str, Any]) -> bytes:
+        """The response's bytes, as uvicorn's `RequestResponseCycle.send` writes them."""
+        status = start["status"]
+        line = STATUS_LINE.get(status) or b"HTTP/1.1 %d \r\n" % status
+        content = [line]
+        for name, value in self.server_state.default_headers:
+            content += (name, _SEP, value, _CRLF)
+        values = []
+        length = False
+        for name, value in start["headers"]:
+            if name not in _GOOD_NAMES:
+                name = _checked_name(name)
+            if name == b"content-length":
+                length = True
+            elif name == b"connection" and b"close" in value.lower():
+                self.direct_keep_alive = False
+            content += (name, _SEP, value, _CRLF)
+            values.append(value)
+        if _BAD_VALUE.search(b" ".join(values)):
+            raise ValueError(f"a header value of the {status} answer is not valid HTTP")
+        if not self.direct_keep_alive or self.closing:
+            content.append(_CLOSE)
+        body = end.get("body", b"")
+        if not length:
+            content += (b"content-length: %d\r\n" % len(body),)
+        content.append(_CRLF)
+        if self.scope["method"] != "HEAD":
+            content.append(body)
+        return b"".join(content)
+
+    def shutdown(self) -> None:
+        if self.direct:  # a request being read: answered, then the connection closes
+            self.closing = True
+            return
+        super().shutdown()
+
+
+def _checked_name(name: bytes) -> bytes:
+    """`name` lower-cased, once checked as uvicorn checks it (ValueError when it is not a token)."""
+    lowered = name.lower()
+    if _BAD_NAME.search(lowered):
+        raise ValueError(f"the header name {name!r} is not an HTTP token")
+    _GOOD_NAMES.add(lowered)
+    return lowered
+
+
+def _failure() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The 500 for a failure inside the mock (logged by the caller)."""
+    body = render_problem(problem(500, _FAILED))
+    return ({"type": "http.response.start", "status": 500,
+             "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", b"%d" % len(body))]},
+            {"type": "http.response.body", "body": body})
