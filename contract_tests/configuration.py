@@ -92,23 +92,42 @@ def schemathesis_check_names() -> frozenset[str]:
 STATE_CHECKS = ("async_completion", "ensure_resource_availability", "use_after_free")
 
 
+#: Checks that presume the target refuses a wrong credential: an accord mock started without keys
+#: accepts any non-empty one, as Prism does (ignored_auth sends a wrong one and expects 401 or 403).
+CREDENTIAL_CHECKS = ("ignored_auth",)
+
+
 def state_checks_skipped(selection: Selection, configured: Sequence[str] = ()) -> tuple[str, ...]:
     """The STATE_CHECKS a run against a stateless target leaves out: those that would run and are
     not named in --checks (accord's own run only when configured or named)."""
+    return _left_out(STATE_CHECKS, selection, configured)
+
+
+def credential_checks_skipped(selection: Selection, configured: Sequence[str] = ()) -> tuple[str, ...]:
+    """The CREDENTIAL_CHECKS a run against a target accepting any credential leaves out (unless named)."""
+    return _left_out(CREDENTIAL_CHECKS, selection, configured)
+
+
+def _left_out(names: Sequence[str], selection: Selection, configured: Sequence[str]) -> tuple[str, ...]:
+    """Of `names`, those that would run and are not named in --checks (accord's own run only when
+    configured or named)."""
     from accord.contract_tests.checks import ACCORD_CHECKS
 
     named = set(selection.checks or ())
     excluded = set(selection.exclude_checks)
-    return tuple(name for name in STATE_CHECKS if name not in named and name not in excluded
+    if "all" in excluded:
+        return ()
+    return tuple(name for name in names if name not in named and name not in excluded
                  and (name not in ACCORD_CHECKS or name in configured))
 
 
 def check_switches(selection: Selection, configured: Sequence[str],
-                   stateless: bool = False) -> dict[str, dict[str, bool]]:
+                   stateless: bool = False, any_credential: bool = False) -> dict[str, dict[str, bool]]:
     """`checks` entries that turn checks on or off as chosen; a check not mentioned keeps its setting.
 
     `configured` are accord's checks the project turns on ([tool.accord] checks, ACCORD_CHECKS).
-    For a `stateless` target, STATE_CHECKS are off unless named in --checks.
+    For a `stateless` target, STATE_CHECKS are off unless named in --checks; for a target that
+    accepts `any_credential`, CREDENTIAL_CHECKS are.
     Unknown names are a usage error listing the known ones."""
     from accord.contract_tests.checks import ACCORD_CHECKS
 
@@ -133,6 +152,9 @@ def check_switches(selection: Selection, configured: Sequence[str],
         switches[name] = {"enabled": on and name not in excluded}
     if stateless:
         for name in state_checks_skipped(selection, configured):
+            switches[name] = {"enabled": False}
+    if any_credential:
+        for name in credential_checks_skipped(selection, configured):
             switches[name] = {"enabled": False}
     return switches
 
@@ -206,11 +228,14 @@ class ResolvedConfig:
     source: Path | None
     #: Checks left out because the target cannot honour them (STATE_CHECKS on a stateless target).
     skipped_checks: tuple[str, ...] = ()
+    #: CREDENTIAL_CHECKS left out on a target that accepts any credential.
+    credential_checks_skipped: tuple[str, ...] = ()
 
 
 def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection: Selection,
             configured_checks: Sequence[str], document: Mapping[str, Any],
-            target_credentials: Mapping[str, str], stateless: bool = False) -> ResolvedConfig:
+            target_credentials: Mapping[str, str], stateless: bool = False,
+            any_credential: bool = False) -> ResolvedConfig:
     """defaults < schemathesis.toml < explicit run settings < checks, headers and credentials chosen.
 
     `target_credentials` (kind -> value) go to schemes given nothing on the command line, over the
@@ -223,13 +248,14 @@ def resolve(defaults: Mapping[str, Any], explicit: Mapping[str, Any], selection:
         if source is not None:
             data = merge(data, read_config(source))
     data = merge(data, explicit)
-    data = merge(data, {"checks": check_switches(selection, configured_checks, stateless)})
+    data = merge(data, {"checks": check_switches(selection, configured_checks, stateless, any_credential)})
     if selection.headers:
         data = merge(data, {"headers": dict(selection.headers)})
     file_auth = dict((data.get("auth") or {}).get("openapi") or {})
     chosen = {**file_auth, **credentials(document, selection.auth, target_credentials)}
     data = merge(data, {"auth": {"openapi": chosen}}) if chosen else data
-    return ResolvedConfig(data, source, state_checks_skipped(selection, configured_checks) if stateless else ())
+    return ResolvedConfig(data, source, state_checks_skipped(selection, configured_checks) if stateless else (),
+                          credential_checks_skipped(selection, configured_checks) if any_credential else ())
 
 
 def build(resolved: ResolvedConfig) -> Any:

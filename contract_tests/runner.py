@@ -137,7 +137,7 @@ def run_contract_tests(
                      app=app) as resolved:
         config = configuration.resolve(
             settings.schemathesis_config({}), settings.explicit_config(), chosen, conventions, document,
-            resolved.credentials, stateless=resolved.stateless)
+            resolved.credentials, stateless=resolved.stateless, any_credential=resolved.any_credential)
         known = _load_baseline(Path(baseline)) if baseline is not None else None
         report = _execute(resolved, str(spec), document, documented, settings, progress, config,
                           allow_not_implemented, known)
@@ -368,9 +368,14 @@ def _execute(target: Target, spec: str, document: dict[str, Any], operations: li
     collector = _Collector(baseline=baseline)
     collector.notes.extend(target.notes)
     if config.skipped_checks:
-        collector.notes.append(f"{', '.join(config.skipped_checks)} not run: the {target.name} keeps no state "
+        which = f"the {target.name}" if target.in_process else f"the mock at {target.base_url}"
+        collector.notes.append(f"{', '.join(config.skipped_checks)} not run: {which} keeps no state "
                                "between requests (a mock started with `accord mock --stateful`, tested by its "
                                "URL, runs them)")
+    if config.credential_checks_skipped:
+        collector.notes.append(f"{', '.join(config.credential_checks_skipped)} not run: the mock at "
+                               f"{target.base_url} accepts any credential, so a wrong one is never refused "
+                               "(start it with --api-key KEY or ACCORD_API_KEYS=KEY to run it)")
     started = time.monotonic()
     schema = _build_schema(target, document, config)
     if len(operations) < len(documented_operations(document)):

@@ -44,6 +44,9 @@ class Target:
     stateless: bool = False
     #: What accord chose for a URL target that the run should say (the base path, the key sent).
     notes: tuple[str, ...] = ()
+    #: The target accepts any non-empty credential (an accord mock started without keys, as Prism
+    #: checks presence only): a wrong credential is not refused, so ignored_auth cannot hold.
+    any_credential: bool = False
 
     @property
     def in_process(self) -> bool:
@@ -86,6 +89,31 @@ def configured_credentials(api_key: str | None, *, loopback: bool = False) -> di
              "bearer": next(iter(read("ACCORD_BEARER_TOKENS")), None),
              "basic": next((p for p in read("ACCORD_BASIC_CREDENTIALS") if ":" in p), None)}
     return {kind: value for kind, value in found.items() if value}
+
+
+@dataclass(frozen=True, slots=True)
+class ServedMock:
+    """What an accord mock reached by URL says of itself (`/__accord/about`)."""
+
+    any_credential: bool  # started without keys: any non-empty credential is accepted
+    stateful: bool
+
+
+def served_mock(url: str, timeout: float = 5.0) -> ServedMock | None:
+    """The accord mock serving `url` (its `/__accord/about`, at the server's root), else None."""
+    import requests
+
+    from accord.mock.docs import ABOUT, SERVER
+
+    parts = urlsplit(url)
+    try:
+        answer = requests.get(f"{parts.scheme}://{parts.netloc}{ABOUT}", timeout=timeout, allow_redirects=False)
+        about = answer.json() if answer.status_code == 200 else None
+    except (requests.RequestException, ValueError):
+        return None
+    if not isinstance(about, dict) or about.get("server") != SERVER:
+        return None
+    return ServedMock(any_credential=about.get("credentials") == "presence", stateful=about.get("stateful") is True)
 
 
 def _mock(spec: Path, api_key: str, **options: Any) -> Generator[Target]:
@@ -186,12 +214,21 @@ def open_target(target: str | Any, spec: Path, *, name: str | None = None,
     check_reachable(base_url)
     loopback = (parts.hostname or "") in LOOPBACK_HOSTS
     found = configured_credentials(api_key, loopback=loopback)
-    if loopback and not api_key and not configured_api_keys():
+    mock = served_mock(target)
+    if mock is not None and mock.any_credential:
+        # Whatever is sent is accepted: every kind of scheme gets a credential, so operations
+        # behind bearer, OAuth2 or basic schemes are tested beyond their 401.
+        found = {**in_process_credentials(DEV_API_KEY), **found}
+        notes.append(f"{base_url} is an accord mock started without keys, which accepts any non-empty credential, "
+                     f"as Prism does: schemes given no credential were sent the development key {DEV_API_KEY} "
+                     f"(basic schemes {IN_PROCESS_USER}:{DEV_API_KEY})")
+    elif loopback and not api_key and not configured_api_keys():
         notes.append(f"sent the development key {DEV_API_KEY} to apiKey schemes given no credential (a server "
                      "on this machine with no ACCORD_API_KEYS accepts it; set ACCORD_API_KEYS or --auth-scheme "
                      "otherwise)")
     yield Target(name or target, base_url=base_url, api_key=found.get("api_key"), credentials=found,
-                 notes=tuple(notes))
+                 notes=tuple(notes), stateless=mock is not None and not mock.stateful,
+                 any_credential=mock is not None and mock.any_credential)
 
 
 def _as_cm(gen: Generator[Target]) -> Iterator[Target]:

@@ -526,7 +526,7 @@ class MockApp:
         self.validate_requests = settings.validate_requests
         self.max_body = settings.max_body
         self.journal = Journal(settings.journal_size)
-        self.docs = Docs(api.document, self.journal)
+        self.docs = Docs(api.document, self.journal, keys=bool(self.keys), stateful=state is not None)
         self.rejector = Rejector(api)
         self.routes: dict[str, list[Any]] = {}
         self._random = random.Random(api.seed)  # None: seeded from the OS

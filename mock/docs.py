@@ -3,6 +3,8 @@
 /__accord/docs           Swagger UI (static files of the swagger_ui_bundle package)
 /__accord/openapi.json   the bundled document being served (its servers: this mock)
 /__accord/journal        the request journal, as JSON
+/__accord/about          what this server is and how it was started (what a test run by URL needs
+                         to know: whether it checks keys or only their presence, whether it keeps state)
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ PREFIX = "/__accord/"
 DOCS = PREFIX + "docs"
 OPENAPI = PREFIX + "openapi.json"
 JOURNAL = PREFIX + "journal"
+ABOUT = PREFIX + "about"
+#: `server` of /__accord/about: how a client tells this mock from any other server.
+SERVER = "accord mock"
 
 _INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -60,9 +65,13 @@ def _static_root() -> Path | None:
 class Docs:
     """Serves the internal routes; the document's JSON is rendered on first request."""
 
-    def __init__(self, document: dict[str, Any], journal: Journal) -> None:
+    def __init__(self, document: dict[str, Any], journal: Journal, *, keys: bool = False,
+                 stateful: bool = False) -> None:
         self.document = document
         self.journal = journal
+        # "presence": any non-empty credential is accepted, as Prism does (started without keys).
+        self._about = orjson.dumps({"server": SERVER, "credentials": "keys" if keys else "presence",
+                                    "stateful": stateful})
         self._spec: bytes | None = None
         self.root = _static_root()
 
@@ -78,6 +87,8 @@ class Docs:
                 here = [{"url": "/", "description": "accord mock"}]
                 self._spec = orjson.dumps({**self.document, "servers": here})
             return Reply(200, [(b"content-type", b"application/json")], self._spec)
+        if path == ABOUT:
+            return Reply(200, [(b"content-type", b"application/json")], self._about)
         if path == JOURNAL:
             body = orjson.dumps([e.as_dict() for e in self.journal.entries()])
             return Reply(200, [(b"content-type", b"application/json")], body)

@@ -37,6 +37,10 @@ def _accord(*args: str) -> list[str]:
     return [sys.executable, "-c", "from accord.cli import main; main()", *args]
 
 
+#: Swagger's Petstore in accord's words: an `api_key` header and OAuth2, as its classic document has.
+PETSTORE = Path(__file__).resolve().parents[1] / "fixtures" / "petstore" / "openapi.yaml"
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return write_project(tmp_path)
@@ -177,3 +181,53 @@ def test_a_run_without_any_success_warns(project: Path, refusing: str) -> None:
     assert (f"WARNING: no request of the run was answered with a success (2xx or 3xx) at {refusing}/v1, "
             "only 401×") in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
     assert "answered 404" not in result.stdout
+
+
+@pytest.fixture
+def bare_mock() -> Iterator[str]:
+    """`accord mock` as a newcomer first starts it: no --api-key, no ACCORD_API_KEYS; its bare URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(_accord("mock", str(PETSTORE), "--port", str(port)), env=_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                requests.get(url + "/__accord/about", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, f"{url} did not start within 60 s"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_a_bare_mock_passes_and_says_what_it_cannot_check(bare_mock: str, tmp_path: Path) -> None:
+    """The out-of-the-box pair: a mock without keys accepts any credential (as Prism), so the run sends
+    one to every scheme (OAuth2 included, so those operations answer 200, not 401) and leaves out
+    ignored_auth, whose wrong credential such a mock accepts, saying so."""
+    result = subprocess.run(_accord("test", "--spec", str(PETSTORE), "--target", bare_mock, "-v",
+                                    "--max-examples", "5"),
+                            cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+    out = result.stdout
+    assert result.returncode == 0, out[-4000:] + result.stderr[-2000:]
+    assert f"{bare_mock}/api/v3 is an accord mock started without keys, which accepts any non-empty " \
+           "credential" in out, out[-3000:]
+    assert f"note: ignored_auth not run: the mock at {bare_mock}/api/v3 accepts any credential" in out
+    assert " ignored_auth: " not in out  # no check line: it did not run
+    # findPetsByStatus is behind OAuth2 only: reached with the development key as its token.
+    assert "  GET /pet/findByStatus\n      seen:     200×" in out, out[-4000:]
+
+
+def test_a_mock_with_keys_is_checked_for_ignored_auth(project: Path, servers: dict[str, str]) -> None:
+    result = subprocess.run(_accord("test", "--spec", "openapi.yaml", "--target", servers["mock"], "-v",
+                                    "-o", "getPet"), cwd=project, env=_env(), capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "ignored_auth not run" not in result.stdout
+    passed = [line for line in result.stdout.splitlines() if line.strip().startswith("ignored_auth: ")]
+    assert passed and not passed[0].strip().startswith("ignored_auth: 0 passed"), result.stdout[-3000:]
