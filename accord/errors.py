@@ -24,7 +24,8 @@ user: `accord.consumer.contract._Invalid` (→ DocumentError); `accord.service.p
 `PreferenceError`, `BodyError`, `BadToken`, `PatternError`, `UnknownScenario` (→ 4xx answers,
 an impossible-schema node, or UsageError) and `SampleTooLarge` (→ generated data instead of a
 static sample); `accord.contract_tests.verify._Unavailable`
-(→ a mismatch); in accord.lint `UnsupportedPath` (→ a rule reported as not run, or a
+(→ a mismatch); `accord.patterns._Unreadable` (→ a pattern left out of a compiled schema, with a
+located note); in accord.lint `UnsupportedPath` (→ a rule reported as not run, or a
 lint-rule-failed finding) and `BadOptions` (→ a lint-rule-failed finding); in impl/
 `IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`, `CapabilityError`,
 `DispatchUnavailable` (→ problem responses).

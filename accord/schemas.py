@@ -9,7 +9,7 @@ OpenAPI 3.0 and Swagger 2.0 schemas are a dialect of JSON Schema draft 4 (`nulla
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ import jsonschema_rs
 
 from accord import openapi, pointers
 from accord.errors import AccordError
+from accord.patterns import compiles, prepare
 
 Direction = Literal["request", "response", "any"]
 
@@ -37,6 +38,20 @@ class SchemaViolation:
     keyword: str
 
 
+@dataclass(slots=True, frozen=True)
+class PatternNote:
+    """A `pattern` left out of a compiled schema (the rest of the schema still checks): where it
+    is written (an RFC 6901 pointer into the document; None when the caller did not say where
+    the schema is), the pattern, and why it cannot be read."""
+
+    pointer: str | None
+    pattern: str
+    problem: str
+
+    def message(self) -> str:
+        return f"pattern {self.pattern!r} is not checked: {self.problem}"
+
+
 class SchemaCompileError(AccordError, ValueError):
     """The schema itself cannot be compiled (for example an invalid `pattern`); a ValueError too,
     for the callers that catch it with other bad-value errors."""
@@ -47,9 +62,14 @@ class SchemaCompileError(AccordError, ValueError):
 class SchemaCompiler:
     """Compiles schemas of one document; validators are cached per schema and direction."""
 
-    def __init__(self, document: dict[str, Any], version: str, *, openapi_formats: bool = False) -> None:
+    def __init__(self, document: dict[str, Any], version: str, *, openapi_formats: bool = False,
+                 on_pattern: Callable[[PatternNote], None] | None = None) -> None:
         self.document = document
         self.version = version
+        #: Told once per unreadable pattern, where it is written (`PatternNote`).
+        self.on_pattern = on_pattern
+        self._noted: set[tuple[str | None, str]] = set()
+        self._probe = False  # check each pattern with jsonschema-rs (after a schema failed to compile)
         # OpenAPI's own `format: byte` (base64) checked, as Prism checks it (the mock's requests
         # and answers); other users keep JSON Schema's formats only.
         self.openapi_formats = openapi_formats
@@ -57,11 +77,13 @@ class SchemaCompiler:
         self._keep: list[Any] = []  # keeps cached schema objects alive so their ids stay valid
 
     # -- public -------------------------------------------------------------------------
-    def validator(self, schema: Any, direction: Direction = "any") -> jsonschema_rs.Validator:
+    def validator(self, schema: Any, direction: Direction = "any", where: str | None = None) -> jsonschema_rs.Validator:
+        """The compiled validator; `where` (the schema's pointer in the document) locates the
+        notes about its unreadable patterns."""
         key = (id(schema), direction)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._compile(schema, direction)
+            cached = self._compile(schema, direction, where)
             self._cache[key] = cached
             self._keep.append(schema)
         return cached
@@ -78,10 +100,10 @@ class SchemaCompiler:
     def is_valid(self, schema: Any, instance: Any, direction: Direction = "any") -> bool:
         return self.validator(schema, direction).is_valid(instance)
 
-    def convert(self, schema: Any, direction: Direction = "any") -> dict[str, Any]:
+    def convert(self, schema: Any, direction: Direction = "any", where: str | None = None) -> dict[str, Any]:
         """A self-contained JSON Schema for `schema`, its references carried along."""
         refs: dict[str, Any] = {}
-        root = self._convert(schema, direction, refs)
+        root = self._convert(schema, direction, refs, where)
         if not isinstance(root, dict):
             root = {} if root is True else {"not": {}}
         skeleton: dict[str, Any] = {}
@@ -94,8 +116,18 @@ class SchemaCompiler:
         return root
 
     # -- conversion ---------------------------------------------------------------------
-    def _compile(self, schema: Any, direction: Direction) -> jsonschema_rs.Validator:
-        converted = self.convert(schema, direction)
+    def _compile(self, schema: Any, direction: Direction, where: str | None) -> jsonschema_rs.Validator:
+        try:
+            return self._build(self.convert(schema, direction, where))
+        except SchemaCompileError:
+            # A pattern jsonschema-rs refuses fails the whole schema: find it, leave it out, say where.
+            self._probe = True
+            try:
+                return self._build(self.convert(schema, direction, where))
+            finally:
+                self._probe = False
+
+    def _build(self, converted: dict[str, Any]) -> jsonschema_rs.Validator:
         cls = jsonschema_rs.Draft202012Validator if self.version == "3.1" else jsonschema_rs.Draft4Validator
         try:
             formats = OPENAPI_FORMATS if self.openapi_formats else None
@@ -104,27 +136,45 @@ class SchemaCompiler:
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise SchemaCompileError(str(exc)) from exc
 
-    def _convert(self, schema: Any, direction: Direction, refs: dict[str, Any]) -> Any:
+    def _pattern(self, source: str, where: str | None) -> str | None:
+        """The pattern jsonschema-rs compiles for `source` (accord.patterns), or None, noted."""
+        prepared = prepare(source)
+        ecma, problem = prepared.ecma, prepared.problem
+        if ecma is not None and self._probe and not compiles(ecma):
+            ecma, problem = None, "jsonschema-rs cannot compile it (an unsupported construct, or too large)"
+        if ecma is None and (where, source) not in self._noted:
+            self._noted.add((where, source))
+            if self.on_pattern is not None:
+                self.on_pattern(PatternNote(where, source, problem or "it cannot be read"))
+        return ecma
+
+    def _convert(self, schema: Any, direction: Direction, refs: dict[str, Any], where: str | None = None) -> Any:
         if not isinstance(schema, dict):
             return schema
         out: dict[str, Any] = {}
         for key, value in schema.items():
-            if key in _SCHEMA_MAPS and isinstance(value, dict):
-                out[key] = {name: self._convert(sub, direction, refs) for name, sub in value.items()}
+            at = None if where is None else f"{where}/{pointers.escape(key)}"
+            if key == "patternProperties" and isinstance(value, dict):
+                out[key] = {ecma: self._convert(sub, direction, refs, _child(at, name)) for name, sub in value.items()
+                            if (ecma := self._pattern(name, _child(at, name))) is not None}
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                out[key] = {name: self._convert(sub, direction, refs, _child(at, name)) for name, sub in value.items()}
             elif key in _SCHEMA_LISTS and isinstance(value, list):
-                out[key] = [self._convert(sub, direction, refs) for sub in value]
+                out[key] = [self._convert(sub, direction, refs, _child(at, i)) for i, sub in enumerate(value)]
             elif key in _SCHEMA_SINGLE and isinstance(value, (dict, list)):
                 if isinstance(value, list):  # draft-4 tuple items
-                    out[key] = [self._convert(sub, direction, refs) for sub in value]
+                    out[key] = [self._convert(sub, direction, refs, _child(at, i)) for i, sub in enumerate(value)]
                 else:
-                    out[key] = self._convert(value, direction, refs)
+                    out[key] = self._convert(value, direction, refs, at)
             elif key == "$ref" and isinstance(value, str):
                 out[key] = value
                 self._follow(value, direction, refs)
             elif key in _OPENAPI_ONLY and self.version != "3.1":
                 continue
             elif key == "pattern" and isinstance(value, str):
-                out[key] = ecma_class_ranges(value)
+                ecma = self._pattern(value, at)
+                if ecma is not None:
+                    out[key] = ecma
             else:
                 out[key] = value
         if direction != "any" and isinstance(out.get("required"), list) and isinstance(out.get("properties"), dict):
@@ -161,43 +211,11 @@ class SchemaCompiler:
         if target is None:
             del refs[pointer]
             return
-        refs[pointer] = self._convert(target, direction, refs)
+        refs[pointer] = self._convert(target, direction, refs, pointer)
 
 
-_CLASS_ESCAPES = frozenset("dDsSwW")
-
-
-def ecma_class_ranges(pattern: str) -> str:
-    """`pattern` with a `-` next to a class escape inside a class (`[\\s-_]`) escaped: ECMA 262
-    (Annex B.1.2, what browsers and Prism's ajv run) reads it as the character `-`, while
-    jsonschema-rs (and Python's `re`) refuse the pattern as a bad range. AWS documents carry it
-    (`^[a-zA-Z0-9\\s-_()\\[\\]]+$`)."""
-    if "-" not in pattern or "[" not in pattern:
-        return pattern
-    out: list[str] = []
-    in_class = False
-    after_escape = False  # the previous class member is \d, \s, \w or their negations
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            token = pattern[index:index + 2]
-            out.append(token)
-            after_escape = in_class and token[1:] in _CLASS_ESCAPES
-            index += 2
-            continue
-        if in_class and char == "-":
-            ahead = pattern[index + 1:index + 3]
-            if after_escape or (len(ahead) == 2 and ahead[0] == "\\" and ahead[1] in _CLASS_ESCAPES):
-                char = "\\-"
-        elif char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        out.append(char)
-        after_escape = False
-        index += 1
-    return "".join(out)
+def _child(at: str | None, name: str | int) -> str | None:
+    return None if at is None else f"{at}/{pointers.escape(str(name))}"
 
 
 #: The pattern Prism's schema translation gives `format: byte`; the format check is the strict one.

@@ -25,7 +25,7 @@ from accord.mock.responses import Response, ResponseBuilder
 from accord.mock.routing import Fragment, Router, split_fragment, template_names
 from accord.mock.security import Security, compile_security
 from accord.openapi import deref
-from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
+from accord.schemas import Direction, PatternNote, SchemaCompileError, SchemaCompiler
 
 log = logging.getLogger("accord.mock")
 
@@ -143,7 +143,7 @@ class CompiledApi:
             )
         self.document = document
         self.version = version
-        self.schemas = SchemaCompiler(document, version, openapi_formats=True)
+        self.schemas = SchemaCompiler(document, version, openapi_formats=True, on_pattern=self._pattern_unread)
         self.generator = generator
         self.sampler = StaticSampler(document, version)
         self.seed = seed
@@ -350,11 +350,16 @@ class CompiledApi:
     def _compiles(self, schema: Any, direction: Direction, pointer: str) -> bool:
         """Compile now, so a broken schema is reported once at start-up, not per request."""
         try:
-            self.schemas.validator(schema, direction)
+            self.schemas.validator(schema, direction, where=pointer)
             return True
         except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
             self.report(Finding("mock-schema-invalid", f"schema cannot be compiled, not validated: {exc}", pointer))
             return False
+
+
+    def _pattern_unread(self, note: PatternNote) -> None:
+        """A pattern left out of a schema (the rest still checks): said once, where it is written."""
+        self.report(Finding("mock-pattern-unread", note.message(), note.pointer or "", severity="warning"))
 
 
 def _reserved_fields(entry: dict[str, Any], shape: Any) -> dict[str, bytes]:

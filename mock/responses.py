@@ -276,7 +276,7 @@ class ResponseBuilder:
         if schema is None:
             return lambda value: True
         try:
-            validator = self.api.schemas.validator(schema, "response")
+            validator = self.api.schemas.validator(schema, "response", where=pointer)
         except (SchemaCompileError, KeyError, ValueError, TypeError, RecursionError) as exc:
             self.api.report(
                 Finding("mock-schema-invalid", f"schema cannot be compiled, responses not checked: {exc}", pointer)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from accord.schemas import ecma_class_ranges
+from accord.patterns import prepare
 
 if TYPE_CHECKING:  # typeshed describes the parser under its pre-3.11 names (same module, renamed)
     import sre_constants as _c
@@ -44,6 +45,9 @@ _CATEGORIES: dict[object, str] = {
     _c.CATEGORY_SPACE: " ",
     _c.CATEGORY_NOT_SPACE: string.ascii_letters + string.digits,
 }
+#: Letters beyond Latin-1 (Latin Extended-A, Greek, Cyrillic, CJK), for classes that leave out ASCII.
+_BEYOND_ASCII = [chr(code) for code in (*range(0x100, 0x180), *range(0x391, 0x3AA), *range(0x410, 0x450),
+                                         *range(0x4E00, 0x4E40))]
 _NAMED_GROUP = re.compile(r"\(\?<(?![=!])")
 _NAMED_BACKREF = re.compile(r"\\k<(\w+)>")
 _UNICODE_CLASSES = {  # ECMA \p{...} → the ASCII part of the class (inside brackets)
@@ -52,7 +56,27 @@ _UNICODE_CLASSES = {  # ECMA \p{...} → the ASCII part of the class (inside bra
     "N": "0-9", "Nd": "0-9", "Number": "0-9", "Decimal_Number": "0-9",
     "P": "!-/:-@", "Punctuation": "!-/:-@", "Z": " ", "Zs": " ", "Space_Separator": " ",
 }
-_UNICODE_CLASS = re.compile(r"\\p\{(\w+)\}")
+_UNICODE_CLASS = re.compile(r"\\([pP])\{(\w+)\}")
+_CODE_POINT = re.compile(r"(?<!\\)((?:\\\\)*)\\u\{([0-9A-Fa-f]+)\}")  # ECMA's \u{1F600}
+
+
+def _ascii_class(name: str, negated: bool) -> str:
+    """The printable ASCII members of \\p{name} (\\P{name}: of its complement), as class text."""
+    members = _UNICODE_CLASSES.get(name)
+    if members is None:
+        if len(name) <= 2 and name[:1] in "LMNPSZC":  # a General_Category: read it off the ASCII table
+            chars = [c for c in _PRINTABLE if unicodedata.category(c).startswith(name)]
+        else:
+            chars = [c for c in _PRINTABLE if c.isalnum()]
+    else:
+        chars = [c for c in _PRINTABLE if re.fullmatch(f"[{members}]", c)]
+    if negated:
+        chars = [c for c in _PRINTABLE if c not in chars]
+    if not chars:  # no printable ASCII member (\p{C}): one member beyond it keeps the class valid
+        chars = [next((chr(code) for code in range(0x80, 0x3000) if unicodedata.category(chr(code)).startswith(name)),
+                      "\uFFFF")] if len(name) <= 2 and not negated else ["\uFFFF"]
+        return "".join(f"\\u{ord(c):04X}" for c in chars)
+    return "".join("\\" + c if c in "\\]-[^" else c for c in chars)
 
 
 class PatternError(ValueError):
@@ -119,13 +143,19 @@ def compile_pattern(source: str) -> PatternGenerator:
 
 
 def _to_python(source: str) -> str:
-    """Rewrite the ECMA 262 spellings Python's `re` lacks (named groups, \\k<>, \\p{...}) and
-    escape what ECMA reads as plain characters inside a class but Python may one day read as
-    set syntax: `[` (a nested set), `&&`, `||`, `~~` and `--` (set operations). Python warns on
-    them today (FutureWarning "Possible nested set"), and AWS patterns carry them
-    (`[[A-Z0-9]{1,18}`, Java's `[\\p{Print}&&[^|:/]]`)."""
-    source = ecma_class_ranges(_NAMED_BACKREF.sub(r"(?P=\1)", _NAMED_GROUP.sub("(?P<", source)))
-    if "\\p{" not in source and "[" not in source:
+    """The pattern as validators read it (`accord.patterns.prepare`: Java's spellings translated),
+    with the ECMA 262 spellings Python's `re` lacks rewritten (named groups, \\k<>, \\u{…},
+    \\p{...} and \\P{...} as their ASCII members), and what ECMA reads as plain characters inside
+    a class but Python may one day read as set syntax escaped: `[` (a nested set), `&&`, `||`,
+    `~~` and `--` (set operations). Python warns on them today (FutureWarning "Possible nested
+    set"), and AWS patterns carry them (`[[A-Z0-9]{1,18}`)."""
+    prepared = prepare(source)
+    if prepared.ecma is None:
+        raise PatternError(f"pattern {source!r} cannot be read: {prepared.problem}")
+    source = _NAMED_BACKREF.sub(r"(?P=\1)", _NAMED_GROUP.sub("(?P<", prepared.ecma))
+    if "\\u{" in source:
+        source = _CODE_POINT.sub(lambda m: f"{m.group(1)}\\U{int(m.group(2), 16):08X}", source)
+    if "\\p{" not in source and "\\P{" not in source and "[" not in source:
         return source
     out: list[str] = []
     in_class = False
@@ -135,7 +165,7 @@ def _to_python(source: str) -> str:
         char = source[index]
         match = _UNICODE_CLASS.match(source, index) if char == "\\" else None
         if match is not None:
-            ascii_class = _UNICODE_CLASSES.get(match.group(1), "A-Za-z0-9")
+            ascii_class = _ascii_class(match.group(2), match.group(1) == "P")
             out.append(ascii_class if in_class else f"[{ascii_class}]")
             index = match.end()
             continue
@@ -232,6 +262,8 @@ def _in(av: Av, extra: int) -> Emit:
             raise PatternError(f"unsupported class member {op}")
     if negate:
         pool = [c for c in _PRINTABLE if c not in chars and not _matched_by_category(c, items)]
+        if not pool:  # the class leaves out all of ASCII (`[^\u0000-\u00FF]`): look further
+            pool = [c for c in _BEYOND_ASCII if c not in chars and not _matched_by_category(c, items)]
         return _choice_of(pool)
     # Prefer printable characters when the class has some (e.g. [^\s] written as a range).
     printable = sorted(c for c in chars if c.isprintable())

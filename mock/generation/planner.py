@@ -38,6 +38,7 @@ from accord.mock.generation.options import Options
 from accord.mock.generation.patterns import PatternError, compile_pattern
 from accord.mock.generation.shapes import discriminator_value
 from accord.mock.generation.strings import FORMATS, StringNode
+from accord.patterns import prepare
 from accord.schemas import Direction, SchemaCompiler
 
 Parts = list[Any]  # dicts, or None for "nothing matches"
@@ -402,7 +403,9 @@ class Planner:
         high = min((p["maxLength"] for p in parts if isinstance(p.get("maxLength"), int)), default=None)
         if high is not None and high < low:
             return ImpossibleNode(f"minLength {low} exceeds maxLength {high}", where)
-        sources = list(dict.fromkeys(p["pattern"] for p in parts if isinstance(p.get("pattern"), str)))
+        # A pattern that cannot be read is left out of the validators (accord.schemas), so here too.
+        sources = list(dict.fromkeys(p["pattern"] for p in parts
+                                     if isinstance(p.get("pattern"), str) and prepare(p["pattern"]).ecma is not None))
         try:
             patterns = [compile_pattern(source) for source in sources]
         except PatternError as exc:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from accord.schemas import SchemaCompileError, SchemaCompiler
+from accord.schemas import PatternNote, SchemaCompileError, SchemaCompiler
 
 DOC = {
     "components": {
@@ -83,10 +83,19 @@ def test_formats_are_checked() -> None:
     assert compiler.is_valid({"type": "string", "format": "date-time"}, "2024-01-01T00:00:00Z")
 
 
-def test_invalid_pattern_is_a_compile_error() -> None:
+def test_invalid_schema_is_a_compile_error() -> None:
     compiler = SchemaCompiler({}, "3.0")
     with pytest.raises(SchemaCompileError):
-        compiler.validator({"type": "string", "pattern": "(unclosed"})
+        compiler.validator({"type": 5})
+
+
+def test_invalid_pattern_is_left_out_and_noted() -> None:
+    """A pattern no regex engine reads costs its own check only (tests/accord/test_patterns.py)."""
+    notes: list[PatternNote] = []
+    compiler = SchemaCompiler({}, "3.0", on_pattern=notes.append)
+    validator = compiler.validator({"type": "string", "pattern": "(unclosed"}, where="/components/schemas/S")
+    assert validator.is_valid("anything") and not validator.is_valid(3)
+    assert [(n.pointer, n.pattern) for n in notes] == [("/components/schemas/S/pattern", "(unclosed")]
 
 
 def test_validators_are_cached_per_schema_and_direction() -> None:

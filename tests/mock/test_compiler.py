@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from conftest import PETS
 
@@ -9,6 +10,7 @@ from accord.errors import FindingsError
 from accord.loading import load_spec
 from accord.mock.compiler import CompiledApi
 from accord.mock.generation import Generator
+from accord.mock.testing import mock_client
 
 
 def compiled(path=PETS) -> CompiledApi:
@@ -90,7 +92,7 @@ def test_uncompilable_schema_is_reported_not_fatal():
         "paths": {
             "/x": {
                 "get": {
-                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "pattern": "("}}],
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": 5}}],
                     "responses": {"200": {"description": "ok"}},
                 }
             }
@@ -100,3 +102,29 @@ def test_uncompilable_schema_is_reported_not_fatal():
     api.prepare_all()
     assert [f.rule for f in api.findings] == ["mock-schema-invalid"]
     assert api.findings[0].pointer == "/paths/~1x/get/parameters/0/schema"
+
+
+def test_unreadable_pattern_is_a_located_warning_and_the_rest_is_checked(tmp_path):
+    """A pattern without a faithful ECMA reading (`\\p` with no name, AWS IoT Jobs) is left out:
+    a warning at the pattern, and the parameter's other keywords still answer 422."""
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/x": {
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "required": True,
+                                    "schema": {"type": "string", "maxLength": 4, "pattern": r"[^\p\{C\}]*\+"}}],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"example": 1}}}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "openapi.json"
+    path.write_bytes(orjson.dumps(document))
+    with mock_client(path, eager=True) as client:
+        findings = client.mock_app.api.findings
+        assert [(f.rule, f.severity, f.pointer, f.line) for f in findings] == [
+            ("mock-pattern-unread", "warning", "/paths/~1x/get/parameters/0/schema/pattern", 1)]
+        assert "\\p is not followed by a property name" in findings[0].message
+        assert client.get("/x", params={"q": "abc"}).status_code == 200
+        assert client.get("/x", params={"q": "abcdef"}).status_code == 422

@@ -22,6 +22,7 @@ from accord.mock.generation import GenerationError, Generator
 from accord.mock.generation.patterns import compile_pattern
 from accord.schemas import SchemaCompiler
 from tests import corpus
+from tests.accord.test_patterns import SHAPES as JAVA_SHAPES
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = range(40)
@@ -248,6 +249,23 @@ def test_keyword_is_honoured_and_every_value_validates(
 ) -> None:
     values = _values(version, schema)
     assert honoured(values), values[:5]
+
+
+@pytest.mark.parametrize("pattern", [s[1] for s in JAVA_SHAPES], ids=[s[0] for s in JAVA_SHAPES])
+def test_values_match_a_translated_java_pattern(pattern: str) -> None:
+    """The generator reads a pattern as the validators do (accord.patterns): every value it draws
+    for a Java-style AWS pattern validates (`_values` asserts it) and is a string."""
+    assert all(isinstance(v, str) for v in _values("3.0", {"type": "string", "pattern": pattern}, seeds=range(8)))
+
+
+def test_an_unreadable_pattern_is_left_out_of_generation_as_of_validation() -> None:
+    values = _values("3.0", {"type": "string", "maxLength": 6, "pattern": r"[^\p\{C\}]*\+"}, seeds=range(4))
+    assert all(isinstance(v, str) and len(v) <= 6 for v in values)
+
+
+def test_a_class_without_ascii_members_is_drawn_beyond_ascii() -> None:
+    assert all(ord(v) > 0xFF for v in _values("3.0", {"type": "string", "pattern": r"^[^\u0000-\u00FF]$"},
+                                              seeds=range(8)))
 
 
 # -- references, discriminators, directions, recursion ------------------------------------------
