@@ -29,10 +29,14 @@ compiled schema and says where it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import jsonschema_rs
+
+from accord import pointers
 
 #: A repeat bound above this, at an unanchored end, is reduced to the lower bound.
 HUGE_REPEAT = 1000
@@ -107,6 +111,24 @@ def compiles(ecma: str) -> bool:
     except (ValueError, jsonschema_rs.ValidationError):
         return False
     return True
+
+
+def iter_unreadable(document: Any) -> Iterator[tuple[str, PreparedPattern]]:
+    """(pointer, pattern) for every `pattern` in the document that cannot be read (examples and
+    `x-` extensions are not schemas, so not searched)."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            source = node.get("pattern")
+            if isinstance(source, str) and (prepared := prepare(source)).ecma is None:
+                yield f"{pointer}/pattern", prepared
+            stack.extend((f"{pointer}/{pointers.escape(str(key))}", value) for key, value in node.items()
+                         if isinstance(value, (dict, list)) and key not in ("example", "examples")
+                         and not str(key).startswith("x-"))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{index}", value) for index, value in enumerate(node)
+                         if isinstance(value, (dict, list)))
 
 
 # -- class members --------------------------------------------------------------------------

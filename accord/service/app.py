@@ -30,6 +30,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
 
 from accord.loading import load_spec
+from accord.patterns import iter_unreadable
 from accord.protocol import ProblemHttpToolsProtocol
 from accord.service.access_log import log_config
 from accord.service.binding import ServiceApp
@@ -178,6 +179,9 @@ def create_app(settings: ServiceSettings | None = None, *, options: Mapping[str,
     elif overrides:
         raise TypeError("create_app takes settings or keyword overrides, not both")
     document = load_contract(settings.spec_path)
+    for pointer, prepared in iter_unreadable(document):  # left out of validation, the rest still checks
+        log.warning("%s#%s: pattern %r is not checked: %s", settings.spec_path, pointer, prepared.source,
+                    prepared.problem)
     if _openapi_version(document) == "3.1":
         raise UnsupportedDocumentError(
             f"{settings.spec_path}: OpenAPI {document.get('openapi')} — the service kit binds with Connexion 3.3, "

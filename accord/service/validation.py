@@ -29,6 +29,7 @@ from starlette.types import Scope
 
 from accord import pointers
 from accord.bounded import errors_of
+from accord.patterns import prepare
 from accord.schemas import SchemaCompiler, apply_format_bounds
 from accord.service.binding import keep_parsed_body
 from accord.service.problems import MAX_ERRORS, ProblemError
@@ -47,6 +48,12 @@ def as_draft4(schema: t.Any) -> t.Any:
     if not isinstance(schema, dict):
         return schema
     out = {k: as_draft4(v) for k, v in schema.items() if k not in ("nullable", "discriminator", "example")}
+    if isinstance(out.get("pattern"), str):  # as accord.schemas reads it; start-up named the unreadable ones
+        ecma = prepare(out["pattern"]).ecma
+        if ecma is None:
+            del out["pattern"]
+        else:
+            out["pattern"] = ecma
     apply_format_bounds(out)
     if schema.get("nullable") is True:
         if isinstance(out.get("type"), str):
@@ -252,7 +259,7 @@ def response_validator_class(document: dict[str, t.Any], version: str) -> type[A
     own: a warning naming the pointer, and `NonConformingResponseBody` (a 500, which the outer
     middleware renders as our internal-error problem without details or stack trace).
     """
-    compiler = SchemaCompiler(document, version)
+    compiler = SchemaCompiler(document, version)  # its unreadable patterns were named at start-up (app.py)
     cache: dict[int, tuple[object, t.Any]] = {}
 
     def validator_for(schema: dict[str, t.Any]) -> t.Any:

@@ -84,3 +84,11 @@ def test_a_referenced_path_item_is_checked_where_it_is_written(tmp_path: Path) -
         "components:\n  pathItems:\n    A:\n      get:\n        responses: {'200': {description: ok}}\n"
     )
     assert _found(validate_spec(path)) == {("path-parameter-undeclared", "/components/pathItems/A/get")}
+
+
+def test_a_pattern_no_validator_can_check_is_a_located_warning(fixtures: Path) -> None:
+    """Java's `\\p{XDigit}` is read (accord/patterns.py); `\\p\\{C\\}`, escaped twice, has no reading:
+    a warning where it is written, beside the metaschema's "not a regex" errors."""
+    report = validate_spec(fixtures / "service-java-patterns" / "openapi.yaml")
+    unread = [(f.pointer, f.line, f.severity) for f in report.findings if f.rule == "pattern-unread"]
+    assert unread == [("/components/schemas/Key/properties/tag/pattern", 48, "warning")]

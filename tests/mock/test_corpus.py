@@ -80,3 +80,71 @@ def test_public_directory_sample_starts_and_conforms():
         app = create_app(load_spec(path), eager=not big)
         if not big:
             assert_bodies_conform(app)
+
+
+# AWS documents whose `pattern`s are Java regular expressions (accord/patterns.py): each operation
+# here failed before (jsonschema-rs refused the pattern, so its schema was not compiled at all);
+# now a valid request is answered with a body that validates, and the translated pattern is
+# enforced: the same body with `bad` at `at` does not.
+AWS_JAVA_PATTERNS = [
+    # \p{XDigit}
+    ("es.json", "GET", "/2015-01-01/es/reservedInstanceOfferings", None,
+     "/ReservedElasticsearchInstanceOfferings/0/ReservedElasticsearchInstanceOfferingId", "not-a-guid"),
+    # [\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t] after (?!\s*$): lone surrogates, a look-ahead
+    ("cleanrooms.json", "GET", "/collaborations", None, "/collaborationList/0/name", "   "),
+    # an octal escape: [^/:|\000-\037]+
+    ("AWSMigrationHub.json", "POST", "AWSMigrationHub.ListProgressUpdateStreams", {},
+     "/ProgressUpdateStreamSummaryList/0/ProgressUpdateStreamName", "/\x1f"),
+    # a quantified look-ahead: (\/(?!\.)+[^…]+){1,4}
+    ("elasticfilesystem.json", "GET", "/2015-02-01/access-points", None, "/AccessPoints/0/RootDirectory/Path",
+     "/.hidden"),
+]
+
+
+def _aws_request(client, method: str, target: str, body: object) -> object:
+    """AWS's JSON protocol names the operation in X-Amz-Target (the document's `/#X-Amz-Target=…`)."""
+    headers = {"Authorization": "AWS4-HMAC-SHA256 Credential=test"}
+    if method == "POST" and not target.startswith("/"):
+        headers["X-Amz-Target"] = target
+        return client.post("/", headers=headers, json=body)
+    return client.request(method, target, headers=headers)
+
+
+@pytest.mark.parametrize(("name", "method", "target", "body", "at", "bad"), AWS_JAVA_PATTERNS,
+                         ids=[case[0] for case in AWS_JAVA_PATTERNS])
+def test_aws_operations_with_java_patterns_are_answered_and_checked(name, method, target, body, at, bad):
+    app = serve(corpus.directory_document(f"amazonaws.com/{name}"))
+    assert not [f for f in app.api.findings if f.rule in ("mock-schema-invalid", "mock-pattern-unread")]
+    op = next(op for op in app.api.operations if op.method == method
+              and (op.path == target or op.path.endswith(f"X-Amz-Target={target}")))
+    with mock_client(app) as client:
+        answer = _aws_request(client, method, target, body)
+    assert answer.status_code == 200, answer.text[:300]
+    schema = next(c.schema for c in op.responses["200"].contents)
+    value = answer.json()
+    assert app.api.schemas.is_valid(schema, value, "response")
+    parent = value
+    *path, last = [int(t) if t.isdigit() else t for t in at.strip("/").split("/")]
+    for token in path:
+        parent = parent[token]
+    assert isinstance(parent[last], str)
+    parent[last] = bad
+    assert not app.api.schemas.is_valid(schema, value, "response")
+
+
+def test_aws_patterns_without_a_faithful_reading_are_located_warnings():
+    """identitystore.json escapes its Java pattern twice (`\\p\\{L\\}`): no reading to enforce. The
+    mock says where, and still answers and checks the rest of the schema."""
+    app = serve(corpus.directory_document("amazonaws.com/identitystore.json"))
+    unread = {(f.pointer, f.severity) for f in app.api.findings if f.rule == "mock-pattern-unread"}
+    assert ("/components/schemas/ExternalIdIssuer/pattern", "warning") in unread
+    assert not [f for f in app.api.findings if f.rule == "mock-schema-invalid"]
+    op = next(op for op in app.api.operations if op.path.endswith("X-Amz-Target=AWSIdentityStore.ListUsers"))
+    with mock_client(app) as client:
+        answer = _aws_request(client, "POST", "AWSIdentityStore.ListUsers", {"IdentityStoreId": "d-1234567890"})
+    assert answer.status_code == 200, answer.text[:300]
+    schema = next(c.schema for c in op.responses["200"].contents)
+    value = answer.json()
+    assert app.api.schemas.is_valid(schema, value, "response")
+    value["Users"][0]["ExternalIds"][0]["Issuer"] = 7  # the Issuer's type is still checked
+    assert not app.api.schemas.is_valid(schema, value, "response")
