@@ -25,7 +25,6 @@ Parser refusals get a problem+json 400 (accord/protocol.py).
 from __future__ import annotations
 
 import logging
-import re
 import urllib.parse
 from typing import Any
 
@@ -34,6 +33,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE
 
 from accord.mock.problems import PROBLEM_JSON, problem
 from accord.mock.problems import render as render_problem
+from accord.mock.wire import HEAD_LINES, header_lines
 from accord.protocol import ProblemHttpToolsProtocol
 
 log = logging.getLogger("accord.mock")
@@ -43,14 +43,10 @@ log = logging.getLogger("accord.mock")
 DIRECT_BODY = 256 * 1024
 #: Request headers that decide whether a request can be answered directly.
 _FRAMING = frozenset({b"content-length", b"transfer-encoding", b"expect"})
-#: What uvicorn refuses in a header name and value (httptools_impl.HEADER_RE, HEADER_VALUE_RE).
-_BAD_NAME = re.compile(b'[\x00-\x1f\x7f()<>@,;:\\[\\]={} \t\\\\"A-Z]')
-_BAD_VALUE = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
-#: Header names already checked (a document declares a bounded set of them).
-_GOOD_NAMES: set[bytes] = set()
 _CRLF = b"\r\n"
-_SEP = b": "
-_CLOSE = b"connection: close\r\n"
+_CLOSE_END = b"connection: close\r\n\r\n"
+#: uvicorn's default headers (`date`, `server`) as lines, and the list they were made from.
+_defaults: tuple[Any, bytes] = (None, b"")
 _FAILED = "The mock failed on this request; see its log"
 
 
@@ -67,11 +63,18 @@ class MockHttpProtocol(ProblemHttpToolsProtocol):
         self.direct_keep_alive = True
         self.length = 0  # the request's Content-Length (-1: chunked, or a value the limit refuses)
         self.closing = False  # shutdown asked while a direct request was being read
+        #: Keep-alive: reads and answers so far, and their count when the idle timer was armed.
+        self.activity = 0
+        self.armed_at = -1
 
     # Parser callbacks
 
     def on_message_begin(self) -> None:
-        super().on_message_begin()
+        # uvicorn's, but the scope is built once the request line and headers are known
+        # (`on_headers_complete`): a request answered directly needs only part of it.
+        self.url = b""
+        self.expect_100_continue = False
+        self.headers = []
         self.length = 0
 
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -93,26 +96,33 @@ class MockHttpProtocol(ProblemHttpToolsProtocol):
         if (mock is None or not mock.immediate or self.expect_100_continue or not 0 <= self.length <= DIRECT_BODY
                 or self.pipeline or (cycle is not None and not cycle.response_complete) or self.flow.write_paused
                 or self.limit_concurrency is not None or self.parser.should_upgrade()):
+            self.scope = {  # uvicorn's on_message_begin
+                "type": "http",
+                "asgi": {"version": self.asgi_version, "spec_version": "2.3"},
+                "http_version": "1.1",
+                "server": self.server,
+                "client": self.client,
+                "scheme": self.scheme,  # type: ignore[typeddict-item]
+                "root_path": self.root_path,
+                "headers": self.headers,
+                "state": self.app_state.copy(),
+            }
             super().on_headers_complete()
             return
         parser = self.parser
-        scope = self.scope
         http_version = parser.get_http_version()
-        scope["method"] = parser.get_method().decode("ascii")
-        if http_version != "1.1":
-            scope["http_version"] = http_version
         url = httptools.parse_url(self.url)
         raw_path = url.path
         path = raw_path.decode("ascii")
         if "%" in path:
             path = urllib.parse.unquote(path)
         if self.root_path:
-            scope["path"] = self.root_path + path
-            scope["raw_path"] = self.root_path.encode("ascii") + raw_path
-        else:
-            scope["path"] = path
-            scope["raw_path"] = raw_path
-        scope["query_string"] = url.query or b""
+            path = self.root_path + path
+            raw_path = self.root_path.encode("ascii") + raw_path
+        # What the mock reads of a scope (Exchange.from_scope, MockApp.prepared).
+        self.scope = {"type": "http", "http_version": http_version, "method": parser.get_method().decode("ascii"),
+                      "path": path, "raw_path": raw_path, "query_string": url.query or b"",
+                      "headers": self.headers}  # type: ignore[typeddict-item]
         self.direct_keep_alive = http_version != "1.0" and parser.should_keep_alive()
         self.direct_body = b""
         self.direct = True
@@ -136,60 +146,75 @@ class MockHttpProtocol(ProblemHttpToolsProtocol):
             log.exception("internal error on %s %s", self.scope["method"], self.scope["path"])
             data = self.render(*_failure())
         self.direct_body = b""
-        transport = self.transport
-        transport.write(data)
+        self.transport.write(data)
         self.server_state.total_requests += 1
         if not self.direct_keep_alive or self.closing:
-            transport.close()
-            return
-        if self.timeout_keep_alive_task is not None:
-            self.timeout_keep_alive_task.cancel()
-        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+            self.transport.close()
+        elif self.timeout_keep_alive_task is None:
+            self.arm()
 
     def render(self, start: dict[str, Any], end: dict[str, Any]) -> bytes:
-        """The response's bytes, as uvicorn's `RequestResponseCycle.send` writes them."""
+        """The response's bytes, as uvicorn's `RequestResponseCycle.send` writes them: the status
+        line, uvicorn's default headers, the answer's headers (`answer_now` gives Content-Length
+        and no Connection header), `connection: close` when the connection ends here, and the body
+        (none for HEAD)."""
+        global _defaults
         status = start["status"]
-        line = STATUS_LINE.get(status) or b"HTTP/1.1 %d \r\n" % status
-        content = [line]
-        for name, value in self.server_state.default_headers:
-            content += (name, _SEP, value, _CRLF)
-        values = []
-        length = False
-        for name, value in start["headers"]:
-            if name not in _GOOD_NAMES:
-                name = _checked_name(name)
-            if name == b"content-length":
-                length = True
-            elif name == b"connection" and b"close" in value.lower():
-                self.direct_keep_alive = False
-            content += (name, _SEP, value, _CRLF)
-            values.append(value)
-        if _BAD_VALUE.search(b" ".join(values)):
-            raise ValueError(f"a header value of the {status} answer is not valid HTTP")
-        if not self.direct_keep_alive or self.closing:
-            content.append(_CLOSE)
-        body = end.get("body", b"")
-        if not length:
-            content += (b"content-length: %d\r\n" % len(body),)
-        content.append(_CRLF)
-        if self.scope["method"] != "HEAD":
-            content.append(body)
-        return b"".join(content)
+        defaults = self.server_state.default_headers  # a new list every second (the date)
+        if defaults is not _defaults[0]:
+            _defaults = (defaults, header_lines(defaults))
+        lines = start.get(HEAD_LINES)
+        if lines is None:
+            lines = header_lines(start["headers"])
+        ending = _CRLF if self.direct_keep_alive and not self.closing else _CLOSE_END
+        body = b"" if self.scope["method"] == "HEAD" else end.get("body", b"")
+        return b"".join((STATUS_LINE.get(status) or b"HTTP/1.1 %d \r\n" % status, _defaults[1], lines, ending, body))
+
+    # Keep-alive: one idle timer per connection, re-armed when it fires after activity, instead of
+    # a timer armed and cancelled for every request.
+
+    def _unset_keepalive_if_required(self) -> None:  # uvicorn calls it on every read and answer
+        self.activity += 1
+
+    def arm(self) -> None:
+        """Close the connection after `timeout_keep_alive` seconds without a request."""
+        self.armed_at = self.activity
+        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+
+    def timeout_keep_alive_handler(self) -> None:
+        self.timeout_keep_alive_task = None
+        if self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if (self.activity != self.armed_at or self.direct or self.pipeline
+                or (cycle is not None and not cycle.response_complete)):
+            self.arm()  # busy since it was armed: idle time counts from now
+            return
+        self.transport.close()
+
+    def on_response_complete(self) -> None:  # uvicorn's, with `arm`
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.activity += 1
+        self.flow.resume_reading()
+        if self.pipeline:
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        elif self.timeout_keep_alive_task is None:
+            self.arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
 
     def shutdown(self) -> None:
         if self.direct:  # a request being read: answered, then the connection closes
             self.closing = True
             return
         super().shutdown()
-
-
-def _checked_name(name: bytes) -> bytes:
-    """`name` lower-cased, once checked as uvicorn checks it (ValueError when it is not a token)."""
-    lowered = name.lower()
-    if _BAD_NAME.search(lowered):
-        raise ValueError(f"the header name {name!r} is not an HTTP token")
-    _GOOD_NAMES.add(lowered)
-    return lowered
 
 
 def _failure() -> tuple[dict[str, Any], dict[str, Any]]:
