@@ -19,6 +19,8 @@ _BAD_NAME = re.compile(b'[^!#$%&\'*+\\-.^_`|~0-9a-z]')
 _BAD_VALUE = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
 #: Headers the server writes itself, from the connection's state.
 _FRAMING = frozenset({b"connection", b"transfer-encoding"})
+#: Headers whose value is new on every answer: their lines are not kept.
+_PER_REQUEST = frozenset({b"x-request-id"})
 #: Names already checked (a document declares a bounded set of them).
 _GOOD_NAMES: set[bytes] = set()
 #: Header lines by (name, value): most of an answer's headers repeat from answer to answer (the
@@ -55,7 +57,7 @@ def _line(header: tuple[bytes, bytes]) -> bytes:
     line = b"%s: %s\r\n" % (name, value)
     if len(_LINES) >= LINES_KEPT:
         _LINES.clear()
-    if header.__class__ is tuple:
+    if header.__class__ is tuple and name not in _PER_REQUEST:
         _LINES[header] = line
     return line
 

@@ -257,3 +257,54 @@ def test_answers_are_built_by_the_protocol_not_by_uvicorn(mock: RunningMock, mon
     assert status == 201 and calls == [201]
     assert protocol_module.DIRECT_BODY >= len(NEW_PET)
     assert uuid.UUID(exchange(mock, request("GET", "/pets"))[0][1]["x-request-id"])
+
+
+class FakeTransport:
+    def __init__(self) -> None:
+        self.written: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+    def get_extra_info(self, key: str) -> Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 5555)}.get(key)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+def test_an_idle_connection_is_closed_and_a_busy_one_is_not():
+    """One idle timer per connection: when it fires after requests came in, it waits again."""
+    import asyncio
+
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    async def scenario() -> list[bool]:
+        config = uvicorn.Config(build_app(PETS), http=MockHttpProtocol, lifespan="off")
+        config.load()
+        proto = MockHttpProtocol(config=config, server_state=ServerState(), app_state={})
+        transport = FakeTransport()
+        proto.connection_made(transport)  # type: ignore[arg-type]
+        proto.data_received(request("GET", "/pets/7"))
+        seen = [b" 200 OK" in transport.written[-1], proto.timeout_keep_alive_task is not None]
+        proto.data_received(request("GET", "/pets/7"))  # activity since the timer was armed
+        proto.timeout_keep_alive_task.cancel()  # the timer fires now
+        proto.timeout_keep_alive_handler()
+        seen += [transport.closed, proto.timeout_keep_alive_task is not None]  # re-armed, still open
+        proto.timeout_keep_alive_task.cancel()  # fires again, nothing came in meanwhile
+        proto.timeout_keep_alive_handler()
+        seen.append(transport.closed)
+        proto.connection_lost(None)
+        seen.append(proto.timeout_keep_alive_task is None)
+        return seen
+
+    assert asyncio.run(scenario()) == [True, True, False, True, True, True]
