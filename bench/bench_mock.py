@@ -10,8 +10,10 @@ file by `accord bundle`, so Prism gets a single file):
   - accord           `accord mock --port N`           (one process, uvicorn, one worker)
   - accord-dynamic   `accord mock --dynamic --port N`
   - bare-asgi        a raw ASGI callable answering fixed bytes (accord's answer to the GET) under
-                     uvicorn, 1 worker, the same settings as accord's: the physical limit, no routing,
-                     no validation, 200 to everything
+                     uvicorn, 1 worker, uvloop and httptools, no access log: what any ASGI app pays
+                     for HTTP, with no routing, no validation, 200 to everything. accord runs under
+                     the same uvicorn and loop, with its own protocol class (mock/protocol.py), which
+                     answers most requests without going through ASGI
   - on request (--servers): prism-info and prism-dyn-info, Prism with its default logging (info)
 
 Scenarios (X-API-Key on all): a GET answered from the document, a valid POST, an invalid POST that
