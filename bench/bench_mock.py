@@ -19,8 +19,10 @@ file by `accord bundle`, so Prism gets a single file):
 Scenarios (X-API-Key on all): a GET answered from the document, a valid POST, an invalid POST that
 rotates 24 different bodies (a wrk Lua script; each breaks four rules: a wrong type, a missing
 required property, a number over its maximum, an unexpected property, at places and with names that
-change from body to body, so no two requests share their violations); dynamic GET and valid POST
-for the dynamic servers. Each server's statuses are probed first (urllib; every invalid body once);
+change from body to body, so no two requests share their violations), a GET of a templated path
+whose id changes with every request (`get_ids`: /pets/{n}, n from 1 to 100,000, more paths than the
+mock remembers anything for); dynamic GET, valid POST and templated GET for the dynamic servers.
+Each server's statuses are probed first (urllib; every invalid body once, a few rotated paths);
 then, per scenario, `wrk -t1 -c32 -d15s --latency` after a 3 s warm-up that is discarded, each
 wrapped in `timeout`. Scenario-major within a contract: for each scenario, every server that has it is
 started, probed, measured and stopped in turn, so the runs behind a ratio are close in time.
@@ -65,7 +67,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.mock_contracts import CONTRACTS, Contract, invalid_bodies, request_schema, valid_body  # noqa: E402
+from bench.mock_contracts import (  # noqa: E402
+    CONTRACTS,
+    ITEM_IDS,
+    Contract,
+    invalid_bodies,
+    request_schema,
+    valid_body,
+)
 from bench.wrk import HOST, ensure_wrk, free_port, loadavg, log, stop_group  # noqa: E402 - after sys.path
 from bench.wrk import run_wrk as _wrk  # noqa: E402
 
@@ -241,8 +250,8 @@ class Server:
         stop_group(self.process)
 
 
-STATIC = ("get", "post_valid", "post_invalid")
-DYNAMIC = ("dyn_get", "dyn_post")
+STATIC = ("get", "post_valid", "post_invalid", "get_ids")
+DYNAMIC = ("dyn_get", "dyn_post", "dyn_get_ids")
 
 
 def servers(python: str, accord: str) -> dict[str, Server]:
@@ -326,14 +335,23 @@ def serve_bare(payload_file: Path, port: int) -> None:
 class Scenario:
     name: str
     method: str
-    path: str
+    path: str  # with `ids`: a template, `{n}` standing for the id (mock_contracts.Contract.item_path)
     bodies: tuple[bytes, ...]  # sent in turn (empty: no body)
     expected: frozenset[int]  # statuses a correct mock answers (bare: 200 to everything)
     contract: str = "ours"
+    ids: int = 0  # the path's id goes from 1 to `ids`, one per request, then again (0: one fixed path)
 
     @property
     def payload(self) -> bytes | None:
         return self.bodies[0] if self.bodies else None
+
+    def target(self, index: int = 0) -> str:
+        """The path of the scenario's request number `index` (from 0)."""
+        return self.path.format(n=index % self.ids + 1) if self.ids else self.path
+
+    def samples(self) -> tuple[str, ...]:
+        """A few of its paths (spread over the rotation), for probes."""
+        return tuple(self.target(i) for i in range(0, self.ids, max(1, self.ids // 8))) if self.ids else (self.path,)
 
 
 def _json(value: Any) -> bytes:
@@ -341,8 +359,9 @@ def _json(value: Any) -> bytes:
 
 
 def scenarios(contract: Contract, document: dict[str, Any]) -> dict[str, Scenario]:
-    """The five scenarios of a contract (its bundled document): its GET, a valid POST, the rotated
-    invalid POSTs, and the GET and valid POST again for the dynamic servers."""
+    """The seven scenarios of a contract (its bundled document): its GET, a valid POST, the rotated
+    invalid POSTs, a GET of a templated path whose id changes with every request, and the GETs and
+    valid POST again for the dynamic servers."""
     valid = valid_body(contract, document)
     invalid = invalid_bodies(document, request_schema(document, contract.post_path), valid)
     get, post, name = contract.get_path, contract.post_path, contract.name
@@ -352,12 +371,14 @@ def scenarios(contract: Contract, document: dict[str, Any]) -> dict[str, Scenari
         "post_valid": Scenario("post_valid", "POST", post, (_json(valid),), created, name),
         "post_invalid": Scenario("post_invalid", "POST", post, tuple(_json(b) for b in invalid),
                                  frozenset({400, 422}), name),
+        "get_ids": Scenario("get_ids", "GET", contract.item_path, (), frozenset({200}), name, ITEM_IDS),
         "dyn_get": Scenario("dyn_get", "GET", get, (), frozenset({200}), name),
         "dyn_post": Scenario("dyn_post", "POST", post, (_json(valid),), created, name),
+        "dyn_get_ids": Scenario("dyn_get_ids", "GET", contract.item_path, (), frozenset({200}), name, ITEM_IDS),
     }
 
 
-SCENARIO_NAMES = ("get", "post_valid", "post_invalid", "dyn_get", "dyn_post")
+SCENARIO_NAMES = ("get", "post_valid", "post_invalid", "get_ids", "dyn_get", "dyn_post", "dyn_get_ids")
 
 
 def lua_script(scenario: Scenario) -> Path:
@@ -385,30 +406,52 @@ def lua_script(scenario: Scenario) -> Path:
             "  return requests[turn]",
             "end",
         ]
+    if scenario.ids:  # a path per request, the id rotated over `ids` values (formatted once, in init)
+        lines += [
+            "local requests = {}",
+            "local turn = 0",
+            "init = function(args)",
+            f"  for n = 1, {scenario.ids} do",
+            f"    requests[n] = wrk.format(nil, string.format({json.dumps(lua_format(scenario.path))}, n))",
+            "  end",
+            "end",
+            "request = function()",
+            f"  turn = turn % {scenario.ids} + 1",
+            "  return requests[turn]",
+            "end",
+        ]
     target = WORK / f"{scenario.contract}-{scenario.name}.lua"
     target.write_text("\n".join(lines) + "\n")
     return target
 
 
+def lua_format(template: str) -> str:
+    """A path template's `{n}` / `{n:010d}` as Lua's string.format writes it (`%d` / `%010d`)."""
+    return re.sub(r"\{n(?::([^}]*))?\}", lambda m: "%" + (m.group(1) or "d"), template.replace("%", "%%"))
+
+
 def probe(server: Server, scenario: Scenario) -> dict[str, Any]:
-    """The scenario's statuses before measuring (every body once); a dynamic server must vary
-    its bodies."""
+    """The scenario's statuses before measuring (every body once, a few of its rotated paths); a
+    dynamic server must vary its bodies."""
     name = scenario.name
     expected = {200} if server.name == "bare-asgi" else scenario.expected
     statuses: set[int] = set()
-    for payload in scenario.bodies or (None,):
-        status, headers, body = request(server.port, scenario.method, scenario.path, payload)
-        if status not in expected:
-            raise SystemExit(
-                f"{server.name} {scenario.contract} {name}: {scenario.method} {scenario.path} answered {status}, "
-                f"expected {sorted(expected)}: {body[:300]!r} (request body {(payload or b'')[:300]!r})"
-            )
-        statuses.add(status)
+    for path in scenario.samples():
+        for payload in scenario.bodies or (None,):
+            status, headers, body = request(server.port, scenario.method, path, payload)
+            if status not in expected:
+                raise SystemExit(
+                    f"{server.name} {scenario.contract} {name}: {scenario.method} {path} answered {status}, "
+                    f"expected {sorted(expected)}: {body[:300]!r} (request body {(payload or b'')[:300]!r})"
+                )
+            statuses.add(status)
     status = min(statuses)
     found: dict[str, Any] = {"status": status, "content_type": headers.get("content-type", ""), "bytes": len(body),
                              "bodies_sent": len(scenario.bodies)}
+    if scenario.ids:
+        found["paths_rotated"] = scenario.ids
     if server.dynamic:
-        bodies = {request(server.port, scenario.method, scenario.path, scenario.payload)[2] for _ in range(3)}
+        bodies = {request(server.port, scenario.method, scenario.target(), scenario.payload)[2] for _ in range(3)}
         if len(bodies | {body}) == 1:
             raise SystemExit(f"{server.name} {scenario.contract} {name}: four identical bodies; is dynamic mode on?")
         found["varies"] = True
@@ -419,7 +462,7 @@ def probe(server: Server, scenario: Scenario) -> dict[str, Any]:
 
 def run_wrk(port: int, scenario: Scenario, duration: float, cpus: str | None = None) -> dict[str, Any]:
     """One wrk run of the scenario against a server on `port`."""
-    return _wrk(f"http://{HOST}:{port}{scenario.path}", lua_script(scenario), duration, cpus=cpus)
+    return _wrk(f"http://{HOST}:{port}{scenario.target()}", lua_script(scenario), duration, cpus=cpus)
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -513,12 +556,14 @@ TARGETS = (  # (name, measured server, anchor server, scenarios, minimum ratio) 
     ("GET with an example ≥ 70% of the bare ASGI app", "accord", "bare-asgi", ("get",), 0.70),
     ("valid POST ≥ 6× Prism quiet", "accord", "prism-quiet", ("post_valid",), 6.0),
     ("invalid POST (24 bodies rotated) ≥ 5× Prism quiet", "accord", "prism-quiet", ("post_invalid",), 5.0),
+    (f"GET of a templated path ({ITEM_IDS:,} ids rotated) ≥ 6× Prism quiet", "accord", "prism-quiet", ("get_ids",),
+     6.0),
     ("dynamic GET and POST ≥ 10× Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", DYNAMIC, 10.0),
     ("dynamic GET and POST ≥ 10× Prism -d info (as baseline.md)", "accord-dynamic", "prism-dyn-info", DYNAMIC, 10.0),
 )
 #: The request shape of the bare app that a scenario is compared with (it has no dynamic mode).
-BARE_SHAPE = {"get": "get", "post_valid": "post_valid", "post_invalid": "post_invalid", "dyn_get": "get",
-              "dyn_post": "post_valid"}
+BARE_SHAPE = {"get": "get", "post_valid": "post_valid", "post_invalid": "post_invalid", "get_ids": "get",
+              "dyn_get": "get", "dyn_post": "post_valid", "dyn_get_ids": "get"}
 
 
 def throughput_targets(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -619,8 +664,10 @@ def summary_table(contracts: dict[str, Any]) -> list[str]:
                ("valid POST ÷ Prism quiet", "accord", "prism-quiet", "post_valid"),
                ("invalid POST ÷ Prism quiet", "accord", "prism-quiet", "post_invalid"),
                ("invalid POST ÷ bare ASGI", "accord", "bare-asgi", "post_invalid"),
+               ("GET, ids rotated ÷ Prism quiet", "accord", "prism-quiet", "get_ids"),
                ("dynamic GET ÷ Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", "dyn_get"),
-               ("dynamic POST ÷ Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", "dyn_post"))
+               ("dynamic POST ÷ Prism -d quiet", "accord-dynamic", "prism-dyn-quiet", "dyn_post"),
+               ("dyn. GET, ids rotated ÷ Prism -d", "accord-dynamic", "prism-dyn-quiet", "dyn_get_ids"))
     for label, measured, anchor, scenario in rowspec:
         cells = []
         for name in names:
@@ -724,7 +771,7 @@ def measure_contract(
     return {
         "about": contract.about,
         "document": f"{contract.source} bundled by `accord bundle`",
-        "paths": {"get": contract.get_path, "post": contract.post_path},
+        "paths": {"get": contract.get_path, "post": contract.post_path, "get_ids": contract.item_path},
         "invalid_bodies": [b.decode() for b in of_contract["post_invalid"].bodies],
         "throughput": rows,
         "targets": throughput_targets(rows),

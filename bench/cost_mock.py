@@ -3,7 +3,8 @@
 Wall-clock throughput on a shared machine moves by a factor of two between runs; this measures
 what the mock itself spends per request, on the same requests bench/bench_mock.py sends (per
 contract of bench/mock_contracts.py; `post_invalid` rotates the same 24 invalid bodies, and
-`post_invalid_same` repeats the first of them):
+`post_invalid_same` repeats the first of them; `get_ids` and `dyn_get_ids` change the id in the path
+with every request, none of them sent before, warm-up included):
 
     .venv/bin/python bench/cost_mock.py                        # CPU µs per request, per scenario
     .venv/bin/python bench/cost_mock.py --contract ml-excerpt  # on another contract
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_mock import KEY, Scenario, scenarios  # noqa: E402 - after sys.path
 from bench.mock_contracts import CONTRACTS  # noqa: E402
 
-DYNAMIC_SCENARIOS = ("dyn_get", "dyn_post")
+DYNAMIC_SCENARIOS = ("dyn_get", "dyn_post", "dyn_get_ids")
 #: The first invalid body, repeated: a client that makes the same mistake every time.
 SAME = "post_invalid_same"
 WORK = ROOT / "bench" / ".cache" / "mock-bench"
@@ -85,7 +86,7 @@ def _inputs(scenario: Scenario, count: int, first: int = 0) -> list[tuple[dict[s
     for index in range(first, first + count):
         body = bodies[index % len(bodies)]
         message = {"type": "http.request", "body": body or b"", "more_body": False}
-        inputs.append((_scope(scenario.method, scenario.path, body), message))
+        inputs.append((_scope(scenario.method, scenario.target(index), body), message))
     return inputs
 
 

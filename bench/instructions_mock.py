@@ -42,15 +42,19 @@ START_TIMEOUT_S = 600.0
 WARMUP = 50
 
 
-def send(conn: http.client.HTTPConnection, scenario: Scenario, body: bytes | None) -> None:
+def send(conn: http.client.HTTPConnection, scenario: Scenario, index: int) -> None:
+    """The scenario's request number `index` (its body and path in turn)."""
+    bodies = scenario.bodies or (None,)
+    body = bodies[index % len(bodies)]
     headers = {"X-API-Key": KEY}
     if body is not None:
         headers["Content-Type"] = "application/json"
-    conn.request(scenario.method, scenario.path, body, headers)
+    path = scenario.target(index)
+    conn.request(scenario.method, path, body, headers)
     response = conn.getresponse()
     data = response.read()
     if response.status not in scenario.expected:
-        raise SystemExit(f"{scenario.method} {scenario.path} answered {response.status}: {data[:200]!r}")
+        raise SystemExit(f"{scenario.method} {path} answered {response.status}: {data[:200]!r}")
 
 
 def count(name: str, argv: list[str], cases: list[Scenario], n: int, work: Path) -> dict[str, float]:
@@ -76,16 +80,14 @@ def count(name: str, argv: list[str], cases: list[Scenario], n: int, work: Path)
                     raise SystemExit(f"{name} not ready after {START_TIMEOUT_S:.0f} s") from None
                 time.sleep(1.0)
         for scenario in cases:
-            bodies = scenario.bodies or (None,)
             for i in range(WARMUP):
-                send(conn, scenario, bodies[i % len(bodies)])
+                send(conn, scenario, i)
         ctl(process.pid, "-i", "on")
         result = {}
         for scenario in cases:
-            bodies = scenario.bodies or (None,)
             ctl(process.pid, "-z")
-            for i in range(n):
-                send(conn, scenario, bodies[i % len(bodies)])
+            for i in range(WARMUP, WARMUP + n):  # a rotated path is one the warm-up did not send
+                send(conn, scenario, i)
             ctl(process.pid, "-d", scenario.name)
             result[scenario.name] = dumped(prefix, process.pid, scenario.name) / n
         conn.close()
@@ -110,15 +112,15 @@ def main() -> None:
     bare.write_bytes(accord_get_answer(spec, table["get"].path))
     python = sys.executable
     accord = [python, "-c", "from accord.cli import main; main()", "mock", str(spec), "--port", "{port}"]
-    static = [table[s] for s in ("get", "post_valid", "post_invalid")]
-    dynamic = [table[s] for s in ("dyn_get", "dyn_post")]
+    static = [table[s] for s in ("get", "post_valid", "post_invalid", "get_ids")]
+    dynamic = [table[s] for s in ("dyn_get", "dyn_post", "dyn_get_ids")]
     jobs = {
         "accord": lambda: count("accord", accord, static, args.requests, work),
         "accord-dynamic": lambda: count("accord-dynamic", [*accord, "--dynamic"], dynamic, args.requests, work),
         # The bare app answers 200 to everything: its cases expect 200.
         "bare-asgi": lambda: count(
             "bare-asgi", [python, str(ROOT / "bench" / "bench_mock.py"), "--serve-bare", str(bare), "--port", "{port}"],
-            [Scenario(s.name, s.method, s.path, s.bodies, frozenset({200}), s.contract) for s in static],
+            [Scenario(s.name, s.method, s.path, s.bodies, frozenset({200}), s.contract, s.ids) for s in static],
             args.requests, work),
     }
     chosen = [s.strip() for s in args.servers.split(",") if s.strip()]
@@ -140,7 +142,7 @@ def main() -> None:
     bare_counts = counts.get("bare-asgi", {})
     for name, c in counts.items():
         for case, value in c.items():
-            shape = {"dyn_get": "get", "dyn_post": "post_valid"}.get(case, case)
+            shape = {"dyn_get": "get", "dyn_post": "post_valid", "dyn_get_ids": "get_ids"}.get(case, case)
             ratio = f"  bare ÷ this {bare_counts[shape] / value:.2f}" if shape in bare_counts else ""
             print(f"  {name:<16}{case:<14}{value:>12,.0f}{ratio}")
     print(f"written: {OUT / f'instructions-mock-{args.contract}.json'} ({result['elapsed_s']} s)")

@@ -6,6 +6,10 @@ response for failures), and the team's reference excerpt of another model-servin
 (../shared/reference/ml_serving_excerpt.openapi.yaml, kept beside the repository, not in it; left
 out with a note when absent).
 
+Each contract names a GET of a templated path (`item_path`, `{n}` standing for the id): the bench
+rotates the id over ITEM_IDS different values, more than any table the mock keeps per path (its
+route matches, 4,096 paths), so each request's path is one the mock has not seen recently.
+
 Invalid bodies are derived from a valid one and the operation's request schema
 (`invalid_bodies`): each breaks four rules at once (a value of the wrong type, a missing required
 property, a number above its maximum, an unexpected property), at different places and with a
@@ -35,6 +39,8 @@ IRIS_BODY = {
     ]
 }
 INVALID_COUNT = 24  # bodies rotated by the load generator (the issue asks for at least 20)
+#: Ids rotated in a templated GET's path: well beyond the 4,096 paths the mock remembers matches for.
+ITEM_IDS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,7 @@ class Contract:
     source: Path  # the document as written; bundled to one JSON file before a run
     get_path: str  # a GET answered from the document (its example, else a body rendered once)
     post_path: str  # a POST with a JSON body
+    item_path: str  # a GET of a templated path, `{n}` for the rotated id (1 to ITEM_IDS)
     valid_body: dict[str, Any] | None  # None: the request body's first example in the document
     about: str
 
@@ -53,16 +60,16 @@ class Contract:
 
 CONTRACTS: dict[str, Contract] = {
     "ours": Contract(
-        "ours", ROOT / "spec" / "openapi.yaml", "/v1/models", "/v1/models/iris-classifier/predict", IRIS_BODY,
-        "this repository's contract (spec/openapi.yaml)",
+        "ours", ROOT / "spec" / "openapi.yaml", "/v1/models", "/v1/models/iris-classifier/predict",
+        "/v1/prediction-jobs/job_{n:010d}", IRIS_BODY, "this repository's contract (spec/openapi.yaml)",
     ),
     "petstore": Contract(
-        "petstore", ROOT / "bench" / "contracts" / "petstore.yaml", "/pets", "/pets", None,
+        "petstore", ROOT / "bench" / "contracts" / "petstore.yaml", "/pets", "/pets", "/pets/{n}", None,
         "a Petstore-shaped contract written for the bench (bench/contracts/petstore.yaml)",
     ),
     "ml-excerpt": Contract(
         "ml-excerpt", REFERENCE / "ml_serving_excerpt.openapi.yaml", "/v1/models",
-        "/v1/models/iris-classifier/predict", IRIS_BODY,
+        "/v1/models/iris-classifier/predict", "/v1/prediction-jobs/job_{n:010d}", IRIS_BODY,
         "another model-serving contract (../shared/reference/ml_serving_excerpt.openapi.yaml)",
     ),
 }
