@@ -4,7 +4,7 @@ Wall-clock throughput on a shared machine moves by a factor of two between runs;
 what the mock itself spends per request, on the same requests bench/bench_mock.py sends (per
 contract of bench/mock_contracts.py; `post_invalid` rotates the same 24 invalid bodies, and
 `post_invalid_same` repeats the first of them; `get_ids` and `dyn_get_ids` change the id in the path
-with every request, none of them sent before, warm-up included):
+with every request, none of them sent before, warm-up included, and `get_ids_same` repeats one):
 
     .venv/bin/python bench/cost_mock.py                        # CPU µs per request, per scenario
     .venv/bin/python bench/cost_mock.py --contract ml-excerpt  # on another contract
@@ -46,6 +46,8 @@ from bench.mock_contracts import CONTRACTS  # noqa: E402
 DYNAMIC_SCENARIOS = ("dyn_get", "dyn_post", "dyn_get_ids")
 #: The first invalid body, repeated: a client that makes the same mistake every time.
 SAME = "post_invalid_same"
+#: One templated path, repeated: a client polling the same resource.
+SAME_ID = "get_ids_same"
 WORK = ROOT / "bench" / ".cache" / "mock-bench"
 
 
@@ -62,6 +64,8 @@ def contract_scenarios(name: str) -> tuple[Path, dict[str, Scenario]]:
     found = scenarios(contract, json.loads(spec.read_text()))
     invalid = found["post_invalid"]
     found[SAME] = Scenario(SAME, "POST", invalid.path, invalid.bodies[:1], invalid.expected, name)
+    ids = found["get_ids"]
+    found[SAME_ID] = Scenario(SAME_ID, "GET", ids.target(), (), ids.expected, name)
     return spec, found
 
 

@@ -12,8 +12,9 @@ mock/recording.py) writes every exchange to a consumer contract after it is sent
 Each step returns a Reply to end the request, or None to pass it on. Everything a step needs
 from the document was compiled before the first request (or on the operation's first use).
 
-A plain GET (no query, no body, no `Prefer`…) to a path the pipeline has already answered with the
-operation's static response is answered from a reply prepared for that path (mock/prepared.py).
+A plain GET (no query, no body, no `Prefer`…) routed to an operation the pipeline has already
+answered with its static response is answered from a reply prepared for that operation, once the
+path's values pass the operation's checks (mock/prepared.py).
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ from accord.mock.negotiation import (
     served_status,
 )
 from accord.mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
-from accord.mock.prepared import PLAN_CACHE_SIZE, Plan, learn
+from accord.mock.prepared import Plan, remember, routed
 from accord.mock.problems import Violation, sl_violations
 from accord.mock.proxy import Upstream, forward, forward_unrouted
 from accord.mock.recording import Recorder
 from accord.mock.rejections import Rejector, request_id_value
 from accord.mock.responses import generated_body
-from accord.mock.routing import PathEncodingError, query_values, split_path
+from accord.mock.routing import PathEncodingError, query_values
 from accord.mock.security import configured_keys
 from accord.mock.settings import MockSettings
 from accord.violations import describe
@@ -70,8 +71,6 @@ _ENDING = [SERVICE_DESC]
 
 #: Documents with at most this many operations are fully prepared before serving.
 EAGER_OPERATIONS = 300
-#: Distinct request paths whose route matches are remembered (paths repeat: a cache pays).
-ROUTE_CACHE_SIZE = 4096
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 #: Schema-path ends of a failed anyOf/oneOf, whose branch errors Prism lists too.
 _COMBINERS = frozenset({"anyOf", "oneOf"})
@@ -101,19 +100,10 @@ def route(app: MockApp, ex: Exchange) -> Reply | None:
     HEAD is a method like the others: served where the path item declares `head`, else 405 (as
     Prism answers), not GET's answer without its body — the document says which methods a path
     answers, and a client should not come to rely on one it does not list."""
-    matches = app.routes.get(ex.path)
-    if matches is None:
-        try:
-            segments = split_path(ex.path)
-        except PathEncodingError as exc:
-            return ex.generic(400, str(exc))
-        matches = list(app.api.router.match(segments))
-        if not matches and "" in segments[:-1]:  # `/groups//members`: an empty path parameter
-            matches = list(app.api.router.match(segments, empty=True))
-        if not matches:  # `/api/v3/pet/1`: the path under a `servers` URL, as clients built from it call
-            matches = _under_server(app, ex.path)
-        if len(app.routes) < ROUTE_CACHE_SIZE:
-            app.routes[ex.path] = matches
+    try:
+        matches = app.api.matches(ex.path)
+    except PathEncodingError as exc:
+        return ex.generic(400, str(exc))
     allow: list[str] = []
     method = ex.method.lower()
     if app.api.fragments:
@@ -152,15 +142,6 @@ def proxy_route(app: MockApp, ex: Exchange) -> Reply | Awaitable[Reply] | None:
     if reply is None or ex.op is not None or app.proxy is None or app.proxy.errors:
         return reply
     return forward_unrouted(app, ex)
-
-
-def _under_server(app: MockApp, path: str) -> list[Any]:
-    for base in app.api.base_paths:
-        if path.startswith(base + "/"):
-            found = list(app.api.router.match(split_path(path[len(base):])))
-            if found:
-                return found
-    return []
 
 
 def _route_fragments(app: MockApp, ex: Exchange, matches: list[Any], method: str) -> Reply | None:
@@ -528,12 +509,13 @@ class MockApp:
         self.journal = Journal(settings.journal_size)
         self.docs = Docs(api.document, self.journal, keys=bool(self.keys), stateful=state is not None)
         self.rejector = Rejector(api)
-        self.routes: dict[str, list[Any]] = {}
         self._random = random.Random(api.seed)  # None: seeded from the OS
         self.behaviour = behaviour or Engine()  # rules, latency, faults, scenarios
         self.state = state  # mock.state.State when stateful, else None
-        #: Prepared replies to plain GETs, by raw path (mock/prepared.py).
-        self.plans: dict[bytes, Plan] = {}
+        #: Prepared replies to plain GETs (mock/prepared.py): by operation (`id(op)`), and the one
+        #: found for a raw path with the path as the journal records it.
+        self.operation_plans: dict[int, Plan] = {}
+        self.plans: dict[bytes, tuple[Plan, str]] = {}
         #: Whether every answer is ready without waiting (no upstream, no latency, no network
         #: fault): the server may then call `answer_now` instead of the ASGI app (mock/protocol.py).
         self.immediate = proxy is None and not self.behaviour.active
@@ -550,14 +532,18 @@ class MockApp:
             await self.lifespan(receive, send)
 
     def prepared(self, scope: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The two messages answering a plain GET from its path's prepared reply (mock/prepared.py),
-        recorded in the journal; None when the pipeline (`handle`) must answer. Not a coroutine: the
-        caller sends them, with no coroutine of its own per request."""
-        if scope["method"] != "GET" or scope.get("query_string") or not self.plans:
+        """The two messages answering a plain GET from its operation's prepared reply
+        (mock/prepared.py), recorded in the journal; None when the pipeline (`handle`) must answer.
+        Not a coroutine: the caller sends them, with no coroutine of its own per request."""
+        if scope["method"] != "GET" or scope.get("query_string") or not self.operation_plans:
             return None
-        plan = self.plans.get(scope.get("raw_path"))  # type: ignore[arg-type]
-        if plan is None:
-            return None
+        raw_path = scope.get("raw_path")
+        found = self.plans.get(raw_path)  # type: ignore[arg-type]
+        if found is None:
+            found = routed(self, raw_path)
+            if found is None:
+                return None
+        plan, path = found
         raw_headers = scope["headers"]
         try:
             messages = plan.answer(raw_headers)
@@ -565,7 +551,7 @@ class MockApp:
             return None
         if messages is not None and self.journal.enabled:
             op = plan.op
-            self.journal.record(("GET", plan.path, b"", raw_headers, b"", plan.response.status, op.label, op.path,
+            self.journal.record(("GET", path, b"", raw_headers, b"", plan.response.status, op.label, op.path,
                                  (), None))
         return messages
 
@@ -624,12 +610,8 @@ class MockApp:
             self._record(ex, reply)
         if self.recorder is not None and sent:
             self.recorder.record(self.api, ex, reply)
-        if ex.static and len(self.plans) < PLAN_CACHE_SIZE:
-            raw_path = scope.get("raw_path")
-            if raw_path is not None and raw_path not in self.plans:
-                plan = learn(self, ex, raw_path, _ENDING if self.proxy is None else [])
-                if plan is not None:
-                    self.plans[raw_path] = plan
+        if ex.static:
+            remember(self, ex, scope.get("raw_path"), _ENDING if self.proxy is None else [])
 
     def reject(self, ex: Exchange, violations: list[Violation]) -> Reply | None:
         assert ex.op is not None

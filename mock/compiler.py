@@ -22,7 +22,7 @@ from accord.mock.generation.static import StaticSampler
 from accord.mock.negotiation import default_key
 from accord.mock.parameters import DEFAULT_STYLE, IGNORED_HEADERS, Parameter, Shape, shape_of
 from accord.mock.responses import Response, ResponseBuilder
-from accord.mock.routing import Fragment, Router, split_fragment, template_names
+from accord.mock.routing import Fragment, Match, Router, split_fragment, split_path, template_names
 from accord.mock.security import Security, compile_security
 from accord.openapi import deref
 from accord.schemas import Direction, PatternNote, SchemaCompileError, SchemaCompiler
@@ -31,6 +31,8 @@ log = logging.getLogger("accord.mock")
 
 #: Distinct Content-Type headers whose parse context is kept per request media type.
 CONTEXT_CACHE_SIZE = 64
+#: Distinct request paths whose route matches are remembered (paths repeat: a cache pays).
+ROUTE_CACHE_SIZE = 4096
 
 
 @dataclass(slots=True)
@@ -153,6 +155,7 @@ class CompiledApi:
         self.findings: list[Finding] = []
         self.fragments = False  # some path key holds `#`: routing looks at headers and query too
         self.base_paths = server_paths(document)
+        self.routes: dict[str, list[Match[PathItem]]] = {}  # `matches`' answers, by request path
         self._build()
         #: Generic problems (what the document does not describe) in Prism's words, unless the
         #: document has a problem convention of its own: an application/problem+json response.
@@ -236,6 +239,34 @@ class CompiledApi:
         located = self.locate(finding)
         self.findings.append(located)
         (log.warning if located.severity != "info" else log.info)("%s", located.render())
+
+    # -- per request: routing ----------------------------------------------------------------
+    def matches(self, path: str) -> list[Match[PathItem]]:
+        """The path items a request path (still percent-encoded, as `Exchange.path`) matches, best
+        first; raises PathEncodingError. Remembered per path, for the first ROUTE_CACHE_SIZE paths.
+
+        `/groups//members` matches `/groups/{group}/members` (with group "") only when nothing else
+        does; a path under a `servers` URL (`/api/v3/pet/1` for `url: /api/v3`) is matched without
+        that prefix, as clients built from the document call it."""
+        found = self.routes.get(path)
+        if found is None:
+            segments = split_path(path)
+            found = self.router.match(segments)
+            if not found and "" in segments[:-1]:
+                found = self.router.match(segments, empty=True)
+            if not found:
+                found = self._under_server(path)
+            if len(self.routes) < ROUTE_CACHE_SIZE:
+                self.routes[path] = found
+        return found
+
+    def _under_server(self, path: str) -> list[Match[PathItem]]:
+        for base in self.base_paths:
+            if path.startswith(base + "/"):
+                found = self.router.match(split_path(path[len(base):]))
+                if found:
+                    return found
+        return []
 
     # -- first use: parameters, bodies, responses ------------------------------------------
     def prepare(self, op: Operation) -> Operation:

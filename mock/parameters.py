@@ -127,7 +127,8 @@ def _item_types(document: dict[str, Any], schema: Any, depth: int = 0) -> frozen
 
 def coerce(text: str, types: frozenset[str]) -> Any:
     """The value `text` stands for, given the types its schema allows (else `text` itself)."""
-    if "integer" in types and _INTEGER.fullmatch(text):
+    # `text.isdigit()` on ASCII text is `[0-9]+`: the usual id, without running the pattern.
+    if "integer" in types and ((text.isascii() and text.isdigit()) or _INTEGER.fullmatch(text)):
         try:
             return int(text)
         except ValueError:  # more digits than Python converts: let the validator say so
@@ -182,6 +183,16 @@ class Parameter:
         if "object" in types and not types & {"string", "integer", "number", "boolean", "array"}:
             return "object"
         return "primitive"
+
+    def plain_path_types(self) -> frozenset[str] | None:
+        """For a path parameter whose reading is its text coerced by its schema's types, and
+        nothing else, those types: what `read_all` gives for any non-empty text is then
+        `coerce(text, types)`, with no violation (`_read_path` → `_simple` → `from_text` →
+        `coerce`, for style `simple`, a primitive, no `content`, not deprecated). None otherwise."""
+        if (self.location == "path" and self.style == "simple" and self.kind() == "primitive"
+                and not self.content_json and not self.deprecated):
+            return self.shape.types
+        return None
 
     def read(self, request: RequestParts) -> Any:
         """The parameter's value in `request`, MISSING when absent; raises StyleError."""

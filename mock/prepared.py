@@ -1,11 +1,19 @@
-"""Replies prepared per route: a plain GET answered without running the pipeline (mock/app.py).
+"""Replies prepared per operation: a plain GET answered without running the pipeline (mock/app.py).
 
-The first GET to a path goes through every step. When it ends in the operation's static default
-response (no query string, no body, no `Prefer`, no violation, nothing from the behaviour) and the
-request carried none of the headers the answer depends on, a `Plan` is kept for that exact path:
-the status, the headers and the body as bytes, with a ready `http.response.start` message. The next
-GET to that path with no query string is answered from the plan; what a request may still change
-is handled per request, the same way the pipeline handles it:
+The first GET routed to an operation goes through every step. When it ends in the operation's
+static default response (no query string, no body, no `Prefer`, no violation, nothing from the
+behaviour) and the request carried none of the headers the answer depends on, a `Plan` is kept for
+that operation: the status, the headers and the body as bytes, with a ready `http.response.start`
+message. The answer does not depend on the path's values (`respond` serves the same bytes, or
+generates from the same sequence, whatever they are), only whether the pipeline would take them:
+the next GET with no query string is routed as the pipeline routes it (`CompiledApi.matches`, the
+best group's first operation for GET) and its template values are read, coerced and validated as
+the pipeline's `validate` does (`Plan.takes`); any violation, a warning included, a path that does
+not decode, and anything unusual send it through the pipeline, which answers as before and turns to
+a same-shape twin when the first template refuses the values. What a plan found for a raw path is
+kept for the first PLAN_CACHE_SIZE paths (`MockApp.plans`), so a path seen before needs neither
+routing nor checking. What a request may still change is handled per request, the same way the
+pipeline handles it:
 
 - the headers the answer depends on (`Prefer`, a body's framing, cookies, `X-Accord-Scenario`, the
   operation's declared header parameters): any of them sends the request through the pipeline;
@@ -29,16 +37,19 @@ by fragments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from accord.mock.behaviour.engine import SCENARIO_HEADER
+from accord.mock.docs import PREFIX
 from accord.mock.exchange import next_request_id
 from accord.mock.negotiation import NO_PREFERENCES
-from accord.mock.parameters import RequestParts
+from accord.mock.parameters import Parameter, RequestParts, coerce, read_all
+from accord.mock.routing import PathEncodingError
 
 if TYPE_CHECKING:
     from accord.mock.app import MockApp
@@ -46,7 +57,7 @@ if TYPE_CHECKING:
     from accord.mock.exchange import Exchange, Headers
     from accord.mock.responses import Response
 
-#: Distinct paths with a plan (paths repeat; a client walking ids gets a plan per id).
+#: Distinct raw paths whose plan is remembered (`routed`); a path beyond them is routed and checked.
 PLAN_CACHE_SIZE = 4096
 
 #: What a request header means to a plan (`Plan.watch`); a name not listed changes nothing. A value
@@ -61,6 +72,7 @@ DEPENDS_ON = frozenset({"prefer", "content-length", "transfer-encoding", "cookie
                         "access-control-request-method", "access-control-request-headers",
                         "access-control-expose-headers"})
 _NO_QUERY: list[tuple[str, str]] = []
+_NO_HEADERS: dict[str, str] = {}
 
 
 @dataclass(slots=True)
@@ -70,7 +82,6 @@ class Plan:
     op: Operation
     response: Response
     index: int  # the content served without an Accept header (-1: a response without a body)
-    path: str  # as the journal records it
     watch: dict[bytes, int]
     #: Per security alternative, the bits of the credentials it needs (header API keys present and
     #: not empty, an `Authorization: Bearer <token>`): the same test as `SchemeCheck.credential`,
@@ -94,6 +105,33 @@ class Plan:
     template: Headers
     #: Dynamic mode: the generated body of this request (`MockApp.generate` for the content); None: `body`.
     generate: Any = None
+    #: What `takes` reads: the operation's path parameters that are their text coerced (key, types,
+    #: the text's place among the template's values: `Parameter.plain_path_types`), the others
+    #: (read by `read_all`), the template's names, and the `is_valid` of the validator the pipeline
+    #: checks the parameters with (None: no parameter schema).
+    coerced: tuple[tuple[str, frozenset[str], int], ...] = ()
+    params: list[Parameter] = field(default_factory=list)
+    names: tuple[str, ...] = ()
+    valid: Callable[[Any], bool] | None = None
+
+    def takes(self, values: tuple[str, ...]) -> bool:
+        """Whether a path's template values pass the operation's parameter checks, read, coerced
+        and validated as the pipeline's `validate` does (mock/app.py's `_request_violations`, with
+        the same Parameter readers and the same compiled validator). Any violation, a warning
+        included, leaves the request to the pipeline, which words it (and tries a same-shape twin)."""
+        found: dict[str, Any] = {}
+        for key, types, index in self.coerced:
+            text = values[index]
+            if not text:  # an empty value is a missing one (`_read_path`)
+                return False
+            found[key] = coerce(text, types)
+        if self.params:
+            more, violations = read_all(self.params, RequestParts(dict(zip(self.names, values, strict=False)),
+                                                                   _NO_QUERY, _NO_HEADERS))
+            if violations:
+                return False
+            found.update(more)
+        return self.valid is None or not found or self.valid(found)
 
     def answer(self, raw_headers: list[tuple[bytes, bytes]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The start and body messages for this request, or None: the pipeline must answer it."""
@@ -288,7 +326,79 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
     start = None
     if response.request_id is None and generate is None:
         start = {"type": "http.response.start", "status": response.status, "headers": [*head, *plain, length]}
-    return Plan(op, response, index, ex.path, watch, needs, needs is None and bool(op.security.alternatives),
+    return Plan(op, response, index, watch, needs, needs is None and bool(op.security.alternatives),
                 app.keys, head, rest, app.cors_headers, plain, link, body, slot, length, start,
                 {"type": "http.response.body", "body": body}, [*head, (b"x-request-id", b""), *plain, length],
                 generate)
+
+
+def routed(app: MockApp, raw_path: bytes | None) -> tuple[Plan, str] | None:
+    """The plan of the operation a GET of `raw_path` is routed to, and the path as the journal
+    records it, when that plan answers for this path: the route as the pipeline's `route` step
+    picks it (the same matches, the best group's first operation for GET) and the path's values
+    accepted by `Plan.takes`. None: the pipeline answers (no plan yet, a path under /__accord/, a
+    path that does not decode, no route, a value the operation refuses).
+
+    What it finds is kept by raw path (`MockApp.plans`, the first PLAN_CACHE_SIZE paths): the
+    same path needs neither routing nor checking again."""
+    if not raw_path or b"?" in raw_path:
+        return None
+    path = raw_path.decode("latin-1")  # as Exchange.from_scope reads it
+    if path.startswith(PREFIX):
+        return None
+    try:
+        matches = app.api.matches(path)
+    except PathEncodingError:
+        return None
+    if not matches:
+        return None
+    group = matches[0].group
+    for match in matches:
+        if match.group != group:
+            return None
+        op = match.target.operations.get("get")
+        if op is not None:
+            plan = app.operation_plans.get(id(op))
+            if plan is None or not plan.takes(match.values):
+                return None
+            found = plan, path
+            if len(app.plans) < PLAN_CACHE_SIZE:
+                app.plans[raw_path] = found
+            return found
+    return None
+
+
+def remember(app: MockApp, ex: Exchange, raw_path: bytes | None, link: Headers) -> None:
+    """Keep the plan of an operation from a GET the pipeline answered with its default response
+    (`MockApp.operation_plans`, found by `routed`), unless the operation has one."""
+    op = ex.op
+    if op is None or raw_path is None or id(op) in app.operation_plans:
+        return
+    plan = learn(app, ex, raw_path, link)
+    if plan is not None and _per_operation(app, ex, plan):
+        app.operation_plans[id(op)] = plan
+def _per_operation(app: MockApp, ex: Exchange, plan: Plan) -> bool:
+    """Whether `plan`, learned from this exchange, answers for every path routed to its operation
+    whose values `Plan.takes` accepts; sets what `takes` reads. Not when the request went to a
+    same-shape twin of the operation it was routed to (the plan would answer for the other one),
+    nor when a parameter outside the path gives a value or a violation on a plain GET."""
+    op = plan.op
+    if any(twin is op for _item, twin, _values in ex.twins):
+        return False
+    others = [p for p in op.parameters if p.location != "path"]
+    if read_all(others, RequestParts({}, _NO_QUERY, _NO_HEADERS)) != ({}, []):
+        return False
+    coerced, params = [], []
+    for param in op.parameters:
+        if param.location != "path":
+            continue
+        types = param.plain_path_types()
+        if types is not None and param.name in op.names:
+            # `dict(zip(names, values))` keeps a repeated name's last value, as the pipeline reads it
+            coerced.append((param.key, types, len(op.names) - 1 - op.names[::-1].index(param.name)))
+        else:
+            params.append(param)
+    plan.coerced, plan.params, plan.names = tuple(coerced), params, op.names
+    if op.param_schema is not None:
+        plan.valid = app.api.schemas.validator(op.param_schema, "request").is_valid
+    return True

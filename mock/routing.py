@@ -16,7 +16,7 @@ among the operations of one path and method.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import parse_qs, unquote
@@ -35,9 +35,12 @@ class _Node(Generic[T]):
     leaves: list[T] = field(default_factory=list)  # same shape, other names: /a/{id} and /a/{key}
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Match(Generic[T]):
-    """A matched target and the decoded values of its templated parts, in template order."""
+    """A matched target and the decoded values of its templated parts, in template order.
+
+    Not frozen, and not to be changed: made per request, and a frozen dataclass's __init__ costs
+    four times a plain one's."""
 
     target: T
     values: tuple[str, ...]
@@ -53,7 +56,9 @@ def split_path(raw: str) -> list[str]:
 
     Splitting first keeps an encoded slash (`%2F`) inside its segment.
     """
-    segments = raw.split("/")[1:] if raw.startswith("/") else raw.split("/")
+    segments = raw[1:].split("/") if raw[:1] == "/" else raw.split("/")
+    if "%" not in raw:
+        return segments
     try:
         return [unquote(s, errors="strict") if "%" in s else s for s in segments]
     except UnicodeDecodeError as exc:
@@ -89,31 +94,36 @@ class Router(Generic[T]):
                     node = child
         node.leaves.append(target)
 
-    def match(self, segments: list[str], *, empty: bool = False) -> Iterator[Match[T]]:
+    def match(self, segments: list[str], *, empty: bool = False) -> list[Match[T]]:
         """Every template matching `segments`, literal-first (the best match first).
 
         `empty`: an empty segment before the last may fill a template (`/groups//members` is
         `/groups/{group}/members` with group "", RFC 6570's expansion of an empty value); callers
         try it only when nothing else matched. A trailing slash never fills one."""
-        yield from self._walk(self._root, segments, 0, (), empty)
+        found: list[Match[T]] = []
+        self._walk(self._root, segments, 0, len(segments), (), empty, found)
+        return found
 
-    def _walk(self, node: _Node[T], segments: list[str], index: int, values: tuple[str, ...],
-              empty: bool = False) -> Iterator[Match[T]]:
-        if index == len(segments):
+    def _walk(self, node: _Node[T], segments: list[str], index: int, last: int, values: tuple[str, ...],
+              empty: bool, found: list[Match[T]]) -> None:
+        """Append the matches under `node` to `found`, in order (a plain recursion: a generator per
+        level cost as much as the rest of a request's routing)."""
+        if index == last:
             for leaf in node.leaves:
-                yield Match(leaf, values, id(node))
+                found.append(Match(leaf, values, id(node)))
             return
         segment = segments[index]
         child = node.literal.get(segment)
         if child is not None:
-            yield from self._walk(child, segments, index + 1, values, empty)
-        for pattern, _names, partial_child in node.partial:
-            hit = pattern.fullmatch(segment)
-            if hit:
-                yield from self._walk(partial_child, segments, index + 1, values + hit.groups(), empty)
+            self._walk(child, segments, index + 1, last, values, empty, found)
+        if node.partial:
+            for pattern, _names, partial_child in node.partial:
+                hit = pattern.fullmatch(segment)
+                if hit:
+                    self._walk(partial_child, segments, index + 1, last, values + hit.groups(), empty, found)
         # An empty segment does not fill a template: `/pets/` is not `/pets/{id}` with id "".
-        if node.param is not None and (segment or (empty and index < len(segments) - 1)):
-            yield from self._walk(node.param[1], segments, index + 1, (*values, segment), empty)
+        if node.param is not None and (segment or (empty and index < last - 1)):
+            self._walk(node.param[1], segments, index + 1, last, (*values, segment), empty, found)
 
 
 @dataclass(slots=True, frozen=True)

@@ -15,6 +15,7 @@ from conftest import FIXTURES, KEY, PETS, build_app
 
 from accord.mock import app as app_module
 from accord.mock.app import MockApp
+from accord.mock.prepared import routed
 from accord.mock.server import build
 from accord.mock.testing import ASGISyncTransport
 
@@ -51,6 +52,11 @@ def _uuid(text: str) -> bool:
     return True
 
 
+def planned(app: MockApp, target: str) -> bool:
+    """Whether a plain GET of `target` finds a plan (of its path, or of its operation)."""
+    return target.encode() in app.plans or routed(app, target.encode()) is not None
+
+
 def primed(path: Path, target: str, headers: dict[str, str] | None = None, **options: Any) -> MockApp:
     """An app whose plan for `target` is made (two plain GETs answered alike)."""
     app = build_app(path, **options)
@@ -58,7 +64,7 @@ def primed(path: Path, target: str, headers: dict[str, str] | None = None, **opt
         first = client.get(target, headers=headers)
         second = client.get(target, headers=headers)
     assert comparable(first) == comparable(second)
-    assert target.encode() in app.plans
+    assert planned(app, target)
     return app
 
 
@@ -185,7 +191,7 @@ def test_an_invalid_path_value_is_never_planned() -> None:
     app = build_app(PETS)
     with client_of(app) as client:
         assert [client.get("/pets/0").status_code for _ in range(3)] == [400, 400, 400]
-    assert b"/pets/0" not in app.plans
+    assert not app.operation_plans and not planned(app, "/pets/0")
 
 
 def test_generated_request_ids_differ_and_bodies_repeat_them(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,7 +236,7 @@ def test_no_plan_where_answers_change() -> None:
     with client_of(app) as client:
         for _ in range(3):
             client.get("/pets/7")
-    assert not app.plans
+    assert not app.plans and not app.operation_plans
 
 
 @pytest.mark.parametrize(("path", "headers"), [("/pets", {}), ("/pets/7", {"Origin": PAGE}),
@@ -244,22 +250,22 @@ def test_a_dynamic_plan_generates_each_body_as_the_pipeline_does(path: str, head
             return [client.get(path, headers=headers) for _ in range(count)]
 
     with monkeypatch.context() as patch:
-        patch.setattr(app_module, "PLAN_CACHE_SIZE", 0)  # no plan: every answer from the pipeline
+        patch.setattr(app_module, "remember", lambda *_args: None)  # no plan: every answer from the pipeline
         unplanned = build_app(PETS, dynamic=True, seed=7)
         expected = answers(unplanned, 6)
-    assert not unplanned.plans
-    planned = build_app(PETS, dynamic=True, seed=7)
-    got = answers(planned, 2)
-    assert path.encode() in planned.plans
+    assert not unplanned.operation_plans
+    app = build_app(PETS, dynamic=True, seed=7)
+    got = answers(app, 2)
+    assert planned(app, path)
     monkeypatch.setattr(app_module.Exchange, "from_scope", _refuse)
-    got += answers(planned, 4)
+    got += answers(app, 4)
     assert [comparable(r) for r in got] == [comparable(r) for r in expected]
     assert [r.headers["content-length"] for r in got] == [str(len(r.content)) for r in got]
     bodies = [r.content for r in got[2:]]
     assert len(set(bodies)) > 1  # generated per request, not prepared
-    schema = planned.api.document["paths"][path.replace("7", "{petId}")]["get"]["responses"]["200"]["content"][
+    schema = app.api.document["paths"][path.replace("7", "{petId}")]["get"]["responses"]["200"]["content"][
         "application/json"]["schema"]
-    assert all(planned.api.schemas.is_valid(schema, r.json(), "response") for r in got)
+    assert all(app.api.schemas.is_valid(schema, r.json(), "response") for r in got)
 
 
 def test_stateful_answers_follow_the_stored_resources() -> None:
@@ -291,3 +297,180 @@ def test_a_reload_drops_every_plan(multifile: Path) -> None:
             return found
 
     assert asyncio.run(versions()) == [1, 1, 2, 2]
+
+
+# -- plans per operation: a templated path's values never seen before ------------------------------
+
+
+class Spy:
+    """Counts the requests the pipeline answers (its Exchange.from_scope), passing them on."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        original = app_module.Exchange.from_scope
+
+        def counted(scope: dict[str, Any], receive: Any) -> Any:
+            self.calls += 1
+            return original(scope, receive)
+
+        monkeypatch.setattr(app_module.Exchange, "from_scope", counted)
+
+
+def pipelines(spec: Path, targets: list[str], headers: dict[str, str] | None = None,
+              **options: Any) -> list[httpx.Response]:
+    """Each target's answer from the pipeline alone (an app that keeps no plan)."""
+    app = build_app(spec, **options)
+    app.operation_plans = _NoPlans()
+    with client_of(app) as client:
+        return [client.get(target, headers=headers) for target in targets]
+
+
+class _NoPlans(dict):  # type: ignore[type-arg]
+    """`MockApp.operation_plans` that keeps nothing: every answer from the pipeline."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
+#: Values of /pets/{petId} (`type: integer, minimum: 1`), as sent in the path, and whether the
+#: pipeline takes them (then a plan answers).
+PET_IDS = [
+    ("1", True), ("8", True), ("42", True), ("100000", True), ("9007199254740993", True), ("007", True),
+    ("%31%32", True),  # 12, percent-encoded
+    ("+5", True),  # the sign the pipeline's integer pattern allows
+    ("0", False), ("-3", False),  # under the minimum
+    ("abc", False), ("1.5", False), ("1e3", False), ("12x", False), ("%20", False),  # not integers: strings
+    ("%D9%A3", False),  # ٣, a digit of another script: not an integer to the pipeline
+    ("1_000", False),  # int() reads it; the pipeline does not
+    ("%FF", False),  # not UTF-8 once decoded: 400
+    ("1%2F2", False),  # an encoded slash stays in its segment
+]
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_new_values_of_a_templated_path_are_answered_as_the_pipeline_answers_them(
+        dynamic: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    targets = [f"/pets/{value}" for value, _ in PET_IDS]
+    expected = pipelines(PETS, ["/pets/1", *targets], dynamic=dynamic, seed=3)
+    app = build_app(PETS, dynamic=dynamic, seed=3)
+    spy = Spy(monkeypatch)
+    with client_of(app) as client:
+        first = client.get("/pets/1")  # the pipeline's: it leaves the operation's plan
+        got = []
+        for target, (_value, takes) in zip(targets, PET_IDS, strict=True):
+            before = spy.calls
+            got.append(client.get(target))
+            assert (spy.calls == before) is takes, target  # a plan answered, or the pipeline
+    assert spy.calls == 1 + sum(not takes for _, takes in PET_IDS)
+    assert [comparable(r) for r in [first, *got]] == [comparable(r) for r in expected]
+    statuses = {value: r.status_code for (value, _), r in zip(PET_IDS, got, strict=True)}
+    assert {v for v, s in statuses.items() if s == 200} == {v for v, takes in PET_IDS if takes}
+    assert statuses["abc"] == statuses["0"] == 400 and statuses["%FF"] == 400
+    if dynamic:  # one server-wide sequence: the same bodies whether a plan or the pipeline drew them
+        assert len({r.content for r in got if r.status_code == 200}) > 1
+
+
+def test_a_thousand_ids_are_answered_by_one_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    targets = [f"/pets/{n}" for n in range(1, 1001)]
+    expected = pipelines(PETS, targets)
+    app = build_app(PETS)
+    with client_of(app) as client:
+        got = [client.get(targets[0])]
+        spy = Spy(monkeypatch)
+        got += [client.get(target) for target in targets[1:]]
+    assert spy.calls == 0 and len(app.operation_plans) == 1
+    assert [comparable(r) for r in got] == [comparable(r) for r in expected]
+
+
+def test_the_journal_records_the_path_a_plan_answered() -> None:
+    app = primed(PETS, "/pets/1")
+    app.journal.clear()
+    with client_of(app) as client:
+        assert client.get("/pets/%34%32").status_code == 200
+        assert client.get("/pets/43").status_code == 200
+    entries = [e.as_dict() for e in app.journal.entries()]
+    assert [(e["path"], e["template"], e["status"]) for e in entries] == [
+        ("/pets/%34%32", "/pets/{petId}", 200), ("/pets/43", "/pets/{petId}", 200)]
+
+
+@pytest.mark.parametrize(("target", "headers"), [
+    ("/pets/mine", {}),  # the literal path is another operation (with security): its own answer, 401
+    ("/pets/mine", {"Authorization": "Bearer t0k"}),
+    ("/pets/5", {"Origin": PAGE, "X-Request-ID": "1b4e28ba-2fa1-4d2e-a883-0e9b7f1d7a11"}),
+    ("/pets/5", {"Accept": "application/xml"}),  # 406 from the pipeline
+    ("/pets/5/", {}),  # a trailing slash fills no template: 404
+    ("/pets//5", {}),
+    ("/labels/.1,2", {}), ("/labels/.1", {}), ("/labels/1,2", {}),  # label style, an array of two or more
+    ("/matrix/;x=1;y=2", {}), ("/matrix/;x=a", {}), ("/matrix/x=1", {}),  # matrix style, an object
+    ("/__accord/openapi.json", {}),
+])
+def test_other_requests_near_a_planned_operation_are_answered_as_the_pipeline_answers_them(
+        target: str, headers: dict[str, str]) -> None:
+    expected = pipelines(PETS, [target], headers)[0]
+    app = build_app(PETS)
+    with client_of(app) as client:
+        for prime in ("/pets/1", "/labels/.1,2", "/matrix/;x=1;y=2"):
+            assert client.get(prime).status_code == 200
+        got = client.get(target, headers=headers)
+    assert comparable(got) == comparable(expected)
+
+
+TWINS_SPEC = """
+openapi: 3.0.3
+info: {title: twins, version: '1'}
+servers: [{url: /api/v3}]
+paths:
+  /things/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200': {description: by id, content: {application/json: {schema: {type: object}, example: {by: id}}}}
+        '400': {description: refused, content: {application/json: {schema: {type: object}, example: {no: id}}}}
+  /things/{name}:
+    get:
+      parameters: [{name: name, in: path, required: true, schema: {type: string, pattern: '^[a-z]+$'}}]
+      responses:
+        '200': {description: by name, content: {application/json: {schema: {type: object}, example: {by: name}}}}
+  /groups/{group}/members:
+    get:
+      parameters: [{name: group, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: members, content: {application/json: {schema: {type: array}, example: []}}}
+  /{section}/{page}:
+    get:
+      parameters:
+        - {name: section, in: path, required: true, schema: {type: string}}
+        - {name: page, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: a page, content: {application/json: {schema: {type: object}, example: {by: page}}}}
+"""
+
+
+@pytest.mark.parametrize(("target", "answer"), [
+    ("/things/5", {"by": "id"}), ("/things/%35", {"by": "id"}), ("/api/v3/things/6", {"by": "id"}),
+    ("/things/abc", {"by": "name"}),  # the first template refuses it, its twin takes it
+    ("/things/%61bc", {"by": "name"}), ("/api/v3/things/xyz", {"by": "name"}),
+    ("/things/ABC", 400),  # neither takes it: the first template's refusal
+    ("/groups/g1/members", []), ("/api/v3/groups/g2/members", []),
+    ("/groups//members", 422),  # an empty value: missing to the pipeline (no 4xx documented: 422)
+    ("/docs/intro", {"by": "page"}),
+    ("/__accord/openapi.json", "document"),  # the mock's own path, which /{section}/{page} matches too
+])
+def test_twins_servers_and_empty_segments_with_plans(tmp_path: Path, target: str, answer: Any) -> None:
+    spec = tmp_path / "twins.yaml"
+    spec.write_text(TWINS_SPEC)
+    expected = pipelines(spec, [target])[0]
+    app = build_app(spec)
+    with client_of(app) as client:
+        primes = [client.get(p) for p in ("/things/1", "/things/zz", "/things/zy", "/groups/g0/members", "/docs/a")]
+        assert [p.json() for p in primes] == [{"by": "id"}, {"by": "name"}, {"by": "name"}, [], {"by": "page"}]
+        got = [client.get(target) for _ in range(2)]  # the second one after whatever the first left
+    assert comparable(got[0]) == comparable(got[1]) == comparable(expected)
+    # a plan answers for the template the router tries first, never for the twin the pipeline turns to
+    assert planned(app, target) is (answer in ({"by": "id"}, [], {"by": "page"}))
+    if isinstance(answer, int):
+        assert got[0].status_code == answer
+    elif answer == "document":
+        assert got[0].status_code == 200 and got[0].json()["openapi"] == "3.0.3"
+    else:
+        assert got[0].status_code == 200 and got[0].json() == answer
