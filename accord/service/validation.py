@@ -42,12 +42,68 @@ _compiled_lock = threading.Lock()
 
 
 def as_draft4(schema: t.Any) -> t.Any:
-    """An OpenAPI 3.0 Schema Object as plain JSON Schema draft 4 (`nullable` → a "null" type)."""
+    """An OpenAPI 3.0 Schema Object as plain JSON Schema draft 4 (`nullable` → a "null" type).
+
+    Connexion hands over schemas with every `$ref` replaced by a copy of its target's keys (the
+    same value objects), a recursive one (a tree whose children are trees) included, so a recursive
+    schema comes as a graph that contains itself; and it attaches the contract's `components` to
+    body schemas, in place: a body schema that is itself a component
+    (`components/requestBodies/UserArray`, as in Swagger's Petstore) then holds `components`, which
+    holds it. No reference is left for `components` to resolve, so it is dropped; a schema met
+    again inside itself becomes a `$ref` to one copy under `definitions`."""
+    if isinstance(schema, dict) and "components" in schema:
+        schema = {k: v for k, v in schema.items() if k != "components"}
+    recurring = _recurring(schema)
+    definitions: dict[str, t.Any] = {}
+    root = _as_draft4(schema, recurring, definitions, top=True)
+    if not definitions:
+        return root
+    return {"allOf": [root], "definitions": definitions}
+
+
+def _identity(schema: dict[str, t.Any]) -> tuple[t.Any, ...]:
+    """What makes two schema objects the same schema: the same values (a `$ref` replaced by a copy of
+    its target's keys shares the target's value objects)."""
+    return tuple((k, id(v)) if isinstance(v, dict | list) else (k, type(v).__name__, v)
+                 for k, v in schema.items() if isinstance(v, dict | list) or isinstance(v, t.Hashable))
+
+
+def _recurring(schema: t.Any) -> dict[tuple[t.Any, ...], str]:
+    """The schemas found inside themselves, each with the name of its copy under `definitions`."""
+    found: dict[tuple[t.Any, ...], str] = {}
+
+    def walk(node: t.Any, inside: frozenset[t.Any]) -> None:
+        if isinstance(node, list):
+            if id(node) in inside:
+                return
+            for value in node:
+                walk(value, inside | {id(node)})
+        elif isinstance(node, dict):
+            key = _identity(node)
+            if key in inside or id(node) in inside:
+                found.setdefault(key, f"recurring{len(found)}")
+                return
+            for value in node.values():
+                walk(value, inside | {key, id(node)})
+
+    walk(schema, frozenset())
+    return found
+
+
+def _as_draft4(schema: t.Any, recurring: dict[tuple[t.Any, ...], str], definitions: dict[str, t.Any], *,
+               top: bool = False) -> t.Any:
     if isinstance(schema, list):
-        return [as_draft4(s) for s in schema]
+        return [_as_draft4(s, recurring, definitions) for s in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {k: as_draft4(v) for k, v in schema.items() if k not in ("nullable", "discriminator", "example")}
+    name = recurring.get(_identity(schema)) if recurring else None
+    if name is not None and not top:
+        if name not in definitions:
+            definitions[name] = {}  # placeholder: the schema's own inner occurrences stop here
+            definitions[name] = _as_draft4(schema, recurring, definitions, top=True)
+        return {"$ref": f"#/definitions/{name}"}
+    out = {k: _as_draft4(v, recurring, definitions) for k, v in schema.items()
+           if k not in ("nullable", "discriminator", "example")}
     if isinstance(out.get("pattern"), str):  # as accord.schemas reads it; start-up named the unreadable ones
         ecma = prepare(out["pattern"]).ecma
         if ecma is None:
