@@ -136,32 +136,37 @@ class SchemaCompiler:
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise SchemaCompileError(str(exc)) from exc
 
-    def _pattern(self, source: str, where: str | None) -> str | None:
+    def _pattern(self, source: str, at: _Where) -> str | None:
         """The pattern jsonschema-rs compiles for `source` (accord.patterns), or None, noted."""
         prepared = prepare(source)
         ecma, problem = prepared.ecma, prepared.problem
         if ecma is not None and self._probe and not compiles(ecma):
             ecma, problem = None, "jsonschema-rs cannot compile it (an unsupported construct, or too large)"
-        if ecma is None and (where, source) not in self._noted:
-            self._noted.add((where, source))
-            if self.on_pattern is not None:
-                self.on_pattern(PatternNote(where, source, problem or "it cannot be read"))
+        if ecma is None:
+            where = _pointer(at)
+            if (where, source) not in self._noted:
+                self._noted.add((where, source))
+                if self.on_pattern is not None:
+                    self.on_pattern(PatternNote(where, source, problem or "it cannot be read"))
         return ecma
 
-    def _convert(self, schema: Any, direction: Direction, refs: dict[str, Any], where: str | None = None) -> Any:
+    def _convert(self, schema: Any, direction: Direction, refs: dict[str, Any], where: _Where = None) -> Any:
         if not isinstance(schema, dict):
             return schema
         out: dict[str, Any] = {}
         for key, value in schema.items():
-            at = None if where is None else f"{where}/{pointers.escape(key)}"
             if key == "patternProperties" and isinstance(value, dict):
+                at = _child(where, key)
                 out[key] = {ecma: self._convert(sub, direction, refs, _child(at, name)) for name, sub in value.items()
                             if (ecma := self._pattern(name, _child(at, name))) is not None}
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                at = _child(where, key)
                 out[key] = {name: self._convert(sub, direction, refs, _child(at, name)) for name, sub in value.items()}
             elif key in _SCHEMA_LISTS and isinstance(value, list):
+                at = _child(where, key)
                 out[key] = [self._convert(sub, direction, refs, _child(at, i)) for i, sub in enumerate(value)]
             elif key in _SCHEMA_SINGLE and isinstance(value, (dict, list)):
+                at = _child(where, key)
                 if isinstance(value, list):  # draft-4 tuple items
                     out[key] = [self._convert(sub, direction, refs, _child(at, i)) for i, sub in enumerate(value)]
                 else:
@@ -172,7 +177,7 @@ class SchemaCompiler:
             elif key in _OPENAPI_ONLY and self.version != "3.1":
                 continue
             elif key == "pattern" and isinstance(value, str):
-                ecma = self._pattern(value, at)
+                ecma = self._pattern(value, _child(where, key))
                 if ecma is not None:
                     out[key] = ecma
             else:
@@ -214,8 +219,23 @@ class SchemaCompiler:
         refs[pointer] = self._convert(target, direction, refs, pointer)
 
 
-def _child(at: str | None, name: str | int) -> str | None:
-    return None if at is None else f"{at}/{pointers.escape(str(name))}"
+#: Where a schema is written, built only when a note needs it: the document pointer of the root
+#: (a str), or (where the parent is, the token under it).
+_Where = str | tuple[Any, str | int] | None
+
+
+def _child(at: _Where, name: str | int) -> _Where:
+    return None if at is None else (at, name)
+
+
+def _pointer(at: _Where) -> str | None:
+    tokens: list[str] = []
+    while isinstance(at, tuple):
+        at, name = at
+        tokens.append(pointers.escape(str(name)))
+    if at is None:
+        return None
+    return at + "".join(f"/{token}" for token in reversed(tokens))
 
 
 #: The pattern Prism's schema translation gives `format: byte`; the format check is the strict one.
