@@ -12,54 +12,76 @@ A 401 for an API key is worded here too (`api_key_challenge`, `missing_credentia
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
 
+#: The detail of a missing property (reported at the property's own path) and of an unexpected one.
+REQUIRED = "is a required property"
+UNEXPECTED = "is not allowed (additional property)"
+#: Kinds reported once per unexpected property, each at that property's path.
+UNEXPECTED_KINDS = frozenset({"additionalProperties", "unevaluatedProperties"})
+
 
 def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
     """(path, detail) pairs for one jsonschema-rs `ValidationError` (a path: keys and indexes)."""
-    path = tuple(error.instance_path)
     kind = error.kind
     name = getattr(kind, "name", "")
+    path = tuple(error.instance_path)
     if name == "required":
-        return [((*path, kind.property), "is a required property")]
-    if name in ("additionalProperties", "unevaluatedProperties"):
-        return [((*path, extra), "is not allowed (additional property)") for extra in kind.unexpected]
-    if name == "type":
-        types = kind.types
-        named = types if "null" not in types else [t for t in types if t != "null"]
-        return [(path, "must be of type " + " or ".join(named))]
-    if name in _COMPARISONS:
-        return [(path, f"must be {_COMPARISONS[name]} {kind.limit}")]
-    if name == "multipleOf":
-        return [(path, f"must be a multiple of {kind.multiple_of}")]
-    if name == "enum":
-        return [(path, "must be one of " + ", ".join(map(str, kind.options)))]
-    if name == "const":
-        return [(path, "must be the one value the contract allows here")]
-    if name in ("minItems", "maxItems"):
-        return [(path, f"must have {'at least' if name == 'minItems' else 'at most'} {kind.limit} item(s)")]
-    if name in ("minProperties", "maxProperties"):
-        return [(path, f"must have {'at least' if name == 'minProperties' else 'at most'} {kind.limit} property(ies)")]
-    if name in ("minLength", "maxLength"):
-        return [(path, f"must be {'at least' if name == 'minLength' else 'at most'} {kind.limit} character(s) long")]
-    if name == "uniqueItems":
-        return [(path, "must not contain the same item twice")]
-    if name == "pattern":
-        return [(path, f"must match the pattern {kind.pattern}")]
-    if name in ("anyOf", "oneOfNotValid", "oneOfMultipleValid"):
-        return [(path, "does not match exactly one of the allowed shapes")]
-    if name == "not":
-        return [(path, "matches a shape the contract excludes")]
-    if name == "contains":
-        return [(path, "must contain at least one matching item")]
-    if name == "falseSchema":
-        return [(path, "is not allowed")]
-    if name == "format":
-        return [(path, f"must be a valid {kind.format}")]
-    return [(path, f"fails the {name or 'schema'} rule")]
+        return [((*path, kind.property), REQUIRED)]
+    if name in UNEXPECTED_KINDS:
+        return [((*path, extra), UNEXPECTED) for extra in kind.unexpected]
+    return [(path, detail(name, kind))]
+
+
+def detail(name: str, kind: Any) -> str:
+    """The detail of an error reported at its own path: every kind but `required` and the
+    unexpected properties' (`describe`). `name` is `kind.name`, read once by the caller."""
+    fixed = _FIXED.get(name)
+    if fixed is not None:
+        return fixed
+    wording = _WORDING.get(name)
+    return wording(kind) if wording is not None else f"fails the {name or 'schema'} rule"
+
+
+def _type(kind: Any) -> str:
+    types = kind.types
+    named = types if "null" not in types else [t for t in types if t != "null"]
+    return "must be of type " + " or ".join(named)
+
+
+def _compare(sign: str) -> Callable[[Any], str]:
+    return lambda kind: f"must be {sign} {kind.limit}"
+
+
+#: Kind name -> its detail, when it does not depend on the error.
+_FIXED = {
+    "const": "must be the one value the contract allows here",
+    "uniqueItems": "must not contain the same item twice",
+    "anyOf": "does not match exactly one of the allowed shapes",
+    "oneOfNotValid": "does not match exactly one of the allowed shapes",
+    "oneOfMultipleValid": "does not match exactly one of the allowed shapes",
+    "not": "matches a shape the contract excludes",
+    "contains": "must contain at least one matching item",
+    "falseSchema": "is not allowed",
+}
+#: Kind name -> its detail, from what the error carries (a limit, the allowed types…).
+_WORDING: dict[str, Callable[[Any], str]] = {
+    "type": _type,
+    **{name: _compare(sign) for name, sign in _COMPARISONS.items()},
+    "multipleOf": lambda kind: f"must be a multiple of {kind.multiple_of}",
+    "enum": lambda kind: "must be one of " + ", ".join(map(str, kind.options)),
+    "minItems": lambda kind: f"must have at least {kind.limit} item(s)",
+    "maxItems": lambda kind: f"must have at most {kind.limit} item(s)",
+    "minProperties": lambda kind: f"must have at least {kind.limit} property(ies)",
+    "maxProperties": lambda kind: f"must have at most {kind.limit} property(ies)",
+    "minLength": lambda kind: f"must be at least {kind.limit} character(s) long",
+    "maxLength": lambda kind: f"must be at most {kind.limit} character(s) long",
+    "pattern": lambda kind: f"must match the pattern {kind.pattern}",
+    "format": lambda kind: f"must be a valid {kind.format}",
+}
 
 
 #: A 401's `errors` detail when the request carried a key the server does not know.

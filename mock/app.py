@@ -53,6 +53,7 @@ from accord.mock.negotiation import (
 )
 from accord.mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
 from accord.mock.prepared import Plan, remember, routed
+from accord.mock.prism import words_of
 from accord.mock.problems import Violation, sl_violations
 from accord.mock.proxy import Upstream, forward, forward_unrouted
 from accord.mock.recording import Recorder
@@ -61,7 +62,7 @@ from accord.mock.responses import generated_body
 from accord.mock.routing import PathEncodingError, query_values
 from accord.mock.security import configured_keys
 from accord.mock.settings import MockSettings
-from accord.violations import describe
+from accord.violations import REQUIRED, UNEXPECTED, UNEXPECTED_KINDS, describe, detail
 
 log = logging.getLogger("accord.mock")
 
@@ -343,17 +344,30 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
             return []
         # Located and worded as the service words them (accord.violations): a missing property's own
         # pointer, one entry per unexpected property, no value echoed.
-        found = []
+        found: list[Violation] = []
+        append = found.append
         for e in errors_of(app.api.schemas.validator(media.schema, "request"), value,
                            text_bytes=len(ex.body) if media.json_text else None):
-            schema_path = e.schema_path  # built anew on every read
+            kind = e.kind
+            name = kind.name  # a property of the library's: read once, the words below take it
+            schema_path = e.schema_path
             code = str(schema_path[-1]) if schema_path else ""
-            words = prism.words(e)
+            words = words_of(name, kind)
             branches = prism.branch_entries("body", "", e) if code in _COMBINERS else ()
-            for path, detail in describe(e):
-                # Violation("body", "", path, code, detail, prism=words, branches=branches), built as
-                # the tuple it is: NamedTuple's generated __new__ costs 2-3k instructions per call.
-                found.append(_new(Violation, ("body", "", path, code, detail, "schema", "Error", words, branches)))
+            path = tuple(e.instance_path)
+            # describe(e), unrolled; each Violation("body", "", path, code, detail, prism=words,
+            # branches=branches) built as the tuple it is: NamedTuple's generated __new__ costs 2-3k
+            # instructions per call.
+            if name == "required":
+                append(_new(Violation, ("body", "", (*path, kind.property), code, REQUIRED, "schema", "Error", words,
+                                        branches)))
+            elif name in UNEXPECTED_KINDS:
+                for extra in kind.unexpected:
+                    append(_new(Violation, ("body", "", (*path, extra), code, UNEXPECTED, "schema", "Error", words,
+                                            branches)))
+            else:
+                append(_new(Violation, ("body", "", path, code, detail(name, kind), "schema", "Error", words,
+                                        branches)))
         return found
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]

@@ -9,6 +9,7 @@ and titles (its `mocker/errors.ts` and `router/errors.ts`), its `detail` sentenc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 BASE = "https://stoplight.io/prism/errors#"
@@ -83,33 +84,44 @@ _FIXED = {
     "uniqueItems": "must NOT have duplicate items",
     "not": "must NOT be valid",
     "falseSchema": "boolean schema is false",
+    "contains": "must contain at least 1 valid item(s)",
 }
 
 
 def words(error: Any) -> str:
     """ajv's message for one jsonschema-rs error ("must be integer", "must have required property 'id'")."""
     kind = error.kind
-    name = getattr(kind, "name", "")
-    if name == "required":
-        return f"must have required property '{kind.property}'"
-    if name == "type":
-        return "must be " + ",".join(kind.types)
-    if name in _COMPARISONS:
-        return f"must be {_COMPARISONS[name]} {_number(kind.limit)}"
-    if name in _COUNTS:
-        more, unit = _COUNTS[name]
-        return f"must NOT have {more} than {_number(kind.limit)} {unit}"
-    if name == "enum":
-        return "must be equal to one of the allowed values: " + ", ".join(map(str, kind.options))
-    if name == "pattern":
-        return f'must match pattern "{kind.pattern}"'
-    if name == "format":
-        return f'must match format "{kind.format}"'
-    if name == "multipleOf":
-        return f"must be multiple of {_number(kind.multiple_of)}"
-    if name == "contains":
-        return "must contain at least 1 valid item(s)"
-    return _FIXED.get(name, f"must pass the {name or 'schema'} rule")
+    return words_of(getattr(kind, "name", ""), kind)
+
+
+def words_of(name: str, kind: Any) -> str:
+    """`words` for an error's kind whose name (`kind.name`) the caller has read already."""
+    fixed = _FIXED.get(name)
+    if fixed is not None:
+        return fixed
+    wording = _WORDING.get(name)
+    return wording(kind) if wording is not None else f"must pass the {name or 'schema'} rule"
+
+
+def _compare(sign: str) -> Callable[[Any], str]:
+    return lambda kind: f"must be {sign} {_number(kind.limit)}"
+
+
+def _count(more: str, unit: str) -> Callable[[Any], str]:
+    return lambda kind: f"must NOT have {more} than {_number(kind.limit)} {unit}"
+
+
+#: Kind name -> ajv's message, from what the error carries (a limit, the property, the types…).
+_WORDING: dict[str, Callable[[Any], str]] = {
+    "required": lambda kind: f"must have required property '{kind.property}'",
+    "type": lambda kind: "must be " + ",".join(kind.types),
+    **{name: _compare(sign) for name, sign in _COMPARISONS.items()},
+    **{name: _count(more, unit) for name, (more, unit) in _COUNTS.items()},
+    "enum": lambda kind: "must be equal to one of the allowed values: " + ", ".join(map(str, kind.options)),
+    "pattern": lambda kind: f'must match pattern "{kind.pattern}"',
+    "format": lambda kind: f'must match format "{kind.format}"',
+    "multipleOf": lambda kind: f"must be multiple of {_number(kind.multiple_of)}",
+}
 
 
 def validation_entry(part: str, name: str, path: tuple[str | int, ...], code: str, message: str,

@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterator
 
 import httpx
+import jsonschema_rs
 import pytest
 from conftest import FIXTURES, PETS
 
+from accord.mock import prism
 from accord.mock.testing import mock_client
 
 DOC = FIXTURES / "mock-prism-errors" / "openapi.yaml"
@@ -221,3 +223,42 @@ def test_a_401_answered_through_a_documented_default_challenges_as_prisms_does(t
         both = client.put("/pet/1")
         assert both.status_code == 401
         assert both.headers.get_list("www-authenticate") == ["OAuth2"]
+
+
+#: (draft, schema, instance) -> ajv's words for each error, as `prism.words` gives them: one case per
+#: kind its table names, and one it does not.
+_WORDS = [
+    ("Draft4", {"required": ["a"]}, {}, ["must have required property 'a'"]),
+    ("Draft4", {"additionalProperties": False, "properties": {"a": {}}}, {"b": 1},
+     ["must NOT have additional properties"]),
+    ("Draft202012", {"unevaluatedProperties": False}, {"z": 2}, ["must NOT have unevaluated properties"]),
+    ("Draft4", {"type": ["string", "null"]}, 1, ["must be null,string"]),
+    ("Draft4", {"minimum": 5}, 1, ["must be >= 5"]),
+    ("Draft4", {"minimum": 5, "exclusiveMinimum": True}, 5, ["must be > 5"]),
+    ("Draft4", {"maximum": 5.0}, 6, ["must be <= 5"]),
+    ("Draft202012", {"exclusiveMaximum": 2.5}, 3, ["must be < 2.5"]),
+    ("Draft4", {"multipleOf": 2.0}, 3, ["must be multiple of 2"]),
+    ("Draft4", {"enum": ["a", 1, None]}, "b", ["must be equal to one of the allowed values: a, 1, None"]),
+    ("Draft202012", {"const": "a"}, "b", ["must be equal to constant"]),
+    ("Draft4", {"minItems": 2}, [1], ["must NOT have fewer than 2 items"]),
+    ("Draft4", {"maxItems": 1}, [1, 2], ["must NOT have more than 1 items"]),
+    ("Draft4", {"minProperties": 2}, {"a": 1}, ["must NOT have fewer than 2 properties"]),
+    ("Draft4", {"maxProperties": 1}, {"a": 1, "b": 2}, ["must NOT have more than 1 properties"]),
+    ("Draft4", {"minLength": 3}, "ab", ["must NOT have fewer than 3 characters"]),
+    ("Draft4", {"maxLength": 1}, "ab", ["must NOT have more than 1 characters"]),
+    ("Draft4", {"uniqueItems": True}, [1, 1], ["must NOT have duplicate items"]),
+    ("Draft4", {"pattern": "^a+$"}, "b", ['must match pattern "^a+$"']),
+    ("Draft4", {"anyOf": [{"type": "string"}, {"type": "integer"}]}, 1.5, ["must match a schema in anyOf"]),
+    ("Draft4", {"not": {"type": "string"}}, "a", ["must NOT be valid"]),
+    ("Draft202012", {"contains": {"type": "string"}}, [1], ["must contain at least 1 valid item(s)"]),
+    ("Draft202012", {"items": False}, [1], ["boolean schema is false"]),
+    ("Draft4", {"format": "email"}, "nope", ['must match format "email"']),
+    ("Draft202012", {"propertyNames": {"maxLength": 1}}, {"ab": 1}, ["must pass the propertyNames rule"]),
+]
+
+
+@pytest.mark.parametrize(("draft", "schema", "instance", "expected"), _WORDS)
+def test_each_kind_of_error_has_ajvs_words(draft: str, schema: dict[str, object], instance: object,
+                                           expected: list[str]) -> None:
+    validator = getattr(jsonschema_rs, draft + "Validator")(schema, validate_formats=True)
+    assert [prism.words(error) for error in validator.iter_errors(instance)] == expected
