@@ -17,6 +17,7 @@ import jsonschema_rs
 
 from accord import openapi, pointers
 from accord.errors import AccordError
+from accord.inlining import inlined
 from accord.patterns import compiles, prepare
 
 Direction = Literal["request", "response", "any"]
@@ -100,8 +101,10 @@ class SchemaCompiler:
     def is_valid(self, schema: Any, instance: Any, direction: Direction = "any") -> bool:
         return self.validator(schema, direction).is_valid(instance)
 
-    def convert(self, schema: Any, direction: Direction = "any", where: str | None = None) -> dict[str, Any]:
-        """A self-contained JSON Schema for `schema`, its references carried along."""
+    def convert(self, schema: Any, direction: Direction = "any", where: str | None = None, *,
+                inline: bool = False) -> dict[str, Any]:
+        """A self-contained JSON Schema for `schema`, its references carried along; with `inline`,
+        the references replaced by their targets where a validator reports the same (accord.inlining)."""
         refs: dict[str, Any] = {}
         root = self._convert(schema, direction, refs, where)
         if not isinstance(root, dict):
@@ -111,19 +114,23 @@ class SchemaCompiler:
             _place(skeleton, pointer, converted)
         if skeleton:
             root = {**skeleton, "allOf": [root]} if _clashes(root, skeleton) else {**root, **skeleton}
+            if inline:
+                root = inlined(root, frozenset(skeleton), draft4=self.version != "3.1")
         if self.version == "3.1":
             root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
         return root
 
     # -- conversion ---------------------------------------------------------------------
     def _compile(self, schema: Any, direction: Direction, where: str | None) -> jsonschema_rs.Validator:
+        # Request validators report every error of every invalid request: their references inlined.
+        inline = direction == "request"
         try:
-            return self._build(self.convert(schema, direction, where))
+            return self._build(self.convert(schema, direction, where, inline=inline))
         except SchemaCompileError:
             # A pattern jsonschema-rs refuses fails the whole schema: find it, leave it out, say where.
             self._probe = True
             try:
-                return self._build(self.convert(schema, direction, where))
+                return self._build(self.convert(schema, direction, where, inline=inline))
             finally:
                 self._probe = False
 

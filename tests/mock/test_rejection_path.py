@@ -1,7 +1,8 @@
 """The rejection path of an invalid request body, end to end: the violations mock/app.py builds from
-the validator's errors, and what mock/problems.py and mock/rejections.py render of them, each against
-the plain per-error and per-violation functions it stands for (`describe`, `prism.words`,
-`Violation.sl_entry`, `error_entries`…), on many different invalid bodies in 3.0 and 3.1."""
+the validator's errors (its references inlined, accord/inlining.py), and what mock/problems.py and
+mock/rejections.py render of them, each against the plain per-error and per-violation functions it
+stands for (`describe`, `prism.words`, `Violation.sl_entry`, `error_entries`…) on a validator whose
+references are left as they are, on many different invalid bodies in 3.0 and 3.1."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, build_app
 
+from accord import schemas
 from accord.mock import prism
 from accord.mock.app import MockApp, _body_violations
 from accord.mock.exchange import Exchange
@@ -102,12 +104,14 @@ def _exchange(app: MockApp, path: str, raw: bytes) -> Exchange:
     return ex
 
 
-def _described(app: MockApp, ex: Exchange, value: Any) -> list[Violation]:
-    """What `_body_violations` stands for: `describe` and `prism.words` of each error, in order."""
-    assert ex.op is not None and ex.op.body is not None
-    media = ex.op.body.media["application/json"]
+def _described(reference: MockApp, path: str, value: Any) -> list[Violation]:
+    """What `_body_violations` stands for: `describe` and `prism.words` of each error of the
+    request validator the reference app holds (its references not inlined), in order."""
+    op = reference.api.prepare(next(iter(reference.api.router.match(path.split("/")[1:]))).target.operations["post"])
+    assert op.body is not None
+    media = op.body.media["application/json"]
     found = []
-    for error in app.api.schemas.validator(media.schema, "request").iter_errors(value):
+    for error in reference.api.schemas.validator(media.schema, "request").iter_errors(value):
         code = str(error.schema_path[-1]) if error.schema_path else ""
         words = prism.words(error)
         branches = prism.branch_entries("body", "", error) if code in ("anyOf", "oneOf") else ()
@@ -127,6 +131,14 @@ def app(version: str) -> MockApp:
     return build_app(path)
 
 
+@pytest.fixture(scope="module")
+def reference(version: str) -> MockApp:
+    """The same document served with its request validators' references left as references."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schemas, "inlined", lambda root, kept, **_: root)
+        return build_app(DOCUMENTS[version])
+
+
 def test_the_bodies_differ_and_break_many_kinds_of_rule(app: MockApp, version: str) -> None:
     codes: set[str] = set()
     for body in BODIES[version]:
@@ -142,9 +154,9 @@ def test_the_bodies_differ_and_break_many_kinds_of_rule(app: MockApp, version: s
         assert {"unevaluatedProperties", "const", "contains"} <= codes
 
 
-def test_body_violations_are_the_described_errors(app: MockApp, version: str) -> None:
+def test_body_violations_are_the_described_errors(app: MockApp, reference: MockApp, version: str) -> None:
     for body in BODIES[version]:
         raw = json.dumps(body).encode()
         ex = _exchange(app, "/orders", raw)
         assert ex.op is not None
-        assert _body_violations(app, ex, ex.op) == _described(app, ex, body), raw
+        assert _body_violations(app, ex, ex.op) == _described(reference, "/orders", body), raw
