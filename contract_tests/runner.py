@@ -141,6 +141,7 @@ def run_contract_tests(
         known = _load_baseline(Path(baseline)) if baseline is not None else None
         report = _execute(resolved, str(spec), document, documented, settings, progress, config,
                           allow_not_implemented, known)
+        report = _uncredentialed_note(report, document, config)
     if baseline is not None:
         report = _settle_baseline(report, Path(baseline), known, update_baseline)
     if junit is not None:
@@ -497,6 +498,45 @@ def _no_success(target: Target, collector: _Collector) -> list[str]:
     return [f"WARNING: no request of the run was answered with a success (2xx or 3xx) at {where}, only {seen}: "
             "is it the right server (docs/ci.md, the base URL), and does it accept the credentials sent "
             "(--auth-scheme, ACCORD_API_KEYS)?"]
+
+
+#: Where a run's user gives a credential for each kind of scheme, besides --auth-scheme NAME=VALUE.
+CREDENTIAL_SETTINGS = {"api_key": "ACCORD_API_KEYS", "bearer": "ACCORD_BEARER_TOKENS",
+                       "basic": "ACCORD_BASIC_CREDENTIALS"}
+
+
+def _uncredentialed_note(report: ContractReport, document: dict[str, Any],
+                         config: configuration.ResolvedConfig) -> ContractReport:
+    """A note naming the security schemes the run sent nothing for, when operations that only they
+    open were answered 401 or 403: the target refused what it was right to refuse, and the run
+    says what to give it (a document rarely documents those statuses, so they also fail
+    status_code_conformance)."""
+    from accord import openapi
+
+    given = set((config.data.get("auth") or {}).get("openapi") or {})
+    schemes = openapi.security_schemes(document)
+    missing = {name for name in schemes if name not in given}
+    if not missing:
+        return report
+    refused = {op.label for op in report.operations if any(status in (401, 403) for status, _n in op.statuses)}
+    closed: list[str] = []
+    needed: set[str] = set()
+    for found in openapi.operations(document):
+        requirements = found.operation.get("security", document.get("security")) or []
+        alternatives = [set(r) for r in requirements if isinstance(r, dict)]
+        if found.label in refused and alternatives and all(alt & missing for alt in alternatives):
+            closed.append(found.label)
+            needed |= set().union(*alternatives) & missing
+    if not closed:
+        return report
+    ways = ", ".join(f"--auth-scheme {name}=VALUE"
+                     + (f" or {CREDENTIAL_SETTINGS[kind]}" if (kind := openapi.credential_kind(schemes[name]))
+                        in CREDENTIAL_SETTINGS else "")
+                     for name in sorted(needed))
+    note = (f"no credential was sent for {', '.join(sorted(needed))}, and {len(closed)} operation(s) open only with "
+            f"it were answered 401 or 403 ({', '.join(closed[:5])}{', …' if len(closed) > 5 else ''}): give one "
+            f"with {ways} (the target has to accept it)")
+    return dataclasses.replace(report, notes=(*report.notes, note))
 
 
 def _load_baseline(path: Path) -> Any:

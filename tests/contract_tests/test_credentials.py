@@ -147,3 +147,21 @@ def test_bad_credentials_and_checks_are_usage_errors(args: list[str], message: s
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_scheme_given_nothing_is_named_when_its_operations_are_refused(served: Any, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Petstore-like, given only the header key: addPet (OAuth2 only) is answered 401 every time, and
+    the run names the scheme it had nothing for and how to give it; getPetById (key or OAuth2) is not
+    among the refused."""
+    spec = FIXTURES / "contract-pets" / "openapi.yaml"
+    url, _recorder = served(spec, ["secret-key", "oauth-token"])
+    result = _run(monkeypatch, tmp_path, "--target", url, "--spec", str(spec), "--auth-scheme", "api_key=secret-key")
+    notes = [line for line in result.output.splitlines() if line.startswith("note: no credential was sent")]
+    assert notes == ["note: no credential was sent for shop_auth, and 1 operation(s) open only with it were "
+                     "answered 401 or 403 (POST /pet): give one with --auth-scheme shop_auth=VALUE or "
+                     "ACCORD_BEARER_TOKENS (the target has to accept it)"], result.output[-3000:]
+
+    given = _run(monkeypatch, tmp_path, "--target", url, "--spec", str(spec), "--auth-scheme", "api_key=secret-key",
+                 "--auth-scheme", "shop_auth=oauth-token")
+    assert "no credential was sent" not in given.output, given.output[-3000:]
