@@ -90,17 +90,29 @@ class _Unreadable(Exception):
     pass
 
 
+_WRITTEN: dict[str, str] = {}  # translated pattern -> the first source translated to it
+
+
 @lru_cache(maxsize=8192)
 def prepare(source: str) -> PreparedPattern:
     """The pattern as jsonschema-rs reads it, or why it cannot be read."""
     if _PLAIN.fullmatch(source):
         return PreparedPattern(source, source)
     try:
-        return PreparedPattern(source, _Translator(source).run())
+        ecma = _Translator(source).run()
     except _Unreadable as exc:
         if compiles(source):  # a spelling this reading refuses but jsonschema-rs takes
             return PreparedPattern(source, source)
         return PreparedPattern(source, None, str(exc))
+    if ecma != source:
+        _WRITTEN.setdefault(ecma, source)
+    return PreparedPattern(source, ecma)
+
+
+def as_written(ecma: str) -> str:
+    """The pattern as the document writes it, for a pattern `prepare` translated (messages quote
+    the document, not the translation)."""
+    return _WRITTEN.get(ecma, ecma)
 
 
 @lru_cache(maxsize=8192)

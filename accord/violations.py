@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from accord.patterns import as_written
+
 _COMPARISONS = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
 
 #: The detail of a missing property (reported at the property's own path) and of an unexpected one.
@@ -79,7 +81,7 @@ _WORDING: dict[str, Callable[[Any], str]] = {
     "maxProperties": lambda kind: f"must have at most {kind.limit} property(ies)",
     "minLength": lambda kind: f"must be at least {kind.limit} character(s) long",
     "maxLength": lambda kind: f"must be at most {kind.limit} character(s) long",
-    "pattern": lambda kind: f"must match the pattern {kind.pattern}",
+    "pattern": lambda kind: f"must match the pattern {as_written(kind.pattern)}",
     "format": lambda kind: f"must be a valid {kind.format}",
 }
 

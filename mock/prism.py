@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from accord.patterns import as_written
+
 BASE = "https://stoplight.io/prism/errors#"
 
 TITLES = {
@@ -118,7 +120,7 @@ _WORDING: dict[str, Callable[[Any], str]] = {
     **{name: _compare(sign) for name, sign in _COMPARISONS.items()},
     **{name: _count(more, unit) for name, (more, unit) in _COUNTS.items()},
     "enum": lambda kind: "must be equal to one of the allowed values: " + ", ".join(map(str, kind.options)),
-    "pattern": lambda kind: f'must match pattern "{kind.pattern}"',
+    "pattern": lambda kind: f'must match pattern "{as_written(kind.pattern)}"',
     "format": lambda kind: f'must match format "{kind.format}"',
     "multipleOf": lambda kind: f"must be multiple of {_number(kind.multiple_of)}",
 }

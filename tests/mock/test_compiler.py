@@ -128,3 +128,23 @@ def test_unreadable_pattern_is_a_located_warning_and_the_rest_is_checked(tmp_pat
         assert "\\p is not followed by a property name" in findings[0].message
         assert client.get("/x", params={"q": "abc"}).status_code == 200
         assert client.get("/x", params={"q": "abcdef"}).status_code == 422
+
+
+def test_a_translated_pattern_is_quoted_as_the_document_writes_it(tmp_path):
+    """The validator runs `[0-9A-Fa-f]{4}`; the 422 quotes `\\p{XDigit}{4}`, the contract's words."""
+    document = {
+        "openapi": "3.0.3",
+        "paths": {"/x": {"get": {
+            "parameters": [{"name": "q", "in": "query", "required": True,
+                            "schema": {"type": "string", "pattern": r"^\p{XDigit}{4}$"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"example": 1}}}},
+        }}},
+    }
+    path = tmp_path / "openapi.json"
+    path.write_bytes(orjson.dumps(document))
+    with mock_client(path) as client:
+        assert client.get("/x", params={"q": "beef"}).status_code == 200
+        answer = client.get("/x", params={"q": "beer"})
+    assert answer.status_code == 422
+    assert [v["message"] for v in answer.json()["validation"]] == [
+        'Request query parameter q must match pattern "^\\p{XDigit}{4}$"']
