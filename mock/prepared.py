@@ -50,6 +50,7 @@ from accord.mock.exchange import next_request_id
 from accord.mock.negotiation import NO_PREFERENCES
 from accord.mock.parameters import Parameter, RequestParts, coerce, read_all
 from accord.mock.routing import PathEncodingError
+from accord.mock.wire import HEAD_LINES, HeaderError, header_lines
 
 if TYPE_CHECKING:
     from accord.mock.app import MockApp
@@ -105,6 +106,10 @@ class Plan:
     template: Headers
     #: Dynamic mode: the generated body of this request (`MockApp.generate` for the content); None: `body`.
     generate: Any = None
+    #: The header lines (mock/wire.py) of an answer without Origin, around what varies per request:
+    #: before X-Request-ID's value (`x-request-id: ` included when the response declares it), and
+    #: after it (Content-Length included, unless the body is generated).
+    lines: tuple[bytes, bytes] = (b"", b"")
     #: What `takes` reads: the operation's path parameters that are their text coerced (key, types,
     #: the text's place among the template's values: `Parameter.plain_path_types`), the others
     #: (read by `read_all`), the template's names, and the `is_valid` of the validator the pipeline
@@ -195,7 +200,8 @@ class Plan:
         if self.slot is None and origin is None:  # the usual case: one header to fill in
             headers = self.template.copy()
             headers[len(self.head)] = (b"x-request-id", rid)
-            return {"type": "http.response.start", "status": self.response.status, "headers": headers}, self.end
+            return {"type": "http.response.start", "status": self.response.status, "headers": headers,
+                    HEAD_LINES: self.lines[0] + rid + self.lines[1]}, self.end
         if self.slot is None:
             body, end, length = self.body, self.end, self.length
         else:
@@ -218,12 +224,16 @@ class Plan:
         rest = self.plain if origin is None else [*self.rest, *self.cors({"origin": origin.decode("latin-1")}),
                                                   *self.link]
         length = (b"content-length", b"%d" % len(body))
+        rid = b""
         if self.response.request_id is None:
             headers = [*self.head, *rest, length]
         else:
-            headers = [*self.head, (b"x-request-id", self._request_id(sent_id)), *rest, length]
-        return ({"type": "http.response.start", "status": self.response.status, "headers": headers},
-                {"type": "http.response.body", "body": body})
+            rid = self._request_id(sent_id)
+            headers = [*self.head, (b"x-request-id", rid), *rest, length]
+        start = {"type": "http.response.start", "status": self.response.status, "headers": headers}
+        if origin is None:
+            start[HEAD_LINES] = b"%s%s%scontent-length: %d\r\n" % (self.lines[0], rid, self.lines[1], len(body))
+        return start, {"type": "http.response.body", "body": body}
 
     def _checked(self, credentials: dict[bytes, bytes] | None) -> bool:
         """True when an alternative of the operation's security requirements holds (its own check)."""
@@ -323,13 +333,20 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
         index, body = -1, b""
     plain = [*rest, *(app.cors_headers({}) if app.cors_headers is not None else ()), *link]
     length = (b"content-length", b"%d" % len(body))
+    try:  # the lines the protocol writes (mock/protocol.py), checked once here
+        before = header_lines(head) + (b"" if response.request_id is None else b"x-request-id: ")
+        after = (b"" if response.request_id is None else b"\r\n") + header_lines(
+            plain if generate is not None else [*plain, length])
+    except HeaderError:
+        return None  # the pipeline answers, and the protocol refuses to write the header
     start = None
     if response.request_id is None and generate is None:
-        start = {"type": "http.response.start", "status": response.status, "headers": [*head, *plain, length]}
+        start = {"type": "http.response.start", "status": response.status, "headers": [*head, *plain, length],
+                 HEAD_LINES: before + after}
     return Plan(op, response, index, watch, needs, needs is None and bool(op.security.alternatives),
                 app.keys, head, rest, app.cors_headers, plain, link, body, slot, length, start,
                 {"type": "http.response.body", "body": body}, [*head, (b"x-request-id", b""), *plain, length],
-                generate)
+                generate, (before, after))
 
 
 def routed(app: MockApp, raw_path: bytes | None) -> tuple[Plan, str] | None:

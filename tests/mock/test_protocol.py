@@ -308,3 +308,23 @@ def test_an_idle_connection_is_closed_and_a_busy_one_is_not():
         return seen
 
     assert asyncio.run(scenario()) == [True, True, False, True, True, True]
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_prepared_header_lines_are_the_headers_as_written(dynamic: bool):
+    """A plan's ready lines (wire.HEAD_LINES) are exactly what the protocol would write from its headers."""
+    from accord.mock.wire import HEAD_LINES, header_lines
+
+    app = build_app(PETS, dynamic=dynamic)
+    ready = 0
+    for headers in ([], [(b"x-request-id", b"abc-1")], [(b"x-request-id", b"not valid!")],
+                    [(b"origin", b"http://127.0.0.1:5173")], [(b"accept", b"application/json")]):
+        for path in ("/pets", "/pets/7", "/pets/8", "/pets/mine"):
+            for _ in range(3):  # the first through the pipeline, then from the plan
+                scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
+                         "query_string": b"", "headers": [(b"x-api-key", b"k1"), *headers]}
+                start, _end = app.answer_now(scope, b"")
+                if HEAD_LINES in start:
+                    ready += 1
+                    assert start[HEAD_LINES] == header_lines(start["headers"])
+    assert ready > 20
