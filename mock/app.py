@@ -1,7 +1,7 @@
 """The mock as a raw ASGI app: a visible pipeline of steps over a compiled document.
 
-    preflight → control → internal → route → preferences → authenticate → read body → validate
-      → scenario → fault → rule → stateful → respond
+    prepared body → preflight → control → internal → route → preferences → authenticate → read body
+      → validate → scenario → fault → rule → stateful → respond
 
 (control, scenario, fault, rule and stateful are the behaviour's steps: mock/behaviour/steps.py.)
 
@@ -15,6 +15,10 @@ from the document was compiled before the first request (or on the operation's f
 A plain GET (no query, no body, no `Prefer`…) routed to an operation the pipeline has already
 answered with its static response is answered from a reply prepared for that operation, once the
 path's values pass the operation's checks (mock/prepared.py).
+A valid request with a body (a POST with its credentials, headers and body in order) is answered
+by the `prepared body` step from its operation's prepared default response
+(mock/prepared_bodies.py); whatever that step does not cover goes on through the steps after it.
+An app's pipeline leaves out the steps that can never answer for it (`_steps_for`).
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ from accord.mock.negotiation import (
     served_status,
 )
 from accord.mock.parameters import ParameterDecodeError, RequestParts, parse_query, read_all
-from accord.mock.prepared import Plan, remember, routed
+from accord.mock.prepared import Plan, plannable, remember, routed
+from accord.mock.prepared_bodies import BodyPlan, prepared_body
 from accord.mock.prism import words_of
 from accord.mock.problems import Violation, sl_violations
 from accord.mock.proxy import Upstream, forward, forward_unrouted
@@ -225,6 +230,8 @@ def authenticate(app: MockApp, ex: Exchange) -> Reply | None:
 def read_body(app: MockApp, ex: Exchange) -> Awaitable[Reply | None] | Reply | None:
     """The body, up to the limit (413 beyond it). Awaits (returns the reading) only when there is
     a body to read: a GET goes on without a coroutine."""
+    if ex.body_read:  # by `prepared_body`
+        return None
     if ex.method not in _BODY_METHODS and "content-length" not in ex.headers and "transfer-encoding" not in ex.headers:
         return None
     declared = ex.headers.get("content-length", "")
@@ -235,7 +242,11 @@ def read_body(app: MockApp, ex: Exchange) -> Awaitable[Reply | None] | Reply | N
 
 
 async def _read_body(app: MockApp, ex: Exchange) -> Reply | None:
-    body = await read_within(ex.receive, app.max_body)
+    message = await ex.receive()
+    body = message.get("body", b"")
+    # The whole body in one message (the common case) is read here: one coroutine per request, not two.
+    if message.get("more_body", False) or message["type"] != "http.request" or len(body) > app.max_body:
+        body = await read_within(ex.receive, app.max_body, message)
     if body is None:
         detail = f"The request body is larger than {app.max_body} bytes"
         return ex.generic(413, detail)
@@ -333,14 +344,19 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
                     for name in raw_reserved]
     if media.parser is None:
         return []
+    checked = ex.checked
+    invalid = checked is not None and checked[0] is media  # parsed by `prepared_body`, and not valid
+    if invalid:
+        value = checked[1]  # type: ignore[index]
+    else:
+        try:
+            value = media.parser(ex.body, media.context(header))
+        except BodyError as exc:
+            return [Violation("body", "", (), "parse", str(exc), kind="malformed")]
+        if media.schema is None:
+            return []
     try:
-        value = media.parser(ex.body, media.context(header))
-    except BodyError as exc:
-        return [Violation("body", "", (), "parse", str(exc), kind="malformed")]
-    if media.schema is None:
-        return []
-    try:
-        if app.api.schemas.is_valid(media.schema, value, "request"):
+        if not invalid and app.api.schemas.is_valid(media.schema, value, "request"):
             return []
         # Located and worded as the service words them (accord.violations): a missing property's own
         # pointer, one entry per unexpected property, no value echoed.
@@ -420,8 +436,8 @@ def respond(app: MockApp, ex: Exchange) -> Reply:
 
 
 PIPELINE: tuple[Step, ...] = (
-    preflight, behaviour.behaviour_control, internal, route, preferences, authenticate, read_body, validate,
-    *behaviour.STEPS, respond,
+    prepared_body, preflight, behaviour.behaviour_control, internal, route, preferences, authenticate, read_body,
+    validate, *behaviour.STEPS, respond,
 )
 #: The validating proxy: forwards what passed validation upstream (no rules, faults or state:
 #: those shape the mock's own answers).
@@ -430,13 +446,30 @@ PROXY_PIPELINE: tuple[Step, ...] = (preflight, internal, proxy_route, preference
 #: Steps that may return an awaitable (the rest return a Reply or None): coroutine functions, and
 #: steps that return a coroutine only when they have something to await (a body to read, a
 #: control request), so that a request without one creates no coroutine.
-_MAY_AWAIT = frozenset({read_body, behaviour.behaviour_control, proxy_route})
+_MAY_AWAIT = frozenset({read_body, behaviour.behaviour_control, proxy_route, prepared_body})
 #: (step, may return an awaitable). The flag says which member of Step's union a step returns, so
 #: the pipeline types a step's result as Any.
 _STEPS: tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...] = tuple(
     (step, step in _MAY_AWAIT or inspect.iscoroutinefunction(step)) for step in PIPELINE)
 _PROXY_STEPS: tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...] = tuple(
     (step, step in _MAY_AWAIT or inspect.iscoroutinefunction(step)) for step in PROXY_PIPELINE)
+#: Steps that answer nothing without rules, scenarios, faults or state (they read `ex.note`, which
+#: only `behaviour_scenario` sets, and only then, or `app.state`).
+_BEHAVIOUR_ONLY = frozenset({behaviour.behaviour_fault, behaviour.behaviour_rule, behaviour.behaviour_stateful})
+
+
+def _steps_for(app: MockApp) -> tuple[tuple[Callable[[MockApp, Exchange], Any], bool], ...]:
+    """The app's pipeline, less the steps that can never answer for it: the behaviour's without
+    behaviour, and `prepared_body` where nothing may be prepared (mock/prepared.py `plannable`) or
+    requests are not validated."""
+    if app.proxy is not None:
+        return _PROXY_STEPS
+    skipped: set[Any] = set()
+    if not app.behaviour.active and app.state is None:
+        skipped |= _BEHAVIOUR_ONLY
+    if not (plannable(app) and app.validate_requests):
+        skipped.add(prepared_body)
+    return tuple(entry for entry in _STEPS if entry[0] not in skipped)
 
 
 class _Done:
@@ -512,7 +545,6 @@ class MockApp:
         self.settings = settings
         self.proxy = proxy
         self.recorder = recorder
-        self.steps = _STEPS if proxy is None else _PROXY_STEPS
         # Read on every request: plain attributes, not a lookup through `settings` each time.
         self.dynamic = settings.dynamic
         self.cors = settings.cors
@@ -533,6 +565,11 @@ class MockApp:
         #: Whether every answer is ready without waiting (no upstream, no latency, no network
         #: fault): the server may then call `answer_now` instead of the ASGI app (mock/protocol.py).
         self.immediate = proxy is None and not self.behaviour.active
+        #: Prepared replies to valid requests with a body, by operation pointer (None: not prepared).
+        self.body_plans: dict[str, BodyPlan | None] = {}
+        #: By (method, path): the plan, the path item and the path's values (mock/prepared_bodies.py).
+        self.body_routes: dict[tuple[str, str], Any] = {}
+        self.steps = _steps_for(self)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":

@@ -14,7 +14,7 @@ from accord.mock.problems import render as render_problem
 
 if TYPE_CHECKING:
     from accord.mock.behaviour.engine import Note
-    from accord.mock.compiler import Operation, PathItem
+    from accord.mock.compiler import MediaBody, Operation, PathItem
     from accord.mock.negotiation import Preferences
     from accord.mock.parameters import RequestParts
 
@@ -98,6 +98,9 @@ class Exchange:
     note: Note | None = None  # what the behaviour (rules, faults, state) did: for the journal
     prism_errors: bool = True  # generic problems in Prism's words (CompiledApi.prism_errors)
     static: bool = False  # the default response by `respond`, static or generated (mock/prepared.py)
+    body_read: bool = False  # `body` is the whole body, read (mock/prepared_bodies.py)
+    #: The body's media and parsed value, known not to validate (mock/prepared_bodies.py).
+    checked: tuple[MediaBody, Any] | None = None
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], receive: Any) -> Exchange:
@@ -136,12 +139,15 @@ class Exchange:
         return problem_reply(status, problem(status, detail, instance=self.path, request_id=rid), headers)
 
 
-async def read_within(receive: Any, limit: int) -> bytes | None:
-    """The whole request body from ASGI `receive`, or None once it passes `limit` bytes."""
+async def read_within(receive: Any, limit: int, first: dict[str, Any] | None = None) -> bytes | None:
+    """The whole request body from ASGI `receive`, or None once it passes `limit` bytes; `first`:
+    a message the caller has already received."""
     chunks: list[bytes] = []
     size = 0
+    message = first
     while True:
-        message = await receive()
+        if message is None:
+            message = await receive()
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
@@ -154,4 +160,5 @@ async def read_within(receive: Any, limit: int) -> bytes | None:
             chunks.append(chunk)
             break
         chunks.append(chunk)
+        message = None
     return b"".join(chunks)
