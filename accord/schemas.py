@@ -4,16 +4,25 @@ OpenAPI 3.0 and Swagger 2.0 schemas are a dialect of JSON Schema draft 4 (`nulla
 `x-nullable`, `readOnly`/`writeOnly` relaxing `required`); 3.1 schemas are draft 2020-12.
 `SchemaCompiler` converts a schema once, carries along only the components it references
 (by their original JSON pointers, so `$ref`s keep working), and caches the compiled validator.
+
+A compiled validator holds its own copy of every component it reaches: on a densely linked
+document (Stripe's: nearly every schema reaches nearly all 775 components) that is megabytes
+each. So validators are shared by what they hold, not by which dict asked for them: the same
+schema written in many operations (`$ref: '#/components/schemas/error'` under every `default`
+response), or asked for by the mock and by its generator, is compiled once (`SharedValidators`).
+A value that is no object or array is checked against a scalar validator (`scalar_validator`),
+which leaves out what only objects and arrays meet.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import jsonschema_rs
+import orjson
 
 from accord import openapi, pointers
 from accord.errors import AccordError
@@ -28,6 +37,17 @@ _SCHEMA_SINGLE = ("items", "not", "additionalProperties", "contains", "if", "the
 _SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
 #: Annotations a 2.0/3.0 Schema Object may carry that validate nothing: left out of the compiled schema.
 _OPENAPI_ONLY = ("example", "examples", "discriminator", "xml", "externalDocs", "deprecated")
+#: Keywords that apply to objects and arrays only: a value of another type passes them whatever
+#: they hold, so a validator for such values leaves them out, and the components only they reach.
+_CONTAINER_ONLY = frozenset((
+    "properties", "patternProperties", "additionalProperties", "required", "minProperties", "maxProperties",
+    "dependencies", "dependentRequired", "dependentSchemas", "propertyNames", "unevaluatedProperties",
+    "items", "additionalItems", "prefixItems", "contains", "minContains", "maxContains", "minItems", "maxItems",
+    "uniqueItems", "unevaluatedItems",
+))
+#: What in a schema or a component it reaches makes its validator differ by compiler (`format:
+#: byte`, checked by the mock's).
+_BYTE = "byte"
 
 
 @dataclass(slots=True, frozen=True)
@@ -60,13 +80,52 @@ class SchemaCompileError(AccordError, ValueError):
     exit_code = 2
 
 
+class SharedValidators:
+    """Compiled validators of one document by what they hold, for every compiler that shares it.
+
+    The key is the schema as converted for a direction, its `$ref`s not followed (the components
+    they reach are a function of the references and the document), shared by every compiler
+    unless something it reaches has `format: byte` (which only the mock's compiler checks). Each
+    entry keeps the notes about unreadable patterns in the components it reached, told again to a
+    compiler that finds it (`SchemaCompiler.on_pattern`). Entries live as long as the compilers: a
+    validator asked for once is asked for again on every request it checks.
+    """
+
+    __slots__ = ("compiled",)
+
+    def __init__(self) -> None:
+        self.compiled: dict[tuple[Any, ...], tuple[jsonschema_rs.Validator, tuple[PatternNote, ...]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.compiled)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One conversion: its direction, whether only what a scalar meets is kept (`_CONTAINER_ONLY`
+    left out), the components converted so far, what the result depends on (`_BYTE`), the root's
+    own `$ref`s (listed to follow once the root is converted) and the notes about unreadable
+    patterns, in order."""
+
+    direction: Direction
+    scalar: bool = False
+    inline: bool = False  # references replaced by their targets where errors stay the same (accord.inlining)
+    refs: dict[str, Any] = field(default_factory=dict)
+    marks: set[str] = field(default_factory=set)
+    found: list[str] = field(default_factory=list)
+    notes: list[PatternNote] = field(default_factory=list)
+
+
 class SchemaCompiler:
-    """Compiles schemas of one document; validators are cached per schema and direction."""
+    """Compiles schemas of one document; validators are cached per schema and direction, and
+    shared by content (`SharedValidators`) with the compilers given the same `shared`."""
 
     def __init__(self, document: dict[str, Any], version: str, *, openapi_formats: bool = False,
-                 on_pattern: Callable[[PatternNote], None] | None = None) -> None:
+                 on_pattern: Callable[[PatternNote], None] | None = None,
+                 shared: SharedValidators | None = None) -> None:
         self.document = document
         self.version = version
+        self.shared = shared if shared is not None else SharedValidators()
         #: Told once per unreadable pattern, where it is written (`PatternNote`).
         self.on_pattern = on_pattern
         self._noted: set[tuple[str | None, str]] = set()
@@ -77,6 +136,11 @@ class SchemaCompiler:
         self._cache: dict[tuple[int, str], jsonschema_rs.Validator] = {}
         self._keep: list[Any] = []  # keeps cached schema objects alive so their ids stay valid
 
+    def sibling(self, *, openapi_formats: bool) -> SchemaCompiler:
+        """A compiler of the same document that shares this one's validators where they are the
+        same (its own `on_pattern`: none)."""
+        return SchemaCompiler(self.document, self.version, openapi_formats=openapi_formats, shared=self.shared)
+
     # -- public -------------------------------------------------------------------------
     def validator(self, schema: Any, direction: Direction = "any", where: str | None = None) -> jsonschema_rs.Validator:
         """The compiled validator; `where` (the schema's pointer in the document) locates the
@@ -84,10 +148,31 @@ class SchemaCompiler:
         key = (id(schema), direction)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._compile(schema, direction, where)
+            # Request validators report every error of every invalid request: their references inlined.
+            cached = self._shared_validator(schema, _Run(direction, inline=direction == "request"), where)
             self._cache[key] = cached
             self._keep.append(schema)
         return cached
+
+    def scalar_validator(self, schema: Any, where: str | None = None) -> jsonschema_rs.Validator:
+        """A validator for `schema` that answers for values other than objects and arrays only
+        (null, booleans, numbers, strings), in every direction: what applies to objects and arrays
+        is left out, and with it the components only they reach, a small fraction of what the
+        full validator holds on a densely linked document."""
+        key = (id(schema), "scalar")
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._shared_validator(schema, _Run("any", scalar=True), where)
+            self._cache[key] = cached
+            self._keep.append(schema)
+        return cached
+
+    def accepts(self, schema: Any, value: Any, direction: Direction = "any") -> bool:
+        """Whether `value` is valid against `schema`: `scalar_validator`'s answer for a value
+        other than an object or an array, `validator`'s for those."""
+        if isinstance(value, (dict, list)):
+            return bool(self.validator(schema, direction).is_valid(value))
+        return bool(self.scalar_validator(schema).is_valid(value))
 
     def iter_violations(self, schema: Any, instance: Any, direction: Direction = "any") -> Iterator[SchemaViolation]:
         validator = self.validator(schema, direction)
@@ -102,37 +187,82 @@ class SchemaCompiler:
         return self.validator(schema, direction).is_valid(instance)
 
     def convert(self, schema: Any, direction: Direction = "any", where: str | None = None, *,
-                inline: bool = False) -> dict[str, Any]:
+                inline: bool = False, scalar: bool = False) -> dict[str, Any]:
         """A self-contained JSON Schema for `schema`, its references carried along; with `inline`,
-        the references replaced by their targets where a validator reports the same (accord.inlining)."""
-        refs: dict[str, Any] = {}
-        root = self._convert(schema, direction, refs, where)
+        the references replaced by their targets where a validator reports the same
+        (accord.inlining); `scalar`: what `scalar_validator` holds."""
+        run = _Run("any", scalar=True) if scalar else _Run(direction, inline=inline)
+        try:
+            return self._complete(self._convert(schema, run, where, root=True), run)
+        finally:
+            self._tell(run.notes)
+
+    def _complete(self, root: Any, run: _Run) -> dict[str, Any]:
+        """`root` (converted, its references `run.found` not followed) with what they reach carried along."""
+        for ref in run.found:
+            self._follow(ref, run)
         if not isinstance(root, dict):
             root = {} if root is True else {"not": {}}
         skeleton: dict[str, Any] = {}
-        for pointer, converted in refs.items():
+        for pointer, converted in run.refs.items():
             _place(skeleton, pointer, converted)
         if skeleton:
             root = {**skeleton, "allOf": [root]} if _clashes(root, skeleton) else {**root, **skeleton}
-            if inline:
+            if run.inline:
                 root = inlined(root, frozenset(skeleton), draft4=self.version != "3.1")
         if self.version == "3.1":
             root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
         return root
 
-    # -- conversion ---------------------------------------------------------------------
-    def _compile(self, schema: Any, direction: Direction, where: str | None) -> jsonschema_rs.Validator:
-        # Request validators report every error of every invalid request: their references inlined.
-        inline = direction == "request"
+    # -- sharing ------------------------------------------------------------------------
+    def _shared_validator(self, schema: Any, run: _Run, where: str | None) -> jsonschema_rs.Validator:
+        """The validator for `schema`, compiled unless one holding the same is shared already."""
+        root = self._convert(schema, run, where, root=True)
+        self._tell(run.notes)  # the root's own: where this schema is written
         try:
-            return self._build(self.convert(schema, direction, where, inline=inline))
+            text: bytes | None = orjson.dumps(root, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # not JSON as orjson writes it (integers beyond 64 bits): compiled for itself
+            text = None
+        compiled = self.shared.compiled
+        # What every compiler shares, and what holds for this compiler only. The direction is part
+        # of both: it relaxes `required` (readOnly/writeOnly), and request validators are inlined.
+        common = ("scalar" if run.scalar else run.direction, text)
+        own = (*common, self.openapi_formats)
+        entry = None if text is None else compiled.get(common) or compiled.get(own)
+        if entry is not None:
+            self._tell(entry[1])
+            return entry[0]
+        told = len(run.notes)
+        try:
+            validator = self._build(self._complete(root, run))
         except SchemaCompileError:
-            # A pattern jsonschema-rs refuses fails the whole schema: find it, leave it out, say where.
-            self._probe = True
-            try:
-                return self._build(self.convert(schema, direction, where, inline=inline))
-            finally:
-                self._probe = False
+            # A pattern jsonschema-rs refuses fails the whole schema: find it, leave it out, say
+            # where. Compiled for this schema alone, so each place it is written is told.
+            return self._probed(schema, run, where)
+        finally:
+            self._tell(run.notes[told:])
+        if text is not None:
+            compiled[own if run.marks else common] = (validator, tuple(run.notes[told:]))
+        return validator
+
+    def _probed(self, schema: Any, first: _Run, where: str | None) -> jsonschema_rs.Validator:
+        run = _Run(first.direction, first.scalar, first.inline)
+        self._probe = True
+        try:
+            return self._build(self._complete(self._convert(schema, run, where, root=True), run))
+        finally:
+            self._probe = False
+            self._tell(run.notes)
+
+    def _tell(self, notes: list[PatternNote] | tuple[PatternNote, ...]) -> None:
+        """`on_pattern`, once per unreadable pattern and place."""
+        for note in notes:
+            if (note.pointer, note.pattern) not in self._noted:
+                self._noted.add((note.pointer, note.pattern))
+                if self.on_pattern is not None:
+                    self.on_pattern(note)
+
+    # -- conversion ---------------------------------------------------------------------
 
     def _build(self, converted: dict[str, Any]) -> jsonschema_rs.Validator:
         cls = jsonschema_rs.Draft202012Validator if self.version == "3.1" else jsonschema_rs.Draft4Validator
@@ -143,48 +273,54 @@ class SchemaCompiler:
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise SchemaCompileError(str(exc)) from exc
 
-    def _pattern(self, source: str, at: _Where) -> str | None:
-        """The pattern jsonschema-rs compiles for `source` (accord.patterns), or None, noted."""
+    def _pattern(self, source: str, at: _Where, run: _Run) -> str | None:
+        """The pattern jsonschema-rs compiles for `source` (accord.patterns), or None, noted in `run`."""
         prepared = prepare(source)
         ecma, problem = prepared.ecma, prepared.problem
         if ecma is not None and self._probe and not compiles(ecma):
             ecma, problem = None, "jsonschema-rs cannot compile it (an unsupported construct, or too large)"
         if ecma is None:
-            where = _pointer(at)
-            if (where, source) not in self._noted:
-                self._noted.add((where, source))
-                if self.on_pattern is not None:
-                    self.on_pattern(PatternNote(where, source, problem or "it cannot be read"))
+            run.notes.append(PatternNote(_pointer(at), source, problem or "it cannot be read"))
         return ecma
 
-    def _convert(self, schema: Any, direction: Direction, refs: dict[str, Any], where: _Where = None) -> Any:
+    def _convert(self, schema: Any, run: _Run, where: _Where = None, root: bool = False) -> Any:
+        """`schema` as JSON Schema; each `$ref` followed into `run.refs`, or, in the `root`
+        schema, listed in `run.found` to follow later."""
         if not isinstance(schema, dict):
             return schema
+        if schema.get("format") == "byte":
+            run.marks.add(_BYTE)
+        direction = run.direction
         out: dict[str, Any] = {}
         for key, value in schema.items():
+            if run.scalar and key in _CONTAINER_ONLY:
+                continue
             if key == "patternProperties" and isinstance(value, dict):
                 at = _child(where, key)
-                out[key] = {ecma: self._convert(sub, direction, refs, _child(at, name)) for name, sub in value.items()
-                            if (ecma := self._pattern(name, _child(at, name))) is not None}
+                out[key] = {ecma: self._convert(sub, run, _child(at, name), root) for name, sub in value.items()
+                            if (ecma := self._pattern(name, _child(at, name), run)) is not None}
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
                 at = _child(where, key)
-                out[key] = {name: self._convert(sub, direction, refs, _child(at, name)) for name, sub in value.items()}
+                out[key] = {name: self._convert(sub, run, _child(at, name), root) for name, sub in value.items()}
             elif key in _SCHEMA_LISTS and isinstance(value, list):
                 at = _child(where, key)
-                out[key] = [self._convert(sub, direction, refs, _child(at, i)) for i, sub in enumerate(value)]
+                out[key] = [self._convert(sub, run, _child(at, i), root) for i, sub in enumerate(value)]
             elif key in _SCHEMA_SINGLE and isinstance(value, (dict, list)):
                 at = _child(where, key)
                 if isinstance(value, list):  # draft-4 tuple items
-                    out[key] = [self._convert(sub, direction, refs, _child(at, i)) for i, sub in enumerate(value)]
+                    out[key] = [self._convert(sub, run, _child(at, i), root) for i, sub in enumerate(value)]
                 else:
-                    out[key] = self._convert(value, direction, refs, at)
+                    out[key] = self._convert(value, run, at, root)
             elif key == "$ref" and isinstance(value, str):
                 out[key] = value
-                self._follow(value, direction, refs)
+                if root:
+                    run.found.append(value)
+                else:
+                    self._follow(value, run)
             elif key in _OPENAPI_ONLY and self.version != "3.1":
                 continue
             elif key == "pattern" and isinstance(value, str):
-                ecma = self._pattern(value, _child(where, key))
+                ecma = self._pattern(value, _child(where, key), run)
                 if ecma is not None:
                     out[key] = ecma
             else:
@@ -212,10 +348,11 @@ class SchemaCompiler:
         """Whether `flag` is true on the schema or on any schema its `$ref` chain passes through."""
         return any(isinstance(node, dict) and node.get(flag) is True for node in openapi.chain(self.document, schema))
 
-    def _follow(self, ref: str, direction: Direction, refs: dict[str, Any]) -> None:
+    def _follow(self, ref: str, run: _Run) -> None:
         if not ref.startswith("#"):
             return
         pointer = ref[1:]
+        refs = run.refs
         if pointer in refs:
             return
         refs[pointer] = {}  # placeholder: breaks cycles
@@ -223,7 +360,7 @@ class SchemaCompiler:
         if target is None:
             del refs[pointer]
             return
-        refs[pointer] = self._convert(target, direction, refs, pointer)
+        refs[pointer] = self._convert(target, run, pointer)
 
 
 #: Where a schema is written, built only when a note needs it: the document pointer of the root

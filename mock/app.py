@@ -67,6 +67,7 @@ from accord.mock.responses import generated_body
 from accord.mock.routing import PathEncodingError, query_values
 from accord.mock.security import configured_keys
 from accord.mock.settings import MockSettings
+from accord.schemas import SchemaCompiler
 from accord.violations import REQUIRED, UNEXPECTED, UNEXPECTED_KINDS, describe, detail
 
 log = logging.getLogger("accord.mock")
@@ -741,6 +742,7 @@ def create_app(
     """
     settings = MockSettings.of(settings, **options) if options else settings or MockSettings()
     spec = converted(spec_or_path) if isinstance(spec_or_path, Spec) else load_spec(spec_or_path, convert=True)
+    schemas = SchemaCompiler(spec.document, spec.version, openapi_formats=True)
     if generator is None:
         from accord.mock.generation import Generator
         from accord.mock.generation.options import EXTENSION, Options
@@ -749,9 +751,12 @@ def create_app(
         if faker_options.ignored:
             log.warning("%s: accord's generator does not use %s (docs/mock-behaviour.md)", EXTENSION,
                         ", ".join(faker_options.ignored))
-        generator = Generator(spec.document, spec.version, options=faker_options)
+        # The generator's compiler shares the mock's validators (accord/schemas.py).
+        generator = Generator(spec.document, spec.version, options=faker_options,
+                              compiler=schemas.sibling(openapi_formats=False))
     seed = settings.seed
-    api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding)
+    api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding,
+                      schemas=schemas)
     eager = settings.eager
     if eager is None:
         eager = len(api.operations) <= EAGER_OPERATIONS

@@ -138,6 +138,7 @@ class CompiledApi:
         generator: Any,
         seed: int | str | None = None,
         locate: Callable[[Finding], Finding] | None = None,
+        schemas: SchemaCompiler | None = None,
     ) -> None:
         if version not in ("3.0", "3.1"):
             raise FindingsError(
@@ -145,7 +146,11 @@ class CompiledApi:
             )
         self.document = document
         self.version = version
-        self.schemas = SchemaCompiler(document, version, openapi_formats=True, on_pattern=self._pattern_unread)
+        #: One compiler for requests, responses and examples; pass the one whose validators the
+        #: generator shares (`SchemaCompiler.sibling`), so a schema is compiled once for both.
+        self.schemas = schemas or SchemaCompiler(document, version, openapi_formats=True)
+        if self.schemas.on_pattern is None:
+            self.schemas.on_pattern = self._pattern_unread
         self.generator = generator
         self.sampler = StaticSampler(document, version)
         self.seed = seed

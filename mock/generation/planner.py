@@ -117,6 +117,13 @@ class Planner:
     def check(self, schema: Any, direction: Direction) -> Check:
         return self.compiler.validator(schema, direction).is_valid
 
+    def accepts(self, schema: Any, direction: Direction, value: Any) -> bool:
+        """Whether `value` is valid against `schema`, checked once while planning: a null, a
+        string, a number or a boolean (`null` itself, most `enum` values, examples and defaults)
+        against the schema's scalar validator, which leaves out what it never meets and so the
+        components reached only through properties and items (accord/schemas.py)."""
+        return self.compiler.accepts(schema, value, direction)
+
     def mark_risky(self) -> None:
         if self._risk:
             self._risk[-1] = True
@@ -148,19 +155,19 @@ class Planner:
             return ImpossibleNode(f"not a schema: {type(schema).__name__}", where)
         parts, inlined = self.flatten(schema, frozenset())
         node = self.build(parts, direction, where, None, hint, inlined)
-        if self._may_be_null([schema, *parts]) and self.check(schema, direction)(None):
+        if self._may_be_null([schema, *parts]) and self.accepts(schema, direction, None):
             node = ConstNode(None) if isinstance(node, ImpossibleNode) else NullableNode(node)
-        candidates = [v for v in self._candidates(schema) if self.check(schema, direction)(v)]
+        candidates = [v for v in self._candidates(schema) if self.accepts(schema, direction, v)]
         if candidates:
             node = CandidatesNode(candidates, node)
         options = self.options
         if options.use_examples or options.use_default:
             # json-schema-faker's useExamplesValue / useDefaultValue: the document's value every
             # time (examples first, as json-schema-faker looks), when it is valid here.
-            preferred = [v for v in self._candidates(schema, default=False) if self.check(schema, direction)(v)] \
+            preferred = [v for v in self._candidates(schema, default=False) if self.accepts(schema, direction, v)] \
                 if options.use_examples else []
             if not preferred and options.use_default and "default" in schema \
-                    and self.check(schema, direction)(schema["default"]):
+                    and self.accepts(schema, direction, schema["default"]):
                 preferred = [schema["default"]]
             if preferred:
                 node = ChoiceNode(preferred)
@@ -323,7 +330,7 @@ class Planner:
                hint: str | None) -> Node:
         values = self._enumerated(parts)
         if values is not None:
-            valid = [v for v in values if all(self.check(part, direction)(v) for part in parts)]
+            valid = [v for v in values if all(self.accepts(part, direction, v) for part in parts)]
             if not valid:
                 return ImpossibleNode("no `enum`/`const` value satisfies the rest of the schema", where)
             return ConstNode(valid[0]) if len(valid) == 1 else ChoiceNode(valid)

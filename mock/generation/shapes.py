@@ -64,7 +64,7 @@ def object_node(planner: Planner, parts: Parts, direction: Direction, where: str
     fixed_values: dict[str, Any] = {}
     for name, value in wanted_fixed.items():
         schemas = _schemas_for(parts, name)
-        if schemas is not None and all(planner.check(s, direction)(value) for s in schemas):
+        if schemas is not None and all(planner.accepts(s, direction, value) for s in schemas):
             fixed_values[name] = value
 
     extra, extra_key, is_map = _extra(planner, parts, direction, where, declared)

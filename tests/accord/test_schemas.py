@@ -111,3 +111,68 @@ def test_a_dash_beside_a_class_escape_is_the_character_as_in_ecma():
     compiler = SchemaCompiler({}, "3.0")
     assert compiler.is_valid(schema, "Jane Doe-_(x)", "response")
     assert not compiler.is_valid(schema, "Jane*", "response")
+
+
+def test_the_same_schema_written_twice_is_compiled_once() -> None:
+    # Two operations each write `$ref: Node`: two dicts, one compiled validator per direction
+    # (request validators are inlined, and readOnly/writeOnly relax `required` by direction).
+    compiler = SchemaCompiler(DOC, "3.0")
+    first, second = {"$ref": "#/components/schemas/Node"}, {"$ref": "#/components/schemas/Node"}
+    validator = compiler.validator(first, "response")
+    assert compiler.validator(second, "response") is validator
+    assert len(compiler.shared) == 1
+    assert compiler.validator(second, "request") is compiler.validator(first, "request") is not validator
+    assert len(compiler.shared) == 2
+    assert compiler.validator({"$ref": "#/components/schemas/Maybe"}, "response") is not validator
+    assert len(compiler.shared) == 3
+
+
+def test_sibling_compilers_share_validators_unless_format_byte_tells_them_apart() -> None:
+    mock = SchemaCompiler(DOC, "3.0", openapi_formats=True)
+    generator = mock.sibling(openapi_formats=False)
+    assert generator.validator({"$ref": "#/components/schemas/Node"}) is mock.validator(
+        {"$ref": "#/components/schemas/Node"})
+    byte = {"type": "string", "format": "byte"}
+    assert not mock.is_valid(byte, "not base64!")
+    assert generator.is_valid({"type": "string", "format": "byte"}, "not base64!")
+
+
+# Stripe's shape: an expandable field is an id or the object, and objects link back.
+LINKED = {
+    "components": {
+        "schemas": {
+            "Customer": {"type": "object", "properties": {
+                "charges": {"type": "array", "items": {"$ref": "#/components/schemas/Charge"}}}},
+            "Charge": {"type": "object", "required": ["customer"], "properties": {
+                "customer": {"$ref": "#/components/schemas/Expandable"}}},
+            "Expandable": {"anyOf": [{"type": "string", "maxLength": 5}, {"$ref": "#/components/schemas/Customer"}],
+                           "nullable": True},
+        }
+    }
+}
+
+
+def test_a_scalar_validator_leaves_out_what_only_objects_and_arrays_meet() -> None:
+    compiler = SchemaCompiler(LINKED, "3.0")
+    expandable = {"$ref": "#/components/schemas/Expandable"}
+    assert set(compiler.convert(expandable)["components"]["schemas"]) == {"Expandable", "Customer", "Charge"}
+    scalar = compiler.convert(expandable, scalar=True)
+    assert set(scalar["components"]["schemas"]) == {"Expandable", "Customer"}
+    assert scalar["components"]["schemas"]["Customer"] == {"type": "object"}
+    for value in (None, "abc", "abcdef", 3, 2.5, True):
+        assert compiler.accepts(expandable, value) == compiler.is_valid(expandable, value), value
+    assert compiler.accepts(expandable, {"charges": [{"customer": None}]})
+    assert not compiler.accepts(expandable, {"charges": [{"customer": 3}]})
+
+
+def test_a_compiler_that_finds_a_shared_validator_is_told_its_unreadable_patterns() -> None:
+    document = {"components": {"schemas": {"Id": {"type": "string", "pattern": r"[^\p\{C\}]*\+"}}}}
+    told: list = []
+    mock = SchemaCompiler(document, "3.0", openapi_formats=True, on_pattern=told.append)
+    generator = mock.sibling(openapi_formats=False)
+    compiled = generator.validator({"$ref": "#/components/schemas/Id"}, "response")  # first, and says nothing
+    assert told == []
+    assert mock.validator({"$ref": "#/components/schemas/Id"}, "response") is compiled
+    assert [note.pointer for note in told] == ["/components/schemas/Id/pattern"]
+    mock.validator({"$ref": "#/components/schemas/Id"}, "request")
+    assert len(told) == 1  # once per place

@@ -11,6 +11,7 @@ from accord.loading import load_spec
 from accord.mock.compiler import CompiledApi
 from accord.mock.generation import Generator
 from accord.mock.testing import mock_client
+from accord.schemas import SchemaCompiler
 
 
 def compiled(path=PETS) -> CompiledApi:
@@ -148,3 +149,31 @@ def test_a_translated_pattern_is_quoted_as_the_document_writes_it(tmp_path):
     assert answer.status_code == 422
     assert [v["message"] for v in answer.json()["validation"]] == [
         'Request query parameter q must match pattern "^\\p{XDigit}{4}$"']
+
+
+def test_a_schema_several_operations_share_is_compiled_once():
+    # Every operation answers `default` with the same component, as real documents do (Stripe's
+    # `error` under each of its 452 operations): one validator, for the mock and its generator.
+    error = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
+
+    def default():
+        schema = {"$ref": "#/components/schemas/Error"}
+        return {"description": "error", "content": {"application/json": {"schema": schema}}}
+
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {f"/r{n}": {"get": {"responses": {"200": {"description": "ok"}, "default": default()}}}
+                  for n in range(3)},
+        "components": {"schemas": {"Error": error}},
+    }
+    schemas = SchemaCompiler(document, "3.0", openapi_formats=True)
+    generator = Generator(document, "3.0", compiler=schemas.sibling(openapi_formats=False))
+    api = CompiledApi(document, "3.0", generator=generator, schemas=schemas)
+    api.prepare_all()
+    schemas = [op.responses["default"].contents[0].schema for op in api.operations]
+    assert len({id(s) for s in schemas}) == 3  # three dicts in the document…
+    validators = {id(api.schemas.validator(s, "response")) for s in schemas}
+    assert len(validators) == 1  # …one validator
+    assert generator.compiler.validator(schemas[0], "response") is api.schemas.validator(schemas[2], "response")
+    assert len(api.schemas.shared) == 1

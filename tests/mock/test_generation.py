@@ -645,3 +645,29 @@ def test_class_members_python_may_read_as_set_syntax_mean_what_ecma_means(
     generator = compile_pattern(source)  # pytest turns a FutureWarning into an error
     assert generator.matches(inside) and not generator.matches(outside)
     assert all(generator.matches(generator.generate(Random(seed))) for seed in range(20))
+
+
+def test_planning_compiles_a_linked_schema_once(monkeypatch):
+    # Checking `null` against a nullable expandable field (Stripe's `customer`: an id or the
+    # object) takes a scalar validator, not a second copy of every component the object reaches.
+    compiled: list[dict] = []
+    compile_ = SchemaCompiler._compile
+
+    def recording(self, converted):
+        compiled.append(converted)
+        return compile_(self, converted)
+
+    monkeypatch.setattr(SchemaCompiler, "_compile", recording)
+    document = {"components": {"schemas": {
+        "Customer": {"type": "object", "properties": {
+            "charges": {"type": "array", "items": {"$ref": "#/components/schemas/Charge"}}}},
+        "Charge": {"type": "object", "required": ["customer"], "properties": {
+            "customer": {"$ref": "#/components/schemas/Expandable"}}},
+        "Expandable": {"anyOf": [{"type": "string", "maxLength": 5}, {"$ref": "#/components/schemas/Customer"}],
+                       "nullable": True},
+    }}}
+    generator = Generator(document, "3.0")
+    value = generator.generate({"$ref": "#/components/schemas/Charge"}, seed=3)
+    whole = [c for c in compiled if "Charge" in c.get("components", {}).get("schemas", {})]
+    assert len(whole) == 1  # the plan's own validator; the null check compiled no closure
+    assert SchemaCompiler(document, "3.0").is_valid({"$ref": "#/components/schemas/Charge"}, value, "response")
