@@ -651,13 +651,13 @@ def test_planning_compiles_a_linked_schema_once(monkeypatch):
     # Checking `null` against a nullable expandable field (Stripe's `customer`: an id or the
     # object) takes a scalar validator, not a second copy of every component the object reaches.
     compiled: list[dict] = []
-    compile_ = SchemaCompiler._compile
+    build = SchemaCompiler._build
 
     def recording(self, converted):
         compiled.append(converted)
-        return compile_(self, converted)
+        return build(self, converted)
 
-    monkeypatch.setattr(SchemaCompiler, "_compile", recording)
+    monkeypatch.setattr(SchemaCompiler, "_build", recording)
     document = {"components": {"schemas": {
         "Customer": {"type": "object", "properties": {
             "charges": {"type": "array", "items": {"$ref": "#/components/schemas/Charge"}}}},
