@@ -7,7 +7,7 @@ needs one.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +62,6 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def display(path: str | Path) -> str:
     """A path as a person would type it: relative to the working directory when inside it."""
-    import os
-
     text = str(path)
     try:
         relative = os.path.relpath(text)
@@ -159,13 +157,35 @@ def load(path: Path) -> Any:
     return parse(read_bytes(path), str(path))
 
 
-@lru_cache(maxsize=32)
-def _composed(file: str, mtime: float) -> yaml.Node | None:
+#: Parse trees kept for line lookup: one per file (a changed file replaces its own), for this many
+#: files at most. A libyaml node tree is ~25 times its file (63 MB for Stripe's 2.5 MB description),
+#: and a mock that reloads on every edit would otherwise keep one per version.
+MAX_LINE_TREES = 4
+_trees: dict[str, tuple[tuple[float, int], yaml.Node | int | None]] = {}
+
+
+def _composed(file: str, stat: os.stat_result) -> yaml.Node | int | None:
+    """The file's node tree; for a file written on one line (minified JSON: APIs.guru's Stripe)
+    that line's number, without building a tree; None when unreadable."""
+    version = (stat.st_mtime, stat.st_size)
+    found = _trees.pop(file, None)
+    if found is not None and found[0] == version:
+        _trees[file] = found  # the most recently used last
+        return found[1]
+    tree: yaml.Node | int | None = None
     try:
         text = Path(file).read_text(encoding="utf-8")
-        return yaml.compose(text, Loader=yaml.CSafeLoader)
+        content = text.strip()
+        if content and "\n" not in content and "\r" not in content:
+            tree = text[: text.index(content[0])].count("\n") + 1
+        else:
+            tree = yaml.compose(text, Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
+        tree = None
+    _trees[file] = (version, tree)
+    while len(_trees) > MAX_LINE_TREES:
+        del _trees[next(iter(_trees))]
+    return tree
 
 
 def line_of(file: str, pointer: str) -> int | None:
@@ -180,10 +200,9 @@ def line_of(file: str, pointer: str) -> int | None:
         return None
     if stat.st_size > MAX_LINE_LOOKUP_BYTES:
         return None
-    mtime = stat.st_mtime
-    node = _composed(file, mtime)
-    if node is None:
-        return None
+    node = _composed(file, stat)
+    if node is None or isinstance(node, int):
+        return node
     line = node.start_mark.line + 1
     try:
         tokens = split(pointer)

@@ -70,3 +70,30 @@ def test_line_of_follows_pointer(fixtures: Path) -> None:
     assert documents.line_of(file, "/PetList/properties/data/items") == 17
     # Past the end of what exists: the deepest ancestor's line.
     assert documents.line_of(file, "/Kind/nothing/here") == 8
+
+
+def test_a_document_on_one_line_is_located_without_a_parse_tree(tmp_path: Path, monkeypatch) -> None:
+    # Minified JSON (APIs.guru's Stripe description is 2.5 MB on one line): every node is on that
+    # line, and libyaml's node tree for it (63 MB, 6 s) would say nothing more.
+    file = tmp_path / "minified.json"
+    file.write_text('\n\n{"openapi": "3.0.3", "paths": {"/a": {}}}\n')
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("composed a node tree")
+
+    monkeypatch.setattr(documents.yaml, "compose", refuse)
+    assert documents.line_of(str(file), "/paths/~1a") == 3
+    assert documents.line_of(str(file), "/nothing/here") == 3
+
+
+def test_line_lookup_keeps_one_tree_per_file_and_few_files(tmp_path: Path) -> None:
+    files = [tmp_path / f"doc{n}.yaml" for n in range(documents.MAX_LINE_TREES + 2)]
+    for file in files:
+        file.write_text("a:\n  b: 1\n")
+        assert documents.line_of(str(file), "/a/b") == 2
+    assert len(documents._trees) <= documents.MAX_LINE_TREES
+    edited = files[-1]
+    for extra in range(1, 8):  # a file edited while a mock reloads it: each version replaces the last
+        edited.write_text("x: 0\n" * extra + "a:\n  b: 1\n")
+        assert documents.line_of(str(edited), "/a/b") == extra + 2
+    assert len(documents._trees) <= documents.MAX_LINE_TREES
