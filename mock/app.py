@@ -47,7 +47,7 @@ from accord.mock.cors import Cors, is_preflight
 from accord.mock.cors import preflight as preflight_reply
 from accord.mock.docs import OPENAPI, PREFIX, Docs
 from accord.mock.exchange import Exchange, Reply, Twins, read_within
-from accord.mock.journal import Journal
+from accord.mock.journal import MAX_BODY_KEPT, Journal
 from accord.mock.negotiation import (
     NO_PREFERENCES,
     PreferenceError,
@@ -682,14 +682,16 @@ class MockApp:
 
     def _record(self, ex: Exchange, reply: Reply) -> None:
         op = ex.op
-        # The raw parts only: an Entry is built when the journal is read, not per request.
+        body = ex.body
+        # The raw parts only: an Entry is built when the journal is read, not per request. The body
+        # as far as an entry keeps it: 1,000 entries of 10 MB bodies would otherwise hold 10 GB.
         self.journal.record(
             (
                 ex.method,
                 ex.path,
                 ex.query,
                 ex.headers,
-                ex.body,
+                body if len(body) <= MAX_BODY_KEPT else body[:MAX_BODY_KEPT],
                 reply.status,
                 op.label if op else None,
                 op.path if op else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from accord.mock.journal import REDACTED, Journal, redact, redact_query
+from accord.mock.journal import MAX_BODY_KEPT, REDACTED, Journal, redact, redact_query
 from accord.mock.problems import Violation
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
@@ -59,3 +59,16 @@ def test_the_served_journal_shows_the_idempotency_key(make_client):
     entry = client.get("/__accord/journal").json()[-1]
     assert entry["headers"]["idempotency-key"] == "retry-7"
     assert entry["headers"]["x-api-key"] == REDACTED
+
+
+def test_a_large_body_is_kept_only_as_far_as_an_entry_shows_it(make_client):
+    # 1,000 entries of the largest bodies the mock reads (10 MB) would hold 10 GB until read.
+    client = make_client(SPEC, api_keys=["accord-dev-key"])
+    body = b'{"instances": [' + b",".join([b'{"sepal_length_cm": 5.1}'] * 8000) + b"]}"
+    assert len(body) > MAX_BODY_KEPT
+    client.post("/v1/models/iris-classifier/predict", content=body,
+                headers={"X-API-Key": "accord-dev-key", "Content-Type": "application/json"})
+    journal = client.mock_app.journal
+    kept = journal._entries[-1][4]  # the raw record, before any Entry is built from it
+    assert kept == body[:MAX_BODY_KEPT]
+    assert journal.last().body == body[:MAX_BODY_KEPT]
