@@ -125,6 +125,20 @@ def _clip(message: str) -> str:
 _SLASHES = tuple("/%s" * n for n in range(16))
 
 
+#: "#/%s/%s…" by number of tokens: `"#" + _pointer(path)` in one formatting when nothing needs escaping.
+_FRAGMENTS = tuple("#" + "/%s" * n for n in range(16))
+
+
+def _fragment(path: tuple[str | int, ...]) -> str:
+    """`"#" + _pointer(path)`: the pointer in URI fragment form (RFC 6901 §6)."""
+    count = len(path)
+    if count < 16 and path.__class__ is tuple:
+        joined = _FRAGMENTS[count] % path
+        if "~" not in joined and joined.count("/") == count:
+            return joined
+    return "#" + _pointer(path)
+
+
 def _pointer(path: tuple[str | int, ...]) -> str:
     if not path:
         return ""
@@ -146,7 +160,7 @@ class Rendered:
     nothing is rendered that the answer does not send.
     """
 
-    __slots__ = ("_detail", "_entries", "_sl", "kind", "violations")
+    __slots__ = ("_detail", "_entries", "_sl", "_sl_entries", "kind", "violations")
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
@@ -154,12 +168,13 @@ class Rendered:
         self._detail: str | None = None
         self._entries: list[dict[str, str]] | None = None
         self._sl: bytes | None = None
+        self._sl_entries: list[dict[str, Any]] | None = None
 
     @property
     def detail(self) -> str:
         """The problem's `detail` (`summary`, `listed_detail`)."""
         if self._detail is None:
-            self._list()
+            self._render(listed=True)
         assert self._detail is not None
         return self._detail
 
@@ -167,7 +182,7 @@ class Rendered:
     def entries(self) -> list[dict[str, str]]:
         """The problem's `errors` (`error_entries`)."""
         if self._entries is None:
-            self._list()
+            self._render(listed=True)
         assert self._entries is not None
         return self._entries
 
@@ -175,41 +190,62 @@ class Rendered:
     def sl(self) -> bytes:
         """The `sl-violations` header (`sl_violations`, warnings included)."""
         if self._sl is None:
-            self._sl = _sl_header(_sl_entries(self.violations))
+            if self._sl_entries is None:
+                self._render(listed=False)
+            assert self._sl_entries is not None
+            self._sl = _sl_header(self._sl_entries)
         return self._sl
 
-    def _list(self) -> None:
-        """`detail` and `entries` in one pass over the errors."""
+    def _render(self, *, listed: bool) -> None:
+        """The header's entries (`_sl_entries`) and, when `listed`, the problem's `detail` and
+        `entries`, in one pass over the violations."""
+        sl: list[dict[str, Any]] = []
         entries: list[dict[str, str]] = []
-        where: set[str] = set()
-        first: dict[str, str] = {}  # kind -> first message, for the kinds whose detail quotes it
+        parts: set[str] = set()  # where the errors are, besides the body
+        body = False
         errors = 0
-        for part, name, path, _code, raw, kind, severity, _prism, _branches in self.violations:
-            if severity != "Error":
+        count = 0
+        for part, name, path, code, raw, kind, severity, words, _branches in self.violations:
+            count += 1
+            if count <= MAX_VIOLATIONS:  # `Violation.sl_entry`
+                if kind == "security":
+                    sl.append({"location": ["request"], "severity": severity, "code": 401,
+                               "message": "Invalid security scheme used"})
+                else:
+                    where = (name, *path) if name else path
+                    if code == "required" and words and where:
+                        where = where[:-1]  # ajv reports a missing property at its parent
+                    message = words or raw
+                    sl.append({"location": ["request", part, *where], "severity": severity, "code": code,
+                               "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)})
+            if not listed or severity != "Error":
                 continue
             errors += 1
-            if kind not in first:
-                first[kind] = raw
             if errors > MAX_VIOLATIONS:
                 continue
+            # `Violation.error_entry`; pointers in URI fragment form (RFC 6901 §6)
             message = raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)
             if part == "body":
-                where.add("request body")
-                entries.append({"pointer": "#" + _pointer(path), "in": "body", "detail": message})
+                body = True
+                entries.append({"pointer": _fragment(path), "in": "body", "detail": message})
             else:
-                where.add(part + " parameters")
-                entries.append({"parameter": name, "in": part, "detail": message, "pointer": "#" + _pointer(path)}
+                parts.add(part + " parameters")
+                entries.append({"parameter": name, "in": part, "detail": message, "pointer": _fragment(path)}
                                if path else {"parameter": name, "in": part, "detail": message})
+        self._sl_entries = sl
+        if not listed:
+            return
         kind = self.kind
         if kind == "security":
             detail = "The request does not meet the operation's security requirements."
-        elif kind == "content-type":
-            detail = first["content-type"]
-        elif kind == "malformed":
-            detail = "The request is malformed: " + _clip(first["malformed"])
+        elif kind == "content-type" or kind == "malformed":
+            first = next(v.message for v in self.violations if v.kind == kind and v.severity == "Error")
+            detail = first if kind == "content-type" else "The request is malformed: " + _clip(first)
         else:
-            detail = f"{errors} error{'s' if errors != 1 else ''} in the {' and '.join(sorted(where))}"
-        self._detail = listed_detail(detail, errors)
+            if body:
+                parts.add("request body")
+            detail = f"{errors} error{'s' if errors != 1 else ''} in the {' and '.join(sorted(parts))}"
+        self._detail = detail if errors <= MAX_VIOLATIONS else listed_detail(detail, errors)
         self._entries = entries
 
 
@@ -219,33 +255,16 @@ def render_violations(violations: list[Violation]) -> Rendered:
     return Rendered(violations)
 
 
-def _sl_entries(violations: list[Violation]) -> list[dict[str, Any]]:
-    """`Violation.sl_entry` of the first MAX_VIOLATIONS violations, without a method call each."""
-    entries: list[dict[str, Any]] = []
-    for part, name, path, code, raw, kind, severity, words, _branches in (
-            violations if len(violations) <= MAX_VIOLATIONS else violations[:MAX_VIOLATIONS]):
-        if kind == "security":
-            entries.append({"location": ["request"], "severity": severity, "code": 401,
-                            "message": "Invalid security scheme used"})
-            continue
-        where = (name, *path) if name else path
-        if code == "required" and words and where:
-            where = where[:-1]  # ajv reports a missing property at its parent
-        message = words or raw
-        entries.append({"location": ["request", part, *where], "severity": severity, "code": code,
-                        "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)})
-    return entries
-
-
 def deciding_kind(violations: list[Violation]) -> str:
     """The kind that decides the status: security first, then content type, malformed, schema."""
-    kinds = {v.kind for v in violations if v.severity == "Error"}
-    if kinds == _SCHEMA_ONLY:  # the common case: no generator to run
+    for violation in violations:
+        if violation[5] != "schema":  # its kind
+            break
+    else:  # the common case, every violation a schema's: no set, no generator
         return "schema"
+    kinds = {v.kind for v in violations if v.severity == "Error"}
     return next((kind for kind in KIND_PRECEDENCE if kind in kinds), "schema")
 
-
-_SCHEMA_ONLY = {"schema"}
 
 
 def candidate_statuses(violations: list[Violation]) -> tuple[int, ...]:

@@ -75,6 +75,11 @@ _SETS = {
     "security": [Violation("header", "X-API-Key", (), "security", "missing", kind="security"), QUERY],
     "more than listed": [Violation("body", "", ("items", i), "type", f"bad {i}") for i in range(MAX_VIOLATIONS + 5)],
     "escaped tokens": [Violation("body", "", ("a/b", "c~d", "", 0), "required", "is a required property")],
+    "a deep path": [Violation("body", "", tuple(range(20)), "type", "must be a string")],
+    "more than listed, a warning first": [
+        Violation("header", "X-Old", (), "deprecated", "deprecated", severity="Warning"),
+        *(Violation("query", f"q{i}", (), "type", f"bad {i}") for i in range(MAX_VIOLATIONS + 1)),
+    ],
 }
 
 
@@ -87,6 +92,7 @@ def test_one_pass_rendering_says_what_the_separate_renderings_say(name: str) -> 
     assert rendered.detail == listed_detail(summary(errors), len(errors))
     assert rendered.entries == error_entries(errors)
     assert rendered.sl == sl_violations(violations)
+    assert render_violations(violations).sl == sl_violations(violations)  # the header alone (Petstore's answer)
 
 
 def test_pointers_escape_what_rfc_6901_escapes() -> None:

@@ -21,7 +21,14 @@ from accord.mock import prism
 from accord.mock.app import MockApp, _body_violations
 from accord.mock.exchange import Exchange
 from accord.mock.parameters import RequestParts
-from accord.mock.problems import Violation
+from accord.mock.problems import (
+    Violation,
+    deciding_kind,
+    error_entries,
+    render_violations,
+    sl_violations,
+    summary,
+)
 from accord.violations import describe
 
 DOCUMENTS = {
@@ -160,3 +167,18 @@ def test_body_violations_are_the_described_errors(app: MockApp, reference: MockA
         ex = _exchange(app, "/orders", raw)
         assert ex.op is not None
         assert _body_violations(app, ex, ex.op) == _described(reference, "/orders", body), raw
+
+
+def test_one_pass_renderings_say_what_each_violation_renders(app: MockApp, version: str) -> None:
+    for body in BODIES[version]:
+        raw = json.dumps(body).encode()
+        ex = _exchange(app, "/orders", raw)
+        assert ex.op is not None
+        violations = _body_violations(app, ex, ex.op)
+        if not violations:
+            continue
+        rendered = render_violations(violations)
+        assert rendered.kind == deciding_kind(violations) == "schema"
+        assert rendered.entries == error_entries(violations)
+        assert rendered.detail == summary(violations)
+        assert rendered.sl == sl_violations(violations) == render_violations(violations).sl
