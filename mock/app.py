@@ -42,7 +42,7 @@ from accord.mock.bodies import (
     reserved_in_form,
     split_media_type,
 )
-from accord.mock.compiler import CompiledApi, Operation
+from accord.mock.compiler import WORDING_CACHE_SIZE, CompiledApi, Operation
 from accord.mock.cors import Cors, is_preflight
 from accord.mock.cors import preflight as preflight_reply
 from accord.mock.docs import OPENAPI, PREFIX, Docs
@@ -363,28 +363,38 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
         # pointer, one entry per unexpected property, no value echoed.
         found: list[Violation] = []
         append = found.append
+        wording = media.wording
         for e in errors_of(app.api.schemas.validator(media.schema, "request"), value,
                            text_bytes=len(ex.body) if media.json_text else None):
             kind = e.kind
             name = kind.name  # a property of the library's: read once, the words below take it
             schema_path = e.schema_path
-            code = str(schema_path[-1]) if schema_path else ""
-            words = words_of(name, kind)
-            branches = prism.branch_entries("body", "", e) if code in _COMBINERS else ()
             path = tuple(e.instance_path)
             # describe(e), unrolled; each Violation("body", "", path, code, detail, prism=words,
             # branches=branches) built as the tuple it is: NamedTuple's generated __new__ costs 2-3k
             # instructions per call.
-            if name == "required":
-                append(_new(Violation, ("body", "", (*path, kind.property), code, REQUIRED, "schema", "Error", words,
-                                        branches)))
-            elif name in UNEXPECTED_KINDS:
-                for extra in kind.unexpected:
-                    append(_new(Violation, ("body", "", (*path, extra), code, UNEXPECTED, "schema", "Error", words,
-                                            branches)))
-            else:
-                append(_new(Violation, ("body", "", path, code, detail(name, kind), "schema", "Error", words,
-                                        branches)))
+            if name == "required" or name in UNEXPECTED_KINDS:
+                code = str(schema_path[-1]) if schema_path else ""
+                words = words_of(name, kind)
+                if name == "required":
+                    append(_new(Violation, ("body", "", (*path, kind.property), code, REQUIRED, "schema", "Error",
+                                            words, ())))
+                else:
+                    for extra in kind.unexpected:
+                        append(_new(Violation, ("body", "", (*path, extra), code, UNEXPECTED, "schema", "Error",
+                                                words, ())))
+                continue
+            # Any other kind is worded from its schema node alone (its limit, types, pattern…): the
+            # words are kept per node of this validator, whatever the instance that broke it.
+            node = (name, *schema_path)
+            worded = wording.get(node)
+            if worded is None:
+                worded = (str(schema_path[-1]) if schema_path else "", detail(name, kind), words_of(name, kind))
+                if len(wording) < WORDING_CACHE_SIZE:
+                    wording[node] = worded
+            code, told, words = worded
+            branches = prism.branch_entries("body", "", e) if code in _COMBINERS else ()
+            append(_new(Violation, ("body", "", path, code, told, "schema", "Error", words, branches)))
         return found
     except (ValueError, OverflowError) as exc:  # e.g. integers beyond what the validator holds
         return [Violation("body", "", (), "value", f"the body cannot be validated: {exc}", kind="malformed")]

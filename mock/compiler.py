@@ -31,6 +31,8 @@ log = logging.getLogger("accord.mock")
 
 #: Distinct Content-Type headers whose parse context is kept per request media type.
 CONTEXT_CACHE_SIZE = 64
+#: Schema nodes whose words are kept per request media type (a schema has finitely many; a bound all the same).
+WORDING_CACHE_SIZE = 4096
 #: Distinct request paths whose route matches are remembered (paths repeat: a cache pays).
 ROUTE_CACHE_SIZE = 4096
 
@@ -49,6 +51,9 @@ class MediaBody:
     # url-encoded fields whose encoding does not allow reserved characters -> the delimiter their
     # style writes raw (`,` for a non-exploded form array or object)
     reserved: dict[str, bytes] = field(default_factory=dict)
+    #: (kind name, *schema path) -> (code, detail, Prism's words) of an error its schema node words
+    #: alone (mock/app.py): a property of the schema, filled by whichever request breaks the rule.
+    wording: dict[tuple[Any, ...], tuple[str, str, str]] = field(default_factory=dict)
 
     def context(self, header: str) -> BodyContext:
         """What the parser needs besides the bytes, built once per Content-Type header seen."""
