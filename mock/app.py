@@ -12,9 +12,9 @@ mock/recording.py) writes every exchange to a consumer contract after it is sent
 Each step returns a Reply to end the request, or None to pass it on. Everything a step needs
 from the document was compiled before the first request (or on the operation's first use).
 
-A plain GET (no query, no body, no `Prefer`…) routed to an operation the pipeline has already
-answered with its static response is answered from a reply prepared for that operation, once the
-path's values pass the operation's checks (mock/prepared.py).
+A plain GET (no body, no `Prefer`…) routed to an operation the pipeline has already answered with
+its static response is answered from a reply prepared for that operation, once the path's values
+and its query pass the operation's checks (mock/prepared.py).
 A valid request with a body (a POST with its credentials, headers and body in order) is answered
 by the `prepared body` step from its operation's prepared default response
 (mock/prepared_bodies.py); whatever that step does not cover goes on through the steps after it.
@@ -572,7 +572,7 @@ class MockApp:
         #: Prepared replies to plain GETs (mock/prepared.py): by operation (`id(op)`), and the one
         #: found for a raw path with the path as the journal records it.
         self.operation_plans: dict[int, Plan] = {}
-        self.plans: dict[bytes, tuple[Plan, str]] = {}
+        self.plans: dict[bytes, tuple[Plan, str, tuple[str, ...]]] = {}
         #: Whether every answer is ready without waiting (no upstream, no latency, no network
         #: fault): the server may then call `answer_now` instead of the ASGI app (mock/protocol.py).
         self.immediate = proxy is None and not self.behaviour.active
@@ -597,7 +597,7 @@ class MockApp:
         """The two messages answering a plain GET from its operation's prepared reply
         (mock/prepared.py), recorded in the journal; None when the pipeline (`handle`) must answer.
         Not a coroutine: the caller sends them, with no coroutine of its own per request."""
-        if scope["method"] != "GET" or scope.get("query_string") or not self.operation_plans:
+        if scope["method"] != "GET" or not self.operation_plans:
             return None
         raw_path = scope.get("raw_path")
         found = self.plans.get(raw_path)  # type: ignore[arg-type]
@@ -605,15 +605,18 @@ class MockApp:
             found = routed(self, raw_path)
             if found is None:
                 return None
-        plan, path = found
+        plan, path, values = found
         raw_headers = scope["headers"]
+        query = scope.get("query_string", b"")
         try:
+            if (query or plan.whole) and not plan.takes_query(values, query):
+                return None
             messages = plan.answer(raw_headers)
         except Exception:  # the pipeline answers (and logs) whatever failed here
             return None
         if messages is not None and self.journal.enabled:
             op = plan.op
-            self.journal.record(("GET", path, b"", raw_headers, b"", plan.response.status, op.label, op.path,
+            self.journal.record(("GET", path, query, raw_headers, b"", plan.response.status, op.label, op.path,
                                  (), None))
         return messages
 

@@ -1,14 +1,15 @@
 """Replies prepared per operation: a plain GET answered without running the pipeline (mock/app.py).
 
 The first GET routed to an operation goes through every step. When it ends in the operation's
-static default response (no query string, no body, no `Prefer`, no violation, nothing from the
-behaviour) and the request carried none of the headers the answer depends on, a `Plan` is kept for
+static default response (no body, no `Prefer` or `__code`-like query parameter, no violation,
+nothing from the behaviour) and the request carried none of the headers the answer depends on, a `Plan` is kept for
 that operation: the status, the headers and the body as bytes, with a ready `http.response.start`
 message. The answer does not depend on the path's values (`respond` serves the same bytes, or
 generates from the same sequence, whatever they are), only whether the pipeline would take them:
-the next GET with no query string is routed as the pipeline routes it (`CompiledApi.matches`, the
-best group's first operation for GET) and its template values are read, coerced and validated as
-the pipeline's `validate` does (`Plan.takes`); any violation, a warning included, a path that does
+the next GET is routed as the pipeline routes it (`CompiledApi.matches`, the best group's first
+operation for GET) and its template values are read, coerced and validated as the pipeline's
+`validate` does (`Plan.takes`; with a query string, or a parameter outside the path that matters
+when absent, every parameter: `Plan.takes_query`); any violation, a warning included, a path that does
 not decode, and anything unusual send it through the pipeline, which answers as before and turns to
 a same-shape twin when the first template refuses the values. What a plan found for a raw path is
 kept for the first PLAN_CACHE_SIZE paths (`MockApp.plans`), so a path seen before needs neither
@@ -47,8 +48,8 @@ import orjson
 from accord.mock.behaviour.engine import SCENARIO_HEADER
 from accord.mock.docs import PREFIX
 from accord.mock.exchange import next_request_id
-from accord.mock.negotiation import NO_PREFERENCES
-from accord.mock.parameters import Parameter, RequestParts, coerce, read_all
+from accord.mock.negotiation import _BY_QUERY_NAME, NO_PREFERENCES
+from accord.mock.parameters import Parameter, ParameterDecodeError, RequestParts, coerce, parse_query, read_all
 from accord.mock.routing import PathEncodingError
 from accord.mock.wire import HEAD_LINES, HeaderError, header_lines
 
@@ -118,6 +119,8 @@ class Plan:
     params: list[Parameter] = field(default_factory=list)
     names: tuple[str, ...] = ()
     valid: Callable[[Any], bool] | None = None
+    #: Every request's parameters are read whole (`takes_query`), even without a query string.
+    whole: bool = False
 
     def takes(self, values: tuple[str, ...]) -> bool:
         """Whether a path's template values pass the operation's parameter checks, read, coerced
@@ -136,6 +139,24 @@ class Plan:
             if violations:
                 return False
             found.update(more)
+        return self.valid is None or not found or self.valid(found)
+
+    def takes_query(self, values: tuple[str, ...], raw_query: bytes) -> bool:
+        """Whether a GET with this query string gets the planned answer: no preference among its
+        parameters (Prism's `__code`, `__example`, `__dynamic`, `__seed`), and every parameter of
+        the operation, the query's and the path's, read and validated as the pipeline's
+        `preferences` and `validate` steps do, without a violation or a warning. The answer of a
+        static or dynamic mock does not depend on the query otherwise."""
+        try:
+            query = parse_query(raw_query)
+        except ParameterDecodeError:
+            return False
+        if any(key in _BY_QUERY_NAME for key, _value in query):
+            return False
+        found, violations = read_all(self.op.parameters, RequestParts(dict(zip(self.names, values, strict=False)),
+                                                                       query, _NO_HEADERS))
+        if violations:
+            return False
         return self.valid is None or not found or self.valid(found)
 
     def answer(self, raw_headers: list[tuple[bytes, bytes]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -305,7 +326,7 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
     """A plan for `raw_path` from a GET the pipeline answered with its static default response, or
     None when that answer may not repeat for the next plain GET."""
     op = ex.op
-    if (op is None or ex.method != "GET" or ex.query or ex.body or ex.violations or ex.note is not None
+    if (op is None or ex.method != "GET" or ex.body or ex.violations or ex.note is not None
             or ex.prefs is not NO_PREFERENCES or op.default_key is None or b"?" in raw_path
             or not plannable(app)):
         return None
@@ -349,12 +370,13 @@ def learn(app: MockApp, ex: Exchange, raw_path: bytes, link: Headers) -> Plan | 
                 generate, (before, after))
 
 
-def routed(app: MockApp, raw_path: bytes | None) -> tuple[Plan, str] | None:
-    """The plan of the operation a GET of `raw_path` is routed to, and the path as the journal
-    records it, when that plan answers for this path: the route as the pipeline's `route` step
-    picks it (the same matches, the best group's first operation for GET) and the path's values
-    accepted by `Plan.takes`. None: the pipeline answers (no plan yet, a path under /__accord/, a
-    path that does not decode, no route, a value the operation refuses).
+def routed(app: MockApp, raw_path: bytes | None) -> tuple[Plan, str, tuple[str, ...]] | None:
+    """The plan of the operation a GET of `raw_path` is routed to, the path as the journal
+    records it and the path's template values, when that plan answers for this path: the route
+    as the pipeline's `route` step picks it (the same matches, the best group's first operation
+    for GET) and the path's values accepted by `Plan.takes`. None: the pipeline answers (no plan
+    yet, a path under /__accord/, a path that does not decode, no route, a value the operation
+    refuses).
 
     What it finds is kept by raw path (`MockApp.plans`, the first PLAN_CACHE_SIZE paths): the
     same path needs neither routing nor checking again."""
@@ -378,7 +400,7 @@ def routed(app: MockApp, raw_path: bytes | None) -> tuple[Plan, str] | None:
             plan = app.operation_plans.get(id(op))
             if plan is None or not plan.takes(match.values):
                 return None
-            found = plan, path
+            found = plan, path, match.values
             if len(app.plans) < PLAN_CACHE_SIZE:
                 app.plans[raw_path] = found
             return found
@@ -396,15 +418,16 @@ def remember(app: MockApp, ex: Exchange, raw_path: bytes | None, link: Headers) 
         app.operation_plans[id(op)] = plan
 def _per_operation(app: MockApp, ex: Exchange, plan: Plan) -> bool:
     """Whether `plan`, learned from this exchange, answers for every path routed to its operation
-    whose values `Plan.takes` accepts; sets what `takes` reads. Not when the request went to a
-    same-shape twin of the operation it was routed to (the plan would answer for the other one),
-    nor when a parameter outside the path gives a value or a violation on a plain GET."""
+    whose values `Plan.takes` accepts; sets what `takes` reads, and whether a parameter outside
+    the path must be read on every request (`whole`). Not when the request went to a same-shape
+    twin of the operation it was routed to (the plan would answer for the other one)."""
     op = plan.op
     if any(twin is op for _item, twin, _values in ex.twins):
         return False
     others = [p for p in op.parameters if p.location != "path"]
-    if read_all(others, RequestParts({}, _NO_QUERY, _NO_HEADERS)) != ({}, []):
-        return False
+    # A parameter outside the path that gives a value or a violation when absent (a default, a
+    # required query parameter): every request is read whole (`takes_query`).
+    plan.whole = read_all(others, RequestParts({}, _NO_QUERY, _NO_HEADERS)) != ({}, [])
     coerced, params = [], []
     for param in op.parameters:
         if param.location != "path":

@@ -121,6 +121,73 @@ def test_what_a_plan_does_not_cover_goes_through_the_pipeline(path: str, headers
     assert comparable(got) == comparable(expected)
 
 
+#: GETs with a query string answered by the plan of /pets: the query read and validated as the pipeline does.
+PLANNED_QUERIES = ["/pets?limit=5", "/pets?tags=a&tags=b", "/pets?ids=1|2", "/pets?filter[kind]=cat&filter[age]=3",
+                   "/pets?unknown=1", "/pets?limit=5&tags=x", "/pets?", "/pets?limit=100"]
+#: (target, status): the plan of /pets exists; the pipeline answers (a violation, a warning, a preference).
+UNPLANNED_QUERIES = [("/pets?limit=0", 400), ("/pets?limit=abc", 400), ("/pets?ids=1|x", 400),
+                     ("/pets?filter[kind]=bird", 400), ("/pets?__code=404", 404), ("/pets?__example=empty", 200),
+                     ("/pets?__dynamic=maybe", 400), ("/pets?old=x", 200), ("/pets?limit=%FF", 400)]
+
+
+@pytest.mark.parametrize("target", PLANNED_QUERIES)
+def test_a_query_the_operation_takes_gets_the_planned_answer(target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with client_of(build_app(PETS)) as fresh:
+        expected = fresh.get(target)
+    app = primed(PETS, "/pets")
+    monkeypatch.setattr(app_module.Exchange, "from_scope", _refuse)
+    with client_of(app) as client:
+        got = client.get(target)
+    assert comparable(got) == comparable(expected)
+    query = target.partition("?")[2]
+    assert app.journal.entries()[-1].query == query  # the journal keeps what was asked
+
+
+@pytest.mark.parametrize(("target", "status"), UNPLANNED_QUERIES)
+def test_a_query_with_a_violation_or_a_preference_goes_through_the_pipeline(target: str, status: int) -> None:
+    with client_of(build_app(PETS)) as fresh:
+        expected = fresh.get(target)
+    app = primed(PETS, "/pets")
+    with client_of(app) as client:
+        got = client.get(target)
+    assert got.status_code == expected.status_code == status
+    assert comparable(got) == comparable(expected)
+    assert ("sl-violations" in got.headers) == ("sl-violations" in expected.headers)
+
+
+REQUIRED_QUERY = """
+openapi: 3.0.3
+info: {title: search, version: '1'}
+paths:
+  /search:
+    get:
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string, minLength: 2}}
+        - {name: page, in: query, schema: {type: integer, default: 1, minimum: 1}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: array}, example: [1, 2]}}
+"""
+
+
+def test_an_operation_with_a_required_query_parameter_is_read_whole_on_every_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = tmp_path / "openapi.yaml"
+    doc.write_text(REQUIRED_QUERY)
+    app = build_app(doc)
+    with client_of(app) as client:
+        client.get("/search?q=ab")  # learned from a GET with a query string
+    assert planned(app, "/search")
+    with client_of(build_app(doc)) as fresh, client_of(app) as client:
+        for target in ("/search", "/search?q=a", "/search?q=abc", "/search?q=abc&page=0", "/search?q=abc&page=2"):
+            assert comparable(client.get(target)) == comparable(fresh.get(target)), target
+    assert [e.status for e in app.journal.entries()[-5:]] == [422, 422, 200, 422, 200]
+    monkeypatch.setattr(app_module.Exchange, "from_scope", _refuse)
+    with client_of(app) as client:  # the valid ones come from the plan
+        assert [client.get(t).status_code for t in ("/search?q=abc", "/search?page=3&q=xyz")] == [200, 200]
+
+
 KEYS_SPEC = """
 openapi: 3.0.3
 info: {title: keys, version: '1'}
