@@ -25,7 +25,9 @@ user: `accord.consumer.contract._Invalid` (→ DocumentError); `accord.service.p
 an impossible-schema node, or UsageError) and `SampleTooLarge` (→ generated data instead of a
 static sample); `accord.contract_tests.verify._Unavailable`
 (→ a mismatch); `accord.patterns._Unreadable` (→ a pattern left out of a compiled schema, with a
-located note); in accord.lint `UnsupportedPath` (→ a rule reported as not run, or a
+located note); `accord.inlining._NotInlined` (→ a schema compiled with its $refs as they are);
+`accord.mock.wire.HeaderError` (→ no prepared reply, or a logged 500 problem instead of a header
+HTTP cannot carry); in accord.lint `UnsupportedPath` (→ a rule reported as not run, or a
 lint-rule-failed finding) and `BadOptions` (→ a lint-rule-failed finding); in impl/
 `IdempotencyKeyInUse`, `IdempotencyKeyReused`, `InvalidPageToken`, `CapabilityError`,
 `DispatchUnavailable` (→ problem responses).
