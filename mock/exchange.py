@@ -54,9 +54,25 @@ def next_request_id() -> bytes:
     return _FORMAT % (next(_COUNTER) & 0xFFFFFFFFFFFF)
 
 
+#: Header names already decoded: clients send the same few names on every request, and looking
+#: one up costs less than decoding it. Bounded: names past the bound are decoded every time.
+_NAMES: dict[bytes, str] = {}
+NAMES_KEPT = 512
+
+
+def _name(raw: bytes) -> str:
+    name = raw.decode("latin-1")
+    if len(_NAMES) < NAMES_KEPT:
+        _NAMES[raw] = name
+    return name
+
+
 def decode_headers(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
     """ASGI's header pairs as text; repeated fields joined (RFC 9110 §5.3)."""
-    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
+    headers: dict[str, str] = {}
+    known = _NAMES.get
+    for raw_key, raw_value in raw_headers:
+        headers[known(raw_key) or _name(raw_key)] = raw_value.decode("latin-1")
     if len(headers) != len(raw_headers):
         headers = {}
         for raw_key, raw_value in raw_headers:

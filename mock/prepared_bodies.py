@@ -33,7 +33,7 @@ from accord.mock.bodies import BodyError
 from accord.mock.docs import PREFIX
 from accord.mock.exchange import Reply, read_within
 from accord.mock.parameters import RequestParts, read_all
-from accord.mock.prepared import _BEARER, _CREDENTIAL, _SLOW, DEPENDS_ON, _bearer, _security
+from accord.mock.prepared import _BEARER, DEPENDS_ON, _security
 from accord.mock.rejections import request_id_value
 from accord.mock.routing import PathEncodingError
 
@@ -47,8 +47,6 @@ if TYPE_CHECKING:
 #: How a body of one Content-Type is read: its media, parser, parse context and validator.
 Reading = tuple["MediaBody", Any, Any, "Callable[[Any], bool] | None"]
 
-#: A declared header parameter: its value is read and validated as `validate` does.
-_PARAM = 2
 #: Methods whose requests carry a body a plan may answer for.
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Distinct (method, path) pairs whose plan is remembered (paths repeat; a client walking ids gets one each).
@@ -67,9 +65,12 @@ class BodyPlan:
 
     op: Operation
     response: Response
-    #: Request header names (text, as `Exchange.headers` holds them) → what each means for the plan.
-    watch: dict[str, int]
-    needs: tuple[int, ...] | None  # per security alternative, its credentials' bits (mock/prepared.py)
+    #: Request headers (as `Exchange.headers` names them) whose presence sends a request to the pipeline.
+    slow: frozenset[str]
+    params: frozenset[str]  # the declared header parameters: read and validated when sent
+    #: Per security alternative, the credential headers it needs and whether each is a bearer token
+    #: (the test of `SchemeCheck.credential`); None: no security, or `Security.check` decides.
+    alternatives: tuple[tuple[tuple[str, bool], ...], ...] | None
     checked: bool  # `Security.check` decides (configured keys, or schemes without bits)
     always_read: bool  # parameters to read and validate on every request (path ones, credentials)
     #: Per content index: the headers after the response's own (and after X-Request-ID).
@@ -78,6 +79,7 @@ class BodyPlan:
     slots: list[tuple[bytes, bytes] | None]
     index: int | None  # the content served without an Accept header
     schemas: SchemaCompiler
+    limit_digits: int  # the digits of the largest body read (`MockApp.max_body`)
     #: By Content-Type header: how the body is read and checked (`_reading`).
     readings: dict[str, Reading | None] = field(default_factory=dict)
 
@@ -93,20 +95,26 @@ def plan_for(app: MockApp, op: Operation) -> BodyPlan | None:
         if parameter.required and parameter.location != "path":
             return None  # absent in every request a plan answers (no query, no cookie): a violation
     credentials, needs = _security(op, app.keys)
-    watch = {name: _SLOW for name in DEPENDS_ON if name not in _OWN}
-    for name, meaning in credentials.items():
-        watch[name.decode("latin-1")] = meaning
+    names = {name.decode("latin-1"): bit for name, bit in credentials.items()}
+    alternatives = None
+    if needs is not None:  # per alternative, the credential headers it needs (present, not empty)
+        alternatives = tuple(tuple((name, bit == _BEARER) for name, bit in names.items() if need & bit)
+                             for need in needs)
+    slow = frozenset(DEPENDS_ON - _OWN - names.keys())
     always = False  # path parameters, or a header parameter that is a credential too: read every time
+    params = set()
     for parameter in op.parameters:
-        if parameter.location == "path":
+        name = parameter.name.lower()
+        if parameter.location == "path" or (parameter.location == "header" and name in names):
             always = True
-        elif parameter.location == "header":
-            always = always or watch.setdefault(parameter.name.lower(), _PARAM) != _PARAM
+        elif parameter.location == "header" and name not in slow:
+            params.add(name)
     deprecated = [(b"deprecation", b"true")] if op.deprecated else []
     tails = [[*deprecated, (b"content-type", content.content_type)] for content in response.contents]
     slots = [content.id_slots.get(content.body) for content in response.contents]
-    return BodyPlan(op, response, watch, needs, needs is None and bool(op.security.alternatives),
-                    always, tails, slots, response.negotiate(None), app.api.schemas)
+    return BodyPlan(op, response, slow, frozenset(params), alternatives,
+                    needs is None and bool(op.security.alternatives), always, tails, slots, response.negotiate(None),
+                    app.api.schemas, len(str(app.max_body)))
 
 
 def prepared_body(app: MockApp, ex: Exchange) -> Awaitable[Reply | None] | None:
@@ -128,33 +136,26 @@ def prepared_body(app: MockApp, ex: Exchange) -> Awaitable[Reply | None] | None:
     if plan is None:
         return None
     headers = ex.headers
-    watch = plan.watch
-    got = params = 0
-    for name in headers:
-        meaning = watch.get(name)
-        if meaning is None:
-            continue
-        if meaning >= _BEARER:
-            value = headers[name]
-            if value and (meaning != _BEARER or _bearer(value.encode("latin-1"))):
-                got |= meaning
-        elif meaning == _PARAM:
-            params = 1
-        elif meaning != _CREDENTIAL:
-            return None
-    if plan.needs is not None:
-        for need in plan.needs:
-            if got & need == need:
+    if not plan.slow.isdisjoint(headers):
+        return None
+    if plan.alternatives is not None:
+        for alternative in plan.alternatives:
+            for name, bearer in alternative:
+                value = headers.get(name)
+                if not value or (bearer and not _bearer_token(value)):
+                    break
+            else:
                 break
         else:
             return None  # the pipeline words the 401
     elif plan.checked and _refused(app, ex, plan.op):
         return None
     declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > app.max_body:
-        return None  # refused before reading, by `read_body`
+    # Refused before reading, by `read_body`; a number with fewer digits than the limit is within it.
+    if len(declared) >= plan.limit_digits and declared.isdigit() and int(declared) > app.max_body:
+        return None
     ex.item, ex.op, ex.values = item, plan.op, values  # as `route` sets them
-    return _answer(app, ex, plan, params or plan.always_read)
+    return _answer(app, ex, plan, plan.always_read or not plan.params.isdisjoint(headers))
 
 
 def _routed(app: MockApp, ex: Exchange) -> tuple[BodyPlan | None, Any, tuple[str, ...]]:
@@ -178,6 +179,12 @@ def _routed(app: MockApp, ex: Exchange) -> tuple[BodyPlan | None, Any, tuple[str
     if op.pointer not in plans:
         plans[op.pointer] = plan_for(app, op)
     return (plans[op.pointer], match.target, match.values)
+
+
+def _bearer_token(value: str) -> bool:
+    """`SchemeCheck.credential`'s test of a bearer token."""
+    scheme, _, token = value.partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
 
 
 def _refused(app: MockApp, ex: Exchange, op: Operation) -> bool:

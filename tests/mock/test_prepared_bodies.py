@@ -305,3 +305,12 @@ def test_no_plan_step_where_answers_change() -> None:
     for options in ({"stateful": True}, {"validate_requests": False}):
         app = build_app(FIXTURES / "mock-notes" / "openapi.yaml", **options)
         assert prepared_body not in [step for step, _awaits in app.steps]
+
+
+def test_bodies_over_the_limit_are_refused_as_the_pipeline_refuses_them() -> None:
+    """413 by the declared Content-Length, before reading (limits of two and three digits)."""
+    rng = random.Random(24)
+    requests: list[Request] = [("POST", "/pets", headers_for(rng, []), store_body(rng)) for _ in range(60)]
+    for limit in (99, 150):
+        statuses, planned = compare(PETSTORE, requests, max_body=limit)
+        assert {201, 413} <= set(statuses) and planned > 5
