@@ -68,23 +68,39 @@ def _identity(schema: dict[str, t.Any]) -> tuple[t.Any, ...]:
                  for k, v in schema.items() if isinstance(v, dict | list) or isinstance(v, t.Hashable))
 
 
+#: Where a draft-4 Schema Object holds schemas: maps of them (`dependencies` also holds arrays of
+#: names), lists of them, or one (`items` also a list). Every other key holds a value, copied as
+#: written: the name of a property is not a keyword, nor is the content of an `enum` or `default`.
+_SCHEMA_MAPS = ("properties", "patternProperties", "definitions", "dependencies")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_SCHEMA_SINGLE = ("items", "additionalItems", "additionalProperties", "not")
+#: OpenAPI-only keywords that validate nothing (`nullable` is read before it is left out).
+_OPENAPI_ONLY = ("nullable", "discriminator", "example")
+
+
+def _subschemas(schema: dict[str, t.Any]) -> t.Iterator[t.Any]:
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            yield from value.values()
+        elif key in (*_SCHEMA_LISTS, *_SCHEMA_SINGLE) and isinstance(value, list):
+            yield from value
+        elif key in _SCHEMA_SINGLE:
+            yield value
+
+
 def _recurring(schema: t.Any) -> dict[tuple[t.Any, ...], str]:
     """The schemas found inside themselves, each with the name of its copy under `definitions`."""
     found: dict[tuple[t.Any, ...], str] = {}
 
     def walk(node: t.Any, inside: frozenset[t.Any]) -> None:
-        if isinstance(node, list):
-            if id(node) in inside:
-                return
-            for value in node:
-                walk(value, inside | {id(node)})
-        elif isinstance(node, dict):
-            key = _identity(node)
-            if key in inside or id(node) in inside:
-                found.setdefault(key, f"recurring{len(found)}")
-                return
-            for value in node.values():
-                walk(value, inside | {key, id(node)})
+        if not isinstance(node, dict):
+            return
+        key = _identity(node)
+        if key in inside or id(node) in inside:
+            found.setdefault(key, f"recurring{len(found)}")
+            return
+        for sub in _subschemas(node):
+            walk(sub, inside | {key, id(node)})
 
     walk(schema, frozenset())
     return found
@@ -92,8 +108,6 @@ def _recurring(schema: t.Any) -> dict[tuple[t.Any, ...], str]:
 
 def _as_draft4(schema: t.Any, recurring: dict[tuple[t.Any, ...], str], definitions: dict[str, t.Any], *,
                top: bool = False) -> t.Any:
-    if isinstance(schema, list):
-        return [_as_draft4(s, recurring, definitions) for s in schema]
     if not isinstance(schema, dict):
         return schema
     name = recurring.get(_identity(schema)) if recurring else None
@@ -102,8 +116,16 @@ def _as_draft4(schema: t.Any, recurring: dict[tuple[t.Any, ...], str], definitio
             definitions[name] = {}  # placeholder: the schema's own inner occurrences stop here
             definitions[name] = _as_draft4(schema, recurring, definitions, top=True)
         return {"$ref": f"#/definitions/{name}"}
-    out = {k: _as_draft4(v, recurring, definitions) for k, v in schema.items()
-           if k not in ("nullable", "discriminator", "example")}
+    out: dict[str, t.Any] = {}
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {k: _as_draft4(v, recurring, definitions) for k, v in value.items()}
+        elif key in (*_SCHEMA_LISTS, *_SCHEMA_SINGLE) and isinstance(value, list):
+            out[key] = [_as_draft4(v, recurring, definitions) for v in value]
+        elif key in _SCHEMA_SINGLE:
+            out[key] = _as_draft4(value, recurring, definitions)
+        elif key not in _OPENAPI_ONLY:
+            out[key] = value
     if isinstance(out.get("pattern"), str):  # as accord.schemas reads it; start-up named the unreadable ones
         ecma = prepare(out["pattern"]).ecma
         if ecma is None:
