@@ -114,6 +114,9 @@ class _Run:
     marks: set[str] = field(default_factory=set)
     found: list[str] = field(default_factory=list)
     notes: list[PatternNote] = field(default_factory=list)
+    #: The schema objects being converted (by id), each with its pointer once met inside itself.
+    active: dict[int, str | None] = field(default_factory=dict)
+    recurring: int = 0
 
 
 class SchemaCompiler:
@@ -285,9 +288,32 @@ class SchemaCompiler:
 
     def _convert(self, schema: Any, run: _Run, where: _Where = None, root: bool = False) -> Any:
         """`schema` as JSON Schema; each `$ref` followed into `run.refs`, or, in the `root`
-        schema, listed in `run.found` to follow later."""
+        schema, listed in `run.found` to follow later.
+
+        A schema object met again inside itself (a recursive schema whose references were
+        replaced by their targets, as Connexion hands its response schemas over) is converted
+        once, under `_RECURRING` in `run.refs`, and referenced from where it recurs."""
         if not isinstance(schema, dict):
             return schema
+        active = run.active
+        key = id(schema)
+        if key in active:
+            pointer = active[key]
+            if pointer is None:
+                pointer = active[key] = f"{_RECURRING}/{run.recurring}"
+                run.recurring += 1
+            return {"$ref": "#" + pointer}
+        active[key] = None
+        try:
+            out = self._convert_object(schema, run, where, root)
+        finally:
+            pointer = active.pop(key)
+        if pointer is None:
+            return out
+        run.refs[pointer] = out
+        return {"$ref": "#" + pointer}
+
+    def _convert_object(self, schema: dict[str, Any], run: _Run, where: _Where, root: bool) -> Any:
         if schema.get("format") == "byte":
             run.marks.add(_BYTE)
         direction = run.direction
@@ -362,6 +388,9 @@ class SchemaCompiler:
             return
         refs[pointer] = self._convert(target, run, pointer)
 
+
+#: Where the converted schemas met inside themselves are carried along (a name no document uses).
+_RECURRING = "/x-accord-recurring"
 
 #: Where a schema is written, built only when a note needs it: the document pointer of the root
 #: (a str), or (where the parent is, the token under it).

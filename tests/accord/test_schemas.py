@@ -176,3 +176,38 @@ def test_a_compiler_that_finds_a_shared_validator_is_told_its_unreadable_pattern
     assert [note.pointer for note in told] == ["/components/schemas/Id/pattern"]
     mock.validator({"$ref": "#/components/schemas/Id"}, "request")
     assert len(told) == 1  # once per place
+
+
+def test_a_property_named_like_a_keyword_is_a_property() -> None:
+    schema = {"type": "object", "required": ["example"], "example": {"example": 1},
+              "properties": {"example": {"type": "string"}, "nullable": {"type": "boolean"},
+                             "discriminator": {"type": "integer", "nullable": True}},
+              "additionalProperties": {"enum": [{"example": 1, "nullable": True}]}}
+    compiler = SchemaCompiler({}, "3.0")
+    assert compiler.convert(schema)["properties"] == {
+        "example": {"type": "string"}, "nullable": {"type": "boolean"},
+        "discriminator": {"type": ["integer", "null"]}}
+    assert compiler.is_valid(schema, {"example": "a", "nullable": True, "discriminator": None,
+                                      "more": {"example": 1, "nullable": True}})
+    errors = {v.pointer for v in compiler.iter_violations(schema, {"example": 1, "nullable": 0, "discriminator": "x",
+                                                                   "more": {"example": 1}})}
+    assert errors == {"/example", "/nullable", "/discriminator", "/more"}
+
+
+def test_a_schema_object_that_contains_itself_is_converted_once() -> None:
+    """A recursive schema whose references were replaced by their targets: a graph that contains
+    itself (Connexion's response schemas), directly or through a copy of its keys."""
+    tree: dict[str, object] = {"type": "object", "required": ["name"]}
+    properties: dict[str, object] = {"name": {"type": "string"}}
+    tree["properties"] = properties
+    properties["children"] = {"type": "array", "items": tree}
+    copied = dict(tree)
+    properties["sibling"] = copied
+    compiler = SchemaCompiler({}, "3.0")
+    for schema in (tree, copied):
+        for direction in ("request", "response"):
+            valid = {"name": "a", "children": [{"name": "b", "sibling": {"name": "c", "children": []}}]}
+            assert compiler.is_valid(schema, valid, direction)
+            invalid = {"name": "a", "children": [{"name": "b", "sibling": {"children": [{"name": 1}]}}]}
+            assert {v.pointer for v in compiler.iter_violations(schema, invalid, direction)} == {
+                "/children/0/sibling", "/children/0/sibling/children/0/name"}

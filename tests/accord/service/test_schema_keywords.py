@@ -1,6 +1,7 @@
 """accord/service/validation.py: OpenAPI-only keywords (`example`, `nullable`, `discriminator`)
 are left out where they are keywords, never where they are the names of object properties or
-the content of an `enum` value."""
+the content of an `enum` value; a recursive response schema (Connexion hands it over as a dict
+that contains itself) is checked, not answered 500."""
 
 from __future__ import annotations
 
@@ -18,15 +19,15 @@ ROOT = Path(__file__).resolve().parents[3]
 DOCUMENT = ROOT / "tests" / "fixtures" / "service-keyword-named-properties" / "openapi.yaml"
 HANDLERS = '''from typing import Any
 
-FOREST: dict[str, Any] = {"tree": {"name": "root", "children": [{"name": "leaf", "children": []}]}}
 
 
 def create_sample(body: Any) -> Any:
     return len(body), 201
 
 
-def get_forest() -> Any:
-    return FOREST["tree"]
+def get_forest(broken: bool) -> Any:
+    leaf: dict[str, Any] = {"children": []} if broken else {"name": "leaf", "children": []}
+    return {"name": "root", "children": [{"name": "branch", "children": [leaf]}]}
 '''
 
 
@@ -69,6 +70,15 @@ def test_an_enum_value_is_compared_as_written(service: str) -> None:
         assert accepted.status_code == 201, (shape, accepted.text)
     refused = requests.post(service + "/samples", json={"example": "a", "shape": {"kind": "square"}}, timeout=10)
     assert _pointers(refused) == ["#/shape"]
+
+
+def test_a_recursive_response_schema_is_checked(service: str) -> None:
+    answered = requests.get(service + "/forest", timeout=10)
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["children"][0]["children"][0]["name"] == "leaf"
+    refused = requests.get(service + "/forest", params={"broken": "true"}, timeout=10)
+    assert refused.status_code == 500, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
 
 
 def test_only_keywords_are_left_out() -> None:
