@@ -296,24 +296,14 @@ class SchemaCompiler:
         if not isinstance(schema, dict):
             return schema
         active = run.active
-        key = id(schema)
-        if key in active:
-            pointer = active[key]
+        ident = id(schema)
+        if ident in active:
+            pointer = active[ident]
             if pointer is None:
-                pointer = active[key] = f"{_RECURRING}/{run.recurring}"
+                pointer = active[ident] = f"{_RECURRING}/{run.recurring}"
                 run.recurring += 1
             return {"$ref": "#" + pointer}
-        active[key] = None
-        try:
-            out = self._convert_object(schema, run, where, root)
-        finally:
-            pointer = active.pop(key)
-        if pointer is None:
-            return out
-        run.refs[pointer] = out
-        return {"$ref": "#" + pointer}
-
-    def _convert_object(self, schema: dict[str, Any], run: _Run, where: _Where, root: bool) -> Any:
+        active[ident] = None  # a conversion that raises is not used: its run is left behind
         if schema.get("format") == "byte":
             run.marks.add(_BYTE)
         direction = run.direction
@@ -368,7 +358,11 @@ class SchemaCompiler:
                 nullable = True
             if nullable is True:
                 out = _nullable(out)
-        return out
+        pointer = active.pop(ident)
+        if pointer is None:
+            return out
+        run.refs[pointer] = out
+        return {"$ref": "#" + pointer}
 
     def flagged(self, schema: Any, flag: str) -> bool:
         """Whether `flag` is true on the schema or on any schema its `$ref` chain passes through."""
