@@ -63,6 +63,7 @@ _FIXED = {
     "const": "must be the one value the contract allows here",
     "uniqueItems": "must not contain the same item twice",
     "anyOf": "does not match exactly one of the allowed shapes",
+    "oneOf": "does not match exactly one of the allowed shapes",  # jsonschema-rs 0.60: both kinds below
     "oneOfNotValid": "does not match exactly one of the allowed shapes",
     "oneOfMultipleValid": "does not match exactly one of the allowed shapes",
     "not": "matches a shape the contract excludes",

@@ -80,6 +80,7 @@ _FIXED = {
     "additionalProperties": "must NOT have additional properties",
     "unevaluatedProperties": "must NOT have unevaluated properties",
     "anyOf": "must match a schema in anyOf",
+    "oneOf": "must match exactly one schema in oneOf",  # jsonschema-rs 0.60: both kinds below
     "oneOfNotValid": "must match exactly one schema in oneOf",
     "oneOfMultipleValid": "must match exactly one schema in oneOf",
     "const": "must be equal to constant",

@@ -249,6 +249,8 @@ _WORDS = [
     ("Draft4", {"uniqueItems": True}, [1, 1], ["must NOT have duplicate items"]),
     ("Draft4", {"pattern": "^a+$"}, "b", ['must match pattern "^a+$"']),
     ("Draft4", {"anyOf": [{"type": "string"}, {"type": "integer"}]}, 1.5, ["must match a schema in anyOf"]),
+    ("Draft4", {"oneOf": [{"type": "string"}, {"type": "integer"}]}, 1.5, ["must match exactly one schema in oneOf"]),
+    ("Draft4", {"oneOf": [{"type": "string"}, {"minLength": 1}]}, "ab", ["must match exactly one schema in oneOf"]),
     ("Draft4", {"not": {"type": "string"}}, "a", ["must NOT be valid"]),
     ("Draft202012", {"contains": {"type": "string"}}, [1], ["must contain at least 1 valid item(s)"]),
     ("Draft202012", {"items": False}, [1], ["boolean schema is false"]),
