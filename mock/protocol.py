@@ -161,14 +161,15 @@ class MockHttpProtocol(ProblemHttpToolsProtocol):
         global _defaults
         status = start["status"]
         defaults = self.server_state.default_headers  # a new list every second (the date)
-        if defaults is not _defaults[0]:
-            _defaults = (defaults, header_lines(defaults))
+        made = _defaults  # read once: servers in other threads may replace it meanwhile
+        if defaults is not made[0]:
+            made = _defaults = (defaults, header_lines(defaults))
         lines = start.get(HEAD_LINES)
         if lines is None:
             lines = header_lines(start["headers"])
         ending = _CRLF if self.direct_keep_alive and not self.closing else _CLOSE_END
         body = b"" if self.scope["method"] == "HEAD" else end.get("body", b"")
-        return b"".join((STATUS_LINE.get(status) or b"HTTP/1.1 %d \r\n" % status, _defaults[1], lines, ending, body))
+        return b"".join((STATUS_LINE.get(status) or b"HTTP/1.1 %d \r\n" % status, made[1], lines, ending, body))
 
     # Keep-alive: one idle timer per connection, re-armed when it fires after activity, instead of
     # a timer armed and cancelled for every request.
