@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-import jsonpath
-
 from accord import pointers
 from accord.mock.generation.errors import GenerationError
 from accord.mock.generation.nodes import JsonPathValue, Node
@@ -149,6 +147,8 @@ def _resolve_json_paths(value: Any) -> Any:
     plain = _plain(value, pending)
     if not pending:
         return value
+    import jsonpath  # only a document with x-json-schema-faker jsonPath needs it: kept off start-up
+
     found: dict[int, Any] = {}
     for marker in pending:
         try:
