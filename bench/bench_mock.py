@@ -271,25 +271,15 @@ def servers(python: str, accord: str) -> dict[str, Server]:
 
 def accord_get_answer(spec: Path, path: str) -> bytes:
     """accord's answer to the contract's GET (in-process, no socket): the bytes the bare app serves."""
-    import asyncio
-
     from accord.mock.app import create_app
 
     app = create_app(spec)
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
              "headers": [(b"host", b"127.0.0.1"), (b"x-api-key", KEY.encode())]}
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    if sent[0]["status"] != 200:
-        raise SystemExit(f"accord answers {sent[0]['status']} to GET {path}: {sent[1]['body'][:300]!r}")
-    return bytes(sent[1]["body"])
+    start, body = app.answer_now(scope, b"")
+    if start["status"] != 200:
+        raise SystemExit(f"accord answers {start['status']} to GET {path}: {body['body'][:300]!r}")
+    return bytes(body["body"])
 
 
 def serve_bare(payload_file: Path, port: int) -> None:

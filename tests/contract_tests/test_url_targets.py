@@ -46,6 +46,19 @@ def project(tmp_path: Path) -> Path:
     return write_project(tmp_path)
 
 
+def _wait_answering(process: subprocess.Popen[str], url: str) -> None:
+    """Until the server started as `process` answers `url` (60 s at most; its output if it exits)."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            assert time.monotonic() < deadline, f"{url} did not answer within 60 s"
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def servers(project: Path) -> Iterator[dict[str, str]]:
     """`accord mock` and `accord serve` on free ports, as `make run` starts them; name -> bare URL."""
@@ -60,15 +73,7 @@ def servers(project: Path) -> Iterator[dict[str, str]]:
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
             urls[name] = f"http://127.0.0.1:{port}"
         for process, url in zip(started, urls.values(), strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                try:
-                    requests.get(url + "/v1/pets/1", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    assert time.monotonic() < deadline, f"{url} did not start within 60 s"
-                    time.sleep(0.2)
+            _wait_answering(process, url + "/v1/pets/1")
         yield urls
     finally:
         for process in started:
@@ -191,15 +196,7 @@ def bare_mock() -> Iterator[str]:
     process = subprocess.Popen(_accord("mock", str(PETSTORE), "--port", str(port)), env=_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                requests.get(url + "/__accord/about", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, f"{url} did not start within 60 s"
-                time.sleep(0.2)
+        _wait_answering(process, url + "/__accord/about")
         yield url
     finally:
         process.terminate()
