@@ -8,14 +8,17 @@ needs one.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import yaml
 
 from accord.errors import DocumentError, UsageError
 from accord.pointers import split
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Largest document accord reads (bytes): bounded memory on hostile input.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -29,35 +32,40 @@ MAX_YAML_EXPANDED_VALUES = 5_000_000
 MAX_LINE_LOOKUP_BYTES = 4 * 1024 * 1024
 
 
-class _Loader(yaml.CSafeLoader):
+@cache
+def _loader() -> type[yaml.CSafeLoader]:
     """Safe libyaml loader that keeps dates as strings and mapping keys as strings.
 
     OpenAPI is JSON-compatible: `200:` is the response key "200" and `2024-01-01` is a string.
+    Built on first use: PyYAML is imported only when a YAML file is read or a line is looked up
+    (a JSON document starts without it).
     """
+    import yaml
 
+    class Loader(yaml.CSafeLoader):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-}
+    Loader.yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+    }
 
+    def construct_mapping(loader: yaml.CSafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
+        loader.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, bool):
+                key = "true" if key else "false"
+            elif key is None:
+                key = "null"
+            elif not isinstance(key, str):
+                key = str(key)
+            result[key] = loader.construct_object(value_node, deep=True)
+        return result
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
-    loader.flatten_mapping(node)
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, bool):
-            key = "true" if key else "false"
-        elif key is None:
-            key = "null"
-        elif not isinstance(key, str):
-            key = str(key)
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
 
 
 def display(path: str | Path) -> str:
@@ -96,6 +104,8 @@ def parse(data: bytes, file: str) -> Any:
             if file.endswith(".json"):
                 raise DocumentError(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno) from exc
             # Flow-style YAML can start with "{": fall through to the YAML loader.
+    import yaml
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -104,7 +114,7 @@ def parse(data: bytes, file: str) -> Any:
     if text.count("*") > MAX_YAML_ALIASES and _alias_count(text) > MAX_YAML_ALIASES:
         raise DocumentError(f"more than {MAX_YAML_ALIASES} YAML aliases (refused)", file=file)
     try:
-        value = yaml.load(text, Loader=_Loader)  # _Loader is a safe loader (no arbitrary objects)
+        value = yaml.load(text, Loader=_loader())  # a safe loader (no arbitrary objects)
         if "&" in text and "*" in text:
             _check_expansion(value, file)
         return value
@@ -146,6 +156,8 @@ def _check_expansion(value: Any, file: str) -> None:
 
 
 def _alias_count(text: str) -> int:
+    import yaml
+
     count = 0
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -167,6 +179,8 @@ _trees: dict[str, tuple[tuple[float, int], yaml.Node | int | None]] = {}
 def _composed(file: str, stat: os.stat_result) -> yaml.Node | int | None:
     """The file's node tree; for a file written on one line (minified JSON: APIs.guru's Stripe)
     that line's number, without building a tree; None when unreadable."""
+    import yaml
+
     version = (stat.st_mtime, stat.st_size)
     found = _trees.pop(file, None)
     if found is not None and found[0] == version:
@@ -203,6 +217,8 @@ def line_of(file: str, pointer: str) -> int | None:
     node = _composed(file, stat)
     if node is None or isinstance(node, int):
         return node
+    import yaml
+
     line = node.start_mark.line + 1
     try:
         tokens = split(pointer)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from accord import documents
 from accord.errors import DocumentError, UsageError
@@ -81,7 +84,7 @@ def test_a_document_on_one_line_is_located_without_a_parse_tree(tmp_path: Path, 
     def refuse(*args, **kwargs):
         raise AssertionError("composed a node tree")
 
-    monkeypatch.setattr(documents.yaml, "compose", refuse)
+    monkeypatch.setattr(yaml, "compose", refuse)
     assert documents.line_of(str(file), "/paths/~1a") == 3
     assert documents.line_of(str(file), "/nothing/here") == 3
 
@@ -97,3 +100,12 @@ def test_line_lookup_keeps_one_tree_per_file_and_few_files(tmp_path: Path) -> No
         edited.write_text("x: 0\n" * extra + "a:\n  b: 1\n")
         assert documents.line_of(str(edited), "/a/b") == extra + 2
     assert len(documents._trees) <= documents.MAX_LINE_TREES
+
+
+def test_a_json_document_is_read_without_pyyaml(tmp_path: Path) -> None:
+    """PyYAML is imported when a YAML file is read or a line looked up, not to read JSON (start-up)."""
+    path = tmp_path / "a.json"
+    path.write_text('{"openapi": "3.0.3"}')
+    code = f"import sys, pathlib; from accord import documents; documents.load(pathlib.Path({str(path)!r})); " \
+           "print('yaml' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
