@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import orjson
+
 from accord import documents, pointers
 from accord.errors import DocumentError, FindingsError, RefError, UsageError
 from accord.findings import Finding
@@ -107,10 +109,38 @@ def detect_version(document: Any, file: str) -> str:
     )
 
 
-def _internal_refs_resolve(document: Any) -> bool:
+#: A `$ref` member with a string value, as JSON text writes it (the value's escapes still in place).
+_JSON_REF = re.compile(rb'"\$ref"[ \t\r\n]*:[ \t\r\n]*"([^"\\]*(?:\\.[^"\\]*)*)"')
+#: A \u escape of one of the letters of `$ref`: a key written so is not seen by _JSON_REF.
+_ESCAPED_REF_LETTER = re.compile(rb"\\u00(?:24|72|65|66)", re.IGNORECASE)
+
+
+def json_refs(text: bytes) -> set[str] | None:
+    r"""Every `$ref` string value of a JSON text (one that parsed), read from its bytes; None when the
+    text could write one that this reading would miss or invent.
+
+    In valid JSON a `"` inside a string is escaped, so `"$ref"` followed by `:` is a member name,
+    unless its opening quote is itself escaped (`\"$ref"` ends a name such as `a\"$ref`) or the
+    name is spelled with \u escapes: in both cases None, and the caller walks the parsed document.
+    Duplicate names may add a value the parsed document dropped: more to check, never less.
+    GitHub's 13 MB description: ~16 ms, against ~30 ms for walking its 90,000 containers.
+    """
+    if _ESCAPED_REF_LETTER.search(text) or b'\\"$ref"' in text:
+        return None
+    refs: set[str] = set()
+    for value in set(_JSON_REF.findall(text)):
+        refs.add(orjson.loads(b'"' + value + b'"') if b"\\" in value else value.decode("utf-8"))
+    return refs
+
+
+def _internal_refs_resolve(document: Any, json_text: bytes | None = None) -> bool:
     """Whether every `$ref` of the document is a fragment (`#...`) that resolves in it. The common
     case, checked without building a pointer per node (GitHub's 13 MB description: ~25 ms instead of
-    ~65 ms); anything else goes through `_RefScanner._walk`, which locates what it finds."""
+    ~65 ms), and from the JSON text when the document was read from one (`json_refs`); anything else
+    goes through `_RefScanner._walk`, which locates what it finds."""
+    found = json_refs(json_text) if json_text is not None else None
+    if found is not None:
+        return all(ref.startswith("#") for ref in found) and _fragments_resolve(document, found)
     refs: set[str] = set()
     other = False
 
@@ -133,10 +163,15 @@ def _internal_refs_resolve(document: Any) -> bool:
 
     if isinstance(document, (dict, list)):
         collect(document)
-    if other:
-        return False
+    return not other and _fragments_resolve(document, refs)
+
+
+def _fragments_resolve(document: Any, refs: set[str]) -> bool:
     for ref in refs:
-        fragment = unquote(urlsplit(ref).fragment)
+        if ref.startswith("#") and not any(c in ref for c in "%\t\r\n"):
+            fragment = ref[1:]  # what urlsplit and unquote would make of it, in a tenth of the time
+        else:
+            fragment = unquote(urlsplit(ref).fragment)
         if not (fragment == "" or fragment.startswith("/")):
             return False
         try:
@@ -171,9 +206,11 @@ class _RefScanner:
             self.files[file] = documents.load(file)
         return self.files[file]
 
-    def scan(self, document: Any) -> None:
+    def scan(self, document: Any, json_text: bytes | None = None) -> None:
+        """Check every `$ref` reachable from `document`; `json_text`, the JSON it was parsed from
+        when it was, lets the common case be checked from the text (`json_refs`)."""
         self.files[self.resolved_root] = document
-        if _internal_refs_resolve(document):
+        if _internal_refs_resolve(document, json_text):
             return  # nothing to report and nothing to bundle: what the walk below would find
         self._walk(document, self.resolved_root, "", "", ())
 
@@ -262,9 +299,10 @@ def load_spec(
     root = Path(path)
     if not root.exists():
         raise UsageError(f"{root}: no such file")
-    document = documents.load(root)
-    if convert:
-        from accord import postman
+    text = documents.read_bytes(root)
+    document = documents.parse(text, str(root))
+    if convert and isinstance(document, dict) and "openapi" not in document and "swagger" not in document:
+        from accord import postman  # imported only for what cannot be OpenAPI
 
         if postman.is_collection(document):
             conversion = postman.convert(document)
@@ -273,7 +311,7 @@ def load_spec(
     version = detect_version(document, str(root))
     scanner = _RefScanner(root, allow_remote=allow_remote, allow_outside=allow_outside)
     try:
-        scanner.scan(document)
+        scanner.scan(document, text if root.suffix == ".json" else None)  # a .json file parsed as JSON
         if scanner.findings:
             raise RefError(scanner.findings)
         if scanner.external:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from accord import pointers
 from accord.errors import DocumentError, RefError, UsageError
-from accord.loading import load_spec
+from accord.loading import json_refs, load_spec
 
 
 def test_multifile_document_is_bundled_with_file_local_refs_resolved(fixtures: Path) -> None:
@@ -86,3 +87,79 @@ def test_shared_contract_loads(spec_path: Path) -> None:
     assert spec.version == "3.0"
     assert spec.document["openapi"].startswith("3.0")
     assert len(spec.files) > 5
+
+
+# -- json_refs: the `$ref`s of a JSON document read from its text (the start-up fast path) --------
+
+def _walked_refs(document: object) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                found.add(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": {"$ref": "#/b"}, "b": {"c": [ {"$ref" :\n"#/a"} ]}}',
+        b'{"a": {"$ref": "#/b~1c%20d"}, "b~1c d": 1, "x": {"$ref": 3}}',  # a non-string $ref is none
+        b'{"a": {"$ref": "#/p\\/q\\u00e9"}, "p/q\\u00e9": {}}',  # escapes in the value are read
+        b'{"description": "write {\\"$ref\\": \\"#/nowhere\\"} to refer", "a": {}}',  # inside a string
+        b'{"properties": {"$ref": {"type": "string"}}}',  # a property named $ref
+    ],
+)
+def test_json_refs_reads_what_a_walk_of_the_parsed_document_finds(text: bytes) -> None:
+    assert json_refs(text) == _walked_refs(orjson.loads(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": {"\\u0024ref": "#/missing"}}',  # the name spelled with escapes: not seen in the text
+        b'{"a": {"$r\\u0065f": "#/missing"}}',
+        b'{"a\\"$ref": "#/not-a-ref"}',  # a name ending in `"$ref` would be misread
+    ],
+)
+def test_json_refs_declines_texts_it_could_misread(text: bytes) -> None:
+    assert json_refs(text) is None
+
+
+def test_a_dangling_ref_spelled_with_escapes_is_still_reported(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": '
+                    '{"responses": {"200": {"description": "ok", "content": {"application/json": '
+                    '{"schema": {"\\u0024ref": "#/components/schemas/Gone"}}}}}}}}}')
+    with pytest.raises(RefError) as caught:
+        load_spec(spec)
+    assert "#/components/schemas/Gone" in str(caught.value.findings[0].message)
+
+
+def test_duplicate_ref_names_are_checked_as_parsed(tmp_path: Path) -> None:
+    """orjson keeps the last of two `$ref` members; the text shows both. The dangling first one
+    sends the check to the walk, which judges what was parsed: nothing to report."""
+    spec = tmp_path / "api.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},'
+                    '"components": {"schemas": {"A": {"type": "string"}, '
+                    '"B": {"$ref": "#/components/schemas/Gone", "$ref": "#/components/schemas/A"}}}}')
+    assert load_spec(spec).document["components"]["schemas"]["B"] == {"$ref": "#/components/schemas/A"}
+
+
+def test_a_dangling_ref_in_a_json_document_is_located(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text('{\n"openapi": "3.0.3",\n"info": {"title": "t", "version": "1"},\n"paths": {},\n'
+                    '"components": {"schemas": {"A": {"type": "string"},\n'
+                    '"B": {"$ref": "#/components/schemas/Gone"}}}\n}\n')
+    with pytest.raises(RefError) as caught:
+        load_spec(spec)
+    [finding] = caught.value.findings
+    assert (finding.rule, finding.pointer, finding.line) == ("ref-unresolved", "/components/schemas/B/$ref", 6)
