@@ -29,7 +29,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.bounded import errors_of
 from accord.errors import UsageError
@@ -61,7 +61,6 @@ from accord.mock.prepared_bodies import BodyPlan, prepared_body
 from accord.mock.prism import words_of
 from accord.mock.problems import Violation, sl_violations
 from accord.mock.proxy import Upstream, forward, forward_unrouted
-from accord.mock.recording import Recorder
 from accord.mock.rejections import Rejector, request_id_value
 from accord.mock.responses import generated_body
 from accord.mock.routing import PathEncodingError, query_values
@@ -69,6 +68,9 @@ from accord.mock.security import configured_keys
 from accord.mock.settings import MockSettings
 from accord.schemas import SchemaCompiler
 from accord.violations import REQUIRED, UNEXPECTED, UNEXPECTED_KINDS, describe, detail
+
+if TYPE_CHECKING:
+    from accord.mock.recording import Recorder  # imported when recording (--record)
 
 log = logging.getLogger("accord.mock")
 
@@ -782,6 +784,8 @@ def create_app(
     if upstream is not None and settings.shapes_answers:
         raise UsageError("--stateful, --rules and --scenario shape the mock's own answers: not with --proxy")
     if recorder is None and settings.record is not None:
+        from accord.mock.recording import Recorder
+
         recorder = Recorder(settings.record, spec.document, contract=str(spec.path))
     engine, state = configure(api, rules=settings.rules, stateful=settings.stateful, scenario=settings.scenario,
                               seed=seed, clock=clock)

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import orjson
-from python_multipart.multipart import MultipartParser, parse_options_header
 
 from accord.mock.parameters import ParameterDecodeError, Shape, coerce, parse_query
 
@@ -192,6 +191,8 @@ def _parse_multipart(raw: bytes, context: BodyContext) -> Any:
         "on_part_data": on_part_data,
         "on_part_end": on_part_end,
     }
+    from python_multipart.multipart import MultipartParser, parse_options_header  # only for multipart bodies
+
     try:
         parser = MultipartParser(boundary.encode("latin-1"), callbacks)  # type: ignore[arg-type]
         parser.write(raw)

@@ -67,6 +67,12 @@ class MockHttpProtocol(ProblemHttpToolsProtocol):
         self.activity = 0
         self.armed_at = -1
 
+    def _unsupported_upgrade_warning(self) -> None:
+        """The mock serves HTTP/1.1 only (uvicorn runs it with `ws="none"`): a WebSocket or h2c
+        Upgrade is answered as plain HTTP, which RFC 9110 §7.8 allows. uvicorn would warn on each
+        such request and advise installing a WebSocket library, which would not help."""
+        self.logger.debug("Upgrade request answered as plain HTTP/1.1 (the mock serves no WebSocket)")
+
     # Parser callbacks
 
     def on_message_begin(self) -> None:

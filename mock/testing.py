@@ -63,7 +63,7 @@ def serve_mock(
     sock.bind((host, port))
     bound = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on",
-                                           http=protocol(), proxy_headers=False))
+                                           http=protocol(), ws="none", proxy_headers=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="accord-mock")
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT

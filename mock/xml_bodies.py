@@ -17,7 +17,6 @@ A *string* example of an XML media type is its serialised form and is sent as wr
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from accord.openapi import deref
 
@@ -84,7 +83,7 @@ class _Writer:
                 sub_xml = self.xml_of(sub) if sub is not None else {}
                 sub_name = _qualified(sub_xml, str(sub_xml.get("name") or key))
                 if sub_xml.get("attribute") is True and not isinstance(member, (dict, list)):
-                    attributes += f" {sub_name}={quoteattr(_scalar(member))}"
+                    attributes += f" {sub_name}={_quoteattr(_scalar(member))}"
                 elif isinstance(member, list) and sub_xml.get("wrapped") is not True:
                     # unwrapped (the default): the items repeat, named after the property
                     inner.extend(self.items(member, sub, str(key), depth))
@@ -94,7 +93,7 @@ class _Writer:
         elif isinstance(value, list):
             content = "".join(self.items(value, schema, item, depth))
         else:
-            content = escape(_scalar(value))
+            content = _escape(_scalar(value))
         return f"<{name}{attributes}>{content}</{name}>"
 
     def items(self, values: list[Any], schema: Any, default: str, depth: int) -> list[str]:
@@ -122,4 +121,17 @@ def _namespace(xml: dict[str, Any]) -> str:
         return ""
     prefix = xml.get("prefix")
     attribute = f"xmlns:{prefix}" if isinstance(prefix, str) and prefix else "xmlns"
-    return f" {attribute}={quoteattr(namespace)}"
+    return f" {attribute}={_quoteattr(namespace)}"
+
+
+def _escape(text: str) -> str:
+    # xml.sax.saxutils is imported on first use: it imports urllib.request (~5 ms at start-up).
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+def _quoteattr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(text)

@@ -201,6 +201,18 @@ def test_requests_the_protocol_leaves_to_asgi_are_answered_there(mock: RunningMo
         assert reader.response()[0] == 201
 
 
+@pytest.mark.parametrize("upgrade", ["websocket", "h2c"])
+def test_an_upgrade_request_is_answered_as_plain_http(mock: RunningMock, upgrade: str, caplog):
+    """No WebSocket (the mock has none; uvicorn used to hand the handshake to the app: a 500) and
+    no warning telling the user to install a WebSocket library."""
+    headers = {"Connection": "Upgrade", "Upgrade": upgrade, "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    with caplog.at_level("INFO"):
+        [(status, _, body)] = exchange(mock, request("GET", "/pets", headers=headers))
+    assert (status, isinstance(json.loads(body), list)) == (200, True)
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
 def test_an_app_that_waits_is_served_through_asgi(tmp_path: Path):
     rules = tmp_path / "behaviour.yaml"
     rules.write_text("latency:\n  - {operation: getPet, fixed: 1}\n")
