@@ -27,7 +27,7 @@ def split(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(t) for t in pointer[1:].split("/")]
+    return [unescape(t) if "~" in t else t for t in pointer[1:].split("/")]
 
 
 def from_path(path: Sequence[str | int]) -> str:
