@@ -169,7 +169,7 @@ class CompiledApi:
         self._build()
         #: Generic problems (what the document does not describe) in Prism's words, unless the
         #: document has a problem convention of its own: an application/problem+json response.
-        self.prism_errors = not _declares_problems(self.document)
+        self.prism_errors = not _declares_problems(self.document, [op.raw for op in self.operations])
 
     # -- start-up: routes and security ------------------------------------------------------
     def _build(self) -> None:
@@ -418,11 +418,12 @@ def _reserved_fields(entry: dict[str, Any], shape: Any) -> dict[str, bytes]:
     return fields
 
 
-def _declares_problems(document: dict[str, Any]) -> bool:
-    """Whether any response of the document (an operation's or a component) is problem+json."""
+def _declares_problems(document: dict[str, Any], operations: list[dict[str, Any]]) -> bool:
+    """Whether any response of the served `operations` (Operation Objects) or of the document's
+    components is problem+json."""
     responses: list[Any] = []
-    for entry in openapi.operations(document):
-        found = entry.operation.get("responses")
+    for operation in operations:
+        found = operation.get("responses")
         if isinstance(found, dict):
             responses.extend(found.values())
     components = document.get("components")
