@@ -165,7 +165,7 @@ def _stamps(files: list[Path]) -> dict[str, tuple[int, int] | None]:
 
 def carry_behaviour(old: MockApp, new: MockApp) -> None:
     """Keep what the web team set up across a reload: the chosen scenario, the stored resources."""
-    if old.behaviour.scenario in new.behaviour.behaviour.scenarios:
+    if old.behaviour.scenario in new.behaviour.scenarios:
         new.behaviour.scenario = old.behaviour.scenario
     if old.state is not None and new.state is not None:
         new.state.store = old.state.store

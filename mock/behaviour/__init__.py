@@ -18,17 +18,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.mock.behaviour.checks import compile_plans
 from accord.mock.behaviour.engine import Engine, UnknownScenario
-from accord.mock.behaviour.loading import BehaviourFileError, Problems, load_behaviour
-from accord.mock.behaviour.model import EMPTY, Behaviour
 
 if TYPE_CHECKING:
+    from accord.mock.behaviour.loading import BehaviourFileError
+    from accord.mock.behaviour.model import Behaviour
     from accord.mock.compiler import CompiledApi
     from accord.mock.state import State
     from accord.mock.state.lifecycle import Clock
 
 __all__ = ["BehaviourFileError", "Engine", "configure"]
+
+
+def __getattr__(name: str) -> type[BehaviourFileError]:
+    if name == "BehaviourFileError":  # loading.py, imported when a rules file is read
+        from accord.mock.behaviour.loading import BehaviourFileError
+
+        return BehaviourFileError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def configure(
@@ -45,22 +52,27 @@ def configure(
     Raises BehaviourFileError (exit 2) listing every located mistake of the rules file and of
     the seed file it names, and UsageError for an unknown `scenario`.
     """
-    behaviour: Behaviour = EMPTY
-    problems: Problems | None = None
+    behaviour: Behaviour | None = None  # the file's machinery is imported only when there is a file
     plans = None
     if rules is not None:
+        from accord.mock.behaviour.checks import compile_plans
+        from accord.mock.behaviour.loading import load_behaviour
+
         behaviour, problems = load_behaviour(rules)
         plans = compile_plans(api, behaviour, problems)
         problems.raise_if_any()
     state = None
     if stateful:
+        from accord.mock.behaviour.loading import Problems
+        from accord.mock.behaviour.model import EMPTY
         from accord.mock.state import State
         from accord.mock.state.lifecycle import DEFAULT_CLOCK
 
-        state = State(api, behaviour.state, clock=clock or DEFAULT_CLOCK)
-        if behaviour.state.seed_file is not None:
-            seed_problems = Problems(behaviour.state.seed_file)
-            state.seed_from(behaviour.state.seed_file, seed_problems)
+        options = (behaviour or EMPTY).state
+        state = State(api, options, clock=clock or DEFAULT_CLOCK)
+        if options.seed_file is not None:
+            seed_problems = Problems(options.seed_file)
+            state.seed_from(options.seed_file, seed_problems)
             seed_problems.raise_if_any()
     try:
         engine = Engine(behaviour, plans, seed, scenario)

@@ -13,11 +13,11 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from accord.mock.behaviour.checks import OperationPlan, Plans
 from accord.mock.behaviour.matching import RequestView, matches
-from accord.mock.behaviour.model import EMPTY, Behaviour, Fault, Latency
 
 if TYPE_CHECKING:
+    from accord.mock.behaviour.checks import OperationPlan, Plans
+    from accord.mock.behaviour.model import Behaviour, Fault, Latency
     from accord.mock.exchange import Exchange
 
 #: Request header choosing a scenario for one request (per client).
@@ -55,29 +55,31 @@ class UnknownScenario(Exception):
 class Engine:
     """Holds the compiled plans and the current scenario (switchable at run time)."""
 
-    def __init__(self, behaviour: Behaviour = EMPTY, plans: Plans | None = None, seed: int | str | None = None,
+    def __init__(self, behaviour: Behaviour | None = None, plans: Plans | None = None, seed: int | str | None = None,
                  scenario: str | None = None) -> None:
+        #: The behaviour file's content; None without one (its model is then never imported).
         self.behaviour = behaviour
+        self.scenarios: dict[str, Any] = dict(behaviour.scenarios) if behaviour is not None else {}
         self.plans = plans or {}
         self.random = random.Random(f"behaviour:{seed}" if seed is not None else None)
         self._lock = threading.Lock()
         #: False when nothing is configured: the steps then cost one attribute read.
-        self.active = bool(behaviour.scenarios) or any(self.plans.values())
-        self.scenario = scenario if scenario is not None else behaviour.scenario
-        if self.scenario is not None and self.scenario not in behaviour.scenarios:
-            raise UnknownScenario(self.scenario, sorted(behaviour.scenarios))
+        self.active = bool(self.scenarios) or any(self.plans.values())
+        self.scenario = scenario if scenario is not None or behaviour is None else behaviour.scenario
+        if self.scenario is not None and self.scenario not in self.scenarios:
+            raise UnknownScenario(self.scenario, sorted(self.scenarios))
         self.initial = self.scenario  # what POST /__accord/reset restores
 
     @property
     def names(self) -> list[str]:
-        return sorted(self.behaviour.scenarios)
+        return sorted(self.scenarios)
 
     def select(self, name: str | None) -> None:
         """Switch the process-wide scenario; None or "default" leaves only the base set."""
         if name in (None, BASE):
             self.scenario = None
             return
-        if name not in self.behaviour.scenarios:
+        if name not in self.scenarios:
             raise UnknownScenario(str(name), self.names)
         self.scenario = name
 
@@ -89,7 +91,7 @@ class Engine:
         asked = asked.strip()
         if asked == BASE:
             return None
-        if asked not in self.behaviour.scenarios:
+        if asked not in self.scenarios:
             raise UnknownScenario(asked, self.names)
         return asked
 

@@ -8,12 +8,14 @@ compared as the JSON they are. A missing value fails every test except `present:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from accord import pointers
-from accord.mock.behaviour.model import Condition
+
+if TYPE_CHECKING:
+    from accord.mock.behaviour.model import Condition
 
 _MISSING: Any = object()
 
