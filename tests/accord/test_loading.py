@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord import pointers
 from accord.errors import DocumentError, RefError, UsageError
@@ -163,3 +166,26 @@ def test_a_dangling_ref_in_a_json_document_is_located(tmp_path: Path) -> None:
         load_spec(spec)
     [finding] = caught.value.findings
     assert (finding.rule, finding.pointer, finding.line) == ("ref-unresolved", "/components/schemas/B/$ref", 6)
+
+
+_TRICKY = st.sampled_from(['$ref', '"$ref"', '\\"$ref\\":', '{"$ref": "#/x"}', "#/a", "é", "\\", '"', "\n", "~1"])
+_TEXT = st.lists(st.one_of(_TRICKY, st.text(max_size=4)), max_size=4).map("".join)
+_KEY = st.one_of(st.just("$ref"), st.just('a"$ref'), _TEXT)
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), _TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEY, inner, max_size=3)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON, ascii_only=st.booleans(), indent=st.sampled_from([None, 1]), escaped=st.booleans())
+def test_json_refs_never_disagrees_with_the_parsed_document(value: object, ascii_only: bool,
+                                                            indent: int | None, escaped: bool) -> None:
+    """Whatever the text (escapes, `"$ref"` inside strings, names ending in `$ref`, `$ref` spelled
+    with \\u escapes), json_refs either declines or finds exactly the `$ref` strings of the parsed document."""
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent).encode("utf-8")
+    if escaped:  # the same JSON value, `$ref` written `\u0024ref` wherever it is a whole string
+        text = text.replace(b'"$ref"', b'"\\u0024ref"')
+    found = json_refs(text)
+    assert found is None or found == _walked_refs(orjson.loads(text))
