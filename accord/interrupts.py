@@ -11,13 +11,20 @@ default action).
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 from types import FrameType
 from typing import Any
 
 
-def run(config: Any) -> None:
-    """Serve `config` (a uvicorn.Config) until stopped; KeyboardInterrupt after a SIGINT."""
+def run(config: Any, *, bind_first: bool = False) -> None:
+    """Serve `config` (a uvicorn.Config) until stopped; KeyboardInterrupt after a SIGINT.
+
+    `bind_first`: an address given as an IP is bound here, before the loop starts; uvicorn would
+    look it up in a worker thread, and meanwhile the loop runs other work (the mock's background
+    warm-up) before it listens. uvicorn then skips its "running on" line (the mock logs its own).
+    A host name is left to uvicorn, which binds every address it resolves to.
+    """
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -29,6 +36,15 @@ def run(config: Any) -> None:
             super().handle_exit(sig, frame)
 
     server = Server(config)
-    server.run()  # a KeyboardInterrupt re-raised by uvicorn (SIGINT not ignored) propagates
+    sockets = [config.bind_socket()] if bind_first and _is_ip(config.host) else None
+    server.run(sockets=sockets)  # a KeyboardInterrupt re-raised by uvicorn (SIGINT not ignored) propagates
     if server.interrupted:
         raise KeyboardInterrupt
+
+
+def _is_ip(host: Any) -> bool:
+    try:
+        ipaddress.ip_address(str(host))
+    except ValueError:
+        return False
+    return True

@@ -256,7 +256,7 @@ def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_leve
     )
     from accord.interrupts import run as run_server
 
-    run_server(config)  # Ctrl-C: KeyboardInterrupt, exit 130
+    run_server(config, bind_first=True)  # Ctrl-C: KeyboardInterrupt, exit 130
 
 
 def protocol() -> Any:
