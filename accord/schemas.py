@@ -207,8 +207,11 @@ class SchemaCompiler:
         if not isinstance(root, dict):
             root = {} if root is True else {"not": {}}
         skeleton: dict[str, Any] = {}
-        for pointer, converted in run.refs.items():
-            _place(skeleton, pointer, converted)
+        # A component before the references into its parts (`#/components/schemas/A/properties/b`,
+        # `…/allOf/0`): its conversion holds theirs where they point, and placing a part first
+        # would leave no room for the whole.
+        for pointer, tokens in sorted(((p, pointers.split(p)) for p in run.refs), key=lambda item: len(item[1])):
+            _place(skeleton, tokens, run.refs[pointer])
         if skeleton:
             root = {**skeleton, "allOf": [root]} if _clashes(root, skeleton) else {**root, **skeleton}
             if run.inline:
@@ -453,19 +456,30 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _place(skeleton: dict[str, Any], pointer: str, value: Any) -> None:
-    tokens = pointers.split(pointer)
+def _place(skeleton: dict[str, Any], tokens: list[str], value: Any) -> None:
+    """`value` at `tokens` in `skeleton`, unless something is there already (the conversion of
+    a component that holds it); the path goes into what is there, lists included, and through
+    new objects where nothing is."""
     if not tokens:
         return
-    node = skeleton
+    node: Any = skeleton
     for token in tokens[:-1]:
+        if isinstance(node, list):
+            if not (token.isdigit() and int(token) < len(node)):
+                return  # a part that a converted list does not hold: nowhere to put it
+            node = node[int(token)]
+            continue
+        if not isinstance(node, dict):
+            return
         child = node.get(token)
-        if not isinstance(child, dict):
-            child = {}
-            node[token] = child
+        if child is None:
+            if token in _SCHEMA_LISTS:
+                return  # a list of schemas is not made up from its parts
+            child = node[token] = {}
         node = child
-    if tokens[-1] not in node:
-        node[tokens[-1]] = value
+    last = tokens[-1]
+    if isinstance(node, dict) and last not in node:
+        node[last] = value
 
 
 def _clashes(root: dict[str, Any], skeleton: dict[str, Any]) -> bool:

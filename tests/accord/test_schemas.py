@@ -211,3 +211,31 @@ def test_a_schema_object_that_contains_itself_is_converted_once() -> None:
             invalid = {"name": "a", "children": [{"name": "b", "sibling": {"children": [{"name": 1}]}}]}
             assert {v.pointer for v in compiler.iter_violations(schema, invalid, direction)} == {
                 "/children/0/sibling", "/children/0/sibling/children/0/name"}
+
+
+PARTS_DOC = {
+    "components": {
+        "schemas": {
+            "Page": {"type": "object", "required": ["items", "next"],
+                     "properties": {"items": {"type": "array"}, "next": {"type": "string"}}},
+            "Both": {"allOf": [{"type": "object", "properties": {"x": {"type": "integer"}}}, {"required": ["x"]}]},
+        }
+    }
+}
+
+
+@pytest.mark.parametrize("order", ["part first", "whole first"])
+def test_a_reference_into_part_of_a_component_leaves_the_component_whole(order: str) -> None:
+    # `…/Page/properties/next` met before (or after) `…/Page`, `…/Both/allOf/0` beside `…/Both`:
+    # each reference resolves, and the component keeps every keyword.
+    parts = {"part": {"$ref": "#/components/schemas/Page/properties/next"},
+             "piece": {"$ref": "#/components/schemas/Both/allOf/0"}}
+    wholes = {"page": {"$ref": "#/components/schemas/Page"}, "both": {"$ref": "#/components/schemas/Both"}}
+    properties = {**parts, **wholes} if order == "part first" else {**wholes, **parts}
+    schema = {"type": "object", "properties": properties}
+    compiler = SchemaCompiler(PARTS_DOC, "3.0")
+    valid = {"part": "a", "piece": {"x": 1}, "page": {"items": [], "next": "b"}, "both": {"x": 2}}
+    assert compiler.is_valid(schema, valid)
+    assert not compiler.is_valid(schema, {"page": {"next": "b"}})  # Page's `required`
+    assert not compiler.is_valid(schema, {"both": {}})  # Both's second part
+    assert not compiler.is_valid(schema, {"piece": {"x": "one"}})
