@@ -209,8 +209,10 @@ class SchemaCompiler:
         skeleton: dict[str, Any] = {}
         # A component before the references into its parts (`#/components/schemas/A/properties/b`,
         # `…/allOf/0`): its conversion holds theirs where they point, and placing a part first
-        # would leave no room for the whole.
-        for pointer, tokens in sorted(((p, pointers.split(p)) for p in run.refs), key=lambda item: len(item[1])):
+        # would leave no room for the whole. A fragment is percent-decoded (`~1%7Bid%7D`), as the
+        # validator reads the references.
+        placed = sorted(((p, pointers.split("#" + p)) for p in run.refs), key=lambda item: len(item[1]))
+        for pointer, tokens in placed:
             _place(skeleton, tokens, run.refs[pointer])
         if skeleton:
             root = {**skeleton, "allOf": [root]} if _clashes(root, skeleton) else {**root, **skeleton}

@@ -239,3 +239,13 @@ def test_a_reference_into_part_of_a_component_leaves_the_component_whole(order: 
     assert not compiler.is_valid(schema, {"page": {"next": "b"}})  # Page's `required`
     assert not compiler.is_valid(schema, {"both": {}})  # Both's second part
     assert not compiler.is_valid(schema, {"piece": {"x": "one"}})
+
+
+def test_a_reference_with_percent_encoded_characters_resolves() -> None:
+    # `#/paths/~1items~1%7Bid%7D/…`: a schema written under a path item, its braces encoded.
+    doc = {"paths": {"/items/{id}": {"get": {"responses": {"200": {"content": {"application/json": {
+        "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}}}}}}}}}
+    ref = {"$ref": "#/paths/~1items~1%7Bid%7D/get/responses/200/content/application~1json/schema"}
+    compiler = SchemaCompiler(doc, "3.0")
+    assert compiler.is_valid({"type": "array", "items": ref}, [{"id": 1}])
+    assert not compiler.is_valid({"type": "array", "items": ref}, [{"id": "one"}])
