@@ -768,9 +768,9 @@ def create_app(
         if faker_options.ignored:
             log.warning("%s: accord's generator does not use %s (docs/mock-behaviour.md)", EXTENSION,
                         ", ".join(faker_options.ignored))
-        # The generator's compiler shares the mock's validators (accord/schemas.py).
-        generator = Generator(spec.document, spec.version, options=faker_options,
-                              compiler=schemas.sibling(openapi_formats=False))
+        # The generator checks its values with the mock's own compiler (`format: byte` included),
+        # so what it serves passes the mock's validators.
+        generator = Generator(spec.document, spec.version, options=faker_options, compiler=schemas)
     seed = settings.seed
     api = CompiledApi(spec.document, spec.version, generator=generator, seed=seed, locate=spec.locate_finding,
                       schemas=schemas)

@@ -422,6 +422,8 @@ class Planner:
             self.mark_risky()  # fixed-shape formats ignore length bounds
         if patterns and any(p.source != _plain_source(p.source) for p in patterns):
             self.mark_risky()
+        if patterns and format_name is not None:
+            self.mark_risky()  # a value drawn from the pattern is not made to the format's grammar
         return StringNode(low, high, patterns, format_name, where)
 
 

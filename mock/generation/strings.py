@@ -209,6 +209,31 @@ FORMATS: dict[str, FormatGenerator] = {
 }
 
 
+def _offsets(value: str) -> tuple[str, ...]:
+    """A UTC time ending in `Z` as RFC 3339 also writes it: a numeric offset, fractional seconds."""
+    if not value.endswith("Z"):
+        return ()
+    base = value[:-1]
+    return (f"{base}+00:00", f"{base}.000Z", f"{base}.000+00:00", f"{base}-00:00", f"{base}z")
+
+
+def _uuid_spellings(value: str) -> tuple[str, ...]:
+    return (value.upper(), f"{{{value}}}", f"{{{value.upper()}}}")
+
+
+def _none(value: str) -> tuple[str, ...]:
+    return ()
+
+
+#: Other spellings of a format's value that its grammar accepts, tried against a pattern
+#: before the pattern's own values (which need not follow the format).
+_SPELLINGS: dict[FormatGenerator, Callable[[str], tuple[str, ...]]] = {
+    _date_time: _offsets,
+    FORMATS["time"]: _offsets,
+    _uuid: _uuid_spellings,
+}
+
+
 # -- the string node ----------------------------------------------------------------------------
 
 class StringNode:
@@ -240,10 +265,11 @@ class StringNode:
             p.matches(value) for p in self.patterns)
 
     def _from_patterns(self, rng: Random) -> str:
-        if self.format is not None:  # the pattern often just restates the format
+        if self.format is not None:  # the pattern often just restates the format, in one spelling
             value = self.format(rng, self.low, self.high)
-            if self._fits(value):
-                return value
+            for spelling in (value, *_SPELLINGS.get(self.format, _none)(value)):
+                if self._fits(spelling):
+                    return spelling
         primary = self.patterns[0]
         for _ in range(PATTERN_TRIES):
             value = primary.generate(rng)

@@ -20,6 +20,7 @@ from accord import pointers
 from accord.loading import load_spec
 from accord.mock.generation import GenerationError, Generator
 from accord.mock.generation.patterns import compile_pattern
+from accord.mock.testing import mock_client
 from accord.schemas import SchemaCompiler
 from tests import corpus
 from tests.accord.test_patterns import SHAPES as JAVA_SHAPES
@@ -671,3 +672,40 @@ def test_planning_compiles_a_linked_schema_once(monkeypatch):
     whole = [c for c in compiled if "Charge" in c.get("components", {}).get("schemas", {})]
     assert len(whole) == 1  # the plan's own validator; the null check compiled no closure
     assert SchemaCompiler(document, "3.0").is_valid({"$ref": "#/components/schemas/Charge"}, value, "response")
+
+
+# -- a pattern beside a format --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("version", "schema"), [
+    # an offset where the format's own values end in Z; fractional seconds required
+    ("3.0", {"type": "string", "format": "date-time",
+             "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$"}),
+    ("3.0", {"type": "string", "format": "time", "pattern": r"^\d\d:\d\d:\d\d\.\d+Z$"}),
+    # upper-case digits, the braces optional (3.1's validator checks `uuid`)
+    ("3.1", {"type": "string", "format": "uuid",
+             "pattern": "^[{(]?[0-9A-F]{8}[-]?([0-9A-F]{4}[-]?){3}[0-9A-F]{12}[)}]?$"}),
+])
+def test_a_pattern_beside_a_format_is_met_in_the_formats_grammar(version: str, schema: Any) -> None:
+    _values(version, schema)
+
+
+def test_a_value_drawn_from_a_pattern_is_checked_against_the_format() -> None:
+    # No date-time has a four-digit offset: the pattern's values are refused, not served.
+    document = _document("3.0", {"Target": {"type": "string", "format": "date-time",
+                                            "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$"}})
+    generator = Generator(document, "3.0")
+    with pytest.raises(GenerationError, match="date-time"):
+        generator.generate(document["components"]["schemas"]["Target"], seed=1)
+
+
+def test_the_mocks_generated_byte_strings_are_base64_beside_a_pattern(tmp_path: Path) -> None:
+    # The mock checks `format: byte` (base64); the values it generates are checked as strictly.
+    schema = {"type": "string", "format": "byte", "pattern": "^[A-Za-z0-9]+$"}
+    doc = tmp_path / "openapi.json"
+    doc.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/blob": {"get": {
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+            "type": "array", "minItems": 20, "items": schema}}}}}}}}}))
+    with mock_client(doc, dynamic=True) as client:
+        values = client.get("/blob").json()
+    strict = SchemaCompiler({}, "3.0", openapi_formats=True)
+    assert values and all(strict.is_valid(schema, value) for value in values), values
