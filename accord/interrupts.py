@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import ipaddress
 import signal
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
 
-def run(config: Any, *, bind_first: bool = False) -> None:
+def run(config: Any, *, bind_first: bool = False, on_listening: Callable[[], None] | None = None) -> None:
     """Serve `config` (a uvicorn.Config) until stopped; KeyboardInterrupt after a SIGINT.
 
     `bind_first`: an address given as an IP is bound here, before the loop starts; uvicorn would
     look it up in a worker thread, and meanwhile the loop runs other work (the mock's background
     warm-up) before it listens. uvicorn then skips its "running on" line (the mock logs its own).
-    A host name is left to uvicorn, which binds every address it resolves to.
+    A host name is left to uvicorn, which binds every address it resolves to. `on_listening` is
+    called in the loop once the server listens (after the app's lifespan start-up).
     """
     import uvicorn
 
@@ -34,6 +36,11 @@ def run(config: Any, *, bind_first: bool = False) -> None:
             if sig == signal.SIGINT:
                 self.interrupted = True
             super().handle_exit(sig, frame)
+
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if on_listening is not None and self.started:
+                on_listening()
 
     server = Server(config)
     sockets = [config.bind_socket()] if bind_first and _is_ip(config.host) else None

@@ -42,6 +42,10 @@ class ReloadingApp:
         self.watch = settings.watch
         self._stamps = _stamps(self.files)  # the files' versions the serving app was built from
         self._stop: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        #: Start the background work (warm-up, file watch) at lifespan start-up; `run` starts it once
+        #: the socket listens instead (`start_background`), so that it cannot delay the first answer.
+        self.background_at_startup = True
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":  # as MockApp.__call__, without its coroutine
@@ -64,21 +68,36 @@ class ReloadingApp:
         """The serving app's answer, at once (MockApp.answer_now)."""
         return self.current.answer_now(scope, body)
 
+    def start_background(self) -> None:
+        """Compile the remaining operations between requests, then watch the document's files."""
+        if self._tasks:
+            return
+        if self.watch:
+            self._stop = asyncio.Event()
+        self._tasks.append(asyncio.get_running_loop().create_task(self._background()))
+
+    async def _background(self) -> None:
+        # The watch starts after the warm-up: setting it up holds the loop (~18 ms, anyio's import
+        # by watchfiles), which would otherwise delay the first answers; an edit made before it
+        # starts is still seen (`_watch` compares the files with what was read).
+        try:
+            await self.current.warm_up()
+        except Exception:  # an operation the warm-up could not prepare must not leave the files unwatched
+            log.exception("%s: preparing the operations in the background failed", self.path)
+        if self.watch:
+            await self._watch()
+
     async def _lifespan(self, receive: Any, send: Any) -> None:
-        tasks: list[asyncio.Task[Any]] = []
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                loop = asyncio.get_running_loop()
-                tasks.append(loop.create_task(self.current.warm_up()))
-                if self.watch:
-                    self._stop = asyncio.Event()
-                    tasks.append(loop.create_task(self._watch()))
+                if self.background_at_startup:
+                    self.start_background()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._stop is not None:
                     self._stop.set()
-                for task in tasks:
+                for task in self._tasks:
                     task.cancel()
                 if self.current.proxy is not None:
                     await self.current.proxy.aclose()
@@ -97,6 +116,9 @@ class ReloadingApp:
         from watchfiles import awatch
 
         assert self._stop is not None
+        while self._stamps != _stamps(self.files) and not self._stop.is_set():  # edited before the watch
+            if not await self.reload():
+                break
         while not self._stop.is_set():
             folders = self._folders()
             async for _changes in awatch(*folders, watch_filter=self._is_document_file, recursive=False,
@@ -256,7 +278,10 @@ def run(spec_path: str | Path, settings: MockSettings | None = None, *, log_leve
     )
     from accord.interrupts import run as run_server
 
-    run_server(config, bind_first=True)  # Ctrl-C: KeyboardInterrupt, exit 130
+    # The warm-up and the file watch start once the socket listens: started with the lifespan, the
+    # watch's set-up alone (watchfiles' import, its watcher thread) came before listening (~15 ms).
+    app.background_at_startup = False
+    run_server(config, bind_first=True, on_listening=app.start_background)  # Ctrl-C: KeyboardInterrupt, exit 130
 
 
 def protocol() -> Any:

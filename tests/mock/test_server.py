@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import socket
 import threading
@@ -91,6 +92,48 @@ def test_watching_reloads_a_running_server(multifile: Path):
         return await get_version(app)
 
     assert asyncio.run(scenario()) == 3
+
+
+def test_an_edit_made_before_the_watch_starts_is_reloaded(multifile: Path):
+    """The watch starts after the background warm-up (so that setting it up cannot delay the first
+    answers); an edit made between the load and the watch's start has no event, and is still seen."""
+    app = build(multifile / "openapi.yaml", watch=True)
+    paths = multifile / "paths.yaml"
+    paths.write_text(paths.read_text().replace("version: 1", "version: 4"))
+
+    async def scenario() -> int:
+        app.start_background()
+        for _ in range(200):
+            if await get_version(app) == 4:
+                break
+            await asyncio.sleep(0.05)
+        assert app._stop is not None
+        app._stop.set()
+        await asyncio.wait_for(asyncio.gather(*app._tasks), 5)
+        return await get_version(app)
+
+    assert asyncio.run(scenario()) == 4
+
+
+def test_accord_mock_starts_its_background_work_once_it_listens(multifile: Path, monkeypatch):
+    """`run` (the CLI) starts the warm-up and the watch from uvicorn's start-up, once the socket
+    listens, not from the lifespan (which runs before)."""
+    from accord import interrupts
+    from accord.mock import server as server_module
+
+    seen: dict[str, object] = {}
+
+    def fake_run(config: uvicorn.Config, *, bind_first: bool, on_listening) -> None:
+        seen.update(app=config.app, bind_first=bind_first, on_listening=on_listening)
+
+    monkeypatch.setattr(interrupts, "run", fake_run)
+    try:
+        server_module.run(multifile / "openapi.yaml", port=0, watch=False)
+    finally:
+        gc.unfreeze()  # run froze what it built (and all of this test process) out of collections
+    app = seen["app"]
+    assert isinstance(app, ReloadingApp)
+    assert (seen["bind_first"], seen["on_listening"], app.background_at_startup) == (True, app.start_background, False)
 
 
 @contextmanager
