@@ -680,6 +680,21 @@ class MockApp:
         if ex.static:
             remember(self, ex, scope.get("raw_path"), _ENDING if self.proxy is None else [])
 
+    def reject_body(self, ex: Exchange) -> Reply | None:
+        """The rejection of a body its operation's plan found invalid (mock/prepared_bodies.py), as
+        the pipeline words it, without running the pipeline again: the plan has made sure that
+        `preferences` finds nothing to read (no query string, no `Prefer`), that `authenticate`
+        passes and that every parameter sent validates, so the request's violations are its
+        body's. None (the pipeline goes on) if the body turns out to have none."""
+        op = ex.op
+        assert op is not None
+        ex.parts = RequestParts(dict(zip(op.names, ex.values, strict=False)) if op.names else {}, [], ex.headers)
+        ex.prefs = NO_PREFERENCES  # as `preferences` sets them
+        violations = _body_violations(self, ex, op)
+        if not violations:
+            return None
+        return self.reject(ex, violations)
+
     def reject(self, ex: Exchange, violations: list[Violation]) -> Reply | None:
         assert ex.op is not None
         ex.violations = violations

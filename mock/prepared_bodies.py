@@ -12,10 +12,13 @@ negotiate `Accept` — and gives the same Reply `respond` gives.
 It never decides anything the pipeline would decide otherwise. Whatever a plan does not cover sends
 the request on through the pipeline, which answers it as before: a query string, `Prefer`, cookies,
 `X-Accord-Scenario`, a declared header parameter that does not validate, missing or wrong
-credentials, a Content-Type the operation does not take, an empty body, a body that does not parse or
-does not validate, an `Accept` no content meets. A body already read is kept (`Exchange.body_read`);
-one that failed its validator is handed on with its parsed value (`Exchange.checked`), so a rejection
-parses and validates it no more often than before.
+credentials, a Content-Type the operation does not take, an empty body, a body that does not parse,
+an `Accept` no content meets. A body already read is kept (`Exchange.body_read`).
+
+A body that parses but fails its validator is rejected from here (`MockApp.reject_body`), with its
+parsed value (`Exchange.checked`): everything else the pipeline would check before `validate` (a
+query string, `Prefer`, the credentials, the parameters sent) the plan has checked already, so the
+request's violations are its body's, and the rejection is the pipeline's, worded the same way.
 
 Plans exist only where prepared GETs may exist (mock/prepared.py `plannable`: no proxy, recording,
 state, rules, scenarios, faults or fragments) and when requests are validated.
@@ -217,11 +220,12 @@ async def _answer(app: MockApp, ex: Exchange, plan: BodyPlan, parameters: int | 
             return None
         if valid is not None:
             try:
-                if not valid(value):
-                    ex.checked = (media, value)  # `validate` words the violations without parsing again
-                    return None
+                passes = valid(value)
             except (ValueError, OverflowError):
                 return None
+            if not passes:
+                ex.checked = (media, value)  # worded without parsing it again
+                return app.reject_body(ex)
     response = plan.response
     accept = headers.get("accept")
     index = plan.index if accept is None else response.negotiate(accept)
