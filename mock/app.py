@@ -27,11 +27,11 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord.bounded import errors_of
+from accord.bounded import FULL_NODES, errors_of
 from accord.errors import UsageError
 from accord.loading import Spec, converted, load_spec
 from accord.mock import prism
@@ -366,8 +366,11 @@ def _body_violations(app: MockApp, ex: Exchange, op: Operation) -> list[Violatio
         found: list[Violation] = []
         append = found.append
         wording = media.wording
-        for e in errors_of(app.api.schemas.validator(media.schema, "request"), value,
-                           text_bytes=len(ex.body) if media.json_text else None):
+        validator = app.api.schemas.validator(media.schema, "request")
+        # A JSON text of at most FULL_NODES bytes is small (accord.bounded): every error, without a generator.
+        errors: Iterator[Any] = (validator.iter_errors(value) if media.json_text and len(ex.body) <= FULL_NODES
+                  else errors_of(validator, value, text_bytes=len(ex.body) if media.json_text else None))
+        for e in errors:
             kind = e.kind
             name = kind.name  # a property of the library's: read once, the words below take it
             schema_path = e.schema_path

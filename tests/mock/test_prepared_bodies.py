@@ -1,6 +1,7 @@
 """mock/prepared_bodies.py: a request with a body answered from its operation's plan gets the answer
 and the journal entry the pipeline gives it, over many varied bodies and headers on several
-contracts; what a plan does not cover (and every rejection) is the pipeline's."""
+contracts, a body that fails its schema included (rejected from the plan); what a plan does not
+cover (and every other rejection) is the pipeline's."""
 
 from __future__ import annotations
 
@@ -314,3 +315,57 @@ def test_bodies_over_the_limit_are_refused_as_the_pipeline_refuses_them() -> Non
     for limit in (99, 150):
         statuses, planned = compare(PETSTORE, requests, max_body=limit)
         assert {201, 413} <= set(statuses) and planned > 5
+
+
+def broken(rng: random.Random, value: Any) -> Any:
+    """`value` with a few of its members broken: another type, removed, a big number, an odd key
+    (one that needs escaping in a pointer or JSON, or that is not ASCII) added."""
+    for _ in range(rng.randrange(1, 5)):
+        target = value
+        while True:
+            members = list(target.items()) if isinstance(target, dict) else list(enumerate(target))
+            if not members:
+                break
+            key, member = rng.choice(members)
+            if isinstance(member, (dict, list)) and member and rng.random() < 0.7:
+                target = member
+                continue
+            roll = rng.random()
+            if roll < 0.3:
+                target[key] = rng.choice(["7", 7, None, [], {}, True, "x" * 400])
+            elif roll < 0.5 and isinstance(target, dict):
+                del target[key]
+            elif roll < 0.7 and isinstance(member, (int, float)) and not isinstance(member, bool):
+                target[key] = member * 1000 + 10**6
+            elif isinstance(target, dict):
+                target[rng.choice(["extra", "a/b", "c~d", 'q"t', "ünï", "x,y", ""])] = "unexpected"
+            break
+    return value
+
+
+@pytest.mark.parametrize("path", [SPEC, PETSTORE], ids=["ours", "petstore"])
+def test_invalid_bodies_are_rejected_from_the_plan_as_the_pipeline_rejects_them(path: Path) -> None:
+    """Bodies that parse but break their schema in several places (and one that breaks it in more
+    places than a problem lists): the plan answers each rejection, with the pipeline's answer and
+    journal entry."""
+    rng = random.Random(25)
+    requests: list[Request] = []
+    for _ in range(80):
+        if path == SPEC:
+            body = orjson.loads(iris_body(random.Random(rng.random())) or b"{}")
+            target, credentials = "/v1/models/iris-classifier/predict", [("X-API-Key", "k1")]
+        else:
+            body = orjson.loads(store_body(rng))
+            target, credentials = "/pets", []
+        headers = [*credentials, ("Content-Type", "application/json")]
+        if rng.random() < 0.3:
+            headers.append(("X-Request-ID", rng.choice(["trace-1", "r-7"])))
+        if rng.random() < 0.3:
+            headers.append(("Origin", PAGE))
+        requests.append(("POST", target, headers, orjson.dumps(broken(rng, body))))
+    many = {"pets": [{"name": 1, "species": "cow", "age": -1}] * 90} if path == PETSTORE else {
+        "instances": [{"sepal_length_cm": "1"}] * 90}
+    requests.append(("POST", target, [*credentials, ("Content-Type", "application/json")], orjson.dumps(many)))
+    statuses, planned = compare(path, requests)
+    assert statuses.count(400) > 60
+    assert planned == len(requests)  # every one, rejections included, answered by the plan
