@@ -212,8 +212,9 @@ class SchemaCompiler:
         # would leave no room for the whole. A fragment is percent-decoded (`~1%7Bid%7D`), as the
         # validator reads the references.
         placed = sorted(((p, pointers.split("#" + p)) for p in run.refs), key=lambda item: len(item[1]))
+        made = {id(skeleton)}
         for pointer, tokens in placed:
-            _place(skeleton, tokens, run.refs[pointer])
+            _place(skeleton, tokens, run.refs[pointer], made)
         if skeleton:
             root = {**skeleton, "allOf": [root]} if _clashes(root, skeleton) else {**root, **skeleton}
             if run.inline:
@@ -458,10 +459,12 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _place(skeleton: dict[str, Any], tokens: list[str], value: Any) -> None:
+def _place(skeleton: dict[str, Any], tokens: list[str], value: Any, made: set[int]) -> None:
     """`value` at `tokens` in `skeleton`, unless something is there already (the conversion of
-    a component that holds it); the path goes into what is there, lists included, and through
-    new objects where nothing is."""
+    a component that holds it). The path runs through objects made for it (`made`: their ids;
+    the skeleton's too), which hold nothing else, so a list's index is a key there like any
+    other; and into a conversion placed before, lists included, where a list of schemas is not
+    made up from its parts."""
     if not tokens:
         return
     node: Any = skeleton
@@ -475,9 +478,10 @@ def _place(skeleton: dict[str, Any], tokens: list[str], value: Any) -> None:
             return
         child = node.get(token)
         if child is None:
-            if token in _SCHEMA_LISTS:
-                return  # a list of schemas is not made up from its parts
+            if token in _SCHEMA_LISTS and id(node) not in made:
+                return  # inside a converted schema, `allOf` made up as an object would break it
             child = node[token] = {}
+            made.add(id(child))
         node = child
     last = tokens[-1]
     if isinstance(node, dict) and last not in node:

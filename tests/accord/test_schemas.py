@@ -249,3 +249,18 @@ def test_a_reference_with_percent_encoded_characters_resolves() -> None:
     compiler = SchemaCompiler(doc, "3.0")
     assert compiler.is_valid({"type": "array", "items": ref}, [{"id": 1}])
     assert not compiler.is_valid({"type": "array", "items": ref}, [{"id": "one"}])
+
+
+def test_references_into_the_parts_of_a_component_only_resolve() -> None:
+    # `Ledger` itself is never referenced: only a property of its first `allOf` part, and one of
+    # its `definitions`, which the property's schema refers to.
+    entry = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "number"}}}
+    doc = {"components": {"schemas": {"Ledger": {
+        "allOf": [{"type": "object",
+                   "properties": {"entry": {"$ref": "#/components/schemas/Ledger/definitions/entry"}}}],
+        "definitions": {"entry": entry},
+    }}}}
+    schema = {"type": "array", "items": {"$ref": "#/components/schemas/Ledger/allOf/0/properties/entry"}}
+    for compiler in (SchemaCompiler(doc, "3.0"), SchemaCompiler(doc, "3.1")):
+        assert compiler.is_valid(schema, [{"amount": 1.5}])
+        assert not compiler.is_valid(schema, [{}])
