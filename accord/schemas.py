@@ -110,6 +110,7 @@ class _Run:
     direction: Direction
     scalar: bool = False
     inline: bool = False  # references replaced by their targets where errors stay the same (accord.inlining)
+    masked: bool = False  # errors whose messages do not write the instance out (`masked_validator`)
     refs: dict[str, Any] = field(default_factory=dict)
     marks: set[str] = field(default_factory=set)
     found: list[str] = field(default_factory=list)
@@ -153,6 +154,19 @@ class SchemaCompiler:
         if cached is None:
             # Request validators report every error of every invalid request: their references inlined.
             cached = self._shared_validator(schema, _Run(direction, inline=direction == "request"), where)
+            self._cache[key] = cached
+            self._keep.append(schema)
+        return cached
+
+    def masked_validator(self, schema: Any, direction: Direction = "any") -> jsonschema_rs.Validator:
+        """`validator`'s twin whose errors do not write the instance into `message` and
+        `verbose_message` (jsonschema-rs's `mask`): the same errors, kinds, paths and order, for a
+        caller that reads nothing else. Writing out the instance is a good part of what an error
+        costs on an object (a missing or unexpected property: the whole object is serialised)."""
+        key = (id(schema), direction + "/masked")
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._shared_validator(schema, _Run(direction, inline=direction == "request", masked=True), None)
             self._cache[key] = cached
             self._keep.append(schema)
         return cached
@@ -235,7 +249,7 @@ class SchemaCompiler:
         compiled = self.shared.compiled
         # What every compiler shares, and what holds for this compiler only. The direction is part
         # of both: it relaxes `required` (readOnly/writeOnly), and request validators are inlined.
-        common = ("scalar" if run.scalar else run.direction, text)
+        common = ("scalar" if run.scalar else run.direction, text, run.masked)
         own = (*common, self.openapi_formats)
         entry = None if text is None else compiled.get(common) or compiled.get(own)
         if entry is not None:
@@ -243,7 +257,8 @@ class SchemaCompiler:
             return entry[0]
         told = len(run.notes)
         try:
-            validator = self._build(self._complete(root, run))
+            converted = self._complete(root, run)
+            validator = self._build(converted, masked=True) if run.masked else self._build(converted)
         except SchemaCompileError:
             # A pattern jsonschema-rs refuses fails the whole schema: find it, leave it out, say
             # where. Compiled for this schema alone, so each place it is written is told.
@@ -255,10 +270,11 @@ class SchemaCompiler:
         return validator
 
     def _probed(self, schema: Any, first: _Run, where: str | None) -> jsonschema_rs.Validator:
-        run = _Run(first.direction, first.scalar, first.inline)
+        run = _Run(first.direction, first.scalar, first.inline, first.masked)
         self._probe = True
         try:
-            return self._build(self._complete(self._convert(schema, run, where, root=True), run))
+            converted = self._complete(self._convert(schema, run, where, root=True), run)
+            return self._build(converted, masked=True) if run.masked else self._build(converted)
         finally:
             self._probe = False
             self._tell(run.notes)
@@ -273,12 +289,12 @@ class SchemaCompiler:
 
     # -- conversion ---------------------------------------------------------------------
 
-    def _build(self, converted: dict[str, Any]) -> jsonschema_rs.Validator:
+    def _build(self, converted: dict[str, Any], *, masked: bool = False) -> jsonschema_rs.Validator:
         cls = jsonschema_rs.Draft202012Validator if self.version == "3.1" else jsonschema_rs.Draft4Validator
         try:
             formats = OPENAPI_FORMATS if self.openapi_formats else None
             return cls(converted, validate_formats=True, ignore_unknown_formats=True, retriever=_no_retrieval,
-                       formats=formats)
+                       formats=formats, mask="*" if masked else None)
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise SchemaCompileError(str(exc)) from exc
 

@@ -104,6 +104,21 @@ def test_validators_are_cached_per_schema_and_direction() -> None:
     assert compiler.validator(PET, "request") is not compiler.validator(PET, "response")
 
 
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_a_masked_validator_reports_the_same_errors_without_writing_the_instance_out(version: str) -> None:
+    compiler = SchemaCompiler(DOC, version)
+    masked = compiler.masked_validator(PET, "request")
+    assert masked is compiler.masked_validator(PET, "request")
+    assert masked is not compiler.validator(PET, "request")
+    for body in ({"secret": 7, "unlisted": {"secret-token": "s3cr3t"}}, {"name": "c", "secret-token": "s3cr3t"}, []):
+        plain = list(compiler.validator(PET, "request").iter_errors(body))
+        found = list(masked.iter_errors(body))
+        assert [(e.kind.name, e.instance_path, e.schema_path) for e in found] == [
+            (e.kind.name, e.instance_path, e.schema_path) for e in plain]
+        assert found and not any("s3cr3t" in e.message or "s3cr3t" in e.verbose_message for e in found)
+        assert not body or any("s3cr3t" in e.verbose_message for e in plain)  # which the plain one writes out
+
+
 def test_a_dash_beside_a_class_escape_is_the_character_as_in_ecma():
     """`[\\s-_]` (AWS Audit Manager's CreatedBy): ECMA 262 Annex B reads the `-` as itself; compiled
     as written, jsonschema-rs refuses the whole schema ("is not a regex")."""
