@@ -120,6 +120,19 @@ class _Run:
     recurring: int = 0
 
 
+def _options(run: _Run) -> dict[str, bool]:
+    """`_build`'s options for what `run` converted: masked or not, and without OPENAPI_FORMATS where
+    no schema object it converted has `format: byte` (the only format they add). A validator given
+    a format checker of Python's pays for it on every error it builds (~800 instructions with
+    jsonschema-rs 0.60), whether or not a value has that format."""
+    options = {}
+    if run.masked:
+        options["masked"] = True
+    if _BYTE not in run.marks:
+        options["byte"] = False
+    return options
+
+
 class SchemaCompiler:
     """Compiles schemas of one document; validators are cached per schema and direction, and
     shared by content (`SharedValidators`) with the compilers given the same `shared`."""
@@ -258,7 +271,7 @@ class SchemaCompiler:
         told = len(run.notes)
         try:
             converted = self._complete(root, run)
-            validator = self._build(converted, masked=True) if run.masked else self._build(converted)
+            validator = self._build(converted, **_options(run))
         except SchemaCompileError:
             # A pattern jsonschema-rs refuses fails the whole schema: find it, leave it out, say
             # where. Compiled for this schema alone, so each place it is written is told.
@@ -274,7 +287,7 @@ class SchemaCompiler:
         self._probe = True
         try:
             converted = self._complete(self._convert(schema, run, where, root=True), run)
-            return self._build(converted, masked=True) if run.masked else self._build(converted)
+            return self._build(converted, **_options(run))
         finally:
             self._probe = False
             self._tell(run.notes)
@@ -289,10 +302,13 @@ class SchemaCompiler:
 
     # -- conversion ---------------------------------------------------------------------
 
-    def _build(self, converted: dict[str, Any], *, masked: bool = False) -> jsonschema_rs.Validator:
+    def _build(self, converted: dict[str, Any], *, masked: bool = False, byte: bool = True) -> jsonschema_rs.Validator:
+        """`converted`'s validator; `byte`: whether it may meet `format: byte` (checked by
+        OPENAPI_FORMATS when the compiler checks OpenAPI's formats), `masked`: its errors' messages
+        do not write the instance out (`masked_validator`)."""
         cls = jsonschema_rs.Draft202012Validator if self.version == "3.1" else jsonschema_rs.Draft4Validator
         try:
-            formats = OPENAPI_FORMATS if self.openapi_formats else None
+            formats = OPENAPI_FORMATS if self.openapi_formats and byte else None
             return cls(converted, validate_formats=True, ignore_unknown_formats=True, retriever=_no_retrieval,
                        formats=formats, mask="*" if masked else None)
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:

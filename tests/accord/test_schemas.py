@@ -152,6 +152,22 @@ def test_sibling_compilers_share_validators_unless_format_byte_tells_them_apart(
     assert generator.is_valid({"type": "string", "format": "byte"}, "not base64!")
 
 
+@pytest.mark.parametrize("direction", ["request", "response", "any"])
+def test_format_byte_is_checked_where_a_reference_reaches_it(direction: str) -> None:
+    # The mock's validators check OpenAPI's `format: byte` (those that reach it only: a format
+    # checker of Python's costs something on every error), here only through a component.
+    blob = {"$ref": "#/components/schemas/Blob"}
+    doc = {"components": {"schemas": {"Blob": {"type": "string", "format": "byte"},
+                                      "Upload": {"type": "object", "properties": {"data": blob}}}}}
+    mock = SchemaCompiler(doc, "3.0", openapi_formats=True)
+    upload = {"$ref": "#/components/schemas/Upload"}
+    assert not mock.is_valid(upload, {"data": "not base64!"}, direction)  # type: ignore[arg-type]
+    assert mock.is_valid(upload, {"data": "aGk="}, direction)  # type: ignore[arg-type]
+    masked = mock.masked_validator(upload, direction)  # type: ignore[arg-type]
+    assert "format" in [error.kind.name for error in masked.iter_errors({"data": "not base64!"})]
+    assert mock.is_valid({"type": "object"}, {"data": "not base64!"}, direction)  # type: ignore[arg-type]
+
+
 # Stripe's shape: an expandable field is an id or the object, and objects link back.
 LINKED = {
     "components": {

@@ -654,9 +654,9 @@ def test_planning_compiles_a_linked_schema_once(monkeypatch):
     compiled: list[dict] = []
     build = SchemaCompiler._build
 
-    def recording(self, converted):
+    def recording(self, converted, **options):
         compiled.append(converted)
-        return build(self, converted)
+        return build(self, converted, **options)
 
     monkeypatch.setattr(SchemaCompiler, "_build", recording)
     document = {"components": {"schemas": {
