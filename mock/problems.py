@@ -160,11 +160,19 @@ class Rendered:
     nothing is rendered that the answer does not send.
     """
 
-    __slots__ = ("_detail", "_entries", "_sl", "_sl_entries", "kind", "violations")
+    __slots__ = ("_body", "_detail", "_entries", "_sl", "_sl_entries", "kind", "violations")
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
-        self.kind = deciding_kind(violations)
+        # The common rejection, every violation a body's schema error and all listed: `_render_body`.
+        for violation in violations:
+            if violation[0] != "body" or violation[5] != "schema" or violation[6] != "Error":
+                self.kind = deciding_kind(violations)
+                self._body = False
+                break
+        else:
+            self.kind = "schema"
+            self._body = len(violations) <= MAX_VIOLATIONS
         self._detail: str | None = None
         self._entries: list[dict[str, str]] | None = None
         self._sl: bytes | None = None
@@ -199,6 +207,9 @@ class Rendered:
     def _render(self, *, listed: bool) -> None:
         """The header's entries (`_sl_entries`) and, when `listed`, the problem's `detail` and
         `entries`, in one pass over the violations."""
+        if self._body:
+            self._render_body(listed)
+            return
         sl: list[dict[str, Any]] = []
         entries: list[dict[str, str]] = []
         parts: set[str] = set()  # where the errors are, besides the body
@@ -248,6 +259,42 @@ class Rendered:
         self._detail = detail if errors <= MAX_VIOLATIONS else listed_detail(detail, errors)
         self._entries = entries
 
+
+    def _render_body(self, listed: bool) -> None:
+        """`_render` where every violation is a body's schema error and all are listed: the same
+        entries, without the checks only other violations need (`_fragment` inline)."""
+        sl: list[dict[str, Any]] = []
+        add = sl.append
+        if not listed:
+            for _part, _name, path, code, raw, _kind, _severity, words, _branches in self.violations:
+                if code == "required" and words and path:
+                    path = path[:-1]  # ajv reports a missing property at its parent
+                message = words or raw
+                add({"location": ["request", "body", *path], "severity": "Error", "code": code,
+                     "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)})
+            self._sl_entries = sl
+            return
+        entries: list[dict[str, str]] = []
+        entry = entries.append
+        fragments = _FRAGMENTS
+        for _part, _name, path, code, raw, _kind, _severity, words, _branches in self.violations:
+            count = len(path)
+            if count < 16 and path.__class__ is tuple:
+                pointer = fragments[count] % path
+                if "~" in pointer or pointer.count("/") != count:
+                    pointer = "#" + _pointer(path)
+            else:
+                pointer = "#" + _pointer(path)
+            entry({"pointer": pointer, "in": "body", "detail": raw if len(raw) <= MAX_MESSAGE_CHARS else _clip(raw)})
+            if code == "required" and words and count:
+                path = path[:-1]
+            message = words or raw
+            add({"location": ["request", "body", *path], "severity": "Error", "code": code,
+                 "message": message if len(message) <= MAX_MESSAGE_CHARS else _clip(message)})
+        self._sl_entries = sl
+        count = len(entries)
+        self._detail = f"{count} error{'s' if count != 1 else ''} in the request body"
+        self._entries = entries
 
 def render_violations(violations: list[Violation]) -> Rendered:
     """What `deciding_kind`, `summary`, `listed_detail`, `error_entries` and `sl_violations` make

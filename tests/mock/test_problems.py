@@ -76,6 +76,13 @@ _SETS = {
     "more than listed": [Violation("body", "", ("items", i), "type", f"bad {i}") for i in range(MAX_VIOLATIONS + 5)],
     "escaped tokens": [Violation("body", "", ("a/b", "c~d", "", 0), "required", "is a required property")],
     "a deep path": [Violation("body", "", tuple(range(20)), "type", "must be a string")],
+    "body errors only: at the root, words clipped, not ASCII, a missing property's parent": [
+        Violation("body", "", ("name",), "required", "is a required property",
+                  prism="must have required property 'name'"),
+        Violation("body", "", ("a/b", 0, "ü"), "maxLength", _LONG, prism=_LONG + "é"),
+        Violation("body", "", (), "type", "must be an object", prism="must be object"),
+        Violation("body", "", ("x~y",), "required", "is a required property"),
+    ],
     "more than listed, a warning first": [
         Violation("header", "X-Old", (), "deprecated", "deprecated", severity="Warning"),
         *(Violation("query", f"q{i}", (), "type", f"bad {i}") for i in range(MAX_VIOLATIONS + 1)),
