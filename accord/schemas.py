@@ -356,6 +356,10 @@ class SchemaCompiler:
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
                 at = _child(where, key)
                 out[key] = {name: self._convert(sub, run, _child(at, name), root) for name, sub in value.items()}
+            elif key == "dependencies" and isinstance(value, dict):  # draft 4: a schema or a list of names each
+                at = _child(where, key)
+                out[key] = {name: self._convert(sub, run, _child(at, name), root) if isinstance(sub, dict) else sub
+                            for name, sub in value.items()}
             elif key in _SCHEMA_LISTS and isinstance(value, list):
                 at = _child(where, key)
                 out[key] = [self._convert(sub, run, _child(at, i), root) for i, sub in enumerate(value)]

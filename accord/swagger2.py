@@ -431,10 +431,10 @@ def _schema_keywords(schema: Any) -> None:
     if isinstance(discriminator, str):
         schema["discriminator"] = {"propertyName": discriminator}
     for key, value in schema.items():
-        if key in ("properties", "definitions", "patternProperties") and isinstance(value, dict):
+        if key in ("properties", "definitions", "patternProperties", "dependencies") and isinstance(value, dict):
             for sub in value.values():
-                _schema_keywords(sub)
-        elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
+                _schema_keywords(sub)  # a `dependencies` list of names is left as it is
+        elif key in ("items", "additionalItems", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
             _schema_keywords(value)
 
 

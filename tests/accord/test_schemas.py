@@ -295,3 +295,14 @@ def test_references_into_the_parts_of_a_component_only_resolve() -> None:
     for compiler in (SchemaCompiler(doc, "3.0"), SchemaCompiler(doc, "3.1")):
         assert compiler.is_valid(schema, [{"amount": 1.5}])
         assert not compiler.is_valid(schema, [{}])
+
+
+def test_draft_4_dependencies_schemas_are_converted_and_their_references_followed() -> None:
+    doc = {"components": {"schemas": {"Card": {"type": "object", "required": ["billing"],
+                                               "properties": {"billing": {"type": "string", "nullable": True}}}}}}
+    schema = {"type": "object", "dependencies": {"card": {"$ref": "#/components/schemas/Card"}, "a": ["b"]}}
+    compiler = SchemaCompiler(doc, "3.0")
+    assert compiler.is_valid(schema, {"card": 1, "billing": None})  # `nullable` converted inside the schema
+    assert not compiler.is_valid(schema, {"card": 1})
+    assert not compiler.is_valid(schema, {"a": 1})
+    assert compiler.is_valid(schema, {"a": 1, "b": 2})

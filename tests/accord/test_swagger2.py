@@ -88,3 +88,17 @@ def test_an_example_keyed_by_a_range_is_the_example_of_the_produced_types_it_cov
                        "application/json": {"example": {"text": "good morning"}}}  # no `*/*` of its own
     assert spec.origin("/paths/~1greeting/get/responses/200/content/text~1plain/example") == \
         "/paths/~1greeting/get/responses/200/examples/*~1*"
+
+
+def test_x_nullable_is_converted_under_dependencies_and_additional_items():
+    schema = {"type": "object",
+              "dependencies": {"card": {"properties": {"billing": {"type": "string", "x-nullable": True}}},
+                               "a": ["b"]},
+              "properties": {"pair": {"type": "array", "items": [{"type": "string"}],
+                                      "additionalItems": {"type": "integer", "x-nullable": True}}}}
+    source = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+              "definitions": {"Order": schema}}
+    order = swagger2.convert(source).document["components"]["schemas"]["Order"]
+    assert order["dependencies"]["card"]["properties"]["billing"] == {"type": "string", "nullable": True}
+    assert order["dependencies"]["a"] == ["b"]
+    assert order["properties"]["pair"]["additionalItems"] == {"type": "integer", "nullable": True}
