@@ -17,7 +17,7 @@ which leaves out what only objects and arrays meet.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -45,6 +45,8 @@ _CONTAINER_ONLY = frozenset((
     "items", "additionalItems", "prefixItems", "contains", "minContains", "maxContains", "minItems", "maxItems",
     "uniqueItems", "unevaluatedItems",
 ))
+#: What a draft-4 schema object with a `$ref` keeps: its other keywords are ignored by the validator.
+_REF_SIBLINGS_READ = frozenset(("$ref", "nullable", "x-nullable"))
 #: What in a schema or a component it reaches makes its validator differ by compiler (`format:
 #: byte`, checked by the mock's).
 _BYTE = "byte"
@@ -346,7 +348,12 @@ class SchemaCompiler:
             run.marks.add(_BYTE)
         direction = run.direction
         out: dict[str, Any] = {}
-        for key, value in schema.items():
+        pairs: Iterable[tuple[str, Any]] = schema.items()
+        if self.version != "3.1" and isinstance(schema.get("$ref"), str):
+            # Draft 4 (2.0, 3.0): a reference's siblings validate nothing, but a malformed one
+            # (`allOf` written as an object) fails the compilation; `nullable` is read here.
+            pairs = [(key, value) for key, value in pairs if key in _REF_SIBLINGS_READ]
+        for key, value in pairs:
             if run.scalar and key in _CONTAINER_ONLY:
                 continue
             if key == "patternProperties" and isinstance(value, dict):

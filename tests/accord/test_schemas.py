@@ -306,3 +306,18 @@ def test_draft_4_dependencies_schemas_are_converted_and_their_references_followe
     assert not compiler.is_valid(schema, {"card": 1})
     assert not compiler.is_valid(schema, {"a": 1})
     assert compiler.is_valid(schema, {"a": 1, "b": 2})
+
+
+def test_a_malformed_sibling_of_a_3_0_reference_is_ignored_as_the_reference_ignores_it() -> None:
+    # `allOf` written as an object beside a `$ref` (a converter's leftover), and a reference
+    # into that leftover from a component: 3.0 ignores a reference's siblings, so does the validator.
+    answer = {"$ref": "#/components/schemas/Item", "nullable": True, "allOf": {"1": {"properties": {"note": {}}}}}
+    doc = {"paths": {"/items": {"get": {"responses": {"200": {"content": {"application/json": {"schema": answer}}}}}}},
+           "components": {"schemas": {"Item": {"type": "object", "required": ["count"], "properties": {
+               "count": {"type": "integer"},
+               "note": {"$ref": "#/paths/~1items/get/responses/200/content/application~1json/schema/allOf/1"
+                                "/properties/note"}}}}}}
+    compiler = SchemaCompiler(doc, "3.0")
+    assert compiler.is_valid(answer, {"count": 3, "note": "anything"})
+    assert compiler.is_valid(answer, None)
+    assert not compiler.is_valid(answer, {"count": "three"})
