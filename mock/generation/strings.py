@@ -273,6 +273,12 @@ class StringNode:
         primary = self.patterns[0]
         for _ in range(PATTERN_TRIES):
             value = primary.generate(rng)
+            if self.format is not None and not primary.anchored_start:
+                # a pattern that may match inside the value: after the format's own value (a URI
+                # with the pattern's text as the end of its path)
+                joined = self.format(rng, self.low, self.high) + value
+                if self._fits(joined):
+                    return joined
             if len(value) < self.low and primary.anchored_start and primary.anchored_end:
                 # nothing can be added around it: let its unbounded repeats run longer instead
                 primary = primary.stretched(2 * (self.low - len(value)))

@@ -681,6 +681,8 @@ def test_planning_compiles_a_linked_schema_once(monkeypatch):
     ("3.0", {"type": "string", "format": "date-time",
              "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$"}),
     ("3.0", {"type": "string", "format": "time", "pattern": r"^\d\d:\d\d:\d\d\.\d+Z$"}),
+    # a pattern that may match inside the value (written as a JavaScript literal, slashes kept)
+    ("3.0", {"type": "string", "format": "uri", "pattern": "/magnet:\\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i"}),
     # upper-case digits, the braces optional (3.1's validator checks `uuid`)
     ("3.1", {"type": "string", "format": "uuid",
              "pattern": "^[{(]?[0-9A-F]{8}[-]?([0-9A-F]{4}[-]?){3}[0-9A-F]{12}[)}]?$"}),
