@@ -36,9 +36,11 @@ log = logging.getLogger("accord.mock")
 GENERATION_ATTEMPTS = 5
 REQUEST_ID = "x-request-id"
 #: Declared response headers the mock never copies: the server frames the message itself
-#: (OpenAPI 3 §4.8.21 also says a declared Content-Type header is ignored).
+#: (OpenAPI 3 §4.8.21 also says a declared Content-Type header is ignored), and it encodes no
+#: body (a captured `Content-Encoding: gzip` in front of a plain body fails every client).
 FRAMING_HEADERS = frozenset(
-    {"content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "trailer", "upgrade"}
+    {"content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "trailer", "upgrade",
+     "content-encoding"}
 )
 
 Serialiser = Callable[[Any], "bytes | None"]

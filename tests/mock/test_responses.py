@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -101,3 +102,19 @@ def test_a_header_schemas_own_example_or_default_is_its_value_on_a_head(document
     assert answer.status_code == 200 and answer.content == b""
     assert {name: answer.headers.get(name) for name in expected} == expected
     assert "x-mode" not in answer.headers  # optional, only an enum: no value given, left out
+
+
+def test_framing_and_encoding_headers_a_document_declares_are_not_copied(make_client, tmp_path):
+    # Headers captured from a real answer (Content-Encoding: gzip, Connection…): the mock's body
+    # is plain and framed by its server, so a client must be able to read it.
+    declared = {name: {"schema": {"type": "string", "example": value}} for name, value in
+                {"Content-Encoding": "gzip", "Connection": "keep-alive", "Transfer-Encoding": "chunked",
+                 "Content-Length": "999", "X-Served-By": "cache-1"}.items()}
+    doc = tmp_path / "openapi.json"
+    doc.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/track": {"get": {
+        "responses": {"200": {"description": "ok", "headers": declared, "content": {"application/json": {
+            "schema": {"type": "object"}, "example": {"distance": 2.2}}}}}}}}}))
+    answer = make_client(doc).get("/track")
+    assert answer.json() == {"distance": 2.2}
+    assert answer.headers["x-served-by"] == "cache-1"
+    assert "content-encoding" not in answer.headers and answer.headers.get("connection") != "keep-alive"
