@@ -180,11 +180,16 @@ def credential_kind(scheme: dict[str, Any]) -> str | None:
 
 
 def base_path(document: dict[str, Any]) -> str:
-    """Where a service mounts the operations: the path of the first server URL (OpenAPI 3) or
-    `basePath` (2.0), without a trailing slash; "" at the root. (Connexion mounts them there; the
-    mock, as Prism, also serves them without it.)"""
+    """Where a service mounts the operations: the path of the first server URL (OpenAPI 3), its
+    variables at their defaults, or `basePath` (2.0), without a trailing slash; "" at the root.
+    (Connexion mounts them there; the mock, as Prism, also serves them without it.)"""
     if "swagger" in document:
         return str(document.get("basePath") or "").rstrip("/")
     servers = document.get("servers") or [{}]
-    url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
-    return urlsplit(str(url)).path.rstrip("/")
+    server = servers[0] if isinstance(servers, list) and servers and isinstance(servers[0], dict) else {}
+    url = str(server.get("url", ""))
+    variables = server.get("variables")
+    for name, variable in (variables.items() if isinstance(variables, dict) else ()):
+        if isinstance(variable, dict) and variable.get("default") is not None:
+            url = url.replace("{" + str(name) + "}", str(variable["default"]))
+    return urlsplit(url).path.rstrip("/")

@@ -139,3 +139,14 @@ def test_response_header_names_follow_refs_each_name_once_as_first_spelt() -> No
     }
     assert openapi.response_header_names(document) == ("Location", "X-Request-ID", "Retry-After", "X-Rate-Limit")
     assert openapi.response_header_names({}) == ()
+
+
+@pytest.mark.parametrize(("servers", "expected"), [
+    ([{"url": "https://api.example.test/services/confirmation/{version}/",
+       "variables": {"version": {"default": "v0"}}}], "/services/confirmation/v0"),
+    ([{"url": "/api/v3"}, {"url": "/other"}], "/api/v3"),
+    ([{"url": "https://{region}.example.test", "variables": {"region": {"default": "eu"}}}], ""),
+    ([], ""),
+])
+def test_the_base_path_is_the_first_servers_with_its_variables_at_their_defaults(servers: Any, expected: str) -> None:
+    assert openapi.base_path({"openapi": "3.0.3", "servers": servers}) == expected
