@@ -125,7 +125,8 @@ def server_paths(document: dict[str, Any]) -> tuple[str, ...]:
         for name, variable in (server.get("variables") or {}).items():
             if isinstance(variable, dict) and variable.get("default") is not None:
                 url = url.replace("{" + str(name) + "}", str(variable["default"]))
-        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+        # `https://host/v1`, and `//host/v1` (a network-path reference) have a host before the path
+        path = urlsplit(url).path if "://" in url or url.startswith("//") else url.split("?", 1)[0]
         path = "/" + path.strip("/")
         if path != "/" and "{" not in path:
             found.add(path)

@@ -193,6 +193,8 @@ def test_server_paths():
     document = {"servers": [{"url": "/api/v3"}, templated, {"url": "https://example.com"},
                             {"url": "https://example.com/{free}"}]}
     assert server_paths(document) == ("/prod/v1", "/api/v3")
+    # a network-path reference: a host, then the path
+    assert server_paths({"servers": [{"url": "//trials.example.test/v1"}]}) == ("/v1",)
 
 
 def test_paths_under_the_server_url_are_served_too(make_client):
