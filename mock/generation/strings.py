@@ -214,7 +214,8 @@ def _offsets(value: str) -> tuple[str, ...]:
     if not value.endswith("Z"):
         return ()
     base = value[:-1]
-    return (f"{base}+00:00", f"{base}.000Z", f"{base}.000+00:00", f"{base}-00:00", f"{base}z")
+    return (f"{base}+00:00", f"{base}.000Z", f"{base}.000+00:00", f"{base}-00:00", f"{base}.000000Z",
+            f"{base}.000000+00:00", f"{base}z")
 
 
 def _uuid_spellings(value: str) -> tuple[str, ...]:
@@ -253,7 +254,11 @@ class StringNode:
         if self.patterns:
             return self._from_patterns(rng)
         if self.format is not None:
-            return self.format(rng, self.low, self.high)
+            value = self.format(rng, self.low, self.high)
+            if not self._fits(value):  # length bounds: a longer or shorter spelling may meet them
+                spellings = _SPELLINGS.get(self.format, _none)(value)
+                return next((other for other in spellings if self._fits(other)), value)
+            return value
         return text(rng, self.low, self.high)
 
     def cost(self, stack: set[int]) -> int:

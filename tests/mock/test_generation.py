@@ -691,6 +691,13 @@ def test_a_pattern_beside_a_format_is_met_in_the_formats_grammar(version: str, s
     _values(version, schema)
 
 
+@pytest.mark.parametrize("low", [24, 25, 27])
+def test_a_date_time_held_to_a_length_is_spelt_to_it(low: int) -> None:
+    # `minLength: 25` (an offset, 2021-04-29T15:11:20+00:00), 24 (milliseconds and Z), 27 (microseconds)
+    values = _values("3.0", {"type": "string", "format": "date-time", "minLength": low, "maxLength": low})
+    assert {len(value) for value in values} == {low}
+
+
 def test_a_value_drawn_from_a_pattern_is_checked_against_the_format() -> None:
     # No date-time has a four-digit offset: the pattern's values are refused, not served.
     document = _document("3.0", {"Target": {"type": "string", "format": "date-time",
