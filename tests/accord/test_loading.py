@@ -189,3 +189,20 @@ def test_json_refs_never_disagrees_with_the_parsed_document(value: object, ascii
         text = text.replace(b'"$ref"', b'"\\u0024ref"')
     found = json_refs(text)
     assert found is None or found == _walked_refs(orjson.loads(text))
+
+
+def test_a_json_document_nested_too_deeply_is_refused(tmp_path: Path) -> None:
+    """The references read from the text leave the document unwalked; one nested past what the walk
+    (and everything after it) can recurse through is still refused, as a YAML one is."""
+    spec = tmp_path / "api.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "d", "version": "1"}, "paths": {}, "x-deep": '
+                    + "[" * 1000 + "]" * 1000 + "}")
+    with pytest.raises(DocumentError, match="nested too deeply"):
+        load_spec(spec)
+
+
+def test_a_json_document_nested_a_few_hundred_deep_is_served_as_before(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "d", "version": "1"}, "paths": {}, "x-deep": '
+                    + "[" * 300 + "]" * 300 + "}")
+    assert load_spec(spec).version == "3.0"
