@@ -141,8 +141,8 @@ def _internal_refs_resolve(document: Any, json_text: bytes | None = None) -> boo
     goes through `_RefScanner._walk`, which locates what it finds."""
     found = json_refs(json_text) if json_text is not None else None
     if found is not None:
-        return (_shallow(document) and all(ref.startswith("#") for ref in found)
-                and _fragments_resolve(document, found))
+        return (all(ref.startswith("#") for ref in found) and _fragments_resolve(document, found)
+                and _shallow(document))
     refs: set[str] = set()
     other = False
 

@@ -116,9 +116,7 @@ class ReloadingApp:
         from watchfiles import awatch
 
         assert self._stop is not None
-        while self._stamps != _stamps(self.files) and not self._stop.is_set():  # edited before the watch
-            if not await self.reload():
-                break
+        await self._catch_up()  # edited before the watch
         while not self._stop.is_set():
             folders = self._folders()
             async for _changes in awatch(*folders, watch_filter=self._is_document_file, recursive=False,
@@ -127,9 +125,15 @@ class ReloadingApp:
                     break  # a file in a new folder: watch the new set of folders
             else:
                 return
-            while self._stamps != _stamps(self.files) and not self._stop.is_set():
-                if not await self.reload():
-                    break  # broken: the next event brings the next attempt
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        """Reload while a file differs from what the serving version was built from (an edit no
+        watcher saw); a broken edit stops it: the next event brings the next attempt."""
+        assert self._stop is not None
+        while self._stamps != _stamps(self.files) and not self._stop.is_set():
+            if not await self.reload():
+                break
 
     def _folders(self) -> list[str]:
         return sorted({str(Path(file).resolve().parent) for file in self.files})

@@ -57,8 +57,7 @@ class Engine:
 
     def __init__(self, behaviour: Behaviour | None = None, plans: Plans | None = None, seed: int | str | None = None,
                  scenario: str | None = None) -> None:
-        #: The behaviour file's content; None without one (its model is then never imported).
-        self.behaviour = behaviour
+        #: The behaviour file's scenarios; none without a file (its model is then never imported).
         self.scenarios: dict[str, Any] = dict(behaviour.scenarios) if behaviour is not None else {}
         self.plans = plans or {}
         self.random = random.Random(f"behaviour:{seed}" if seed is not None else None)

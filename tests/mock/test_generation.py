@@ -24,6 +24,7 @@ from accord.mock.testing import mock_client
 from accord.schemas import SchemaCompiler
 from tests import corpus
 from tests.accord.test_patterns import SHAPES as JAVA_SHAPES
+from tests.accord.test_schemas import LINKED
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = range(40)
@@ -659,19 +660,11 @@ def test_planning_compiles_a_linked_schema_once(monkeypatch):
         return build(self, converted, **options)
 
     monkeypatch.setattr(SchemaCompiler, "_build", recording)
-    document = {"components": {"schemas": {
-        "Customer": {"type": "object", "properties": {
-            "charges": {"type": "array", "items": {"$ref": "#/components/schemas/Charge"}}}},
-        "Charge": {"type": "object", "required": ["customer"], "properties": {
-            "customer": {"$ref": "#/components/schemas/Expandable"}}},
-        "Expandable": {"anyOf": [{"type": "string", "maxLength": 5}, {"$ref": "#/components/schemas/Customer"}],
-                       "nullable": True},
-    }}}
-    generator = Generator(document, "3.0")
+    generator = Generator(LINKED, "3.0")  # Stripe's shape: objects that link back through an expandable id
     value = generator.generate({"$ref": "#/components/schemas/Charge"}, seed=3)
     whole = [c for c in compiled if "Charge" in c.get("components", {}).get("schemas", {})]
     assert len(whole) == 1  # the plan's own validator; the null check compiled no closure
-    assert SchemaCompiler(document, "3.0").is_valid({"$ref": "#/components/schemas/Charge"}, value, "response")
+    assert SchemaCompiler(LINKED, "3.0").is_valid({"$ref": "#/components/schemas/Charge"}, value, "response")
 
 
 # -- a pattern beside a format --------------------------------------------------------------------
